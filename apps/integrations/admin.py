@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from apps.connectors.registry import CONNECTORS
+from apps.integrations.models import ApiKey, Environment, Integration
+from apps.integrations.services import api_key_create, api_key_revoke, integration_set_credentials
+
+
+class ApiKeyInline(admin.TabularInline):
+    model = ApiKey
+    fields = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Environment)
+class EnvironmentAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "name", "id", "created_at")
+    search_fields = ("name", "display_name", "id")
+    readonly_fields = ("id", "scope_config_id", "created_at", "updated_at")
+    inlines = [ApiKeyInline]
+
+
+class ApiKeyAddForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ("environment", "name")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "environment", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("environment",)
+    list_select_related = ("environment",)
+    search_fields = ("name", "prefix")
+    readonly_fields = ("id", "prefix", "created_at", "last_used_at")
+    fields = ("id", "environment", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke_keys"]
+
+    def get_form(self, request: HttpRequest, obj: ApiKey | None = None, **kwargs: object) -> type[forms.ModelForm]:
+        if obj is None:
+            kwargs["form"] = ApiKeyAddForm
+            kwargs["fields"] = ("environment", "name")
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
+        return () if obj is None else (*self.readonly_fields, "environment")
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
+        return ("environment", "name") if obj is None else self.fields
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: forms.Form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        api_key, raw_key = api_key_create(environment=obj.environment, name=obj.name)
+        obj.pk = api_key.pk
+        obj.refresh_from_db()
+        self.message_user(
+            request,
+            format_html("New API key (shown only now, copy it): <code>{}</code>", raw_key),
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke selected API keys")
+    def revoke_keys(self, request: HttpRequest, queryset: object) -> None:
+        for api_key in queryset:  # type: ignore[attr-defined]
+            api_key_revoke(api_key=api_key)
+        self.message_user(request, "Revoked.", messages.SUCCESS)
+
+
+class IntegrationForm(forms.ModelForm):
+    base_url = forms.URLField(
+        required=False, assume_scheme="https", help_text=Integration._meta.get_field("base_url").help_text
+    )
+    new_credentials = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        help_text="Write-only. A JSON object of credential fields replaces the stored credentials; "
+        "leave empty to keep them. Stored credentials are never shown.",
+    )
+
+    class Meta:
+        model = Integration
+        fields = (
+            "environment",
+            "tool",
+            "end_user_organization_name",
+            "end_user_email",
+            "end_user_origin_id",
+            "state",
+            "setup_status",
+            "enabled",
+            "base_url",
+            "last_error",
+        )
+        widgets = {"tool": forms.Select(choices=[(tool, tool) for tool in CONNECTORS])}
+
+    def clean_new_credentials(self) -> dict[str, str] | None:
+        raw = self.cleaned_data["new_credentials"].strip()
+        if not raw:
+            return None
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"Not valid JSON: {exc.msg}.") from None
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise forms.ValidationError("Expected a JSON object of string values.")
+        return value
+
+
+@admin.register(Integration)
+class IntegrationAdmin(admin.ModelAdmin):
+    form = IntegrationForm
+    list_display = ("id", "end_user_organization_name", "tool", "environment", "state", "setup_status", "enabled")
+    list_filter = ("tool", "state", "setup_status", "enabled", "environment")
+    list_select_related = ("environment",)
+    search_fields = ("id", "end_user_organization_name", "end_user_email", "end_user_origin_id")
+    readonly_fields = ("id", "auth_kind", "masked_credentials", "credentials_key_id", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Integration | None = None) -> tuple[str, ...]:
+        return self.readonly_fields if obj is None else (*self.readonly_fields, "environment", "tool")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Integrations are created by the connection flow or the demo command, which choose a proper id.
+        return False
+
+    @admin.display(description="Credentials")
+    def masked_credentials(self, obj: Integration) -> str:
+        if not obj.credentials:
+            return "—"
+        return format_html_join(", ", "{}: ••••••••", ((name,) for name in sorted(obj.credentials)))
+
+    def save_model(self, request: HttpRequest, obj: Integration, form: forms.Form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        new_credentials = form.cleaned_data.get("new_credentials")
+        if new_credentials is not None:
+            integration_set_credentials(integration=obj, credentials=new_credentials)
+            self.message_user(request, "Credentials replaced.", messages.SUCCESS)

@@ -1,0 +1,200 @@
+"""General endpoints of the /v1 API: API key check, tool catalog, integration details and settings."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api.errors import input_invalid
+from apps.core.api.responses import success
+from apps.core.api.schema import EmptySerializer, error_responses, success_envelope
+from apps.core.api.urls import public_base_url
+from apps.integrations.selectors import (
+    TOOL_CATEGORIES,
+    integration_details,
+    integration_get,
+    tools_for_category,
+)
+from apps.integrations.services import integration_delete, integration_set_enabled
+
+COVERAGE_STATUSES = ["SUPPORTED", "UNSUPPORTED", "NOT_IMPLEMENTED", "UNKNOWN"]
+SCOPE_CONFIG_SETTINGS = ["ENABLED", "DISABLED", "OPTIONAL"]
+
+
+class CheckApiKeyApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        environment_id = serializers.CharField()
+
+    @extend_schema(
+        operation_id="check_api_key",
+        responses={200: success_envelope("CheckApiKey", OutputSerializer), **error_responses(401)},
+    )
+    def get(self, request: Request) -> Response:
+        return success({"environment_id": request.auth.environment_id})
+
+
+class FieldCoverageSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+
+
+class ModelCoverageSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+    fields = FieldCoverageSerializer(many=True)
+
+
+class FeatureCoverageSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+
+
+class ToolCoverageSerializer(serializers.Serializer):
+    read_models = ModelCoverageSerializer(many=True)
+    write_actions = ModelCoverageSerializer(many=True)
+    features = FeatureCoverageSerializer(many=True)
+
+
+class ToolAssetsSerializer(serializers.Serializer):
+    logo_url = serializers.CharField()
+    icon_url = serializers.CharField()
+    icon_black_url = serializers.CharField()
+
+
+class ToolSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    internal_label = serializers.CharField(allow_null=True)
+    paid_api_details_markdown = serializers.CharField(allow_null=True)
+    fast_track_details_markdown = serializers.CharField(allow_null=True)
+    partner_only_details_markdown = serializers.CharField(allow_null=True)
+    connection_guide_url = serializers.CharField(allow_null=True)
+    assets = ToolAssetsSerializer()
+    coverage = ToolCoverageSerializer()
+
+
+class ToolsApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        tools = ToolSerializer(many=True)
+
+    @extend_schema(
+        operation_id="get_tools",
+        parameters=[OpenApiParameter("category", str, OpenApiParameter.PATH, enum=list(TOOL_CATEGORIES))],
+        responses={200: success_envelope("GetTools", OutputSerializer), **error_responses(400, 401)},
+    )
+    def get(self, request: Request, category: str) -> Response:
+        if category not in TOOL_CATEGORIES:
+            raise input_invalid(f"category: must be one of {', '.join(TOOL_CATEGORIES)}, got {category!r}.")
+        return success({"tools": tools_for_category(category, base_url=public_base_url(request))})
+
+
+class IntegrationToolSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    internal_label = serializers.CharField(allow_null=True)
+    logo_url = serializers.CharField()
+    icon_url = serializers.CharField()
+
+
+class EndUserSerializer(serializers.Serializer):
+    organization_name = serializers.CharField()
+    creator_email = serializers.CharField(allow_null=True)
+    origin_id = serializers.CharField(allow_null=True)
+
+
+class ScopeConfigSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+
+
+class ReadModelFieldSettingSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    is_available = serializers.BooleanField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+    scope_config_setting = serializers.ChoiceField(choices=SCOPE_CONFIG_SETTINGS)
+    opted_out_by_customer = serializers.BooleanField()
+
+
+class ReadModelSettingSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    is_available = serializers.BooleanField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+    scope_config_setting = serializers.ChoiceField(choices=SCOPE_CONFIG_SETTINGS)
+    opted_out_by_customer = serializers.BooleanField()
+    fields = ReadModelFieldSettingSerializer(many=True)
+
+
+class WriteActionFieldSettingSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    is_available = serializers.BooleanField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+
+
+class WriteActionSettingSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    is_available = serializers.BooleanField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+    scope_config_setting = serializers.ChoiceField(choices=SCOPE_CONFIG_SETTINGS)
+    opted_out_by_customer = serializers.BooleanField()
+    fields = WriteActionFieldSettingSerializer(many=True)
+
+
+class IntegrationDetailApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.CharField()
+        tool = IntegrationToolSerializer()
+        category = serializers.ChoiceField(choices=["HRIS", "ATS", "ASSESSMENT", "LMS"])
+        status = serializers.ChoiceField(choices=["ACTIVE", "INVALID", "INACTIVE"])
+        setup_status = serializers.ChoiceField(choices=["INCOMPLETE", "FINAL_SYNC_PENDING", "COMPLETED"])
+        end_user = EndUserSerializer()
+        scope_config = ScopeConfigSerializer()
+        data_expired_at = serializers.DateTimeField(allow_null=True)
+        created_at = serializers.DateTimeField()
+        beta = serializers.BooleanField()
+        read_models = ReadModelSettingSerializer(many=True)
+        write_actions = WriteActionSettingSerializer(many=True)
+
+    class DeleteInputSerializer(serializers.Serializer):
+        pass
+
+    @extend_schema(
+        operation_id="get_integration_details",
+        responses={200: success_envelope("GetIntegrationDetails", OutputSerializer), **error_responses(401, 404)},
+    )
+    def get(self, request: Request, integration_id: str) -> Response:
+        integration = integration_get(environment=request.auth.environment, integration_id=integration_id)
+        return success(integration_details(integration, base_url=public_base_url(request)))
+
+    @extend_schema(
+        operation_id="delete_integration",
+        request=DeleteInputSerializer,
+        responses={200: success_envelope("DeleteIntegration", EmptySerializer), **error_responses(401, 404)},
+    )
+    def delete(self, request: Request, integration_id: str) -> Response:
+        integration = integration_get(environment=request.auth.environment, integration_id=integration_id)
+        integration_delete(integration=integration)
+        return success({})
+
+
+class IntegrationEnabledApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        value = serializers.BooleanField()
+
+    @extend_schema(
+        operation_id="set_integration_enabled",
+        request=InputSerializer,
+        responses={200: success_envelope("SetIntegrationEnabled", EmptySerializer), **error_responses(400, 401, 404)},
+    )
+    def put(self, request: Request, integration_id: str) -> Response:
+        integration = integration_get(environment=request.auth.environment, integration_id=integration_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        integration_set_enabled(integration=integration, enabled=serializer.validated_data["value"])
+        return success({})

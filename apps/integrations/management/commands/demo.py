@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from apps.core.api.urls import public_base_url
+from apps.integrations.demo import demo_seed
+
+
+class Command(BaseCommand):
+    help = "Seed (idempotently) the demo environment with a sandbox integration; prints a fresh API key."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
+        parser.add_argument("--base-url", default="", help="Where Tributary is served (default PUBLIC_BASE_URL).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        seed = demo_seed()
+        base = (options["base_url"] or public_base_url()).rstrip("/")
+        result = {
+            "api_key": seed.api_key,
+            "base_url": f"{base}/v1",
+            "admin": {"username": seed.admin_username, "password": seed.admin_password},
+            "integrations": [{"id": integration.id, "tool": integration.tool} for integration in seed.integrations],
+            "connect_link": None,
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+            return
+        self.stdout.write(f"API base URL: {result['base_url']}")
+        self.stdout.write(f"API key:      {result['api_key']}")
+        self.stdout.write(f"Admin:        {base}/admin/ ({seed.admin_username} / {seed.admin_password})")
+        for integration in result["integrations"]:
+            self.stdout.write(f"Integration:  {integration['id']} ({integration['tool']})")

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+
+from django.db import transaction
+
+from apps.connectors.catalog import AuthKind
+from apps.connectors.registry import is_known_tool
+from apps.core.api.errors import input_invalid
+from apps.core.crypto import keyring
+from apps.core.ids import BASE58_ALPHABET, new_integration_id
+from apps.core.timeutils import utcnow
+from apps.integrations.models import ApiKey, Environment, Integration
+from apps.integrations.selectors import api_key_hash, credential_aad
+
+API_KEY_PREFIX = "trib_"
+API_KEY_RANDOM_CHARS = 40
+API_KEY_VISIBLE_CHARS = 12
+# Touching last_used_at on every request would turn every read into a write.
+API_KEY_TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def environment_create(*, name: str, display_name: str) -> Environment:
+    environment = Environment(name=name, display_name=display_name)
+    environment.full_clean()
+    environment.save()
+    return environment
+
+
+def api_key_create(*, environment: Environment, name: str) -> tuple[ApiKey, str]:
+    """Create a key; the plaintext is returned once and never stored."""
+    raw_key = API_KEY_PREFIX + "".join(secrets.choice(BASE58_ALPHABET) for _ in range(API_KEY_RANDOM_CHARS))
+    api_key = ApiKey(
+        environment=environment,
+        name=name,
+        prefix=raw_key[:API_KEY_VISIBLE_CHARS],
+        key_hash=api_key_hash(raw_key),
+    )
+    api_key.full_clean()
+    api_key.save()
+    return api_key, raw_key
+
+
+def api_key_revoke(*, api_key: ApiKey) -> None:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        api_key.save(update_fields=["revoked_at", "updated_at"])
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    now = utcnow()
+    if api_key.last_used_at is None or now - api_key.last_used_at >= API_KEY_TOUCH_INTERVAL:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+
+
+def _encrypt_credentials(integration_id: str, credentials: Mapping[str, str]) -> tuple[dict[str, str], str]:
+    ring = keyring()
+    encrypted = {
+        name: ring.encrypt(str(value), associated_data=credential_aad(integration_id, name))
+        for name, value in credentials.items()
+    }
+    return encrypted, ring.current_key_id
+
+
+@transaction.atomic
+def integration_create(
+    *,
+    environment: Environment,
+    tool: str,
+    end_user_organization_name: str,
+    end_user_email: str | None = None,
+    end_user_origin_id: str | None = None,
+    auth_kind: AuthKind = AuthKind.NONE,
+    credentials: Mapping[str, str] | None = None,
+    base_url: str = "",
+    setup_status: str = Integration.SetupStatus.INCOMPLETE,
+) -> Integration:
+    if not is_known_tool(tool):
+        raise input_invalid(f"Unknown tool {tool!r}.")
+    integration_id = new_integration_id(tool)
+    encrypted, key_id = _encrypt_credentials(integration_id, credentials or {})
+    integration = Integration(
+        id=integration_id,
+        environment=environment,
+        tool=tool,
+        auth_kind=auth_kind,
+        end_user_organization_name=end_user_organization_name,
+        end_user_email=end_user_email,
+        end_user_origin_id=end_user_origin_id,
+        base_url=base_url,
+        credentials=encrypted,
+        credentials_key_id=key_id if encrypted else "",
+        setup_status=setup_status,
+    )
+    integration.full_clean()
+    integration.save()
+    return integration
+
+
+def integration_set_credentials(
+    *, integration: Integration, credentials: Mapping[str, str], auth_kind: AuthKind | None = None
+) -> None:
+    encrypted, key_id = _encrypt_credentials(integration.id, credentials)
+    integration.credentials = encrypted
+    integration.credentials_key_id = key_id if encrypted else ""
+    fields = ["credentials", "credentials_key_id", "updated_at"]
+    if auth_kind is not None:
+        integration.auth_kind = auth_kind
+        fields.append("auth_kind")
+    integration.save(update_fields=fields)
+
+
+def integration_rotate_credentials_key(*, integration: Integration) -> bool:
+    """Re-encrypt with the current key. Returns whether anything changed."""
+    from apps.integrations.selectors import integration_credentials
+
+    if not integration.credentials or integration.credentials_key_id == keyring().current_key_id:
+        return False
+    integration_set_credentials(integration=integration, credentials=integration_credentials(integration))
+    return True
+
+
+def integration_set_enabled(*, integration: Integration, enabled: bool) -> None:
+    integration.enabled = enabled
+    integration.save(update_fields=["enabled", "updated_at"])
+
+
+def integration_delete(*, integration: Integration) -> None:
+    integration.delete()

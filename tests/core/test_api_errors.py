@@ -1,0 +1,87 @@
+"""Every /v1 failure answers with the contract's error body, never HTML."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from apps.integrations.models import ApiKey
+
+
+def _assert_error_body(response: object, status: int, code: str) -> dict[str, object]:
+    assert response.status_code == status  # type: ignore[attr-defined]
+    assert response["Content-Type"].startswith("application/json")  # type: ignore[index]
+    body = response.json()  # type: ignore[attr-defined]
+    assert body["status"] == "error"
+    assert set(body["error"]) == {"code", "title", "message", "log_url"}
+    assert body["error"]["code"] == code
+    return body
+
+
+@pytest.fixture
+def client_with_key(client: Client, api_key: ApiKey) -> Client:
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_key.raw_key}"
+    return client
+
+
+def test_unknown_route(client_with_key: Client) -> None:
+    body = _assert_error_body(client_with_key.get("/v1/no/such/route"), 404, "PLATFORM.INPUT_INVALID")
+
+    assert body["error"]["message"] == "No API route matches GET /v1/no/such/route."
+
+
+def test_wrong_method(client_with_key: Client) -> None:
+    body = _assert_error_body(client_with_key.post("/v1/check-api-key"), 405, "PLATFORM.INPUT_INVALID")
+
+    assert body["error"]["message"] == 'Method "POST" not allowed.'
+
+
+def test_malformed_json(client_with_key: Client, integration: object) -> None:
+    response = client_with_key.put(
+        f"/v1/integrations/{integration.id}/enabled",
+        data="{not json",
+        content_type="application/json",  # type: ignore[attr-defined]
+    )
+
+    body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
+    assert str(body["error"]["message"]).startswith("Malformed request body: JSON parse error")
+
+
+def test_validation_error_names_the_field(client_with_key: Client, integration: object) -> None:
+    response = client_with_key.put(
+        f"/v1/integrations/{integration.id}/enabled",
+        data={"value": "maybe"},
+        content_type="application/json",  # type: ignore[attr-defined]
+    )
+
+    body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == "value: Must be a valid boolean."
+
+
+def test_missing_api_key(client: Client, db: None) -> None:
+    body = _assert_error_body(client.get("/v1/check-api-key"), 401, "PLATFORM.AUTHENTICATION_INVALID")
+
+    assert body["error"]["message"] == "Missing API key: send the header `Authorization: Bearer <API key>`."
+
+
+def test_unknown_tool_category(client_with_key: Client) -> None:
+    body = _assert_error_body(client_with_key.get("/v1/tools/crm"), 400, "PLATFORM.INPUT_INVALID")
+
+    assert body["error"]["message"] == "category: must be one of hris, ats, assessment, lms, got 'crm'."
+
+
+@pytest.mark.urls("tests.core.urls")
+@pytest.mark.parametrize("path", ["/v1/_test/crash", "/v1/_test/plain-crash"])
+def test_unhandled_exception_is_a_json_500_without_internals(db: None, path: str) -> None:
+    client = Client(raise_request_exception=False)
+
+    body = _assert_error_body(client.get(path), 500, "PLATFORM.UNKNOWN_ERROR")
+
+    assert body["error"]["message"] == "An unexpected error occurred."
+
+
+def test_admin_stays_html(client: Client, db: None) -> None:
+    response = client.get("/admin/login/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")

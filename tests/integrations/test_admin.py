@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from apps.integrations.models import ApiKey, Environment, Integration
+from apps.integrations.selectors import api_key_for_token
+
+
+@pytest.fixture
+def admin_client_logged_in(client: Client, db: None) -> Client:
+    User.objects.create_superuser("staff", "staff@example.com", "pw-for-tests")
+    client.login(username="staff", password="pw-for-tests")
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/integrations/environment/",
+        "/admin/integrations/environment/add/",
+        "/admin/integrations/apikey/",
+        "/admin/integrations/apikey/add/",
+        "/admin/integrations/integration/",
+    ],
+)
+def test_admin_pages_open(admin_client_logged_in: Client, integration: Integration, url: str) -> None:
+    assert admin_client_logged_in.get(url).status_code == 200
+
+
+def test_add_api_key_shows_the_key_once(admin_client_logged_in: Client, environment: Environment) -> None:
+    response = admin_client_logged_in.post(
+        "/admin/integrations/apikey/add/", {"environment": environment.pk, "name": "backend"}, follow=True
+    )
+
+    shown = re.findall(r"<code>(trib_[1-9A-HJ-NP-Za-km-z]{40})</code>", response.content.decode())
+    assert len(shown) == 1
+    api_key = api_key_for_token(shown[0])
+    assert api_key is not None
+    assert api_key.name == "backend"
+    assert ApiKey.objects.filter(environment=environment).count() == 1
+    change_page = admin_client_logged_in.get(f"/admin/integrations/apikey/{api_key.pk}/change/").content.decode()
+    assert shown[0] not in change_page
+
+
+def test_integration_page_masks_credentials(admin_client_logged_in: Client, environment: Environment) -> None:
+    from tests.factories.integrations import IntegrationFactory
+
+    integration = IntegrationFactory(environment=environment, credentials={"api_key": "super-secret-token"})
+
+    page = admin_client_logged_in.get(f"/admin/integrations/integration/{integration.pk}/change/").content.decode()
+
+    assert "super-secret-token" not in page
+    assert "api_key: ••••••••" in page
