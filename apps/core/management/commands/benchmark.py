@@ -1,0 +1,35 @@
+"""`manage.py benchmark <name> ... --json`: runs one registered benchmark and prints its figures.
+
+Each benchmark module exposes `add_arguments(parser)` and `run(options) -> dict`; register it below.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.module_loading import import_string
+
+BENCHMARKS: dict[str, str] = {}
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark and print its figures (JSON with --json)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subparsers = parser.add_subparsers(dest="benchmark", required=True)
+        for name, path in BENCHMARKS.items():
+            module = import_string(path)
+            subparser = subparsers.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0])
+            subparser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+            module.add_arguments(subparser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        module = import_string(BENCHMARKS[options["benchmark"]])
+        figures = module.run(options, progress=self.stderr.write)
+        if options["json"]:
+            self.stdout.write(json.dumps(figures))
+            return
+        for key, value in figures.items():
+            self.stdout.write(f"{key}: {value}")
