@@ -91,6 +91,8 @@ class Request:
             length = 0
         if length > MAX_BODY_BYTES:
             raise HttpError(413, "PAYLOAD_TOO_LARGE", "Request body too large")
+        if "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower():
+            raise HttpError(411, "LENGTH_REQUIRED", "Send the request body with a Content-Length")
         body = environ["wsgi.input"].read(length) if length > 0 else b""
         # PATH_INFO arrives percent-decoded as latin-1 (PEP 3333); re-decode it as UTF-8.
         raw_path = environ.get("PATH_INFO", "/") or "/"

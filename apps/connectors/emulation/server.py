@@ -32,6 +32,11 @@ class _ServerHandler(ServerHandler):
     # Answer in HTTP/1.1 so clients can keep the connection open (every response carries Content-Length).
     http_version = "1.1"
 
+    def cleanup_headers(self) -> None:
+        super().cleanup_headers()
+        if self.environ.get(BODY_READ_KEY) is False:  # we will close: say so (apps may not send hop-by-hop headers)
+            self.headers["Connection"] = "close"
+
 
 class _Handler(WSGIRequestHandler):
     """wsgiref's handler, with keep-alive (one thread serves a connection's requests in turn) and quiet logs."""

@@ -406,3 +406,18 @@ def test_client_credentials_default_scopes_and_expiry(tiny: tuple[TinyEmulator, 
     assert "refresh_token" not in token
     assert works.status_code == 200
     assert caught.value.reason == "expired"
+
+
+def test_chunked_body_is_refused_and_the_connection_closed(tiny: tuple[TinyEmulator, str]) -> None:
+    _, url = tiny
+    session = requests.Session()
+
+    refused = session.post(f"{url}/upload", headers=GOOD, data=iter([b"abc", b"def"]))
+    after = session.get(f"{url}/public")
+
+    assert (refused.status_code, refused.json()) == (
+        411,
+        {"code": "LENGTH_REQUIRED", "message": "Send the request body with a Content-Length"},
+    )
+    assert refused.headers["Connection"] == "close"
+    assert after.json() == {"public": True}

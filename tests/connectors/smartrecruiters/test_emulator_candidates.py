@@ -135,6 +135,21 @@ CHANGES: list[tuple[str, Callable[[SR, str, str], Any]]] = [
     ),
     ("note", lambda sr, c, j: sr.post("/messages/shares", json={"content": f"Hi #[CANDIDATE:{c}]"})),
     ("personal details", lambda sr, c, j: sr.patch(f"/candidates/{c}", json={"phoneNumber": "+1555"})),
+    (
+        "interview",
+        lambda sr, c, j: sr.post(
+            "/interviews",
+            json={
+                "candidate": {"id": c},
+                "jobId": j,
+                "organizerId": sr.state()["ownerUserId"],
+                "timezone": "UTC",
+                "timeslots": [
+                    {"startsOn": "2025-03-02T09:00:00Z", "endsOn": "2025-03-02T10:00:00Z", "interviewers": []}
+                ],
+            },
+        ),
+    ),
 ]
 
 
