@@ -1,0 +1,1 @@
+"""SmartRecruiters: the connector (client, mapping, connector) and its emulator (`emulator/`)."""

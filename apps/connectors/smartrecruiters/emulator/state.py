@@ -1,0 +1,1014 @@
+"""The SmartRecruiters emulator's in-memory company: records, enums and every state change.
+
+Nothing here knows about HTTP. Mutations raise `Invalid` (a 400 in the vendor's format) or `Missing` (404);
+every change to a candidate or one of its applications moves the candidate's `updatedOn`.
+Reference: /work/shared/reference/ats-smartrecruiters-factorial.md Part A (SR-RB = the SmartRecruiters
+OpenAPI-generated Ruby SDK, SR-DOC = developers.smartrecruiters.com).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from apps.connectors.emulation.clock import Clock
+
+# -- enums (SR-RB models; reference A5) ---------------------------------------------------------
+JOB_STATUSES = ("CREATED", "SOURCING", "FILLED", "INTERVIEW", "OFFER", "CANCELLED", "ON_HOLD", "OTHER")
+JOB_STATUSES_WRITABLE = JOB_STATUSES[:-1]  # "valid for update: same minus OTHER"
+POSTING_STATUSES = ("PUBLIC", "INTERNAL", "NOT_PUBLISHED", "PRIVATE")
+CANDIDATE_STATUSES = (
+    "LEAD",
+    "NEW",
+    "IN_REVIEW",
+    "INTERVIEW",
+    "OFFERED",
+    "HIRED",
+    "REJECTED",
+    "WITHDRAWN",
+    "TRANSFERRED",
+)
+# LEAD (sourced, not applied) and TRANSFERRED (moved by SmartRecruiters itself) are not accepted on
+# PUT .../status. NOT FOUND in the docs which statuses the endpoint refuses; this is our plausible choice.
+CANDIDATE_STATUSES_WRITABLE = ("NEW", "IN_REVIEW", "INTERVIEW", "OFFERED", "HIRED", "REJECTED", "WITHDRAWN")
+SUB_STATUS_STATUSES = ("IN_REVIEW", "INTERVIEW", "OFFERED")  # SR-RB hiring_process_sub_statuses.rb
+HIRING_TEAM_ROLES = ("HIRING_MANAGER", "INTERVIEW_TEAM", "RECRUITER", "EXECUTIVE", "COORDINATOR")
+ATTACHMENT_TYPES = ("GENERIC_FILE", "RESUME", "COVER_LETTER")
+OFFER_STATUSES = (
+    "CREATED",
+    "PENDING_APPROVAL",
+    "APPROVED",
+    "NOT_APPROVED",
+    "PENDING_ACCEPTANCE",
+    "ACCEPTED",
+    "NOT_ACCEPTED",
+    "ABANDONED",
+)
+ATTENDEE_STATUSES = ("accepted", "declined", "pending", "tentative")
+CONSENT_STATUSES = ("REQUIRED", "PENDING", "ACQUIRED")
+FIELD_TYPES = ("INPUT_TEXT", "SINGLE_SELECT", "MULTI_SELECT", "RADIO", "CHECKBOX", "TEXTAREA", "INFORMATION")
+# ApplicationStatusInfo.status of the Application API differs from CandidateStatusEnum (reference A5).
+APPLY_STATUS = {
+    "LEAD": "LEAD",
+    "NEW": "NEW",
+    "IN_REVIEW": "IN_REVIEW",
+    "INTERVIEW": "INTERVIEW",
+    "OFFERED": "OFFER",
+    "HIRED": "HIRE",
+    "REJECTED": "REJECTED",
+    "WITHDRAWN": "WITHDRAWN",
+    "TRANSFERRED": "TRANSFERRED",
+}
+# "Not defining the source will default to API source." (SR-DOC candidatesaddtojob-1). The ids of the
+# default library are NOT FOUND in any readable material; these slugs are our own, seeded and configurable.
+DEFAULT_SOURCE = ("api", None, "api")
+
+TEXT_ANSWER_MAX_BYTES = 4000  # "text/textarea/currency answers ≤ 4000 bytes" (SR-DOC post-an-application)
+APPLY_ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024  # "attachments Base64, ≤2 MB each" (same page)
+
+
+class Invalid(Exception):
+    """Bad input: a 400. `code` and `message` end up in `errors[0]` (or the Application API error)."""
+
+    def __init__(self, message: str, code: str = "INVALID_VALUE", status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+class Missing(Exception):
+    """An addressed record does not exist: a 404."""
+
+    def __init__(self, what: str, identifier: str) -> None:
+        super().__init__(f"{what} {identifier} not found")
+        self.what = what
+        self.identifier = identifier
+        self.message = f"{what} with id {identifier} not found"
+
+
+def ms(value: datetime) -> datetime:
+    """Truncate to milliseconds: that is all the wire format carries."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def fmt(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def parse_time(value: str, name: str) -> datetime:
+    """ISO-8601 (`Z`, offsets, or a bare date); a bad value is a 400 naming the parameter."""
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"{name}: must be an ISO-8601 date-time, e.g. 2024-05-01T00:00:00.000Z") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# -- records --------------------------------------------------------------------------------------
+@dataclass
+class User:
+    id: str
+    email: str
+    first_name: str
+    last_name: str
+    system_role: str
+    created_on: datetime
+    updated_on: datetime
+    active: bool = True
+    language: str = "en"
+    sso_login_mode: str = "PASSWORD"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass
+class HiringProcess:
+    id: str
+    name: str
+    active: bool
+    sub_statuses: dict[str, list[str]]
+
+
+@dataclass
+class Reason:
+    id: str
+    label: str
+
+
+@dataclass
+class SourceType:
+    id: str
+    label: str
+    subtypes: list[str]
+
+
+@dataclass
+class SourceValue:
+    """A named source (level 3). `custom` ones come from the settings page (our control endpoint)."""
+
+    id: str
+    identifier: str  # the `sourceIdentifier` uuid (TRID)
+    label: str
+    type_id: str
+    subtype_id: str | None
+    custom: bool = False
+    deleted: bool = False
+
+
+@dataclass
+class ScreeningField:
+    id: str
+    label: str
+    type: str
+    required: bool = False
+    values: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ScreeningQuestion:
+    id: str
+    name: str
+    label: str
+    fields: list[ScreeningField]
+    repeatable: bool = False
+    category: str = ""  # a uuid for custom questions (reference A5, screening answers)
+
+
+@dataclass
+class Conditional:
+    """Show `questions` when the answer to `parent_question_id`/`field_id` contains any of `value_ids`."""
+
+    parent_question_id: str
+    field_id: str
+    value_ids: list[str]
+    questions: list[str]
+
+
+@dataclass
+class Posting:
+    """The public posting of a job's default ad: the `uuid` the Application API applies to."""
+
+    id: str
+    uuid: str
+    job_ad_id: str
+    released_on: datetime
+    questions: list[ScreeningQuestion]
+    conditionals: list[Conditional]
+    active: bool = True
+
+
+@dataclass
+class JobAd:
+    id: str
+    title: str
+    language: str
+    created_on: datetime
+    updated_on: datetime
+    posting_status: str  # PUBLISHED / NOT_PUBLISHED
+    visibility: str  # PUBLIC / INTERNAL / PRIVATE
+    creator_id: str
+    default: bool = True
+
+
+@dataclass
+class Publication:
+    source_name: str
+    type: str
+    published_on: datetime
+    unpublished_on: datetime | None = None
+
+
+@dataclass
+class Job:
+    id: str
+    title: str
+    ref_number: str
+    created_on: datetime
+    updated_on: datetime
+    last_activity_on: datetime
+    department: tuple[str, str]
+    location: dict[str, Any]
+    status: str
+    posting_status: str
+    language: str
+    industry: tuple[str, str]
+    function: tuple[str, str]
+    type_of_employment: tuple[str, str]
+    experience_level: tuple[str, str]
+    target_hiring_date: datetime | None
+    creator_id: str
+    compensation: dict[str, Any] | None
+    sections: dict[str, dict[str, str]]
+    hiring_process_id: str
+    hiring_team: list[tuple[str, str]] = field(default_factory=list)
+    status_history: list[tuple[datetime, str]] = field(default_factory=list)
+    job_ads: list[JobAd] = field(default_factory=list)
+    publications: list[Publication] = field(default_factory=list)
+    posting: Posting | None = None
+
+
+@dataclass
+class StatusChange:
+    changed_on: datetime
+    status: str
+    sub_status: str | None = None
+
+
+@dataclass
+class Application:
+    """One candidate × job pair ("assignment"). `id` is the jobApplicationId."""
+
+    id: str
+    candidate_id: str
+    job_id: str
+    created_on: datetime
+    updated_on: datetime
+    status: str
+    source: tuple[str, str | None, str]  # (type id, subtype id, source value id)
+    sub_status: str | None = None
+    starts_on: datetime | None = None
+    rejection_reason_id: str | None = None
+    withdrawal_reason_id: str | None = None
+    history: list[StatusChange] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)  # [{"id": questionId, "records": [{fieldId: [..]}]}]
+    message_to_hiring_manager: str | None = None
+
+
+@dataclass
+class Candidate:
+    id: str
+    first_name: str
+    last_name: str
+    email: str
+    created_on: datetime
+    updated_on: datetime
+    phone: str | None = None
+    location: dict[str, Any] = field(default_factory=dict)
+    web: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    average_rating: float = 0.0
+    internal: bool = False
+    consent_status: str = "ACQUIRED"
+    education: list[dict[str, Any]] = field(default_factory=list)
+    experience: list[dict[str, Any]] = field(default_factory=list)
+    application_ids: list[str] = field(default_factory=list)  # in creation order
+
+
+@dataclass
+class Attachment:
+    id: str
+    candidate_id: str
+    job_id: str | None
+    name: str
+    type: str
+    content_type: str
+    content: bytes
+    created_on: datetime
+
+
+@dataclass
+class Message:
+    id: str
+    content: str
+    author_id: str | None
+    created_on: datetime
+    candidate_ids: list[str]
+    correlation_id: str | None
+    users: list[str]
+    hiring_team_of: list[str]
+    everyone: bool
+    open_note: bool
+
+    @property
+    def visibility(self) -> str:
+        # MessageView.visibility values are NOT FOUND (SR-RB types it `Object`); ours mirror `shareWith`.
+        if self.everyone:
+            return "EVERYONE"
+        if self.open_note:
+            return "OPEN_NOTE"
+        return "RESTRICTED"
+
+
+@dataclass
+class Offer:
+    id: str
+    candidate_id: str
+    job_id: str
+    status: str
+    created_on: datetime
+    updated_on: datetime
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Timeslot:
+    id: str
+    starts_on: datetime
+    ends_on: datetime
+    interviewers: list[tuple[str, str]]
+    interview_type: str | None = None
+    title: str | None = None
+    place: str | None = None
+    candidate_status: str | None = "pending"
+
+
+@dataclass
+class Interview:
+    id: str
+    candidate_id: str
+    job_id: str
+    application_id: str
+    organizer_id: str
+    timezone: str
+    created_on: datetime
+    timeslots: list[Timeslot]
+    location: str | None = None
+    ref_url: str | None = None
+    source: str | None = None
+
+
+# -- the company ----------------------------------------------------------------------------------
+_CANDIDATE_TAG = re.compile(r"#\[CANDIDATE:([^\]]+)\]")
+_USER_MENTION = re.compile(r"@\[USER:([^\]]+)\]")
+
+
+class Ids:
+    """Deterministic ids: the same seed and the same sequence of operations give the same ids."""
+
+    def __init__(self, seed: int | str) -> None:
+        self.rng = random.Random(f"smartrecruiters-ids-{seed}")
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def object_id(self) -> str:
+        # User ids look like MongoDB ObjectIds: 24 hex digits (SR-WH, reference A5 users example).
+        return f"{self.rng.getrandbits(96):024x}"
+
+    def numeric(self) -> str:
+        return str(self.rng.randrange(10**9, 10**10))
+
+
+class State:
+    """All records of one emulated SmartRecruiters company."""
+
+    def __init__(self, *, company_identifier: str, company_name: str, clock: Clock, seed: int | str = 0) -> None:
+        self.company_identifier = company_identifier
+        self.company_name = company_name
+        self.clock = clock
+        self.ids = Ids(seed)
+        self.users: dict[str, User] = {}
+        self.hiring_processes: dict[str, HiringProcess] = {}
+        self.rejection_reasons: dict[str, Reason] = {}
+        self.withdrawal_reasons: dict[str, Reason] = {}
+        self.departments: dict[str, str] = {}
+        self.source_types: dict[str, SourceType] = {}
+        self.source_values: dict[str, SourceValue] = {}  # keyed by sourceIdentifier
+        self.jobs: dict[str, Job] = {}
+        self.candidates: dict[str, Candidate] = {}
+        self.applications: dict[str, Application] = {}
+        self.attachments: dict[str, Attachment] = {}
+        self.messages: dict[str, Message] = {}
+        self.offers: dict[str, Offer] = {}
+        self.interviews: dict[str, Interview] = {}
+        self.owner_user_id: str | None = None  # who API keys and client-credentials act as (/users/me)
+
+    def now(self) -> datetime:
+        return ms(self.clock.now())
+
+    # -- lookups --------------------------------------------------------------------------------
+    def job(self, job_id: str) -> Job:
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise Missing("Job", job_id)
+        return job
+
+    def candidate(self, candidate_id: str) -> Candidate:
+        candidate = self.candidates.get(candidate_id)
+        if candidate is None:
+            raise Missing("Candidate", candidate_id)
+        return candidate
+
+    def user(self, user_id: str) -> User:
+        user = self.users.get(user_id)
+        if user is None:
+            raise Missing("User", user_id)
+        return user
+
+    def application_for(self, candidate_id: str, job_id: str) -> Application:
+        candidate = self.candidate(candidate_id)
+        for application_id in candidate.application_ids:
+            application = self.applications[application_id]
+            if application.job_id == job_id:
+                return application
+        raise Missing("Application", f"{candidate_id}/{job_id}")
+
+    def candidate_applications(self, candidate: Candidate) -> list[Application]:
+        return [self.applications[application_id] for application_id in candidate.application_ids]
+
+    def primary_application(self, candidate: Candidate) -> Application | None:
+        # primaryAssignment = the most recent application; the rest are secondaryAssignments.
+        # Which one SmartRecruiters calls "primary" is NOT FOUND in the docs; most recent is our choice.
+        return self.applications[candidate.application_ids[-1]] if candidate.application_ids else None
+
+    def posting_by_uuid(self, posting_uuid: str) -> tuple[Job, Posting]:
+        for job in self.jobs.values():
+            if job.posting is not None and job.posting.uuid == posting_uuid and job.posting.active:
+                return job, job.posting
+        raise Missing("Posting", posting_uuid)
+
+    def find_candidate_by_email(self, email: str) -> Candidate | None:
+        wanted = email.strip().lower()
+        for candidate in self.candidates.values():
+            if candidate.email.lower() == wanted:
+                return candidate
+        return None
+
+    # -- sources --------------------------------------------------------------------------------
+    def source_value(self, type_id: str, value_id: str) -> SourceValue | None:
+        for value in self.source_values.values():
+            if value.type_id == type_id and value.id == value_id and not value.deleted:
+                return value
+        return None
+
+    def source_label(self, source: tuple[str, str | None, str]) -> str:
+        type_id, _, value_id = source
+        for value in self.source_values.values():  # deleted sources keep their label on old applications
+            if value.type_id == type_id and value.id == value_id:
+                return value.label
+        return value_id
+
+    def source_identifier(self, source: tuple[str, str | None, str]) -> str | None:
+        type_id, _, value_id = source
+        for value in self.source_values.values():
+            if value.type_id == type_id and value.id == value_id:
+                return value.identifier
+        return None
+
+    def resolve_source(self, details: Any) -> tuple[str, str | None, str]:
+        """Validate a `sourceDetails`/`CandidateSource` body; absent means the default API source."""
+        if details is None:
+            return DEFAULT_SOURCE
+        if not isinstance(details, dict):
+            raise Invalid("sourceDetails: must be an object")
+        type_id, subtype_id, value_id = (
+            details.get("sourceTypeId"),
+            details.get("sourceSubTypeId"),
+            details.get("sourceId"),
+        )
+        if not isinstance(type_id, str) or not type_id:
+            raise Invalid("sourceDetails.sourceTypeId: must not be null")
+        if not isinstance(value_id, str) or not value_id:
+            raise Invalid("sourceDetails.sourceId: must not be null")
+        source_type = self.source_types.get(type_id)
+        if source_type is None:
+            raise Invalid(f"Source type {type_id} does not exist", "SOURCE_TYPE_NOT_FOUND")
+        if subtype_id is not None and subtype_id not in source_type.subtypes:
+            raise Invalid(f"Source subtype {subtype_id} does not exist for type {type_id}", "SOURCE_SUBTYPE_NOT_FOUND")
+        value = self.source_value(type_id, value_id)
+        if value is None:
+            raise Invalid(f"Source {value_id} of type {type_id} does not exist", "SOURCE_NOT_FOUND")
+        if subtype_id is not None and value.subtype_id != subtype_id:
+            raise Invalid(f"Source {value_id} is not of subtype {subtype_id}", "SOURCE_NOT_FOUND")
+        return (type_id, value.subtype_id, value_id)
+
+    def create_custom_source(self, *, label: str, type_id: str, subtype_id: str | None) -> SourceValue:
+        """The settings page's "add custom source" (SmartGlobal add-on); never reachable through the API."""
+        label = label.strip()
+        if not label:
+            raise Invalid("label: must not be empty")
+        source_type = self.source_types.get(type_id)
+        if source_type is None:
+            raise Invalid(f"Source type {type_id} does not exist")
+        if subtype_id is not None and subtype_id not in source_type.subtypes:
+            raise Invalid(f"Source subtype {subtype_id} does not exist for type {type_id}")
+        for value in self.source_values.values():
+            if value.type_id == type_id and value.label.lower() == label.lower() and not value.deleted:
+                raise Invalid(f"A source named {label} already exists in type {type_id}", "DUPLICATE_SOURCE", 409)
+        value = SourceValue(
+            id=self.ids.numeric(),
+            identifier=self.ids.uuid(),
+            label=label,
+            type_id=type_id,
+            subtype_id=subtype_id,
+            custom=True,
+        )
+        self.source_values[value.identifier] = value
+        return value
+
+    def delete_source(self, identifier: str) -> SourceValue:
+        value = self.source_values.get(identifier)
+        if value is None:
+            raise Missing("Source", identifier)
+        value.deleted = True
+        return value
+
+    # -- candidates and applications ------------------------------------------------------------
+    def _touch(self, candidate: Candidate, when: datetime | None = None) -> datetime:
+        when = when or self.now()
+        candidate.updated_on = max(candidate.updated_on, when)
+        return when
+
+    def _job_activity(self, job: Job, when: datetime) -> None:
+        # "lastActivityOn is updated when job is edited, new candidates apply or job is published" (SR-RB jobs_all)
+        job.last_activity_on = max(job.last_activity_on, when)
+
+    def create_candidate(
+        self, data: dict[str, Any], *, job: Job | None, source: tuple[str, str | None, str]
+    ) -> tuple[Candidate, Application | None]:
+        """POST /candidates (job=None) or POST /jobs/{id}/candidates. An existing email reuses that profile:
+        SmartRecruiters keeps one profile per person and one application per job ("SmartRecruiters only allows a
+        single job application per profile", help.smartrecruiters.com Merge_Candidates_FAQ). Reuse on create
+        is our reading; the API docs do not say."""
+        first_name = _required_text(data, "firstName")
+        last_name = _required_text(data, "lastName")
+        email = _required_text(data, "email")
+        if "@" not in email:
+            raise Invalid("email: must be a well-formed email address")
+        tags = _tags(data.get("tags", []), "tags")
+        # Parse everything before writing anything: a refused request leaves no trace.
+        phone = _optional_text(data, "phoneNumber")
+        location = _object(data, "location")
+        web = _web(data.get("web"))
+        education = _list_of_objects(data, "education")
+        experience = _list_of_objects(data, "experience")
+        now = self.now()
+        candidate = self.find_candidate_by_email(email)
+        if candidate is None:
+            candidate = Candidate(
+                id=self.ids.uuid(),
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                created_on=now,
+                updated_on=now,
+                phone=phone,
+                location=location,
+                web=web,
+                tags=tags,
+                internal=bool(data.get("internal", False)),
+                education=education,
+                experience=experience,
+            )
+            self.candidates[candidate.id] = candidate
+        else:
+            if job is not None and any(self.applications[a].job_id == job.id for a in candidate.application_ids):
+                raise Invalid("Candidate has already applied to this job", "CANDIDATE_ALREADY_APPLIED", 409)
+            # Merge like SmartRecruiters does: blanks are filled, nothing is overwritten.
+            candidate.phone = candidate.phone or phone
+            candidate.location = candidate.location or location
+            candidate.web = candidate.web or web
+            candidate.tags = _merge_tags(candidate.tags, tags)
+            self._touch(candidate, now)
+        application = None
+        if job is not None:
+            application = self._add_application(candidate, job, source, now)
+        return candidate, application
+
+    def _add_application(
+        self, candidate: Candidate, job: Job, source: tuple[str, str | None, str], when: datetime
+    ) -> Application:
+        # Only status NEW can be created through the API (SR-DOC post-an-application).
+        application = Application(
+            id=self.ids.uuid(),
+            candidate_id=candidate.id,
+            job_id=job.id,
+            created_on=when,
+            updated_on=when,
+            status="NEW",
+            source=source,
+            history=[StatusChange(when, "NEW")],
+        )
+        self.applications[application.id] = application
+        candidate.application_ids.append(application.id)
+        self._touch(candidate, when)
+        self._job_activity(job, when)
+        return application
+
+    def update_candidate(self, candidate: Candidate, data: dict[str, Any]) -> Candidate:
+        """PATCH /candidates/{id} (PersonalDetails): only the fields present change."""
+        for key, attribute in (("firstName", "first_name"), ("lastName", "last_name"), ("email", "email")):
+            if key in data:
+                setattr(candidate, attribute, _required_text(data, key))
+        if "phoneNumber" in data:
+            candidate.phone = _optional_text(data, "phoneNumber")
+        if "location" in data:
+            candidate.location = _object(data, "location")
+        if "web" in data:
+            candidate.web = _web(data.get("web"))
+        self._touch(candidate)
+        return candidate
+
+    def delete_candidate(self, candidate_id: str) -> None:
+        candidate = self.candidate(candidate_id)
+        for application_id in candidate.application_ids:
+            self.applications.pop(application_id, None)
+        for attachment_id in [a.id for a in self.attachments.values() if a.candidate_id == candidate_id]:
+            del self.attachments[attachment_id]
+        for offer_id in [o.id for o in self.offers.values() if o.candidate_id == candidate_id]:
+            del self.offers[offer_id]
+        for interview_id in [i.id for i in self.interviews.values() if i.candidate_id == candidate_id]:
+            del self.interviews[interview_id]
+        del self.candidates[candidate_id]
+
+    def set_status(self, application: Application, body: dict[str, Any]) -> bool:
+        """PUT /candidates/{id}/jobs/{jobId}/status. Returns False when nothing changed (same status)."""
+        status = body.get("status")
+        if status is None:
+            raise Invalid("status: must not be null")
+        if status not in CANDIDATE_STATUSES:
+            raise Invalid(f"status: must be one of {', '.join(CANDIDATE_STATUSES)}")
+        if status not in CANDIDATE_STATUSES_WRITABLE:
+            raise Invalid(f"status: {status} cannot be set through the API")
+        sub_status = body.get("subStatus")
+        if sub_status is not None:
+            if status not in SUB_STATUS_STATUSES:
+                raise Invalid(f"subStatus: only allowed with status {', '.join(SUB_STATUS_STATUSES)}")
+            if not isinstance(sub_status, str) or sub_status not in self.sub_statuses_for(application.job_id, status):
+                raise Invalid(f"subStatus: {sub_status} is not a sub-status of {status} in the hiring process")
+        reason = body.get("reason")
+        rejection = withdrawal = None
+        if reason is not None:
+            if status == "REJECTED":
+                if reason not in self.rejection_reasons:
+                    raise Invalid(f"reason: rejection reason {reason} does not exist")
+                rejection = reason
+            elif status == "WITHDRAWN":
+                if reason not in self.withdrawal_reasons:
+                    raise Invalid(f"reason: withdrawal reason {reason} does not exist")
+                withdrawal = reason
+            else:
+                raise Invalid("reason: only allowed with status REJECTED or WITHDRAWN")
+        starts_on = None
+        if body.get("startsOn") is not None:
+            if status != "HIRED":
+                raise Invalid("startsOn: only allowed with status HIRED")
+            if not isinstance(body["startsOn"], str):
+                raise Invalid("startsOn: must be an ISO-8601 date-time")
+            starts_on = parse_time(body["startsOn"], "startsOn")
+        unchanged = (
+            status == application.status
+            and sub_status == application.sub_status
+            and rejection == application.rejection_reason_id
+            and withdrawal == application.withdrawal_reason_id
+            and (starts_on is None or starts_on == application.starts_on)
+        )
+        if unchanged:
+            return False
+        now = self.now()
+        application.status = status
+        application.sub_status = sub_status
+        application.rejection_reason_id = rejection
+        application.withdrawal_reason_id = withdrawal
+        application.starts_on = starts_on if status == "HIRED" else None
+        application.history.append(StatusChange(now, status, sub_status))
+        application.updated_on = now
+        self._touch(self.candidate(application.candidate_id), now)
+        self._job_activity(self.job(application.job_id), now)
+        return True
+
+    def sub_statuses_for(self, job_id: str, status: str) -> list[str]:
+        # The job → hiring process link is NOT FOUND in JobDetails (reference A5), so a client cannot learn
+        # a job's process; we accept any sub-status an active process defines for that status.
+        names: list[str] = []
+        for process in self.hiring_processes.values():
+            if process.active:
+                names.extend(name for name in process.sub_statuses.get(status, []) if name not in names)
+        return names
+
+    def set_source(self, application: Application, body: dict[str, Any]) -> None:
+        application.source = self.resolve_source(body)
+        now = self.now()
+        application.updated_on = now
+        self._touch(self.candidate(application.candidate_id), now)
+
+    def add_tags(self, candidate: Candidate, tags: list[str]) -> list[str]:
+        candidate.tags = _merge_tags(candidate.tags, tags)
+        self._touch(candidate)
+        return candidate.tags
+
+    def replace_tags(self, candidate: Candidate, tags: list[str]) -> list[str]:
+        candidate.tags = _merge_tags([], tags)
+        self._touch(candidate)
+        return candidate.tags
+
+    def clear_tags(self, candidate: Candidate) -> None:
+        candidate.tags = []
+        self._touch(candidate)
+
+    def add_attachment(
+        self, candidate: Candidate, *, job_id: str | None, name: str, type_: str, content_type: str, content: bytes
+    ) -> Attachment:
+        if type_ not in ATTACHMENT_TYPES:
+            raise Invalid(f"attachmentType: must be one of {', '.join(ATTACHMENT_TYPES)}")
+        if not name:
+            raise Invalid("file: a file name is required")
+        now = self.now()
+        attachment = Attachment(self.ids.uuid(), candidate.id, job_id, name, type_, content_type, content, now)
+        self.attachments[attachment.id] = attachment
+        self._touch(candidate, now)
+        return attachment
+
+    def delete_attachment(self, attachment_id: str) -> None:
+        attachment = self.attachments.pop(attachment_id, None)
+        if attachment is None:
+            raise Missing("Attachment", attachment_id)
+        candidate = self.candidates.get(attachment.candidate_id)
+        if candidate is not None:
+            self._touch(candidate)
+
+    def share_message(self, body: dict[str, Any], author_id: str | None) -> Message:
+        """POST /messages/shares: `#[CANDIDATE:id]` links the note to a profile, `@[USER:id]` mentions a user."""
+        content = body.get("content")
+        if not isinstance(content, str) or not content.strip():
+            raise Invalid("content: must not be empty")
+        share_with = body.get("shareWith") or {}
+        if not isinstance(share_with, dict):
+            raise Invalid("shareWith: must be an object")
+        users = share_with.get("users") or []
+        hiring_team_of = share_with.get("hiringTeamOf") or []
+        if not isinstance(users, list) or not isinstance(hiring_team_of, list):
+            raise Invalid("shareWith.users and shareWith.hiringTeamOf: must be arrays")
+        for user_id in [*users, *_USER_MENTION.findall(content)]:
+            if user_id not in self.users:
+                raise Invalid(f"User {user_id} does not exist", "USER_NOT_FOUND")
+        for job_id in hiring_team_of:
+            if job_id not in self.jobs:
+                raise Invalid(f"Job {job_id} does not exist", "JOB_NOT_FOUND")
+        candidate_ids = list(dict.fromkeys(_CANDIDATE_TAG.findall(content)))
+        for candidate_id in candidate_ids:
+            if candidate_id not in self.candidates:
+                raise Invalid(f"Candidate {candidate_id} does not exist", "CANDIDATE_NOT_FOUND")
+        now = self.now()
+        message = Message(
+            id=self.ids.uuid(),
+            content=content,
+            author_id=author_id,
+            created_on=now,
+            candidate_ids=candidate_ids,
+            correlation_id=body.get("correlationId"),
+            users=list(users),
+            hiring_team_of=list(hiring_team_of),
+            everyone=bool(share_with.get("everyone", False)),
+            open_note=bool(share_with.get("openNote", False)),
+        )
+        self.messages[message.id] = message
+        for candidate_id in candidate_ids:
+            self._touch(self.candidates[candidate_id], now)
+        return message
+
+    def create_interview(self, body: dict[str, Any]) -> Interview:
+        """POST /interviews; required: candidate, jobId, organizerId, timezone, timeslots (SR-RB interview.rb)."""
+        candidate_ref = body.get("candidate")
+        if not isinstance(candidate_ref, dict) or not candidate_ref.get("id"):
+            raise Invalid("candidate: must not be null")
+        job_id = body.get("jobId")
+        if not job_id:
+            raise Invalid("jobId: must not be null")
+        application = self.application_for(str(candidate_ref["id"]), str(job_id))
+        organizer_id = body.get("organizerId")
+        if not organizer_id:
+            raise Invalid("organizerId: must not be null")
+        if organizer_id not in self.users:
+            raise Invalid(f"organizerId: user {organizer_id} does not exist")
+        timezone = body.get("timezone")
+        if not isinstance(timezone, str) or not timezone:
+            raise Invalid("timezone: must not be null")
+        raw_slots = body.get("timeslots")
+        if not isinstance(raw_slots, list) or not raw_slots:
+            raise Invalid("timeslots: must not be empty")
+        slots = []
+        for index, raw in enumerate(raw_slots):
+            if not isinstance(raw, dict):
+                raise Invalid(f"timeslots[{index}]: must be an object")
+            for key in ("startsOn", "endsOn"):
+                if not isinstance(raw.get(key), str):
+                    raise Invalid(f"timeslots[{index}].{key}: must not be null")
+            starts = parse_time(raw["startsOn"], f"timeslots[{index}].startsOn")
+            ends = parse_time(raw["endsOn"], f"timeslots[{index}].endsOn")
+            if ends <= starts:
+                raise Invalid(f"timeslots[{index}].endsOn: must be after startsOn")
+            interviewers = raw.get("interviewers")
+            if not isinstance(interviewers, list):
+                raise Invalid(f"timeslots[{index}].interviewers: must not be null")
+            parsed = []
+            for interviewer in interviewers:
+                user_id = interviewer.get("id") if isinstance(interviewer, dict) else None
+                if user_id not in self.users:
+                    raise Invalid(f"timeslots[{index}].interviewers: user {user_id} does not exist")
+                status = interviewer.get("status") or "pending"
+                if status not in ATTENDEE_STATUSES:
+                    raise Invalid(
+                        f"timeslots[{index}].interviewers.status: must be one of {', '.join(ATTENDEE_STATUSES)}"
+                    )
+                parsed.append((user_id, status))
+            candidate_status = raw.get("candidateStatus", "pending")
+            if candidate_status is not None and candidate_status not in ATTENDEE_STATUSES:
+                raise Invalid(f"timeslots[{index}].candidateStatus: must be one of {', '.join(ATTENDEE_STATUSES)}")
+            slots.append(
+                Timeslot(
+                    id=self.ids.uuid(),
+                    starts_on=starts,
+                    ends_on=ends,
+                    interviewers=parsed,
+                    interview_type=raw.get("interviewType"),
+                    title=raw.get("title"),
+                    place=raw.get("place"),
+                    candidate_status=candidate_status,
+                )
+            )
+        now = self.now()
+        interview = Interview(
+            id=self.ids.uuid(),
+            candidate_id=application.candidate_id,
+            job_id=application.job_id,
+            application_id=application.id,
+            organizer_id=organizer_id,
+            timezone=timezone,
+            created_on=now,
+            timeslots=slots,
+            location=body.get("location"),
+            ref_url=body.get("refUrl"),
+            source=body.get("source"),
+        )
+        self.interviews[interview.id] = interview
+        self._touch(self.candidate(application.candidate_id), now)
+        return interview
+
+    # -- jobs -----------------------------------------------------------------------------------
+    def set_job_status(self, job: Job, status: Any) -> None:
+        if status is None:
+            raise Invalid("status: must not be null")
+        if status not in JOB_STATUSES_WRITABLE:
+            raise Invalid(f"status: must be one of {', '.join(JOB_STATUSES_WRITABLE)}")
+        if status == job.status:
+            return
+        now = self.now()
+        job.status = status
+        job.status_history.append((now, status))
+        job.updated_on = now
+        self._job_activity(job, now)
+
+    def add_hiring_team_member(self, job: Job, body: dict[str, Any]) -> tuple[str, str]:
+        user_id, role = body.get("id"), body.get("role")
+        if not user_id or user_id not in self.users:
+            raise Invalid(f"id: user {user_id} does not exist")
+        if role not in HIRING_TEAM_ROLES:
+            raise Invalid(f"role: must be one of {', '.join(HIRING_TEAM_ROLES)}")
+        job.hiring_team = [(uid, r) for uid, r in job.hiring_team if uid != user_id] + [(user_id, role)]
+        job.updated_on = self.now()
+        return user_id, role
+
+    def remove_hiring_team_member(self, job: Job, user_id: str) -> None:
+        if not any(uid == user_id for uid, _ in job.hiring_team):
+            raise Missing("Hiring team member", user_id)
+        job.hiring_team = [(uid, role) for uid, role in job.hiring_team if uid != user_id]
+        job.updated_on = self.now()
+
+    def publish(self, job: Job, visibility: str) -> None:
+        if visibility not in ("PUBLIC", "INTERNAL"):
+            raise Invalid("visibility: must be one of PUBLIC, INTERNAL")
+        now = self.now()
+        job.posting_status = visibility
+        job.publications.append(Publication("Career Page", visibility, now))
+        if job.posting is not None:
+            job.posting.active = True
+        for ad in job.job_ads:
+            ad.posting_status = "PUBLISHED"
+            ad.visibility = visibility
+            ad.updated_on = now
+        job.updated_on = now
+        self._job_activity(job, now)
+
+    def unpublish(self, job: Job) -> None:
+        now = self.now()
+        job.posting_status = "NOT_PUBLISHED"
+        for publication in job.publications:
+            if publication.unpublished_on is None:
+                publication.unpublished_on = now
+        if job.posting is not None:
+            job.posting.active = False
+        for ad in job.job_ads:
+            ad.posting_status = "NOT_PUBLISHED"
+            ad.updated_on = now
+        job.updated_on = now
+
+
+# -- input helpers --------------------------------------------------------------------------------
+def _required_text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{key}: must not be empty")
+    return value.strip()
+
+
+def _optional_text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{key}: must be a string")
+    return value.strip() or None
+
+
+def _object(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid(f"{key}: must be an object")
+    return dict(value)
+
+
+def _list_of_objects(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise Invalid(f"{key}: must be an array of objects")
+    return [dict(item) for item in value]
+
+
+def _web(value: Any) -> dict[str, str]:
+    """Accept both `linkedin` (WebProfile) and `linkedIn` (Web) spellings (reference A5); store `linkedin`."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid("web: must be an object")
+    web = {key: str(item) for key, item in value.items() if item}
+    if "linkedIn" in web:
+        web["linkedin"] = web.pop("linkedIn")
+    return web
+
+
+def _tags(value: Any, key: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
+        raise Invalid(f"{key}: must be an array of non-empty strings")
+    return [tag.strip() for tag in value]
+
+
+def tags_from_body(body: Any) -> list[str]:
+    if not isinstance(body, dict) or "tags" not in body:
+        raise Invalid("tags: must not be null")
+    return _tags(body["tags"], "tags")
+
+
+def _merge_tags(existing: list[str], new: list[str]) -> list[str]:
+    merged = list(existing)
+    for tag in new:
+        if tag not in merged:
+            merged.append(tag)
+    return merged
