@@ -105,7 +105,7 @@ def test_updated_after_follows_candidate_interviews_and_offers(kombo: Kombo, int
     f.InterviewFactory(integration=integration, application=untouched)
 
     # when
-    found = collect(kombo.ats.get_applications, updated_after=AFTER)
+    found = collect(kombo.ats.get_applications, updated_after=AFTER, page_size=2)
 
     # then
     assert found == ids(changed_itself, candidate_changed, interview_added, interview_removed, offer_changed)

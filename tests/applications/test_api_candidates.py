@@ -45,6 +45,7 @@ def test_candidate_filters(kombo: Kombo, integration: Integration) -> None:
     assert collect(get, last_name="lovelace", first_name="alan") == ids(alan)
     assert collect(get, job_ids=[first_job.id]) == ids(ada)  # Alan's application there was deleted
     assert collect(get, job_ids=[first_job.id, second_job.id]) == ids(ada, grace)
+    assert collect(get, page_size=2) == ids(ada, grace, alan)
     assert collect(get, remote_ids=[grace.remote_id, alan.remote_id], last_name="hopper") == ids(grace)
 
 
@@ -86,6 +87,6 @@ def test_updated_after_follows_applications_and_tags(kombo: Kombo, integration: 
     untouched = f.CandidateFactory(integration=integration)
     f.ApplicationFactory(integration=integration, candidate=untouched)
 
-    found = collect(kombo.ats.get_candidates, updated_after=AFTER)
+    found = collect(kombo.ats.get_candidates, updated_after=AFTER, page_size=1)
 
     assert found == ids(changed_itself, application_changed, tag_removed)

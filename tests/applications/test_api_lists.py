@@ -124,7 +124,7 @@ def test_notes_scorecards_and_attachments(kombo: Kombo, integration: Integration
     assert collect(kombo.ats.get_notes, updated_after=AFTER) == ids(other_note)
     assert collect(kombo.ats.get_notes, page_size=1) == ids(note, candidate_note, other_note)
     assert collect(kombo.ats.get_ats_scorecards, candidate_ids=[candidate_id]) == ids(scorecard)
-    assert collect(kombo.ats.get_ats_scorecards, application_ids=[other.id, application.id]) == ids(
+    assert collect(kombo.ats.get_ats_scorecards, application_ids=[other.id, application.id], page_size=1) == ids(
         scorecard, other_scorecard
     )
     assert collect(kombo.ats.get_ats_attachments, candidate_ids=[other.candidate_id]) == ids(other_cv)
