@@ -12,6 +12,7 @@ describe the same shapes for the OpenAPI document; a test keeps the two equal.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from apps.applications.enums import (
@@ -64,6 +65,13 @@ def prefixed(prefix: str, columns: tuple[str, ...]) -> tuple[str, ...]:
 
 
 # -- value helpers ---------------------------------------------------------------------------------------
+
+
+def _when(value: datetime | str | None) -> str | None:
+    """A datetime on the wire. Selectors usually have the database format it already (`WireDatetime`)."""
+    if value is None or isinstance(value, str):
+        return value
+    return format_datetime(value)
 
 
 def _closed(value: Any, allowed: frozenset[str]) -> str | None:
@@ -191,10 +199,10 @@ def _tags(rows: list[Row]) -> list[Json]:
 
 def _timestamps(row: Row) -> Json:
     return {
-        "remote_created_at": format_datetime(row["remote_created_at"]),
-        "remote_updated_at": format_datetime(row["remote_updated_at"]),
-        "changed_at": format_datetime(row["changed_at"]),
-        "remote_deleted_at": format_datetime(row["remote_deleted_at"]),
+        "remote_created_at": _when(row["remote_created_at"]),
+        "remote_updated_at": _when(row["remote_updated_at"]),
+        "changed_at": _when(row["changed_at"]),
+        "remote_deleted_at": _when(row["remote_deleted_at"]),
     }
 
 
@@ -363,8 +371,8 @@ def present_job(job: Row) -> Json:
         "salary_currency": job["salary_currency"],
         "salary_period": job["salary_period"],
         "location": present_location(job["location"]),
-        "opened_at": format_datetime(job["opened_at"]),
-        "closed_at": format_datetime(job["closed_at"]),
+        "opened_at": _when(job["opened_at"]),
+        "closed_at": _when(job["closed_at"]),
         "remote_url": job["remote_url"],
         "contact_id": job["contact_id"],
         **_timestamps(job),
@@ -445,7 +453,7 @@ def present_application(application: Row) -> Json:
         "remote_id": application["remote_id"],
         "outcome": _closed(application["outcome"], _OUTCOMES),
         "rejection_reason_name": application["rejection_reason_name"],
-        "rejected_at": format_datetime(application["rejected_at"]),
+        "rejected_at": _when(application["rejected_at"]),
         "current_stage_id": application["current_stage_id"],
         "job_id": application["job_id"],
         "candidate_id": application["candidate_id"],
@@ -483,8 +491,8 @@ def present_application(application: Row) -> Json:
                 "id": interview["id"],
                 "remote_id": interview["remote_id"],
                 "title": interview["title"],
-                "starting_at": format_datetime(interview["starting_at"]),
-                "ending_at": format_datetime(interview["ending_at"]),
+                "starting_at": _when(interview["starting_at"]),
+                "ending_at": _when(interview["ending_at"]),
                 "canceled": interview["canceled"],
                 "location": present_location(interview["location"]),
             }
@@ -537,11 +545,11 @@ def _candidate_application(row: Row) -> Json:
         "remote_id": row["remote_id"],
         "outcome": _closed(row["outcome"], _OUTCOMES),
         "rejection_reason_name": row["rejection_reason_name"],
-        "rejected_at": format_datetime(row["rejected_at"]),
+        "rejected_at": _when(row["rejected_at"]),
         "remote_url": row["remote_url"],
-        "changed_at": format_datetime(row["changed_at"]),
-        "remote_created_at": format_datetime(row["remote_created_at"]),
-        "remote_updated_at": format_datetime(row["remote_updated_at"]),
+        "changed_at": _when(row["changed_at"]),
+        "remote_created_at": _when(row["remote_created_at"]),
+        "remote_updated_at": _when(row["remote_updated_at"]),
         "current_stage": None
         if row["current_stage__id"] is None
         else {
@@ -587,8 +595,8 @@ def present_tag(tag: Row) -> Json:
         "id": tag["id"],
         "remote_id": tag["remote_id"],
         "name": tag["name"],
-        "changed_at": format_datetime(tag["changed_at"]),
-        "remote_deleted_at": format_datetime(tag["remote_deleted_at"]),
+        "changed_at": _when(tag["changed_at"]),
+        "remote_deleted_at": _when(tag["remote_deleted_at"]),
     }
 
 
@@ -602,8 +610,8 @@ def present_application_stage(stage: Row) -> Json:
         "name": stage["name"],
         "status": _closed(stage["status"], _STAGE_STATUSES),
         "custom_fields": _dict(stage["custom_fields"]),
-        "changed_at": format_datetime(stage["changed_at"]),
-        "remote_deleted_at": format_datetime(stage["remote_deleted_at"]),
+        "changed_at": _when(stage["changed_at"]),
+        "remote_deleted_at": _when(stage["remote_deleted_at"]),
     }
 
 
@@ -615,8 +623,8 @@ def present_rejection_reason(reason: Row) -> Json:
         "id": reason["id"],
         "remote_id": reason["remote_id"],
         "name": reason["name"],
-        "changed_at": format_datetime(reason["changed_at"]),
-        "remote_deleted_at": format_datetime(reason["remote_deleted_at"]),
+        "changed_at": _when(reason["changed_at"]),
+        "remote_deleted_at": _when(reason["remote_deleted_at"]),
     }
 
 
@@ -630,8 +638,8 @@ def present_role(role: Row) -> Json:
         "remote_label": role["remote_label"],
         "scope": _closed(role["scope"], _ROLE_SCOPES),
         "unified_type": _closed(role["unified_type"], _ROLE_TYPES),
-        "changed_at": format_datetime(role["changed_at"]),
-        "remote_deleted_at": format_datetime(role["remote_deleted_at"]),
+        "changed_at": _when(role["changed_at"]),
+        "remote_deleted_at": _when(role["remote_deleted_at"]),
     }
 
 
@@ -648,8 +656,8 @@ def present_user(user: Row) -> Json:
         "email": user["email"],
         "status": _closed(user["status"], _USER_STATUSES),
         "integration_fields": present_integration_fields(user, ReadModel.USERS),
-        "changed_at": format_datetime(user["changed_at"]),
-        "remote_deleted_at": format_datetime(user["remote_deleted_at"]),
+        "changed_at": _when(user["changed_at"]),
+        "remote_deleted_at": _when(user["remote_deleted_at"]),
         "system_roles": [
             {
                 "remote_id": role["role__remote_id"],
@@ -687,7 +695,7 @@ def present_offer(offer: Row) -> Json:
         "id": offer["id"],
         "remote_id": offer["remote_id"],
         "status": _closed(offer["status"], _OFFER_STATUSES),
-        "employment_start_date": format_datetime(offer["employment_start_date"]),
+        "employment_start_date": _when(offer["employment_start_date"]),
         "application_id": offer["application_id"],
         "custom_fields": _dict(offer["custom_fields"]),
         "integration_fields": present_integration_fields(offer, ReadModel.OFFERS),
@@ -723,8 +731,8 @@ def present_interview(interview: Row) -> Json:
         "id": interview["id"],
         "remote_id": interview["remote_id"],
         "title": interview["title"],
-        "starting_at": format_datetime(interview["starting_at"]),
-        "ending_at": format_datetime(interview["ending_at"]),
+        "starting_at": _when(interview["starting_at"]),
+        "ending_at": _when(interview["ending_at"]),
         "video_conferencing_url": interview["video_conferencing_url"],
         "application_id": interview["application_id"],
         "stage_id": interview["stage_id"],

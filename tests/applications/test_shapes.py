@@ -8,7 +8,7 @@ OpenAPI document says what we send), and every key the SDK models must be presen
 from __future__ import annotations
 
 import typing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from rest_framework import serializers
 from apps.applications import apis, presenters, schema
 from apps.applications.enums import QuestionFormat
 from apps.applications.query import ListQuery
+from apps.core.timeutils import format_datetime
 from apps.integrations.models import Integration
 from tests.factories import applications as f
 
@@ -273,3 +274,19 @@ def test_every_screening_question_format_and_answer_type_is_rendered(rich: None,
     assert [response["type"] for response in scorecard["responses"]] == [r["type"] for r in SCORECARD_RESPONSES]
     assert scorecard["responses"] == SCORECARD_RESPONSES
     assert presenters.present_location(LOCATION) == {**LOCATION, "zip_code": None}
+
+
+def test_datetimes_are_utc_with_milliseconds_truncated_like_format_datetime(integration: Integration) -> None:
+    almost = datetime(2024, 5, 2, 8, 30, 59, 999999, tzinfo=UTC)
+    berlin = datetime(2024, 12, 31, 23, 59, 59, 123456, tzinfo=timezone(timedelta(hours=1)))
+    f.TagFactory(integration=integration, changed_at=almost, remote_deleted_at=berlin)
+
+    (tag,) = _rendered_with_deleted(apis.TagsApi, integration)
+
+    assert (tag["changed_at"], tag["remote_deleted_at"]) == ("2024-05-02T08:30:59.999Z", "2024-12-31T22:59:59.123Z")
+    assert (tag["changed_at"], tag["remote_deleted_at"]) == (format_datetime(almost), format_datetime(berlin))
+
+
+def _rendered_with_deleted(api: type[apis.AtsListApi], integration: Integration) -> list[dict[str, Any]]:
+    page = api.selector(integration=integration, query=ListQuery(include_deleted=True))
+    return [api.presenter(row) for row in page.results]
