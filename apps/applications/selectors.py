@@ -1,8 +1,9 @@
 """Reads of the unified ATS data: one selector per /v1/ats list.
 
 Every selector scopes to one integration, applies the contract's filters (§4.1: AND across parameters, OR
-within a CSV list), answers `updated_after` with the related-data rules (EXISTS over child and join rows,
-which writers soft-delete and whose `changed_at` they move; see `apps.applications.models`), and returns one
+within a CSV list), answers `updated_after` with the related-data rules (EXISTS over the `changed_at` of
+child and join rows, which writers soft-delete and move on every change, see `apps.applications.models`;
+`_changed_since` keeps that fast both when most records changed and when few did), and returns one
 keyset page ordered by id with a fixed number of queries: the page itself plus one per nested list
 (`Related`), whatever the page size or depth.
 
@@ -11,10 +12,11 @@ Pages are `values()` rows holding the columns the presenters declare (see `apps.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from functools import cache
+from functools import cache, reduce
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
@@ -241,10 +243,14 @@ def _paginate(
     integration: Integration,
     query: ListQuery,
     related: Iterable[Related] = (),
+    changed: Sequence[Q | Exists] = (),
 ) -> Page:
+    """One keyset page. `changed`: with `updated_after`, the conditions any of which makes a record count."""
     if query.cursor:
         after = decode_cursor(query.cursor, endpoint=endpoint, integration_id=integration.id)
         queryset = queryset.filter(id__gt=after)
+    if query.updated_after is not None:
+        queryset = _changed_since(queryset, changed or [Q(changed_at__gt=query.updated_after)], query.page_size + 1)
     rows = list(_fetch(queryset.order_by("id"), columns)[: query.page_size + 1])
     has_more = len(rows) > query.page_size
     rows = rows[: query.page_size]
@@ -267,8 +273,39 @@ def _live(queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(remote_deleted_at__isnull=True)
 
 
-def _changed_since(model: type[Model], parent: str, since: datetime) -> Exists:
-    return Exists(model._default_manager.filter(**{parent: OuterRef("pk"), "changed_at__gt": since}))
+def _changed_since(queryset: QuerySet[M], conditions: Sequence[Q | Exists], limit: int) -> QuerySet[M]:
+    """Records matching any of `conditions` (the record changed, or related data of it, §4.1).
+
+    On PostgreSQL each condition becomes its own `ORDER BY id LIMIT page` branch of a UNION: for each one
+    the planner picks between walking the records in id order (most changed: the page fills at once) and
+    starting from the `(integration, changed_at)` index of the changed rows (few changed: a client polling
+    for recent changes). A single OR of the conditions would check every record of the integration in the
+    second case. The page is the first ids of the union, which are among the first ids of each branch.
+    """
+    if len(conditions) == 1 or connection.vendor != "postgresql":
+        return queryset.filter(reduce(operator.or_, conditions))
+    branches = [queryset.filter(condition).order_by("id").values("id")[:limit] for condition in conditions]
+    return queryset.filter(id__in=branches[0].union(*branches[1:]))
+
+
+def _related_changed(model: type[Model], parent: str, integration: Integration, since: datetime) -> Exists:
+    """A child or join row of the record (soft-deleted ones too: removals count) changed after `since`."""
+    return Exists(
+        model._default_manager.filter(integration=integration, changed_at__gt=since, **{parent: OuterRef("pk")})
+    )
+
+
+def _changed_conditions(
+    query: ListQuery, integration: Integration, *children: tuple[str, type[Model]]
+) -> list[Q | Exists]:
+    """The record itself changed, or one of its child / join rows `(parent field, model)` did."""
+    if query.updated_after is None:
+        return []
+    since = query.updated_after
+    return [
+        Q(changed_at__gt=since),
+        *(_related_changed(model, parent, integration, since) for parent, model in children),
+    ]
 
 
 def _current_stage_index() -> Subquery:
@@ -303,13 +340,6 @@ def _any_iexact(field: str, values: Iterable[str]) -> Q:
     return condition
 
 
-def _only_changed_since(queryset: QuerySet[M], query: ListQuery) -> QuerySet[M]:
-    """`updated_after` for lists whose records have no related data that counts."""
-    if query.updated_after is None:
-        return queryset
-    return queryset.filter(changed_at__gt=query.updated_after)
-
-
 # -- jobs ------------------------------------------------------------------------------------------
 
 
@@ -332,15 +362,14 @@ def job_list(*, integration: Integration, query: ListQuery) -> Page:
         queryset = queryset.filter(remote_created_at__gte=_day_start(filters["remote_created_after"]))
     if "name_contains" in filters:
         queryset = queryset.filter(name__icontains=filters["name_contains"])
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(
-            Q(changed_at__gt=since)
-            | _changed_since(JobStage, "job", since)
-            | _changed_since(ScreeningQuestion, "job", since)
-            | _changed_since(JobPosting, "job", since)
-            | _changed_since(HiringTeamMember, "job", since)
-        )
+    changed = _changed_conditions(
+        query,
+        integration,
+        ("job", JobStage),
+        ("job", ScreeningQuestion),
+        ("job", JobPosting),
+        ("job", HiringTeamMember),
+    )
     by_index = (F("index").asc(nulls_last=True), "id")
     related = [
         Related(
@@ -361,7 +390,13 @@ def job_list(*, integration: Integration, query: ListQuery) -> Page:
         ),
     ]
     return _paginate(
-        queryset, columns=p.JOB_COLUMNS, endpoint="jobs", integration=integration, query=query, related=related
+        queryset,
+        columns=p.JOB_COLUMNS,
+        endpoint="jobs",
+        integration=integration,
+        query=query,
+        related=related,
+        changed=changed,
     )
 
 
@@ -395,14 +430,9 @@ def application_list(*, integration: Integration, query: ListQuery) -> Page:
         queryset = queryset.filter(current_stage_id__in=filters["current_stage_ids"])
     if "remote_created_after" in filters:
         queryset = queryset.filter(remote_created_at__gte=_day_start(filters["remote_created_after"]))
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(
-            Q(changed_at__gt=since)
-            | Q(candidate__changed_at__gt=since)
-            | _changed_since(Interview, "application", since)
-            | _changed_since(Offer, "application", since)
-        )
+    changed = _changed_conditions(query, integration, ("application", Interview), ("application", Offer))
+    if query.updated_after is not None:  # the candidate is a linked record: its own changes count
+        changed.append(Q(candidate__integration=integration, candidate__changed_at__gt=query.updated_after))
     related = [
         _candidate_tags(key="candidate_id"),
         Related("interview_rows", _live(Interview.objects).order_by("id"), "application_id", p.INTERVIEW_ROW_COLUMNS),
@@ -415,6 +445,7 @@ def application_list(*, integration: Integration, query: ListQuery) -> Page:
         integration=integration,
         query=query,
         related=related,
+        changed=changed,
     )
 
 
@@ -434,13 +465,7 @@ def candidate_list(*, integration: Integration, query: ListQuery) -> Page:
         queryset = queryset.filter(first_name__iexact=filters["first_name"].strip())
     if "last_name" in filters:
         queryset = queryset.filter(last_name__iexact=filters["last_name"].strip())
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(
-            Q(changed_at__gt=since)
-            | _changed_since(Application, "candidate", since)
-            | _changed_since(CandidateTag, "candidate", since)
-        )
+    changed = _changed_conditions(query, integration, ("candidate", Application), ("candidate", CandidateTag))
     related = [
         Related(
             "application_rows",
@@ -457,6 +482,7 @@ def candidate_list(*, integration: Integration, query: ListQuery) -> Page:
         integration=integration,
         query=query,
         related=related,
+        changed=changed,
     )
 
 
@@ -464,12 +490,12 @@ def candidate_list(*, integration: Integration, query: ListQuery) -> Page:
 
 
 def tag_list(*, integration: Integration, query: ListQuery) -> Page:
-    queryset = _only_changed_since(_records(Tag, integration=integration, query=query), query)
+    queryset = _records(Tag, integration=integration, query=query)
     return _paginate(queryset, columns=p.TAG_COLUMNS, endpoint="tags", integration=integration, query=query)
 
 
 def application_stage_list(*, integration: Integration, query: ListQuery) -> Page:
-    queryset = _only_changed_since(_records(ApplicationStage, integration=integration, query=query), query)
+    queryset = _records(ApplicationStage, integration=integration, query=query)
     return _paginate(
         queryset,
         columns=p.APPLICATION_STAGE_COLUMNS,
@@ -480,7 +506,7 @@ def application_stage_list(*, integration: Integration, query: ListQuery) -> Pag
 
 
 def rejection_reason_list(*, integration: Integration, query: ListQuery) -> Page:
-    queryset = _only_changed_since(_records(RejectionReason, integration=integration, query=query), query)
+    queryset = _records(RejectionReason, integration=integration, query=query)
     return _paginate(
         queryset,
         columns=p.REJECTION_REASON_COLUMNS,
@@ -494,7 +520,7 @@ def role_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.ROLES, query=query)
     if filters is None:
         return EMPTY
-    queryset = _only_changed_since(_records(Role, integration=integration, query=query), query)
+    queryset = _records(Role, integration=integration, query=query)
     if "scopes" in filters:
         queryset = queryset.filter(scope__in=filters["scopes"])
     return _paginate(queryset, columns=p.ROLE_COLUMNS, endpoint="roles", integration=integration, query=query)
@@ -507,12 +533,12 @@ def user_list(*, integration: Integration, query: ListQuery) -> Page:
     queryset = _records(AtsUser, integration=integration, query=query)
     if "emails" in filters:
         queryset = queryset.filter(_any_iexact("email", filters["emails"]))
-    if query.updated_after is not None:
-        since = query.updated_after
-        assignment_changed = UserRoleAssignment.objects.filter(user=OuterRef("pk")).filter(
-            Q(changed_at__gt=since) | Q(role__changed_at__gt=since)
+    changed = _changed_conditions(query, integration, ("user", UserRoleAssignment))
+    if query.updated_after is not None:  # an assigned role is a linked record: its own changes count
+        assigned_role_changed = UserRoleAssignment.objects.filter(
+            user=OuterRef("pk"), role__integration=integration, role__changed_at__gt=query.updated_after
         )
-        queryset = queryset.filter(Q(changed_at__gt=since) | Exists(assignment_changed))
+        changed.append(Exists(assigned_role_changed))
     related = [
         Related(
             "role_rows",
@@ -522,7 +548,13 @@ def user_list(*, integration: Integration, query: ListQuery) -> Page:
         )
     ]
     return _paginate(
-        queryset, columns=p.USER_COLUMNS, endpoint="users", integration=integration, query=query, related=related
+        queryset,
+        columns=p.USER_COLUMNS,
+        endpoint="users",
+        integration=integration,
+        query=query,
+        related=related,
+        changed=changed,
     )
 
 
@@ -531,10 +563,12 @@ def user_list(*, integration: Integration, query: ListQuery) -> Page:
 
 def offer_list(*, integration: Integration, query: ListQuery) -> Page:
     queryset = _records(Offer, integration=integration, query=query)
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(Q(changed_at__gt=since) | Q(application__changed_at__gt=since))
-    return _paginate(queryset, columns=p.OFFER_COLUMNS, endpoint="offers", integration=integration, query=query)
+    changed = _changed_conditions(query, integration)
+    if query.updated_after is not None:  # the application is a linked record
+        changed.append(Q(application__integration=integration, application__changed_at__gt=query.updated_after))
+    return _paginate(
+        queryset, columns=p.OFFER_COLUMNS, endpoint="offers", integration=integration, query=query, changed=changed
+    )
 
 
 def interview_list(*, integration: Integration, query: ListQuery) -> Page:
@@ -544,13 +578,9 @@ def interview_list(*, integration: Integration, query: ListQuery) -> Page:
     queryset = _records(Interview, integration=integration, query=query)
     if "job_ids" in filters:
         queryset = queryset.filter(application__job_id__in=filters["job_ids"])
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(
-            Q(changed_at__gt=since)
-            | _changed_since(InterviewUser, "interview", since)
-            | Q(application__changed_at__gt=since)
-        )
+    changed = _changed_conditions(query, integration, ("interview", InterviewUser))
+    if query.updated_after is not None:  # the application is a linked record
+        changed.append(Q(application__integration=integration, application__changed_at__gt=query.updated_after))
     related = [
         Related(
             "user_rows",
@@ -566,6 +596,7 @@ def interview_list(*, integration: Integration, query: ListQuery) -> Page:
         integration=integration,
         query=query,
         related=related,
+        changed=changed,
     )
 
 
@@ -582,7 +613,7 @@ def note_list(*, integration: Integration, query: ListQuery) -> Page:
     if filters is None:
         return EMPTY
     queryset = _records(Note, integration=integration, query=query)
-    queryset = _only_changed_since(_by_candidate_and_application(queryset, filters), query)
+    queryset = _by_candidate_and_application(queryset, filters)
     return _paginate(queryset, columns=p.NOTE_COLUMNS, endpoint="notes", integration=integration, query=query)
 
 
@@ -591,7 +622,7 @@ def scorecard_list(*, integration: Integration, query: ListQuery) -> Page:
     if filters is None:
         return EMPTY
     queryset = _records(Scorecard, integration=integration, query=query)
-    queryset = _only_changed_since(_by_candidate_and_application(queryset, filters), query)
+    queryset = _by_candidate_and_application(queryset, filters)
     return _paginate(queryset, columns=p.SCORECARD_COLUMNS, endpoint="scorecards", integration=integration, query=query)
 
 
@@ -600,7 +631,7 @@ def attachment_list(*, integration: Integration, query: ListQuery) -> Page:
     if filters is None:
         return EMPTY
     queryset = _records(Attachment, integration=integration, query=query)
-    queryset = _only_changed_since(_by_candidate_and_application(queryset, filters), query)
+    queryset = _by_candidate_and_application(queryset, filters)
     return _paginate(
         queryset, columns=p.ATTACHMENT_COLUMNS, endpoint="attachments", integration=integration, query=query
     )

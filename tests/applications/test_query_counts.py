@@ -79,9 +79,12 @@ def test_queries_per_page_do_not_grow_with_page_size_or_depth(
     second = api(f"/v1/ats/{endpoint}?page_size=2")
     with django_assert_num_queries(expected):
         deepest = api(f"/v1/ats/{endpoint}?page_size=2&cursor={second['next']}")
+    with django_assert_num_queries(expected):  # related-data rules are part of the page query
+        changed = api(f"/v1/ats/{endpoint}?page_size=2&cursor={second['next']}&updated_after=2024-01-01T00:00:00Z")
 
     assert len(first_small["results"]) == 1
     assert len(first_large["results"]) >= 7
     assert first_large["next"] is None
     assert deeper["results"][0]["id"] == first_large["results"][1]["id"]
     assert [row["id"] for row in deepest["results"]] == [row["id"] for row in first_large["results"][2:4]]
+    assert changed["results"] == deepest["results"]
