@@ -36,7 +36,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
 from apps.applications import presenters as p
@@ -317,20 +316,29 @@ def _current_stage_index() -> Subquery:
     )
 
 
-def _email_in_addresses(email: str) -> RawSQL:
-    # Case-insensitive match against any `email_addresses[].email_address` of the candidate's JSON list.
-    table = Candidate._meta.db_table
-    if connection.vendor == "postgresql":
-        sql = (
-            f'EXISTS (SELECT 1 FROM jsonb_array_elements("{table}"."email_addresses") AS e '
-            "WHERE lower(e->>'email_address') = %s)"
-        )
-    else:
-        sql = (
-            f'EXISTS (SELECT 1 FROM json_each("{table}"."email_addresses") AS e '
-            "WHERE lower(json_extract(e.value, '$.email_address')) = %s)"
-        )
-    return RawSQL(sql, [email.strip().lower()], output_field=BooleanField())
+class EmailIn(Func):
+    """True when `email` (case-insensitive) is one of the `email_address`es of a JSON list column.
+
+    An expression rather than raw SQL so the column is named with the alias of whichever (sub)query uses it.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, email: str) -> None:
+        super().__init__(F(column))
+        self.email = email.strip().lower()
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        if connection.vendor == "postgresql":
+            sql = f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS e WHERE lower(e->>'email_address') = %s)"
+        else:
+            sql = (
+                f"EXISTS (SELECT 1 FROM json_each({column}) AS e "
+                "WHERE lower(json_extract(e.value, '$.email_address')) = %s)"
+            )
+        return sql, [*params, self.email]
 
 
 def _any_iexact(field: str, values: Iterable[str]) -> Q:
@@ -455,7 +463,7 @@ def candidate_list(*, integration: Integration, query: ListQuery) -> Page:
         return EMPTY
     queryset = _records(Candidate, integration=integration, query=query)
     if "email" in filters:
-        queryset = queryset.filter(_email_in_addresses(filters["email"]))
+        queryset = queryset.filter(EmailIn("email_addresses", filters["email"]))
     if "job_ids" in filters:
         applied = Application.objects.filter(
             candidate=OuterRef("pk"), job_id__in=filters["job_ids"], remote_deleted_at__isnull=True

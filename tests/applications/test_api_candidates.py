@@ -90,3 +90,18 @@ def test_updated_after_follows_applications_and_tags(kombo: Kombo, integration: 
     found = collect(kombo.ats.get_candidates, updated_after=AFTER, page_size=1)
 
     assert found == ids(changed_itself, application_changed, tag_removed)
+
+
+def test_filters_and_updated_after_combine_past_the_first_changed_records(
+    kombo: Kombo, integration: Integration
+) -> None:
+    # given: more changed candidates before the one we look for than fit on a page
+    f.CandidateFactory.create_batch(3, integration=integration, changed_at=LATER)
+    ada = f.CandidateFactory(
+        integration=integration, changed_at=LATER, email_addresses=[{"email_address": "ada@example.com"}]
+    )
+    f.CandidateFactory(integration=integration, email_addresses=[{"email_address": "ada@example.com"}])  # unchanged
+
+    found = collect(kombo.ats.get_candidates, email="ADA@example.com", updated_after=AFTER, page_size=1)
+
+    assert found == ids(ada)
