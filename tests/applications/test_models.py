@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -61,6 +63,7 @@ def test_application_factory_puts_the_current_stage_on_the_job(integration: Inte
 
 def test_records_get_time_ordered_base58_ids(integration: Integration) -> None:
     first = f.TagFactory(integration=integration)
+    time.sleep(0.002)  # ids order by millisecond; within one they differ only by their random part
     second = f.TagFactory(integration=integration)
 
     assert is_valid_id(first.id)
