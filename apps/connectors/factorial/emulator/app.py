@@ -47,15 +47,13 @@ from apps.connectors.factorial.emulator.state import (
     JOB_STATUSES,
     PHASE_TYPES,
     Application,
+    Candidate,
     Invalid,
     Missing,
     State,
     fmt,
     path_id,
     to_id,
-)
-from apps.connectors.factorial.emulator.state import (
-    Candidate as CandidateRecord,
 )
 
 # API keys are JWT-formatted (F-REPO SKILL.md, faqs.md); this one decodes to {"company_id":1,"emulator":"factorial"}.
@@ -517,7 +515,7 @@ class FactorialEmulator(EmulatorApp):
                 if feedback.rating is not None:
                     ratings.setdefault(feedback.candidate_id, []).append(feedback.rating)
 
-        def job_filters_match(candidate: CandidateRecord) -> bool:
+        def job_filters_match(candidate: Candidate) -> bool:
             postings = [state.job_postings[state.applications[a].job_posting_id] for a in candidate.application_ids]
             return (
                 (jobs is None or any(job.id in jobs for job in postings))
@@ -526,9 +524,9 @@ class FactorialEmulator(EmulatorApp):
                 and (remote is None or any(job.remote == remote for job in postings))
             )
 
-        def rating_matches(candidate: CandidateRecord) -> bool:
+        def rating_matches(candidate: Candidate, minimum: float) -> bool:
             values = ratings.get(candidate.id)
-            return bool(values) and sum(values) / len(values) >= minimum_rating  # type: ignore[operator]
+            return bool(values) and sum(values) / len(values) >= minimum
 
         # `archived` has no field of its own in AtsCandidate; we read it as "inactive" (inactive_since set).
         items = [
@@ -541,7 +539,7 @@ class FactorialEmulator(EmulatorApp):
             and (archived is None or (candidate.inactive_since is not None) == archived)
             and (talent_pool is None or candidate.talent_pool == talent_pool)
             and (not needs_jobs or job_filters_match(candidate))
-            and (minimum_rating is None or rating_matches(candidate))
+            and (minimum_rating is None or rating_matches(candidate, minimum_rating))
         ]
         return _page(request, items, lambda candidate: render.candidate(state, candidate))
 
