@@ -1,14 +1,17 @@
 """`EmulatorApp`: the WSGI pipeline every vendor emulator shares, and the `/_emulator/` control endpoints.
 
 A request to the vendor API goes through, in order:
-  route match (404/405) → authenticate (401) → rate/concurrency limiter (429) → injected faults (latency, drop,
-  status) → access check, e.g. OAuth scopes (403) → the handler, run under `self.lock`.
+  route match (404/405) → preflight, e.g. an unknown API version (404) → authenticate (401) → rate/concurrency
+  limiter (429) → injected faults (latency, drop, status) → access check, e.g. OAuth scopes (403) → the handler,
+  run under `self.lock`.
 Every limited response carries the limiter's headers. Control endpoints (`/_emulator/...`) skip all of that
 and are not counted in the request statistics.
 
 A vendor emulator subclasses `EmulatorApp`, registers its routes on `self.router` (route meta: `scopes`,
 `public`, `unlimited`, `limits`), implements `authenticate`, `error_response`, `state_snapshot`, `seed` and
-`reset_state`, and may add its own control routes on `self.control`.
+`reset_state`, and may add its own control routes on `self.control`. Optional hooks: `preflight` (refuse a request
+before authentication), `rate_limit_headers` (which limiter headers the vendor sends), `configure_limits` /
+`limits_snapshot` (vendor-specific knobs on `/_emulator/limits`).
 """
 
 from __future__ import annotations
@@ -99,8 +102,19 @@ class EmulatorApp:
             response.set_header(name, value)
         return response
 
+    def preflight(self, request: Request, route: Route) -> None:
+        """Runs right after routing, before authentication: raise an `HttpError` to refuse the request
+        (e.g. a path parameter the vendor validates first, such as an API version). Default: nothing."""
+
     def rate_limited_error(self, request: Request, route: Route, ticket: Ticket) -> HttpError:
         return HttpError(429, "RATE_LIMIT_EXCEEDED", "Too many requests")
+
+    def rate_limit_headers(self, ticket: Ticket) -> dict[str, str]:
+        """The limiter headers set on limited responses. Default: all of them (`X-RateLimit-*`)."""
+        return ticket.headers
+
+    def configure_limits(self, body: dict[str, Any]) -> None:
+        """Vendor-specific keys of `POST /_emulator/limits` (the generic ones are already applied)."""
 
     def route_limits(self, route: Route) -> RouteLimits | None:
         limits = route.meta.get("limits")
@@ -142,6 +156,10 @@ class EmulatorApp:
         except HttpError as error:
             return self.error_response(request, None, error)
         request.path_params = params
+        try:
+            self.preflight(request, route)
+        except HttpError as error:
+            return self.error_response(request, route, error)
         if route.meta.get("unlimited"):
             # Endpoints outside the rate-limited API (OAuth pages, token endpoint): faults still apply.
             return self._run(route, request, check=False)
@@ -165,7 +183,7 @@ class EmulatorApp:
         finally:
             ticket.release()
             self.stats.finished(key, status)
-        for name, value in ticket.headers.items():
+        for name, value in self.rate_limit_headers(ticket).items():
             response.set_header(name, value)
         return response
 
@@ -176,7 +194,9 @@ class EmulatorApp:
         if not ticket.allowed:
             error = self.rate_limited_error(request, route, ticket)
         response = self.error_response(request, route, error)
-        for name, value in ticket.headers.items():
+        if not ticket.allowed and self.send_retry_after and ticket.retry_after is not None:
+            response.set_header("Retry-After", str(max(1, math.ceil(ticket.retry_after))))
+        for name, value in self.rate_limit_headers(ticket).items():
             response.set_header(name, value)
         return response
 
@@ -296,7 +316,7 @@ class EmulatorApp:
         if self.oauth is None:
             raise ControlError("This emulator has no OAuth provider", 404)
         body = request.json or {}
-        expired = self.oauth.expire_access_tokens()
+        expired = self.oauth.expire_access_tokens(include_non_expiring=bool(body.get("includeNonExpiring")))
         revoked = self.oauth.revoke_refresh_tokens() if body.get("refreshTokens") else 0
         return Response.json({"expiredAccessTokens": expired, "revokedRefreshTokens": revoked})
 
@@ -326,6 +346,7 @@ class EmulatorApp:
             if changed.rate < 1 or changed.concurrency < 1 or changed.window <= 0:
                 raise ControlError("rate and concurrency must be at least 1 and window positive")
             self.limiter.limits = changed
+            self.configure_limits(body)
         return Response.json(self.limits_snapshot())
 
     def _control_stats_reset(self, request: Request) -> Response:

@@ -6,7 +6,10 @@
 - Token endpoint (`token_endpoint`, form-encoded, client credentials in the body or HTTP Basic):
   `authorization_code`, `refresh_token` (single use and rotating unless `rotate_refresh_tokens=False`),
   `client_credentials`.
-- Access tokens expire after `access_token_ttl` seconds; `expire_access_tokens()` ends all of them at once.
+- Access tokens expire after `access_token_ttl` seconds (or what `access_token_ttl_for(extras)` says per grant;
+  `None` = never); `expire_access_tokens()` ends all of them at once.
+- Vendor-specific authorize parameters named in `authorize_params` (e.g. Factorial's `resource_owner_type`) travel
+  from the approval page through the code and refresh tokens to the grant's `extras`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import binascii
 import html
 import secrets
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -47,9 +50,13 @@ class AccessGrant:
     token: str
     client_id: str
     scopes: frozenset[str]
-    expires_at: float
+    expires_at: float | None  # None: never expires
     subject: str | None
     grant_type: str
+    extras: Mapping[str, str] = field(default_factory=dict)
+
+    def expired(self, now: float) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
 
 @dataclass
@@ -60,6 +67,7 @@ class _Code:
     subject: str | None
     expires_at: float
     used: bool = False
+    extras: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +77,7 @@ class _RefreshToken:
     subject: str | None
     expires_at: float
     used: bool = False
+    extras: dict[str, str] = field(default_factory=dict)
 
 
 class InvalidToken(Exception):
@@ -106,6 +115,12 @@ class OAuthProvider:
     subject_label: str = "the administrator"
     product_name: str = "the emulated product"
     scope_descriptions: Mapping[str, str] = field(default_factory=dict)
+    # Extra authorize parameters carried to the grant (`AccessGrant.extras`), e.g. ("resource_owner_type",).
+    authorize_params: tuple[str, ...] = ()
+    # Per-grant access token lifetime from the extras; None from the callable means the token never expires.
+    access_token_ttl_for: Callable[[Mapping[str, str]], int | None] | None = None
+    # Add `created_at` (Unix seconds) to token responses, as Doorkeeper-based providers do.
+    include_created_at: bool = False
 
     def __post_init__(self) -> None:
         self.known_scopes = frozenset(self.known_scopes)
@@ -135,18 +150,35 @@ class OAuthProvider:
             grant = self._access.get(token)
         if grant is None:
             raise InvalidToken("invalid")
-        if grant.expires_at <= self.clock.time():
+        if grant.expired(self.clock.time()):
             raise InvalidToken("expired")
         return grant
 
-    def expire_access_tokens(self) -> int:
-        """End every access token now (refresh tokens stay valid). Returns how many were live."""
+    def expire_access_tokens(self, *, include_non_expiring: bool = False) -> int:
+        """End every access token now (refresh tokens stay valid). Tokens that never expire are left alone
+        unless `include_non_expiring` (then they end too, as if revoked). Returns how many were ended."""
         now = self.clock.time()
         with self._lock:
-            live = [grant for grant in self._access.values() if grant.expires_at > now]
+            live = [
+                grant
+                for grant in self._access.values()
+                if not grant.expired(now) and (grant.expires_at is not None or include_non_expiring)
+            ]
             for grant in live:
                 grant.expires_at = now
             return len(live)
+
+    def revoke_client_tokens(self, client_id: str) -> int:
+        """Forget every access token and retire every refresh token of one client (e.g. its scopes changed).
+        Returns how many access tokens were dropped."""
+        with self._lock:
+            tokens = [token for token, grant in self._access.items() if grant.client_id == client_id]
+            for token in tokens:
+                del self._access[token]
+            for refresh in self._refresh.values():
+                if refresh.client_id == client_id:
+                    refresh.used = True
+            return len(tokens)
 
     def revoke_refresh_tokens(self) -> int:
         with self._lock:
@@ -163,27 +195,39 @@ class OAuthProvider:
         subject: str | None = None,
         grant_type: str = "client_credentials",
         with_refresh_token: bool = False,
+        extras: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Mint a token directly (tests and seeding); returns the token endpoint's JSON."""
         with self._lock:
-            return self._mint(client_id, frozenset(scopes), subject, grant_type, with_refresh_token)
+            return self._mint(client_id, frozenset(scopes), subject, grant_type, with_refresh_token, extras)
 
     def _mint(
-        self, client_id: str, scopes: frozenset[str], subject: str | None, grant_type: str, with_refresh: bool
+        self,
+        client_id: str,
+        scopes: frozenset[str],
+        subject: str | None,
+        grant_type: str,
+        with_refresh: bool,
+        extras: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         now = self.clock.time()
+        extras = dict(extras or {})
+        ttl = self.access_token_ttl if self.access_token_ttl_for is None else self.access_token_ttl_for(extras)
         token = secrets.token_urlsafe(32)
-        self._access[token] = AccessGrant(token, client_id, scopes, now + self.access_token_ttl, subject, grant_type)
-        body: dict[str, Any] = {
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": self.access_token_ttl,
-            "scope": " ".join(sorted(scopes)),
-        }
+        expires_at = None if ttl is None else now + ttl
+        self._access[token] = AccessGrant(token, client_id, scopes, expires_at, subject, grant_type, extras)
+        body: dict[str, Any] = {"access_token": token, "token_type": "Bearer"}
+        if ttl is not None:
+            body["expires_in"] = ttl
+        body["scope"] = " ".join(sorted(scopes))
         if with_refresh:
             refresh = secrets.token_urlsafe(32)
-            self._refresh[refresh] = _RefreshToken(client_id, scopes, subject, now + self.refresh_token_ttl)
+            self._refresh[refresh] = _RefreshToken(
+                client_id, scopes, subject, now + self.refresh_token_ttl, extras=dict(extras)
+            )
             body["refresh_token"] = refresh
+        if self.include_created_at:
+            body["created_at"] = int(now)
         return body
 
     def snapshot(self) -> dict[str, Any]:
@@ -191,8 +235,8 @@ class OAuthProvider:
         with self._lock:
             return {
                 "clients": sorted(self._clients),
-                "liveAccessTokens": sum(1 for grant in self._access.values() if grant.expires_at > now),
-                "expiredAccessTokens": sum(1 for grant in self._access.values() if grant.expires_at <= now),
+                "liveAccessTokens": sum(1 for grant in self._access.values() if not grant.expired(now)),
+                "expiredAccessTokens": sum(1 for grant in self._access.values() if grant.expired(now)),
                 "liveRefreshTokens": sum(
                     1 for item in self._refresh.values() if not item.used and item.expires_at > now
                 ),
@@ -260,13 +304,15 @@ class OAuthProvider:
             f"{html.escape(self.scope_descriptions.get(scope, ''))}</li>"
             for scope in sorted(scopes)
         )
+        extras = [(name, request.arg(name)) for name in self.authorize_params if request.arg(name)]
         hidden = "".join(
-            f"<input type='hidden' name='{name}' value='{html.escape(value)}'>"
+            f"<input type='hidden' name='{name}' value='{html.escape(value or '')}'>"
             for name, value in (
                 ("client_id", client.client_id),
                 ("redirect_uri", redirect_uri),
                 ("scope", " ".join(sorted(scopes))),
                 ("state", state or ""),
+                *extras,
             )
         )
         body = (
@@ -302,9 +348,10 @@ class OAuthProvider:
                 redirect_uri, {"error": exc.error, "error_description": exc.description, "state": state}
             )
         code = secrets.token_urlsafe(24)
+        extras = {name: value for name in self.authorize_params if (value := request.form_value(name))}
         with self._lock:
             self._codes[code] = _Code(
-                client.client_id, redirect_uri, scopes, self.subject, self.clock.time() + self.code_ttl
+                client.client_id, redirect_uri, scopes, self.subject, self.clock.time() + self.code_ttl, extras=extras
             )
         return self._redirect(redirect_uri, {"code": code, "state": state})
 
@@ -356,7 +403,9 @@ class OAuthProvider:
                 if params.get("redirect_uri") and params["redirect_uri"] != code.redirect_uri:
                     raise _TokenError(400, "invalid_grant", "redirect_uri does not match the authorization request")
                 code.used = True
-                return self._mint(client.client_id, code.scopes, code.subject, grant_type, with_refresh=True)
+                return self._mint(
+                    client.client_id, code.scopes, code.subject, grant_type, with_refresh=True, extras=code.extras
+                )
             refresh = self._refresh.get(params.get("refresh_token") or "")
             if refresh is None or refresh.used or refresh.expires_at <= now or refresh.client_id != client.client_id:
                 raise _TokenError(400, "invalid_grant", "Invalid, expired or used refresh token")
@@ -366,7 +415,14 @@ class OAuthProvider:
                 if not narrowed <= refresh.scopes:
                     raise _TokenError(400, "invalid_scope", "A refresh cannot widen the granted scope")
                 scopes = narrowed
-            if not self.rotate_refresh_tokens:
-                return self._mint(client.client_id, scopes, refresh.subject, "authorization_code", with_refresh=False)
-            refresh.used = True
-            return self._mint(client.client_id, scopes, refresh.subject, "authorization_code", with_refresh=True)
+            rotate = self.rotate_refresh_tokens
+            if rotate:
+                refresh.used = True
+            return self._mint(
+                client.client_id,
+                scopes,
+                refresh.subject,
+                "authorization_code",
+                with_refresh=rotate,
+                extras=refresh.extras,
+            )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 EMULATORS: dict[str, str] = {
+    "factorial": "apps.connectors.factorial.emulator.app.create_app",
     "smartrecruiters": "apps.connectors.smartrecruiters.emulator.app.create_app",
 }
 

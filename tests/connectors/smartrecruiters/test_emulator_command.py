@@ -35,7 +35,7 @@ def test_registry_resolves_the_factory() -> None:
     app = get_app_factory("smartrecruiters")(seed={"candidates": 1, "jobs": 1, "applications": 1})
 
     assert isinstance(app, SmartRecruitersEmulator)
-    assert sorted(EMULATORS) == ["smartrecruiters"]
+    assert sorted(EMULATORS) == ["factorial", "smartrecruiters"]
     with pytest.raises(UnknownEmulator):
         get_app_factory("greenhouse")
 

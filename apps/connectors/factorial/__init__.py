@@ -1,0 +1,1 @@
+"""Factorial (FactorialHR): the connector and its emulator (`emulator/`)."""
