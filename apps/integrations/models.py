@@ -98,10 +98,11 @@ class Integration(TimestampedModel):
 class SyncRun(TimestampedModel):
     """One sync of one integration: what was asked, how far it got, what it counted, how it ended.
 
-    At most one run per integration is QUEUED or RUNNING (a partial unique constraint), so a second request
-    finds the first one. A worker claims a run by a conditional update that sets a fresh `claim_token`; every
-    checkpoint is written only while that token still matches, so a run taken over after a crash cannot be
-    advanced by the worker that lost it.
+    Per integration at most one run is RUNNING and at most one is QUEUED (partial unique constraints): a
+    request while a run waits finds that run; a request while one runs queues the next. A worker claims a run
+    by a conditional update that sets a fresh `claim_token` (QUEUED → RUNNING, refused by the database while
+    another run of the integration is RUNNING); every checkpoint is written only while that token still
+    matches, so a run taken over after a crash cannot be advanced by the worker that lost it.
     """
 
     class Type(models.TextChoices):
@@ -138,6 +139,7 @@ class SyncRun(TimestampedModel):
     not_before = models.DateTimeField(null=True, blank=True, help_text="Do not resume before (after a 429).")
     claim_token = models.CharField(max_length=32, blank=True, editable=False)
     attempts = models.PositiveIntegerField(default=0, help_text="How many times a worker claimed the run.")
+    retries = models.PositiveIntegerField(default=0, help_text="Retryable ATS failures in a row (429, 5xx).")
     models_total = models.PositiveIntegerField(default=0)
     models_done = models.PositiveIntegerField(default=0)
     current_model = models.CharField(max_length=40, blank=True)
@@ -153,10 +155,13 @@ class SyncRun(TimestampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
+                fields=["integration"], condition=models.Q(status="QUEUED"), name="one_queued_sync_run_per_integration"
+            ),
+            models.UniqueConstraint(
                 fields=["integration"],
-                condition=models.Q(status__in=["QUEUED", "RUNNING"]),
-                name="one_active_sync_run_per_integration",
-            )
+                condition=models.Q(status="RUNNING"),
+                name="one_running_sync_run_per_integration",
+            ),
         ]
         indexes = [
             models.Index(fields=["integration", "-created_at"], name="syncrun_integration_recent"),
@@ -216,16 +221,18 @@ class SyncRunModel(models.Model):
 
 
 class SyncSeenRecord(models.Model):
-    """Remote ids a FULL run has seen, per model: what is not here at the end of the model has vanished."""
+    """Remote ids a FULL run has seen, per model: what is not here at the end of the model has vanished.
+
+    Written with COPY and not unique on purpose: a remote id seen twice (offset pagination shifting under us)
+    changes nothing for the "not seen" question, and a unique index would cost every insert.
+    """
 
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="+", db_index=False)
     model = models.CharField(max_length=40)
     remote_id = models.CharField(max_length=255)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["run", "model", "remote_id"], name="one_seen_row_per_run_record")
-        ]
+        indexes = [models.Index(fields=["run", "model", "remote_id"], name="syncseen_run_model_remote")]
 
     def __str__(self) -> str:
         return f"{self.model} {self.remote_id}"

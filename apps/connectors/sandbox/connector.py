@@ -38,7 +38,7 @@ from apps.connectors.sandbox import mapping
 from apps.connectors.sandbox.generator import DEFAULT_RECORDS, DEFAULT_SEED
 from apps.connectors.sandbox.store import FaultKind, SandboxStore, decode_key, encode_key, open_store
 
-DEFAULT_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 250  # the largest page the unified API itself serves
 MAX_PAGE_SIZE = 500
 
 # ReadModel → (store model, mapper). Application stages are the stages of all jobs (Kombo's deprecated list).
