@@ -146,10 +146,13 @@ def sync_run_request(
 def _claim(run_id: str, *, token: str | None, stale: timedelta) -> str | None:
     """Take the run: continue with our token, start a QUEUED run, or take over a RUNNING one gone stale."""
     now = utcnow()
-    if token:
-        if SyncRun.objects.filter(id=run_id, status=SyncRun.Status.RUNNING, claim_token=token).update(heartbeat_at=now):
-            return token
     new_token = secrets.token_hex(16)
+    if token:
+        # A continuation: the token passes to a fresh one, so two deliveries of it cannot both go on.
+        if SyncRun.objects.filter(id=run_id, status=SyncRun.Status.RUNNING, claim_token=token).update(
+            claim_token=new_token, heartbeat_at=now, not_before=None
+        ):
+            return new_token
     due = Q(not_before__isnull=True) | Q(not_before__lte=now)
     try:
         with transaction.atomic():
