@@ -4,5 +4,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from apps.core.runtime import tune_gc_for_serving
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_asgi_application()
+tune_gc_for_serving()

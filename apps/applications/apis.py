@@ -30,7 +30,7 @@ class AtsListApi(APIView):
     """GET a page of one ATS model for the integration named by `X-Integration-Id`."""
 
     InputSerializer: ClassVar[type[ListInputSerializer]] = ListInputSerializer
-    selector: ClassVar[Callable[..., selectors.Page[Any]]]
+    selector: ClassVar[Callable[..., selectors.Page]]
     presenter: ClassVar[Callable[[Any], dict[str, Any]]]
 
     def get(self, request: Request) -> Response:

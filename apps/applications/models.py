@@ -51,7 +51,7 @@ class SyncedRecord(models.Model):
     """Columns every synced ATS record has. `remote_id` is redeclared nullable where the contract allows null."""
 
     id = PublicIdField()
-    # Not indexed alone: every table has an index or unique constraint that starts with the integration.
+    # Not indexed alone: every table has indexes that start with the integration.
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+", db_index=False)
     remote_id = models.CharField(max_length=REMOTE_ID_MAX_LENGTH)
     changed_at = models.DateTimeField(default=utcnow, help_text="Moves only when the unified content changes.")
@@ -92,7 +92,8 @@ class JoinRow(models.Model):
     """A link between two records (rule 4 of the module docstring: soft-deleted, `changed_at` moves)."""
 
     id = PublicIdField()
-    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
+    # Indexed together with changed_at (updated_after) in each table.
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+", db_index=False)
     changed_at = models.DateTimeField(default=utcnow)
     remote_deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -106,6 +107,11 @@ class JoinRow(models.Model):
 def _list_index(prefix: str) -> models.Index:
     # Keyset pagination: WHERE integration_id = ? AND id > ? ORDER BY id LIMIT n.
     return models.Index(fields=["integration", "id"], name=f"{prefix}_integ_id_idx")
+
+
+def _changed_index(prefix: str) -> models.Index:
+    # updated_after: the rows (and child / join rows) of an integration changed since a moment.
+    return models.Index(fields=["integration", "changed_at"], name=f"{prefix}_integ_changed_idx")
 
 
 def _remote_key(prefix: str, *fields: str) -> models.UniqueConstraint:
@@ -129,7 +135,7 @@ class AtsUser(SyncedRecord):
 
     class Meta:
         verbose_name = "ATS user"
-        indexes = [_list_index("usr")]
+        indexes = [_list_index("usr"), _changed_index("usr")]
         constraints = [_remote_key("usr", "integration", "remote_id")]
 
 
@@ -142,7 +148,7 @@ class Role(SyncedRecord):
     unified_type = models.CharField(max_length=20, choices=RoleType.choices, null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("role")]
+        indexes = [_list_index("role"), _changed_index("role")]
         constraints = [_remote_key("role", "integration", "remote_id")]
 
 
@@ -153,6 +159,7 @@ class UserRoleAssignment(JoinRow):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="user_assignments")
 
     class Meta:
+        indexes = [_changed_index("usrrole")]
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="usrrole_unique")]
 
 
@@ -163,7 +170,7 @@ class Tag(SyncedRecord):
     name = models.CharField(max_length=255, null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("tag")]
+        indexes = [_list_index("tag"), _changed_index("tag")]
         constraints = [_remote_key("tag", "integration", "remote_id")]
 
 
@@ -173,7 +180,7 @@ class RejectionReason(SyncedRecord):
     name = models.CharField(max_length=255, null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("rejr")]
+        indexes = [_list_index("rejr"), _changed_index("rejr")]
         constraints = [_remote_key("rejr", "integration", "remote_id")]
 
 
@@ -189,7 +196,7 @@ class ApplicationStage(SyncedRecord):
     status = models.CharField(max_length=20, choices=StageStatus.choices, null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("stg")]
+        indexes = [_list_index("stg"), _changed_index("stg")]
         constraints = [_remote_key("stg", "integration", "remote_id")]
 
 
@@ -231,7 +238,7 @@ class Job(SyncedRecord, RemoteTimestamps):
     )
 
     class Meta:
-        indexes = [_list_index("job")]
+        indexes = [_list_index("job"), _changed_index("job")]
         constraints = [_remote_key("job", "integration", "remote_id")]
 
     def __str__(self) -> str:
@@ -246,6 +253,7 @@ class JobStage(JoinRow):
     index = models.IntegerField(null=True, blank=True)
 
     class Meta:
+        indexes = [_changed_index("jobstage")]
         constraints = [models.UniqueConstraint(fields=["job", "stage"], name="jobstage_unique")]
 
 
@@ -277,7 +285,7 @@ class ScreeningQuestion(SyncedRecord):
     precondition_options = models.JSONField(null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("sq")]
+        indexes = [_changed_index("sq")]
         constraints = [_remote_key("sq", "job", "remote_id")]
 
 
@@ -293,6 +301,7 @@ class JobPosting(SyncedRecord):
     visibility = models.CharField(max_length=20, choices=PostingVisibility.choices, null=True, blank=True)
 
     class Meta:
+        indexes = [_changed_index("post")]
         constraints = [_remote_key("post", "integration", "remote_id")]
 
 
@@ -308,6 +317,7 @@ class HiringTeamMember(JoinRow):
     job_roles = models.JSONField(default=list, blank=True)
 
     class Meta:
+        indexes = [_changed_index("hiring")]
         constraints = [models.UniqueConstraint(fields=["job", "user"], name="hiring_team_unique")]
 
 
@@ -336,7 +346,7 @@ class Candidate(SyncedRecord, RemoteTimestamps, Tracking):
     location = models.JSONField(null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("cand")]
+        indexes = [_list_index("cand"), _changed_index("cand")]
         constraints = [_remote_key("cand", "integration", "remote_id")]
 
     def __str__(self) -> str:
@@ -351,6 +361,7 @@ class CandidateTag(JoinRow):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="candidate_tags")
 
     class Meta:
+        indexes = [_changed_index("candtag")]
         constraints = [models.UniqueConstraint(fields=["candidate", "tag"], name="candtag_unique")]
 
 
@@ -384,7 +395,7 @@ class Application(SyncedRecord, RemoteTimestamps, Tracking):
     screening_question_answers = models.JSONField(default=list, blank=True)
 
     class Meta:
-        indexes = [_list_index("app")]
+        indexes = [_list_index("app"), _changed_index("app")]
         constraints = [_remote_key("app", "integration", "remote_id")]
 
 
@@ -399,7 +410,7 @@ class Offer(SyncedRecord, RemoteTimestamps):
     employment_start_date = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("offer")]
+        indexes = [_list_index("offer"), _changed_index("offer")]
         constraints = [_remote_key("offer", "integration", "remote_id")]
 
 
@@ -424,7 +435,7 @@ class Interview(SyncedRecord, RemoteTimestamps):
     location = models.JSONField(null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("intv")]
+        indexes = [_list_index("intv"), _changed_index("intv")]
         constraints = [_remote_key("intv", "integration", "remote_id")]
 
 
@@ -435,6 +446,7 @@ class InterviewUser(JoinRow):
     user = models.ForeignKey(AtsUser, on_delete=models.CASCADE, related_name="interview_assignments")
 
     class Meta:
+        indexes = [_changed_index("intvuser")]
         constraints = [models.UniqueConstraint(fields=["interview", "user"], name="intvuser_unique")]
 
 
@@ -449,7 +461,7 @@ class Note(SyncedRecord, RemoteTimestamps):
     is_private = models.BooleanField(null=True, blank=True)
 
     class Meta:
-        indexes = [_list_index("note")]
+        indexes = [_list_index("note"), _changed_index("note")]
         constraints = [_remote_key("note", "integration", "remote_id")]
 
 
@@ -473,7 +485,7 @@ class Scorecard(SyncedRecord, RemoteTimestamps):
     responses = models.JSONField(default=list, blank=True)
 
     class Meta:
-        indexes = [_list_index("scard")]
+        indexes = [_list_index("scard"), _changed_index("scard")]
         constraints = [_remote_key("scard", "integration", "remote_id")]
 
 
@@ -493,5 +505,5 @@ class Attachment(SyncedRecord, RemoteTimestamps):
     storage_key = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
-        indexes = [_list_index("att")]
+        indexes = [_list_index("att"), _changed_index("att")]
         constraints = [_remote_key("att", "integration", "remote_id")]

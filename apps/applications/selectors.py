@@ -1,33 +1,45 @@
 """Reads of the unified ATS data: one selector per /v1/ats list.
 
 Every selector scopes to one integration, applies the contract's filters (§4.1: AND across parameters, OR
-within a CSV list), answers `updated_after` with the related-data rules (EXISTS over child and join rows,
-which writers soft-delete and whose `changed_at` they move; see `apps.applications.models`), and returns one
-keyset page ordered by id with a fixed number of queries: the page itself plus one per prefetched list.
+within a CSV list), answers `updated_after` with the related-data rules (EXISTS over the `changed_at` of
+child and join rows, which writers soft-delete and move on every change, see `apps.applications.models`;
+`_changed_since` keeps that fast both when most records changed and when few did), and returns one
+keyset page ordered by id with a fixed number of queries: the page itself plus one per nested list
+(`Related`), whatever the page size or depth.
+
+Pages are `values()` rows holding the columns the presenters declare (see `apps.applications.presenters`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any, Generic, TypeVar
+from functools import cache, reduce
+from typing import Any, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
+    CharField,
+    DateTimeField,
     Exists,
     F,
+    Func,
+    Lookup,
     Model,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 
+from apps.applications import presenters as p
 from apps.applications.cursors import decode_cursor, encode_cursor
 from apps.applications.models import (
     Application,
@@ -57,11 +69,12 @@ from apps.connectors.registry import UnknownTool, get_connector_class
 from apps.integrations.models import Integration
 
 M = TypeVar("M", bound=Model)
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class Page(Generic[M]):
-    results: list[M]
+class Page:
+    results: list[Row]
     next_cursor: str | None
 
 
@@ -123,28 +136,132 @@ def _records(model: type[M], *, integration: Integration, query: ListQuery) -> Q
     return queryset
 
 
+@dataclass(frozen=True)
+class Related:
+    """A nested list loaded for a whole page in one query.
+
+    The rows of `queryset.values(parent, *columns)` whose `parent` is one of the page rows' `key` values are
+    grouped and set on each page row under `name` (a list of dicts, in queryset order). Cheaper than Django's
+    prefetch_related, which clones a queryset per record.
+    """
+
+    name: str
+    queryset: QuerySet[Any]
+    parent: str
+    columns: tuple[str, ...]
+    key: str = "id"
+
+
+class AnyOf(Lookup):
+    """`column = ANY(%s)` with the values as one array parameter (PostgreSQL).
+
+    A page loads its nested lists for 100-250 parent ids; Django's `__in` prepares and binds every id on its own,
+    which costs more than the query itself. Other databases get a plain `IN (...)`.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False  # the ids are passed through as they are
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+class WireDatetime(Func):
+    """A datetime column as the contract's text, `YYYY-MM-DDTHH:mm:ss.sssZ`, formatted by PostgreSQL.
+
+    Parsing each timestamp into a Python datetime and formatting it back costs more than running the page
+    query; `to_char` truncates to milliseconds exactly as `format_datetime` does. Other databases skip this
+    and the presenters format the datetimes.
+    """
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+
+@cache
+def _datetime_columns(model: type[Model], columns: tuple[str, ...]) -> frozenset[str]:
+    """Which of `columns` (`relation__field` paths from `model`) are datetime fields."""
+    found = set()
+    for column in columns:
+        current: Any = model
+        field = None
+        for part in column.split("__"):
+            try:
+                field = current._meta.get_field(part)
+            except (FieldDoesNotExist, AttributeError):
+                field = None  # an annotation
+                break
+            current = field.related_model
+        if isinstance(field, DateTimeField):
+            found.add(column)
+    return frozenset(found)
+
+
+def _fetch(queryset: QuerySet[Any], columns: tuple[str, ...]) -> QuerySet[Any]:
+    """`queryset.values(*columns)`, datetimes as wire text (see `WireDatetime`; the keys stay the same)."""
+    datetimes = _datetime_columns(queryset.model, columns) if connection.vendor == "postgresql" else frozenset()
+    if not datetimes:
+        return queryset.values(*columns)
+    aliases = {f"wire_{index}": column for index, column in enumerate(columns) if column in datetimes}
+    queryset = queryset.annotate(**{alias: WireDatetime(column) for alias, column in aliases.items()})
+    return queryset.values(*(column for column in columns if column not in datetimes), *aliases)
+
+
+def _rename_wire(rows: list[Row], columns: tuple[str, ...], model: type[Model]) -> None:
+    datetimes = _datetime_columns(model, columns) if connection.vendor == "postgresql" else frozenset()
+    if not datetimes:
+        return
+    aliases = [(f"wire_{index}", column) for index, column in enumerate(columns) if column in datetimes]
+    for row in rows:
+        for alias, column in aliases:
+            row[column] = row.pop(alias)
+
+
+def _load_related(rows: list[Row], related: Iterable[Related]) -> None:
+    for spec in related:
+        keys = {row[spec.key] for row in rows} - {None}
+        groups: dict[str, list[Row]] = {}
+        if keys:
+            columns = (spec.parent, *spec.columns)
+            children = list(_fetch(spec.queryset.filter(AnyOf(F(spec.parent), sorted(keys))), columns))
+            _rename_wire(children, columns, spec.queryset.model)
+            for child in children:
+                groups.setdefault(child[spec.parent], []).append(child)
+        for row in rows:
+            row[spec.name] = groups.get(row[spec.key], [])
+
+
 def _paginate(
-    queryset: QuerySet[M],
+    queryset: QuerySet[Any],
     *,
+    columns: tuple[str, ...],
     endpoint: str,
     integration: Integration,
     query: ListQuery,
-    prefetch: Iterable[str | Prefetch] = (),
-) -> Page[M]:
+    related: Iterable[Related] = (),
+    changed: Sequence[Q | Exists] = (),
+) -> Page:
+    """One keyset page. `changed`: with `updated_after`, the conditions any of which makes a record count."""
     if query.cursor:
         after = decode_cursor(query.cursor, endpoint=endpoint, integration_id=integration.id)
         queryset = queryset.filter(id__gt=after)
-    rows = list(queryset.order_by("id")[: query.page_size + 1])
+    if query.updated_after is not None:
+        queryset = _changed_since(queryset, changed or [Q(changed_at__gt=query.updated_after)], query.page_size + 1)
+    rows = list(_fetch(queryset.order_by("id"), columns)[: query.page_size + 1])
     has_more = len(rows) > query.page_size
     rows = rows[: query.page_size]
-    if rows and prefetch:
-        prefetch_related_objects(rows, *prefetch)
-    next_cursor = encode_cursor(rows[-1].id, endpoint=endpoint, integration_id=integration.id) if has_more else None
+    _rename_wire(rows, columns, queryset.model)
+    if rows:
+        _load_related(rows, related)
+    next_cursor = encode_cursor(rows[-1]["id"], endpoint=endpoint, integration_id=integration.id) if has_more else None
     return Page(results=rows, next_cursor=next_cursor)
 
 
-def _empty() -> Page[Any]:
-    return Page(results=[], next_cursor=None)
+EMPTY = Page(results=[], next_cursor=None)
 
 
 def _day_start(value: datetime) -> datetime:
@@ -156,8 +273,39 @@ def _live(queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(remote_deleted_at__isnull=True)
 
 
-def _changed_since(model: type[Model], parent: str, since: datetime, **extra: Any) -> Exists:
-    return Exists(model._default_manager.filter(**{parent: OuterRef("pk"), "changed_at__gt": since}, **extra))
+def _changed_since(queryset: QuerySet[M], conditions: Sequence[Q | Exists], limit: int) -> QuerySet[M]:
+    """Records matching any of `conditions` (the record changed, or related data of it, §4.1).
+
+    On PostgreSQL each condition becomes its own `ORDER BY id LIMIT page` branch of a UNION: for each one
+    the planner picks between walking the records in id order (most changed: the page fills at once) and
+    starting from the `(integration, changed_at)` index of the changed rows (few changed: a client polling
+    for recent changes). A single OR of the conditions would check every record of the integration in the
+    second case. The page is the first ids of the union, which are among the first ids of each branch.
+    """
+    if len(conditions) == 1 or connection.vendor != "postgresql":
+        return queryset.filter(reduce(operator.or_, conditions))
+    branches = [queryset.filter(condition).order_by("id").values("id")[:limit] for condition in conditions]
+    return queryset.filter(id__in=branches[0].union(*branches[1:]))
+
+
+def _related_changed(model: type[Model], parent: str, integration: Integration, since: datetime) -> Exists:
+    """A child or join row of the record (soft-deleted ones too: removals count) changed after `since`."""
+    return Exists(
+        model._default_manager.filter(integration=integration, changed_at__gt=since, **{parent: OuterRef("pk")})
+    )
+
+
+def _changed_conditions(
+    query: ListQuery, integration: Integration, *children: tuple[str, type[Model]]
+) -> list[Q | Exists]:
+    """The record itself changed, or one of its child / join rows `(parent field, model)` did."""
+    if query.updated_after is None:
+        return []
+    since = query.updated_after
+    return [
+        Q(changed_at__gt=since),
+        *(_related_changed(model, parent, integration, since) for parent, model in children),
+    ]
 
 
 def _current_stage_index() -> Subquery:
@@ -195,11 +343,11 @@ def _any_iexact(field: str, values: Iterable[str]) -> Q:
 # -- jobs ------------------------------------------------------------------------------------------
 
 
-def job_list(*, integration: Integration, query: ListQuery) -> Page[Job]:
+def job_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.JOBS, query=query)
     if filters is None:
-        return _empty()
-    queryset = _records(Job, integration=integration, query=query).defer("remote_data", "content_hash")
+        return EMPTY
+    queryset = _records(Job, integration=integration, query=query)
     if "job_codes" in filters:
         queryset = queryset.filter(job_code__in=filters["job_codes"])
     if "post_url" in filters:
@@ -214,72 +362,63 @@ def job_list(*, integration: Integration, query: ListQuery) -> Page[Job]:
         queryset = queryset.filter(remote_created_at__gte=_day_start(filters["remote_created_after"]))
     if "name_contains" in filters:
         queryset = queryset.filter(name__icontains=filters["name_contains"])
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(
-            Q(changed_at__gt=since)
-            | _changed_since(JobStage, "job", since)
-            | _changed_since(ScreeningQuestion, "job", since)
-            | _changed_since(JobPosting, "job", since)
-            | _changed_since(HiringTeamMember, "job", since)
-        )
-    prefetch = [
-        Prefetch(
-            "job_stages",
-            queryset=_live(JobStage.objects.select_related("stage"))
-            .filter(stage__remote_deleted_at__isnull=True)
-            .defer("stage__remote_data", "stage__content_hash")
-            .order_by(F("index").asc(nulls_last=True), "id"),
+    changed = _changed_conditions(
+        query,
+        integration,
+        ("job", JobStage),
+        ("job", ScreeningQuestion),
+        ("job", JobPosting),
+        ("job", HiringTeamMember),
+    )
+    by_index = (F("index").asc(nulls_last=True), "id")
+    related = [
+        Related(
+            "stage_rows",
+            _live(JobStage.objects).filter(stage__remote_deleted_at__isnull=True).order_by(*by_index),
+            "job_id",
+            p.JOB_STAGE_ROW_COLUMNS,
         ),
-        Prefetch(
-            "screening_questions",
-            queryset=_live(ScreeningQuestion.objects.defer("remote_data", "content_hash")).order_by(
-                F("index").asc(nulls_last=True), "id"
-            ),
+        Related(
+            "question_rows", _live(ScreeningQuestion.objects).order_by(*by_index), "job_id", p.QUESTION_ROW_COLUMNS
         ),
-        Prefetch(
-            "job_postings", queryset=_live(JobPosting.objects.defer("remote_data", "content_hash")).order_by("id")
-        ),
-        Prefetch(
-            "hiring_team",
-            queryset=_live(HiringTeamMember.objects.select_related("user"))
-            .filter(user__remote_deleted_at__isnull=True)
-            .defer("user__remote_data", "user__content_hash")
-            .order_by("id"),
+        Related("posting_rows", _live(JobPosting.objects).order_by("id"), "job_id", p.POSTING_ROW_COLUMNS),
+        Related(
+            "hiring_team_rows",
+            _live(HiringTeamMember.objects).filter(user__remote_deleted_at__isnull=True).order_by("id"),
+            "job_id",
+            p.HIRING_TEAM_ROW_COLUMNS,
         ),
     ]
-    return _paginate(queryset, endpoint="jobs", integration=integration, query=query, prefetch=prefetch)
+    return _paginate(
+        queryset,
+        columns=p.JOB_COLUMNS,
+        endpoint="jobs",
+        integration=integration,
+        query=query,
+        related=related,
+        changed=changed,
+    )
 
 
 # -- candidates and applications -------------------------------------------------------------------
 
 
-def _live_tags(lookup: str) -> Prefetch:
-    return Prefetch(
-        lookup,
-        queryset=_live(CandidateTag.objects.select_related("tag"))
-        .filter(tag__remote_deleted_at__isnull=True)
-        .only("id", "candidate_id", "tag__id", "tag__remote_id", "tag__name")
-        .order_by("id"),
+def _candidate_tags(*, key: str) -> Related:
+    return Related(
+        "tag_rows",
+        _live(CandidateTag.objects).filter(tag__remote_deleted_at__isnull=True).order_by("id"),
+        "candidate_id",
+        p.TAG_ROW_COLUMNS,
+        key=key,
     )
 
 
-def application_list(*, integration: Integration, query: ListQuery) -> Page[Application]:
+def application_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.APPLICATIONS, query=query)
     if filters is None:
-        return _empty()
-    queryset = (
-        _records(Application, integration=integration, query=query)
-        .select_related("candidate", "job", "current_stage")
-        .only(
-            *APPLICATION_COLUMNS,
-            *(f"candidate__{name}" for name in EMBEDDED_CANDIDATE_COLUMNS),
-            "job__id",
-            "job__remote_id",
-            "job__name",
-            *(f"current_stage__{name}" for name in ("id", "remote_id", "name", "status", "custom_fields")),
-        )
-        .annotate(current_stage_index=_current_stage_index())
+        return EMPTY
+    queryset = _records(Application, integration=integration, query=query).annotate(
+        current_stage_index=_current_stage_index()
     )
     if "outcomes" in filters:
         queryset = queryset.filter(outcome__in=filters["outcomes"])
@@ -291,293 +430,174 @@ def application_list(*, integration: Integration, query: ListQuery) -> Page[Appl
         queryset = queryset.filter(current_stage_id__in=filters["current_stage_ids"])
     if "remote_created_after" in filters:
         queryset = queryset.filter(remote_created_at__gte=_day_start(filters["remote_created_after"]))
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(
-            Q(changed_at__gt=since)
-            | Q(candidate__changed_at__gt=since)
-            | _changed_since(Interview, "application", since)
-            | _changed_since(Offer, "application", since)
-        )
-    prefetch = [
-        _live_tags("candidate__candidate_tags"),
-        Prefetch(
-            "interviews",
-            queryset=_live(Interview.objects.only(*EMBEDDED_INTERVIEW_COLUMNS)).order_by("id"),
-        ),
-        Prefetch(
-            "offers", queryset=_live(Offer.objects.only("id", "remote_id", "status", "application_id")).order_by("id")
-        ),
+    changed = _changed_conditions(query, integration, ("application", Interview), ("application", Offer))
+    if query.updated_after is not None:  # the candidate is a linked record: its own changes count
+        changed.append(Q(candidate__integration=integration, candidate__changed_at__gt=query.updated_after))
+    related = [
+        _candidate_tags(key="candidate_id"),
+        Related("interview_rows", _live(Interview.objects).order_by("id"), "application_id", p.INTERVIEW_ROW_COLUMNS),
+        Related("offer_rows", _live(Offer.objects).order_by("id"), "application_id", p.OFFER_ROW_COLUMNS),
     ]
-    return _paginate(queryset, endpoint="applications", integration=integration, query=query, prefetch=prefetch)
+    return _paginate(
+        queryset,
+        columns=p.APPLICATION_COLUMNS,
+        endpoint="applications",
+        integration=integration,
+        query=query,
+        related=related,
+        changed=changed,
+    )
 
 
-APPLICATION_COLUMNS = (
-    "id",
-    "integration_id",
-    "remote_id",
-    "outcome",
-    "rejection_reason_name",
-    "rejected_at",
-    "current_stage_id",
-    "job_id",
-    "candidate_id",
-    "custom_fields",
-    "integration_fields",
-    "remote_url",
-    "changed_at",
-    "remote_deleted_at",
-    "remote_created_at",
-    "remote_updated_at",
-    "screening_question_answers",
-)
-EMBEDDED_CANDIDATE_COLUMNS = (
-    "id",
-    "remote_id",
-    "first_name",
-    "last_name",
-    "source",
-    "remote_url",
-    "email_addresses",
-    "phone_numbers",
-    "social_media",
-)
-EMBEDDED_INTERVIEW_COLUMNS = (
-    "id",
-    "remote_id",
-    "title",
-    "starting_at",
-    "ending_at",
-    "canceled",
-    "location",
-    "application_id",
-)
-
-
-def candidate_list(*, integration: Integration, query: ListQuery) -> Page[Candidate]:
+def candidate_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.CANDIDATES, query=query)
     if filters is None:
-        return _empty()
-    queryset = _records(Candidate, integration=integration, query=query).defer("remote_data", "content_hash")
+        return EMPTY
+    queryset = _records(Candidate, integration=integration, query=query)
     if "email" in filters:
         queryset = queryset.filter(_email_in_addresses(filters["email"]))
     if "job_ids" in filters:
-        queryset = queryset.filter(
-            Exists(
-                Application.objects.filter(
-                    candidate=OuterRef("pk"), job_id__in=filters["job_ids"], remote_deleted_at__isnull=True
-                )
-            )
+        applied = Application.objects.filter(
+            candidate=OuterRef("pk"), job_id__in=filters["job_ids"], remote_deleted_at__isnull=True
         )
+        queryset = queryset.filter(Exists(applied))
     if "first_name" in filters:
         queryset = queryset.filter(first_name__iexact=filters["first_name"].strip())
     if "last_name" in filters:
         queryset = queryset.filter(last_name__iexact=filters["last_name"].strip())
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(
-            Q(changed_at__gt=since)
-            | _changed_since(Application, "candidate", since)
-            | _changed_since(CandidateTag, "candidate", since)
-        )
-    prefetch = [
-        Prefetch(
-            "applications",
-            queryset=_live(Application.objects.select_related("job", "current_stage"))
-            .only(
-                "id",
-                "candidate_id",
-                "remote_id",
-                "outcome",
-                "rejection_reason_name",
-                "rejected_at",
-                "remote_url",
-                "changed_at",
-                "remote_created_at",
-                "remote_updated_at",
-                "job_id",
-                "current_stage_id",
-                "job__id",
-                "job__remote_id",
-                "job__name",
-                "current_stage__id",
-                "current_stage__remote_id",
-                "current_stage__name",
-            )
-            .annotate(current_stage_index=_current_stage_index())
-            .order_by("id"),
+    changed = _changed_conditions(query, integration, ("candidate", Application), ("candidate", CandidateTag))
+    related = [
+        Related(
+            "application_rows",
+            _live(Application.objects).annotate(current_stage_index=_current_stage_index()).order_by("id"),
+            "candidate_id",
+            p.CANDIDATE_APPLICATION_ROW_COLUMNS,
         ),
-        _live_tags("candidate_tags"),
+        _candidate_tags(key="id"),
     ]
-    return _paginate(queryset, endpoint="candidates", integration=integration, query=query, prefetch=prefetch)
+    return _paginate(
+        queryset,
+        columns=p.CANDIDATE_COLUMNS,
+        endpoint="candidates",
+        integration=integration,
+        query=query,
+        related=related,
+        changed=changed,
+    )
 
 
 # -- reference data ----------------------------------------------------------------------------------
 
 
-def tag_list(*, integration: Integration, query: ListQuery) -> Page[Tag]:
-    queryset = _records(Tag, integration=integration, query=query).defer("remote_data")
-    if query.updated_after is not None:
-        queryset = queryset.filter(changed_at__gt=query.updated_after)
-    return _paginate(queryset, endpoint="tags", integration=integration, query=query)
+def tag_list(*, integration: Integration, query: ListQuery) -> Page:
+    queryset = _records(Tag, integration=integration, query=query)
+    return _paginate(queryset, columns=p.TAG_COLUMNS, endpoint="tags", integration=integration, query=query)
 
 
-def application_stage_list(*, integration: Integration, query: ListQuery) -> Page[ApplicationStage]:
-    queryset = _records(ApplicationStage, integration=integration, query=query).defer("remote_data")
-    if query.updated_after is not None:
-        queryset = queryset.filter(changed_at__gt=query.updated_after)
-    return _paginate(queryset, endpoint="application-stages", integration=integration, query=query)
+def application_stage_list(*, integration: Integration, query: ListQuery) -> Page:
+    queryset = _records(ApplicationStage, integration=integration, query=query)
+    return _paginate(
+        queryset,
+        columns=p.APPLICATION_STAGE_COLUMNS,
+        endpoint="application-stages",
+        integration=integration,
+        query=query,
+    )
 
 
-def rejection_reason_list(*, integration: Integration, query: ListQuery) -> Page[RejectionReason]:
-    queryset = _records(RejectionReason, integration=integration, query=query).defer("remote_data")
-    if query.updated_after is not None:
-        queryset = queryset.filter(changed_at__gt=query.updated_after)
-    return _paginate(queryset, endpoint="rejection-reasons", integration=integration, query=query)
+def rejection_reason_list(*, integration: Integration, query: ListQuery) -> Page:
+    queryset = _records(RejectionReason, integration=integration, query=query)
+    return _paginate(
+        queryset,
+        columns=p.REJECTION_REASON_COLUMNS,
+        endpoint="rejection-reasons",
+        integration=integration,
+        query=query,
+    )
 
 
-def role_list(*, integration: Integration, query: ListQuery) -> Page[Role]:
+def role_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.ROLES, query=query)
     if filters is None:
-        return _empty()
-    queryset = _records(Role, integration=integration, query=query).defer("remote_data")
+        return EMPTY
+    queryset = _records(Role, integration=integration, query=query)
     if "scopes" in filters:
         queryset = queryset.filter(scope__in=filters["scopes"])
-    if query.updated_after is not None:
-        queryset = queryset.filter(changed_at__gt=query.updated_after)
-    return _paginate(queryset, endpoint="roles", integration=integration, query=query)
+    return _paginate(queryset, columns=p.ROLE_COLUMNS, endpoint="roles", integration=integration, query=query)
 
 
-def user_list(*, integration: Integration, query: ListQuery) -> Page[AtsUser]:
+def user_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.USERS, query=query)
     if filters is None:
-        return _empty()
-    queryset = _records(AtsUser, integration=integration, query=query).defer("remote_data")
+        return EMPTY
+    queryset = _records(AtsUser, integration=integration, query=query)
     if "emails" in filters:
         queryset = queryset.filter(_any_iexact("email", filters["emails"]))
-    if query.updated_after is not None:
-        since = query.updated_after
-        assignment_changed = Exists(
-            UserRoleAssignment.objects.filter(user=OuterRef("pk")).filter(
-                Q(changed_at__gt=since) | Q(role__changed_at__gt=since)
-            )
+    changed = _changed_conditions(query, integration, ("user", UserRoleAssignment))
+    if query.updated_after is not None:  # an assigned role is a linked record: its own changes count
+        assigned_role_changed = UserRoleAssignment.objects.filter(
+            user=OuterRef("pk"), role__integration=integration, role__changed_at__gt=query.updated_after
         )
-        queryset = queryset.filter(Q(changed_at__gt=since) | assignment_changed)
-    prefetch = [
-        Prefetch(
-            "role_assignments",
-            queryset=_live(UserRoleAssignment.objects.select_related("role"))
-            .filter(role__remote_deleted_at__isnull=True)
-            .only("id", "user_id", "role__id", "role__remote_id", "role__remote_label", "role__unified_type")
-            .order_by("id"),
+        changed.append(Exists(assigned_role_changed))
+    related = [
+        Related(
+            "role_rows",
+            _live(UserRoleAssignment.objects).filter(role__remote_deleted_at__isnull=True).order_by("id"),
+            "user_id",
+            p.USER_ROLE_ROW_COLUMNS,
         )
     ]
-    return _paginate(queryset, endpoint="users", integration=integration, query=query, prefetch=prefetch)
+    return _paginate(
+        queryset,
+        columns=p.USER_COLUMNS,
+        endpoint="users",
+        integration=integration,
+        query=query,
+        related=related,
+        changed=changed,
+    )
 
-
-USER_SUMMARY_COLUMNS = ("id", "remote_id", "first_name", "last_name", "email")
 
 # -- application activity --------------------------------------------------------------------------
 
-_APPLICATION_SUMMARY = (
-    "application__id",
-    "application__remote_id",
-    "application__outcome",
-    "application__rejection_reason_name",
-    "application__candidate_id",
-    "application__job_id",
-    "application__candidate__id",
-    "application__candidate__remote_id",
-    "application__candidate__first_name",
-    "application__candidate__last_name",
-    "application__candidate__email_addresses",
-    "application__job__id",
-    "application__job__remote_id",
-    "application__job__name",
-)
 
-
-def offer_list(*, integration: Integration, query: ListQuery) -> Page[Offer]:
-    queryset = (
-        _records(Offer, integration=integration, query=query)
-        .select_related("application__candidate", "application__job")
-        .only(
-            "id",
-            "integration_id",
-            "remote_id",
-            "status",
-            "employment_start_date",
-            "application_id",
-            "custom_fields",
-            "integration_fields",
-            "changed_at",
-            "remote_deleted_at",
-            "remote_created_at",
-            "remote_updated_at",
-            *_APPLICATION_SUMMARY,
-        )
+def offer_list(*, integration: Integration, query: ListQuery) -> Page:
+    queryset = _records(Offer, integration=integration, query=query)
+    changed = _changed_conditions(query, integration)
+    if query.updated_after is not None:  # the application is a linked record
+        changed.append(Q(application__integration=integration, application__changed_at__gt=query.updated_after))
+    return _paginate(
+        queryset, columns=p.OFFER_COLUMNS, endpoint="offers", integration=integration, query=query, changed=changed
     )
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(Q(changed_at__gt=since) | Q(application__changed_at__gt=since))
-    return _paginate(queryset, endpoint="offers", integration=integration, query=query)
 
 
-def interview_list(*, integration: Integration, query: ListQuery) -> Page[Interview]:
+def interview_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.INTERVIEWS, query=query)
     if filters is None:
-        return _empty()
-    queryset = (
-        _records(Interview, integration=integration, query=query)
-        .select_related("application__candidate", "application__job")
-        .only(
-            "id",
-            "integration_id",
-            "remote_id",
-            "title",
-            "starting_at",
-            "ending_at",
-            "video_conferencing_url",
-            "application_id",
-            "stage_id",
-            "canceled",
-            "location",
-            "custom_fields",
-            "integration_fields",
-            "changed_at",
-            "remote_deleted_at",
-            "remote_created_at",
-            "remote_updated_at",
-            *_APPLICATION_SUMMARY,
-        )
-    )
+        return EMPTY
+    queryset = _records(Interview, integration=integration, query=query)
     if "job_ids" in filters:
         queryset = queryset.filter(application__job_id__in=filters["job_ids"])
-    if query.updated_after is not None:
-        since = query.updated_after
-        queryset = queryset.filter(
-            Q(changed_at__gt=since)
-            | _changed_since(InterviewUser, "interview", since)
-            | Q(application__changed_at__gt=since)
-        )
-    prefetch = [
-        Prefetch(
-            "interview_users",
-            queryset=_live(InterviewUser.objects.select_related("user"))
-            .filter(user__remote_deleted_at__isnull=True)
-            .only(
-                "id",
-                "interview_id",
-                "user__id",
-                "user__remote_id",
-                "user__first_name",
-                "user__last_name",
-                "user__email",
-            )
-            .order_by("id"),
+    changed = _changed_conditions(query, integration, ("interview", InterviewUser))
+    if query.updated_after is not None:  # the application is a linked record
+        changed.append(Q(application__integration=integration, application__changed_at__gt=query.updated_after))
+    related = [
+        Related(
+            "user_rows",
+            _live(InterviewUser.objects).filter(user__remote_deleted_at__isnull=True).order_by("id"),
+            "interview_id",
+            p.INTERVIEW_USER_ROW_COLUMNS,
         )
     ]
-    return _paginate(queryset, endpoint="interviews", integration=integration, query=query, prefetch=prefetch)
+    return _paginate(
+        queryset,
+        columns=p.INTERVIEW_COLUMNS,
+        endpoint="interviews",
+        integration=integration,
+        query=query,
+        related=related,
+        changed=changed,
+    )
 
 
 def _by_candidate_and_application(queryset: QuerySet[M], filters: dict[str, Any]) -> QuerySet[M]:
@@ -588,78 +608,30 @@ def _by_candidate_and_application(queryset: QuerySet[M], filters: dict[str, Any]
     return queryset
 
 
-_AUTHOR = tuple(f"author__{name}" for name in USER_SUMMARY_COLUMNS)
-
-
-def note_list(*, integration: Integration, query: ListQuery) -> Page[Note]:
+def note_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.NOTES, query=query)
     if filters is None:
-        return _empty()
-    queryset = (
-        _records(Note, integration=integration, query=query)
-        .select_related("author")
-        .only(
-            "id",
-            "integration_id",
-            "remote_id",
-            "candidate_id",
-            "application_id",
-            "author_id",
-            "title",
-            "content_html",
-            "is_private",
-            "custom_fields",
-            "integration_fields",
-            "changed_at",
-            "remote_deleted_at",
-            "remote_created_at",
-            "remote_updated_at",
-            *_AUTHOR,
-        )
-    )
+        return EMPTY
+    queryset = _records(Note, integration=integration, query=query)
     queryset = _by_candidate_and_application(queryset, filters)
-    if query.updated_after is not None:
-        queryset = queryset.filter(changed_at__gt=query.updated_after)
-    return _paginate(queryset, endpoint="notes", integration=integration, query=query)
+    return _paginate(queryset, columns=p.NOTE_COLUMNS, endpoint="notes", integration=integration, query=query)
 
 
-def scorecard_list(*, integration: Integration, query: ListQuery) -> Page[Scorecard]:
+def scorecard_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.SCORECARDS, query=query)
     if filters is None:
-        return _empty()
-    queryset = (
-        _records(Scorecard, integration=integration, query=query)
-        .select_related("author")
-        .only(
-            "id",
-            "integration_id",
-            "remote_id",
-            "candidate_id",
-            "application_id",
-            "interview_id",
-            "author_id",
-            "responses",
-            "custom_fields",
-            "integration_fields",
-            "changed_at",
-            "remote_deleted_at",
-            "remote_created_at",
-            "remote_updated_at",
-            *_AUTHOR,
-        )
-    )
+        return EMPTY
+    queryset = _records(Scorecard, integration=integration, query=query)
     queryset = _by_candidate_and_application(queryset, filters)
-    if query.updated_after is not None:
-        queryset = queryset.filter(changed_at__gt=query.updated_after)
-    return _paginate(queryset, endpoint="scorecards", integration=integration, query=query)
+    return _paginate(queryset, columns=p.SCORECARD_COLUMNS, endpoint="scorecards", integration=integration, query=query)
 
 
-def attachment_list(*, integration: Integration, query: ListQuery) -> Page[Attachment]:
+def attachment_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.ATTACHMENTS, query=query)
     if filters is None:
-        return _empty()
-    queryset = _records(Attachment, integration=integration, query=query).defer("remote_data", "content_hash")
+        return EMPTY
+    queryset = _records(Attachment, integration=integration, query=query)
     queryset = _by_candidate_and_application(queryset, filters)
-    if query.updated_after is not None:
-        queryset = queryset.filter(changed_at__gt=query.updated_after)
-    return _paginate(queryset, endpoint="attachments", integration=integration, query=query)
+    return _paginate(
+        queryset, columns=p.ATTACHMENT_COLUMNS, endpoint="attachments", integration=integration, query=query
+    )
