@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.applications.models import (
@@ -813,6 +813,21 @@ def records_upsert(
     if not records:
         return UpsertResult()
     return UPSERTS[model](integration=integration, records=records, now=now)
+
+
+def records_refresh_statistics(*, model: ReadModel) -> None:
+    """Tell PostgreSQL's planner how many rows each integration now has in `model`'s table.
+
+    Statistics taken before a big sync say "this integration has no rows", and the planner then looks rows up
+    through any index that starts with the integration, filtering the rest. Syncs call this as a model's table
+    grows (a cheap, small-sample ANALYZE of one column); autovacuum's full ANALYZE replaces it later.
+    """
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(RECORD_MODELS[model]._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL default_statistics_target = 20")
+        cursor.execute(f"ANALYZE {table} (integration_id)")
 
 
 # -- deletions -----------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ SYNC_ORDER: tuple[ReadModel, ...] = (
 )
 TRACKED_MODELS = (ReadModel.CANDIDATES, ReadModel.APPLICATIONS)
 REMOTE_ID_CHUNK = 100  # tracked records asked for per read
+STATISTICS_FIRST_REFRESH = 500  # rows created in a model before the planner statistics are first refreshed
 
 DEFAULT_DELTA_MINUTES = 5
 DEFAULT_FULL_MINUTES = 6 * 60
@@ -218,6 +219,7 @@ class _Engine:
         self.deadline = deadline
         self.progress = progress
         self.calls_committed = connector.upstream_calls()
+        self.created_by_model: dict[ReadModel, int] = {}
 
     # preparation happens once, at the first claim
     def prepare(self) -> None:
@@ -366,6 +368,12 @@ class _Engine:
                 **{name: F(name) + value for name, value in counters.items()},
             )  # fmt: skip
         self.calls_committed = calls
+        # Each time the rows created for this model in this run double (from 500), refresh the planner's view.
+        created_before = self.created_by_model.get(model, checkpoint.created)
+        created_now = created_before + result.created
+        self.created_by_model[model] = created_now
+        if created_now >= STATISTICS_FIRST_REFRESH and created_now.bit_length() > max(created_before, 1).bit_length():
+            records.records_refresh_statistics(model=model)
         if self.progress is not None:
             self.run.refresh_from_db()
         return new_state
