@@ -826,8 +826,11 @@ def records_refresh_statistics(*, model: ReadModel) -> None:
         return
     table = connection.ops.quote_name(RECORD_MODELS[model]._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL default_statistics_target = 20")
+        cursor.execute("SELECT current_setting('default_statistics_target')")
+        previous = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('default_statistics_target', '20', true)")
         cursor.execute(f"ANALYZE {table} (integration_id)")
+        cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [previous])
 
 
 # -- deletions -----------------------------------------------------------------------------------------

@@ -13,12 +13,13 @@ page it was reading; whoever takes the run over continues after the last committ
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -255,11 +256,15 @@ class _Engine:
 
     def execute(self) -> bool:
         """Sync every pending model; False when the time budget ran out first."""
+        worked = False
         for checkpoint in self.run.model_checkpoints.order_by("position"):
             if checkpoint.status in (SyncRunModel.Status.DONE, SyncRunModel.Status.SKIPPED):
                 continue
+            if worked and time.monotonic() > self.deadline:
+                return False
             if not self._sync_model(checkpoint):
                 return False
+            worked = True
         return True
 
     # -- one model ---------------------------------------------------------------------------------
@@ -281,8 +286,6 @@ class _Engine:
             SyncRun.objects.filter(id=self.run.id, claim_token=self.token).update(current_model=model.value)
         full = self.run.type == SyncRun.Type.FULL
         while True:
-            if time.monotonic() > self.deadline:
-                return False
             if plan.mode == "ids":
                 chunk = state.get("chunk")
                 if chunk is None:
@@ -307,6 +310,8 @@ class _Engine:
             if plan.mode == "list" and state.get("cursor") is None:
                 self._finish_model(checkpoint, model, plan)
                 return True
+            if time.monotonic() > self.deadline:  # checked after a page: every task makes progress
+                return False
 
     def _commit_page(
         self,
@@ -413,19 +418,34 @@ class _Engine:
         )
 
     def _mark_vanished(self, model: ReadModel, now: datetime, *, only: Any = None) -> int:
-        if connection.vendor == "postgresql":
-            # Statistics of freshly filled tables say "1 row", so the planner picks a nested loop that compares
-            # every record with every seen id (quadratic). A hash anti join is linear; this transaction only.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_nestloop = off")
         seen = SyncSeenRecord.objects.filter(run=self.run, model=model.value)
         if model == ReadModel.APPLICATION_STAGES and not seen.exists():
             return 0
         if only is None and model == ReadModel.APPLICATION_STAGES:
             only = ApplicationStage.objects.filter(integration=self.integration)
-        return records.records_mark_vanished(
-            integration=self.integration, model=model, seen_remote_ids=seen, now=now, only=only
-        )
+        # Statistics of freshly filled tables say "1 row", so the planner picks a nested loop that compares every
+        # record with every seen id (quadratic). A hash anti join is linear: no nested loops for this statement.
+        with planner_setting("enable_nestloop", "off"):
+            return records.records_mark_vanished(
+                integration=self.integration, model=model, seen_remote_ids=seen, now=now, only=only
+            )
+
+
+@contextlib.contextmanager
+def planner_setting(name: str, value: str) -> Iterator[None]:
+    """A PostgreSQL planner setting for the statements inside (restored after, also within an outer transaction)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        previous = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, previous])
 
 
 def sync_run_execute(

@@ -8,6 +8,7 @@ methods of the write path call them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -121,6 +122,9 @@ class SandboxConnector(Connector):
         """Every call counts, honours injected faults and checks the API key (if the sandbox requires one)."""
         self.calls += 1
         store = self.store
+        delay = store.read_delay()
+        if delay:
+            time.sleep(delay)
         fault = store.take_fault()
         if fault is not None:
             if fault.kind == FaultKind.RATE_LIMITED:

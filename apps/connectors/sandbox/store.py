@@ -711,6 +711,14 @@ class SandboxStore:
             else:
                 self._set_meta(db, "api_key", api_key)
 
+    def set_read_delay(self, seconds: float) -> None:
+        """Every connector call takes this long (a slow ATS; tests use it to catch a sync mid-way)."""
+        with self._write() as db:
+            self._set_meta(db, "read_delay", str(seconds))
+
+    def read_delay(self) -> float:
+        return float(self.meta("read_delay") or 0)
+
     def inject_fault(self, kind: FaultKind, *, count: int = 1, retry_after: float | None = None) -> None:
         """The next `count` connector calls fail with `kind` instead of answering."""
         with self._write() as db:
