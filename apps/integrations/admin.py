@@ -169,10 +169,12 @@ class IntegrationAdmin(admin.ModelAdmin):
             try:
                 run, already = sync_run_request(integration=integration, type=run_type, trigger=SyncRun.Trigger.ADMIN)
             except ApiError as exc:
-                self.message_user(request, f"{integration.id}: {exc.message}", messages.ERROR)
+                self.message_user(request, f"Integration {integration.id}: {exc.message}", messages.ERROR)
                 continue
             state = "was already queued" if already else "queued"
-            self.message_user(request, f"{integration.id}: {run.type} sync {run.id} {state}.", messages.SUCCESS)
+            self.message_user(
+                request, f"Integration {integration.id}: {run.type} sync {run.id} {state}.", messages.SUCCESS
+            )
 
 
 def progress_bar(percent: int, status: str) -> str:
@@ -188,8 +190,8 @@ def progress_bar(percent: int, status: str) -> str:
 
 class SyncRunModelInline(admin.TabularInline):
     model = SyncRunModel
-    fields = ("model", "status", "pages", "fetched", "created", "updated", "unchanged", "deleted", "started_at",
-              "finished_at")  # fmt: skip
+    fields = ("model", "status", "pages", "fetched", "created", "updated", "unchanged", "skipped", "deleted",
+              "started_at", "finished_at")  # fmt: skip
     readonly_fields = fields
     extra = 0
     can_delete = False

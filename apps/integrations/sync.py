@@ -362,7 +362,7 @@ class _Engine:
             calls = self.connector.upstream_calls()
             counters = {
                 "fetched": len(page.items), "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged, "deleted": removed,
+                "unchanged": result.unchanged, "skipped": result.skipped, "deleted": removed,
             }  # fmt: skip
             SyncRunModel.objects.filter(id=checkpoint.id).update(
                 cursor=json.dumps(new_state), pages=F("pages") + 1,
@@ -403,6 +403,8 @@ class _Engine:
                 models_done=F("models_done") + 1, deleted=F("deleted") + vanished, heartbeat_at=now
             )
         self.run.refresh_from_db()
+        if self.progress is not None:
+            self.progress(self.run)
 
     # -- helpers -----------------------------------------------------------------------------------
 

@@ -86,7 +86,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         summary = (
             f"{run.status}: {run.fetched:,} records read ({run.created:,} new, {run.updated:,} changed, "
-            f"{run.unchanged:,} unchanged, {run.deleted:,} deleted) in {elapsed:.1f}s, "
+            f"{run.unchanged:,} unchanged, {run.skipped:,} skipped, {run.deleted:,} deleted) in {elapsed:.1f}s, "
             f"{run.upstream_calls:,} calls to the ATS"
         )
         if run.status != SyncRun.Status.SUCCEEDED:
