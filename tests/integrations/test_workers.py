@@ -123,7 +123,7 @@ def test_two_workers_run_each_integration_once_and_one_at_a_time(
         wait_for(
             lambda: (
                 SyncRun.objects.filter(status__in=["QUEUED", "RUNNING"]).count() == 0
-                and Task.objects.filter(func=TASK_EXECUTE).count() >= 10
+                and all(Task.objects.filter(group=f"sync:{run.id}").count() == 3 for run in runs)
             ),
             timeout=90,
             what="every run and task to finish",
