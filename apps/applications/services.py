@@ -71,14 +71,13 @@ from apps.connectors.dtos import (
     RoleAssignment,
     ScreeningAnswer,
 )
-from apps.core.bulk import JsonText, bulk_insert
+from apps.core.bulk import JsonText, bulk_insert, bulk_update
 from apps.core.ids import new_id
 from apps.core.timeutils import format_datetime
 from apps.integrations.models import Integration
 
 Json = dict[str, Any]
 _HALF = 32  # hex characters per half of content_hash
-_BATCH = 500
 
 # The Django model that holds each read model.
 RECORD_MODELS: dict[ReadModel, type[models.Model]] = {
@@ -220,8 +219,8 @@ def _upsert(
         unique[row.key] = row  # a record twice in one page: the last one wins
     found = {tuple(entry[:-3]): entry[-3:] for entry in existing}
     creates: list[Json] = []
-    full_updates: list[models.Model] = []
-    raw_updates: list[models.Model] = []
+    full_updates: list[Json] = []
+    raw_updates: list[Json] = []
     update_fields: set[str] = set()
     ids: dict[tuple[Any, ...], str] = {}
     for key, row in unique.items():
@@ -245,30 +244,28 @@ def _upsert(
             pk, old_hash, deleted_at = current
             if deleted_at is not None or old_hash[:_HALF] != new_hash[:_HALF]:
                 full_updates.append(
-                    model(
-                        id=pk,
-                        integration=integration,
-                        changed_at=now,
-                        remote_deleted_at=None,
-                        content_hash=new_hash,
-                        remote_data=row.raw,
+                    {
+                        "id": pk,
+                        "changed_at": now,
+                        "remote_deleted_at": None,
+                        "content_hash": new_hash,
+                        "remote_data": raw_json,
                         **row.values,
-                    )  # fmt: skip
+                    }
                 )
                 update_fields.update(row.values)
                 result.updated += 1
             elif old_hash != new_hash:
-                raw_updates.append(model(id=pk, content_hash=new_hash, remote_data=row.raw))
+                raw_updates.append({"id": pk, "content_hash": new_hash, "remote_data": raw_json})
                 result.unchanged += 1
             else:
                 result.unchanged += 1
         ids[key] = pk
     bulk_insert(model, creates)
-    if full_updates:
-        fields = sorted(update_fields | {"changed_at", "remote_deleted_at", "content_hash", "remote_data"})
-        model.objects.bulk_update(full_updates, fields, batch_size=_BATCH)
-    if raw_updates:
-        model.objects.bulk_update(raw_updates, ["content_hash", "remote_data"], batch_size=_BATCH)
+    bulk_update(
+        model, full_updates, sorted(update_fields | {"changed_at", "remote_deleted_at", "content_hash", "remote_data"})
+    )
+    bulk_update(model, raw_updates, ["content_hash", "remote_data"])
     return ids
 
 
@@ -328,7 +325,7 @@ def _sync_links(
         "id", f"{parent_field}_id", f"{child_field}_id", "remote_deleted_at", *extra_fields
     )
     seen: set[tuple[str, str]] = set()
-    revive_or_change: list[models.Model] = []
+    revive_or_change: list[Json] = []
     to_delete: list[str] = []
     for pk, parent_id, child_id, deleted_at, *extras in existing:
         key = (parent_id, child_id)
@@ -341,7 +338,7 @@ def _sync_links(
         if deleted_at is not None or any(
             wanted[field] != value for field, value in zip(extra_fields, extras, strict=True)
         ):
-            revive_or_change.append(model(id=pk, changed_at=now, remote_deleted_at=None, **wanted))
+            revive_or_change.append({"id": pk, "changed_at": now, "remote_deleted_at": None, **wanted})
     bulk_insert(
         model,
         [
@@ -357,10 +354,7 @@ def _sync_links(
             if (parent_id, child_id) not in seen
         ],
     )
-    if revive_or_change:
-        model.objects.bulk_update(  # type: ignore[attr-defined]
-            revive_or_change, ["changed_at", "remote_deleted_at", *extra_fields], batch_size=_BATCH
-        )
+    bulk_update(model, revive_or_change, ["changed_at", "remote_deleted_at", *extra_fields])
     if to_delete:
         model.objects.filter(id__in=to_delete).update(remote_deleted_at=now, changed_at=now)  # type: ignore[attr-defined]
 
