@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from apps.connectors.registry import CONNECTORS
-from apps.integrations.models import ApiKey, Environment, Integration
+from apps.core.api.errors import ApiError
+from apps.integrations.models import ApiKey, Environment, Integration, SyncRun, SyncRunModel
 from apps.integrations.services import api_key_create, api_key_revoke, integration_set_credentials
 
 
@@ -104,6 +105,9 @@ class IntegrationForm(forms.ModelForm):
             "enabled",
             "base_url",
             "last_error",
+            "sync_all_records",
+            "delta_sync_minutes",
+            "full_sync_minutes",
         )
         widgets = {"tool": forms.Select(choices=[(tool, tool) for tool in CONNECTORS])}
 
@@ -128,6 +132,7 @@ class IntegrationAdmin(admin.ModelAdmin):
     list_select_related = ("environment",)
     search_fields = ("id", "end_user_organization_name", "end_user_email", "end_user_origin_id")
     readonly_fields = ("id", "auth_kind", "masked_credentials", "credentials_key_id", "created_at", "updated_at")
+    actions = ["sync_now", "full_sync_now"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Integration | None = None) -> tuple[str, ...]:
         return self.readonly_fields if obj is None else (*self.readonly_fields, "environment", "tool")
@@ -148,3 +153,86 @@ class IntegrationAdmin(admin.ModelAdmin):
         if new_credentials is not None:
             integration_set_credentials(integration=obj, credentials=new_credentials)
             self.message_user(request, "Credentials replaced.", messages.SUCCESS)
+
+    @admin.action(description="Sync now (delta)")
+    def sync_now(self, request: HttpRequest, queryset: object) -> None:
+        self._request_syncs(request, queryset, SyncRun.Type.DELTA)
+
+    @admin.action(description="Sync now (full)")
+    def full_sync_now(self, request: HttpRequest, queryset: object) -> None:
+        self._request_syncs(request, queryset, SyncRun.Type.FULL)
+
+    def _request_syncs(self, request: HttpRequest, queryset: object, run_type: str) -> None:
+        from apps.integrations.sync import sync_run_request
+
+        for integration in queryset:  # type: ignore[attr-defined]
+            try:
+                run, already = sync_run_request(integration=integration, type=run_type, trigger=SyncRun.Trigger.ADMIN)
+            except ApiError as exc:
+                self.message_user(request, f"Integration {integration.id}: {exc.message}", messages.ERROR)
+                continue
+            state = "was already queued" if already else "queued"
+            self.message_user(
+                request, f"Integration {integration.id}: {run.type} sync {run.id} {state}.", messages.SUCCESS
+            )
+
+
+def progress_bar(percent: int, status: str) -> str:
+    colour = {"FAILED": "#ba2121", "SUCCEEDED": "#417690", "CANCELED": "#999"}.get(status, "#79aec8")
+    return format_html(
+        '<div title="{}%" style="width:120px;background:#eee;border-radius:3px;height:12px">'
+        '<div style="width:{}%;background:{};height:12px;border-radius:3px"></div></div>',
+        percent,
+        percent,
+        colour,
+    )
+
+
+class SyncRunModelInline(admin.TabularInline):
+    model = SyncRunModel
+    fields = ("model", "status", "pages", "fetched", "created", "updated", "unchanged", "skipped", "deleted",
+              "started_at", "finished_at")  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    """The monitoring view of syncs: one row per run, with its progress."""
+
+    list_display = (
+        "id", "integration", "type", "trigger", "status", "progress", "current_model", "fetched", "created",
+        "updated", "deleted", "upstream_calls", "created_at", "duration", "short_error",
+    )  # fmt: skip
+    list_filter = ("status", "type", "trigger")
+    list_select_related = ("integration",)
+    search_fields = ("id", "integration__id", "integration__end_user_organization_name")
+    raw_id_fields = ("integration",)
+    inlines = [SyncRunModelInline]
+    readonly_fields = [field.name for field in SyncRun._meta.fields if field.name != "claim_token"] + ["progress"]
+    exclude = ("claim_token",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Progress")
+    def progress(self, obj: SyncRun) -> str:
+        return progress_bar(obj.progress_percent, obj.status)
+
+    @admin.display(description="Duration")
+    def duration(self, obj: SyncRun) -> str:
+        if obj.started_at is None:
+            return "—"
+        seconds = ((obj.finished_at or obj.heartbeat_at or obj.started_at) - obj.started_at).total_seconds()
+        return f"{seconds:.1f} s"
+
+    @admin.display(description="Error")
+    def short_error(self, obj: SyncRun) -> str:
+        return (obj.error[:80] + "…") if len(obj.error) > 80 else obj.error

@@ -12,9 +12,11 @@ from apps.core.api.errors import input_invalid
 from apps.core.api.responses import success
 from apps.core.api.schema import EmptySerializer, error_responses, success_envelope
 from apps.core.api.urls import public_base_url
+from apps.integrations.models import SyncRun
 from apps.integrations.selectors import (
     TOOL_CATEGORIES,
     integration_details,
+    integration_for_request,
     integration_get,
     tools_for_category,
 )
@@ -198,3 +200,32 @@ class IntegrationEnabledApi(APIView):
         serializer.is_valid(raise_exception=True)
         integration_set_enabled(integration=integration, enabled=serializer.validated_data["value"])
         return success({})
+
+
+class ForceSyncApi(APIView):
+    """Queue a sync of the integration named by `X-Integration-Id` (or return the one already waiting)."""
+
+    class InputSerializer(serializers.Serializer):
+        type = serializers.ChoiceField(choices=SyncRun.Type.choices, default=SyncRun.Type.FULL)
+
+    class OutputSerializer(serializers.Serializer):
+        already_queued = serializers.BooleanField()
+        sync_id = serializers.CharField()
+        type = serializers.ChoiceField(choices=SyncRun.Type.choices)
+
+    @extend_schema(
+        operation_id="trigger_sync",
+        parameters=[OpenApiParameter("X-Integration-Id", str, OpenApiParameter.HEADER, required=True)],
+        request=InputSerializer,
+        responses={200: success_envelope("TriggerSync", OutputSerializer), **error_responses(400, 401, 404)},
+    )
+    def post(self, request: Request) -> Response:
+        from apps.integrations.sync import sync_run_request
+
+        integration = integration_for_request(request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run, already_queued = sync_run_request(
+            integration=integration, type=serializer.validated_data["type"], trigger=SyncRun.Trigger.API
+        )
+        return success({"already_queued": already_queued, "sync_id": run.id, "type": run.type})

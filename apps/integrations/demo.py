@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from apps.integrations.models import Environment, Integration
+from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import api_key_create, environment_create, integration_create
 
 DEMO_ENVIRONMENT_NAME = "demo"
@@ -53,6 +54,10 @@ def demo_seed() -> DemoSeed:
         end_user_origin_id=DEMO_ORIGIN_ID,
         setup_status=Integration.SetupStatus.COMPLETED,
     )
+    if not sandbox.sync_all_records:
+        # The demo shows every sandbox application, not only those created through the API.
+        sandbox.sync_all_records = True
+        sandbox.save(update_fields=["sync_all_records", "updated_at"])
     return DemoSeed(
         environment=environment,
         api_key=raw_key,
@@ -60,3 +65,28 @@ def demo_seed() -> DemoSeed:
         admin_password=password,
         integrations=[sandbox],
     )
+
+
+FIRST_SYNC_WAIT_SECONDS = 120
+
+
+def demo_first_sync(integration: Integration) -> SyncRun | None:
+    """Run the integration's first sync here and now (once): the demo's data is readable when `demo` returns.
+
+    Later syncs are the scheduler's. Returns the run, or None when the integration had synced before.
+    """
+    from apps.integrations.sync import sync_run_execute, sync_run_request
+
+    if SyncRun.objects.filter(integration=integration, status=SyncRun.Status.SUCCEEDED).exists():
+        return None
+    run, _ = sync_run_request(
+        integration=integration, type=SyncRun.Type.FULL, trigger=SyncRun.Trigger.SETUP, enqueue=False
+    )
+    deadline = time.monotonic() + FIRST_SYNC_WAIT_SECONDS
+    while True:
+        sync_run_execute(run_id=run.id, time_budget=float("inf"), enqueue_continuation=False)
+        run.refresh_from_db()
+        # A worker may have claimed it first: then wait for that worker.
+        if run.status not in SyncRun.ACTIVE_STATUSES or time.monotonic() > deadline:
+            return run
+        time.sleep(0.5)

@@ -155,3 +155,8 @@ LOGGING = {
 }
 
 SANDBOX_DIR = env.path("SANDBOX_DIR", default=str(VAR_DIR / "sandbox"))
+
+# Sync: a RUNNING run whose worker has not checkpointed for this long is taken over (the worker died); one task
+# works on a run at most this long, then hands over to a fresh task (must stay below Q_CLUSTER["timeout"]).
+SYNC_STALE_AFTER_SECONDS = env.int("SYNC_STALE_AFTER_SECONDS", default=600)
+SYNC_TASK_TIME_BUDGET_SECONDS = env.int("SYNC_TASK_TIME_BUDGET_SECONDS", default=int(0.8 * Q_CLUSTER["timeout"]))

@@ -13,9 +13,11 @@ if not env.str("DATABASE_URL", default=""):
     raise RuntimeError("Tests run on PostgreSQL: use the README's test command, which starts a throwaway cluster.")
 
 DEBUG = False
-SECRET_KEY = secrets.token_urlsafe(50)
-CREDENTIALS_KEYS = new_credentials_keyring()
+# Random per run; worker processes a test starts get the same values through the environment.
+SECRET_KEY = env.str("SECRET_KEY", default="") or secrets.token_urlsafe(50)
+CREDENTIALS_KEYS = env.str("CREDENTIALS_KEYS", default="") or new_credentials_keyring()
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-SANDBOX_DIR = tempfile.mkdtemp(prefix="tributary-sandbox-")
+# Worker processes a test starts inherit the directory through the environment.
+SANDBOX_DIR = env.str("SANDBOX_DIR", default="") or tempfile.mkdtemp(prefix="tributary-sandbox-")
 Q_CLUSTER = {**Q_CLUSTER, "workers": 1, "poll": 0.1}

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 BENCHMARKS: dict[str, str] = {
     "api": "apps.applications.benchmarks",
+    "sync": "apps.integrations.benchmarks",
 }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from apps.core.api.urls import public_base_url
-from apps.integrations.demo import demo_seed
+from apps.integrations.demo import demo_first_sync, demo_seed
 
 
 class Command(BaseCommand):
@@ -18,6 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         seed = demo_seed()
+        for integration in seed.integrations:
+            run = demo_first_sync(integration)
+            if run is not None and not options["json"]:
+                self.stdout.write(f"First sync of {integration.id}: {run.status}, {run.fetched} records.")
         base = (options["base_url"] or public_base_url()).rstrip("/")
         result = {
             "api_key": seed.api_key,
