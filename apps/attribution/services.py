@@ -224,3 +224,12 @@ def attribution_record_outcome(
         },
     )
     return attribution
+
+
+def source_mapping_update(*, mapping: SourceMapping, **fields: str) -> SourceMapping:
+    """Admin staff edit a mapping by hand (status, name, remote id/type/label)."""
+    for name, value in fields.items():
+        setattr(mapping, name, value)
+    mapping.full_clean()
+    mapping.save()
+    return mapping

@@ -148,3 +148,7 @@ class IntegrationAdmin(admin.ModelAdmin):
         if new_credentials is not None:
             integration_set_credentials(integration=obj, credentials=new_credentials)
             self.message_user(request, "Credentials replaced.", messages.SUCCESS)
+
+
+# The connection flow's admin pages.
+from apps.integrations import connect_admin  # noqa: E402,F401

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -83,10 +84,10 @@ def _url(name: str, link_token: str, **query: str) -> str:
 
 
 STEP_LABELS = (
-    (FlowStep.TOOL, "Choose your system"),
-    (FlowStep.CONNECT, "Connect"),
-    (FlowStep.SOURCE, "Source setup"),
-    (FlowStep.DONE, "Done"),
+    (FlowStep.TOOL, gettext_noop("Choose your system")),
+    (FlowStep.CONNECT, gettext_noop("Connect")),
+    (FlowStep.SOURCE, gettext_noop("Source setup")),
+    (FlowStep.DONE, gettext_noop("Done")),
 )
 
 

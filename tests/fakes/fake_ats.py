@@ -24,7 +24,12 @@ from apps.connectors.catalog import (
     SourceStrategy,
 )
 from apps.connectors.dtos import OAuthClient, Page, RemoteRecord, RemoteSource
-from apps.connectors.errors import ConnectorAuthError, ConnectorPermissionError, ConnectorUnsupported
+from apps.connectors.errors import (
+    ConnectorAuthError,
+    ConnectorPermissionError,
+    ConnectorUnavailable,
+    ConnectorUnsupported,
+)
 
 TOOL = "fakeats"
 SCOPES = ("jobs_read", "candidates_create")
@@ -38,6 +43,7 @@ class FakeAtsState:
     application_sources: dict[str, RemoteSource | None] = field(default_factory=dict)
     candidate_sources: dict[str, RemoteSource | None] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    fail_reads: bool = False  # read-backs answer 503
 
 
 class FakeAts(Connector):
@@ -115,6 +121,8 @@ class FakeAts(Connector):
     def read_application_source(
         self, *, application_remote_id: str, candidate_remote_id: str | None = None
     ) -> RemoteSource | None:
+        if self.state.fail_reads:
+            raise ConnectorUnavailable("503 Service Unavailable", status_code=503)
         return self.state.application_sources.get(application_remote_id)
 
 
