@@ -9,5 +9,6 @@ urlpatterns = [
     path("v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("v1/", include("apps.integrations.urls")),
+    path("v1/", include("apps.applications.urls")),
     path("connect/", include("apps.integrations.connect_urls")),
 ]

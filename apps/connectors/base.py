@@ -68,6 +68,9 @@ class Connector(abc.ABC):
     source_level: ClassVar[SourceLevel] = SourceLevel.APPLICATION
     source_setup: ClassVar[SourceSetupGuide | None] = None  # the flow's source step (MUST_EXIST / CREATABLE)
     passthrough_apis: ClassVar[tuple[str, ...]] = ()  # `{tool}/{api}` ids, e.g. ("default",)
+    # Whether delta reads (`updated_since`) report deleted records in `Page.deleted_remote_ids`. When False,
+    # vanished records are only found by a FULL sync (what it did not see is gone).
+    reports_deletions: ClassVar[bool] = False
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
@@ -102,6 +105,10 @@ class Connector(abc.ABC):
         return next((mode for mode in cls.auth_modes if mode.kind == kind), None)
 
     # -- behaviour ---------------------------------------------------------------------------------
+
+    def upstream_calls(self) -> int:
+        """How many calls this instance made to the ATS so far (benchmarks and sync statistics)."""
+        return self.context.http.calls if self.context.http is not None else 0
 
     @abc.abstractmethod
     def verify_credentials(self) -> None:

@@ -19,6 +19,8 @@ JsonDict = dict[str, Any]
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None = None  # opaque to everyone but the connector that made it
+    # Records the ATS reports as deleted in this page's window (connectors that can tell; delta reads).
+    deleted_remote_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

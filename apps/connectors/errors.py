@@ -32,6 +32,14 @@ class ConnectorInputError(ConnectorError):
     """400/409/422: the ATS refused the data we sent."""
 
 
+class ConnectorJobClosed(ConnectorInputError):
+    """The job takes no applications (closed, archived or draft)."""
+
+
+class ConnectorApplicationExists(ConnectorInputError):
+    """The candidate has already applied to this job."""
+
+
 class ConnectorBadResponse(ConnectorError):
     """The ATS answered something we cannot parse (contract drift)."""
 
@@ -44,6 +52,11 @@ class ConnectorUnavailable(ConnectorError):
     """Timeout, connection failure or 5xx."""
 
     retryable = True
+
+    def __init__(self, message: str, *, nothing_sent: bool = False, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        # True when the request never left (connection refused): even a write may be re-sent.
+        self.nothing_sent = nothing_sent
 
 
 class ConnectorRateLimited(ConnectorError):

@@ -84,6 +84,16 @@ class Integration(TimestampedModel):
     credentials = models.JSONField(default=dict, blank=True, editable=False)
     credentials_key_id = models.CharField(max_length=40, blank=True, editable=False)
     last_error = models.TextField(blank=True)
+    # Sync settings. By default only candidates/applications created or imported through us are synced.
+    sync_all_records = models.BooleanField(
+        default=False, help_text="Sync every candidate and application of the ATS, not only tracked ones."
+    )
+    delta_sync_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minutes between delta syncs (empty: the default, 5)."
+    )
+    full_sync_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minutes between full syncs (empty: the default, 360)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -93,20 +103,177 @@ class Integration(TimestampedModel):
         return f"{self.end_user_organization_name} ({self.tool})"
 
 
+# -- sync ---------------------------------------------------------------------------------------------
+
+
+class SyncRun(TimestampedModel):
+    """One sync of one integration: what was asked, how far it got, what it counted, how it ended.
+
+    At most one run per integration is QUEUED or RUNNING (a partial unique constraint), so a second request
+    finds the first one. A worker claims a run by a conditional update that sets a fresh `claim_token`; every
+    checkpoint is written only while that token still matches, so a run taken over after a crash cannot be
+    advanced by the worker that lost it.
+    """
+
+    class Type(models.TextChoices):
+        FULL = "FULL"
+        DELTA = "DELTA"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "SCHEDULE"
+        API = "API"
+        ADMIN = "ADMIN"
+        COMMAND = "COMMAND"
+        SETUP = "SETUP"
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED"
+        RUNNING = "RUNNING"
+        SUCCEEDED = "SUCCEEDED"
+        FAILED = "FAILED"
+        CANCELED = "CANCELED"
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    id = PublicIdField()
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="sync_runs")
+    type = models.CharField(max_length=10, choices=Type.choices)
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    sync_all = models.BooleanField(default=False, help_text="All candidates and applications, not only tracked ones.")
+    updated_since = models.DateTimeField(null=True, blank=True, help_text="Lower bound of a delta run.")
+    watermark = models.DateTimeField(null=True, blank=True, help_text="Reading began here: the next delta's bound.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    not_before = models.DateTimeField(null=True, blank=True, help_text="Do not resume before (after a 429).")
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    attempts = models.PositiveIntegerField(default=0, help_text="How many times a worker claimed the run.")
+    models_total = models.PositiveIntegerField(default=0)
+    models_done = models.PositiveIntegerField(default=0)
+    current_model = models.CharField(max_length=40, blank=True)
+    fetched = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    upstream_calls = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration"],
+                condition=models.Q(status__in=["QUEUED", "RUNNING"]),
+                name="one_active_sync_run_per_integration",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["integration", "-created_at"], name="syncrun_integration_recent"),
+            models.Index(fields=["status", "heartbeat_at"], name="syncrun_status_heartbeat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} sync {self.id} of {self.integration_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.models_total:
+            return 0
+        return int(100 * self.models_done / self.models_total)
+
+
+class SyncRunModel(models.Model):
+    """The checkpoint of one read model within a run: where reading stands (`cursor`) and what it counted.
+
+    Written in the same transaction as the records of each page, so a resumed run continues after the last
+    committed page: nothing is read twice into the counters and nothing is skipped.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING"
+        RUNNING = "RUNNING"
+        DONE = "DONE"
+        SKIPPED = "SKIPPED"
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="model_checkpoints")
+    model = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Engine state as JSON text (the connector's opaque cursor plus our own position); empty = from the start.
+    cursor = models.TextField(blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    fetched = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [models.UniqueConstraint(fields=["run", "model"], name="one_checkpoint_per_run_model")]
+
+    def __str__(self) -> str:
+        return f"{self.model} ({self.status})"
+
+
+class SyncSeenRecord(models.Model):
+    """Remote ids a FULL run has seen, per model: what is not here at the end of the model has vanished."""
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    model = models.CharField(max_length=40)
+    remote_id = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "model", "remote_id"], name="one_seen_row_per_run_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.remote_id}"
+
+
+# -- the shared rate limiter (see apps.integrations.ratelimit) ------------------------------------------
+
+
+class RateLimitState(models.Model):
+    """Per integration: the next free start time for a request and how long the ATS asked us to hold off."""
+
+    key = models.CharField(primary_key=True, max_length=120)
+    next_start = models.FloatField(default=0.0)  # epoch seconds on the database clock
+    blocked_until = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class RateLimitLease(models.Model):
+    """One request in flight (a concurrency slot). Expires by itself if its process dies."""
+
+    key = models.CharField(max_length=120)
+    lane = models.CharField(max_length=120, blank=True)
+    expires_at = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "lane"], name="ratelimitlease_key_lane")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.lane}".strip()
+
+
 # The connection flow's models (links, activation tokens, OAuth states, failures) live in their own module.
-from apps.integrations.connect_models import (  # noqa: E402
+from apps.integrations.connect_models import (  # noqa: E402, F401
     ActivationToken,
     ConnectionFlowFailure,
     ConnectLink,
     OAuthState,
 )
-
-__all__ = [
-    "ActivationToken",
-    "ApiKey",
-    "ConnectLink",
-    "ConnectionFlowFailure",
-    "Environment",
-    "Integration",
-    "OAuthState",
-]

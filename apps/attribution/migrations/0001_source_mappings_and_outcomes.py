@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('integrations', '0002_connect_flow'),
+        ('integrations', '0003_connect_flow'),
     ]
 
     operations = [

@@ -1,0 +1,542 @@
+"""The one HTTP seam: every outbound request of every connector goes through `HttpClient`.
+
+What it guarantees, so connectors never have to:
+- a timeout on every request (connect, read) and no redirects to another host;
+- the status code mapped to a typed `ConnectorError` (retryable: timeouts, 429, 5xx; permanent: the rest);
+- `Retry-After` and `X-RateLimit-*` honoured: a 429 or an exhausted budget makes *every* process of the
+  integration hold off through the shared `RateLimiter`, which the client consults before each request;
+- reads (and requests marked idempotent) are retried a few times within a bounded wait; a write is re-sent
+  only when it provably did not reach the ATS (connection refused, 429), and a write that timed out after it
+  was sent raises `ConnectorWriteUncertain` instead of being re-sent blindly;
+- secrets (credential values, auth headers, key-like query parameters) never reach a log line or an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+from apps.connectors.catalog import RateBudget
+from apps.connectors.errors import (
+    ConnectorAuthError,
+    ConnectorBadResponse,
+    ConnectorError,
+    ConnectorInputError,
+    ConnectorNotFound,
+    ConnectorPermissionError,
+    ConnectorRateLimited,
+    ConnectorUnavailable,
+    ConnectorWriteUncertain,
+)
+from apps.core.logging import redact
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "Tributary/0.1 (+https://github.com/tributary-ats/tributary)"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_REDIRECTS = 3
+REDACTED = "[redacted]"
+_REMOTE_MESSAGE_LIMIT = 500
+
+
+# -- rate limiting -------------------------------------------------------------------------------------
+
+
+class RateLimiter(Protocol):
+    """Keeps all requests made with one key (our integration id) under the connector's `RateBudget`.
+
+    Implementations must be shared by every process that works for the integration: the one used in
+    production lives in `apps.integrations.ratelimit` (database-backed). `slot` blocks until a request may
+    start and holds a concurrency slot until the block exits; `hold_off` makes every caller of the key wait
+    `seconds` from now (the limiter's own clock), e.g. after a 429 with `Retry-After`.
+    """
+
+    def slot(self, key: str, budget: RateBudget, lane: str | None = None) -> AbstractContextManager[None]: ...
+
+    def hold_off(self, key: str, seconds: float) -> None: ...
+
+
+class UnlimitedRateLimiter:
+    """No limits at all (connectors without a budget, unit tests of other behaviour)."""
+
+    @contextlib.contextmanager
+    def slot(self, key: str, budget: RateBudget, lane: str | None = None) -> Iterator[None]:
+        yield
+
+    def hold_off(self, key: str, seconds: float) -> None:
+        return None
+
+
+class LocalRateLimiter:
+    """In-process limiter (threads of one process only): scripts and tests. Same algorithm as the shared one.
+
+    Requests are spaced by `1 / requests_per_second` (a reservation scheduler: each caller books the next free
+    start time and sleeps until then) and at most `max_concurrency` (or the lane's override) run at once.
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Condition()
+        self._next_start: dict[str, float] = {}
+        self._blocked_until: dict[str, float] = {}
+        self._in_flight: dict[tuple[str, str | None], int] = {}
+
+    @contextlib.contextmanager
+    def slot(self, key: str, budget: RateBudget, lane: str | None = None) -> Iterator[None]:
+        limit = concurrency_limit(budget, lane)
+        lane_key = (key, lane if lane in budget.concurrency_overrides else None)
+        with self._lock:
+            while self._in_flight.get(lane_key, 0) >= limit:
+                self._lock.wait(timeout=0.05)
+            self._in_flight[lane_key] = self._in_flight.get(lane_key, 0) + 1
+            now = self._clock()
+            start = max(now, self._next_start.get(key, 0.0), self._blocked_until.get(key, 0.0))
+            self._next_start[key] = start + 1.0 / budget.requests_per_second
+        try:
+            if start > now:
+                self._sleep(start - now)
+            yield
+        finally:
+            with self._lock:
+                self._in_flight[lane_key] -= 1
+                self._lock.notify_all()
+
+    def hold_off(self, key: str, seconds: float) -> None:
+        with self._lock:
+            self._blocked_until[key] = max(self._blocked_until.get(key, 0.0), self._clock() + seconds)
+
+
+def concurrency_limit(budget: RateBudget, lane: str | None) -> int:
+    if lane is not None and lane in budget.concurrency_overrides:
+        return budget.concurrency_overrides[lane]
+    return budget.max_concurrency
+
+
+def lane_for(budget: RateBudget | None, method: str, path: str) -> str | None:
+    """The `concurrency_overrides` entry (`"GET /candidates"`) whose method and path prefix match, if any."""
+    if budget is None:
+        return None
+    for lane in budget.concurrency_overrides:
+        lane_method, _, prefix = lane.partition(" ")
+        if lane_method.upper() == method.upper() and path.startswith(prefix):
+            return lane
+    return None
+
+
+# -- retries, timeouts, responses -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often a retryable failure is tried again inside one call, and how long we wait at most."""
+
+    max_attempts: int = 3  # attempts in total, the first included
+    max_wait: float = 30.0  # a longer Retry-After is not waited for: the error goes up to the caller
+    backoff: float = 0.5  # first wait without Retry-After; doubles each attempt, with jitter
+
+    @classmethod
+    def never(cls) -> RetryPolicy:
+        return cls(max_attempts=1)
+
+
+@dataclass(frozen=True)
+class Timeout:
+    connect: float = 5.0
+    read: float = 30.0
+
+    def as_requests(self) -> tuple[float, float]:
+        return (self.connect, self.read)
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """What a connector gets back: status, headers and body, never a `requests` object."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    url: str
+    method: str
+    elapsed: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.content)
+        except ValueError:
+            raise ConnectorBadResponse(
+                f"{self.method} {_path_of(self.url)} answered {self.status_code} with a body that is not JSON.",
+                status_code=self.status_code,
+            ) from None
+
+
+AuthHook = Callable[[dict[str, str], dict[str, Any]], None]
+"""Adds authentication to a request: called with (headers, params), mutating them in place."""
+
+
+def _path_of(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+def parse_retry_after(value: str | None, *, now: float) -> float | None:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if parsed is None:
+        return None
+    return max(0.0, parsed.timestamp() - now)
+
+
+def parse_rate_limit_reset(headers: Mapping[str, str], *, now: float) -> float | None:
+    """Seconds until `X-RateLimit-Reset`, which vendors send as epoch seconds or as seconds from now."""
+    raw = headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset")
+    if not raw:
+        return None
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        return None
+    # Anything past 2001 as an epoch timestamp is a point in time; small numbers are a duration.
+    return max(0.0, value - now) if value > 1_000_000_000 else max(0.0, value)
+
+
+def _remote_message(content: bytes) -> str | None:
+    """The ATS's own error text, if its body says something readable."""
+    if not content:
+        return None
+    try:
+        body = json.loads(content)
+    except ValueError:
+        text = content.decode("utf-8", errors="replace").strip()
+        return text[:_REMOTE_MESSAGE_LIMIT] or None
+    candidates: list[Any] = []
+    if isinstance(body, dict):
+        candidates = [body.get("message"), body.get("error_description"), body.get("error"), body.get("errors")]
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()[:_REMOTE_MESSAGE_LIMIT]
+        if isinstance(candidate, dict) and isinstance(candidate.get("message"), str):
+            return candidate["message"][:_REMOTE_MESSAGE_LIMIT]
+        if isinstance(candidate, list) and candidate:
+            first = candidate[0]
+            if isinstance(first, dict) and isinstance(first.get("message"), str):
+                return first["message"][:_REMOTE_MESSAGE_LIMIT]
+            if isinstance(first, str):
+                return first[:_REMOTE_MESSAGE_LIMIT]
+    return None
+
+
+def error_for_status(
+    method: str,
+    url: str,
+    status: int,
+    content: bytes,
+    *,
+    retry_after: float | None = None,
+    scrub: Callable[[str], str] = redact,
+) -> ConnectorError:
+    """The typed error for a non-2xx answer. Public so connectors with odd APIs can reuse the mapping."""
+    remote = _remote_message(content)
+    remote = scrub(remote) if remote else None
+    where = f"{method} {scrub(_path_of(url))}"
+    kwargs: dict[str, Any] = {"status_code": status, "remote_message": remote}
+    if status == 401:
+        return ConnectorAuthError(f"{where}: the ATS rejected the credentials (401).", **kwargs)
+    if status == 403:
+        return ConnectorPermissionError(f"{where}: the credentials lack a permission (403).", **kwargs)
+    if status == 404:
+        return ConnectorNotFound(f"{where}: not found (404).", **kwargs)
+    if status == 429:
+        return ConnectorRateLimited(f"{where}: rate limited (429).", retry_after=retry_after, **kwargs)
+    if status >= 500:
+        return ConnectorUnavailable(f"{where}: the ATS failed ({status}).", **kwargs)
+    if status in (400, 409, 422):
+        return ConnectorInputError(f"{where}: the ATS refused the request ({status}).", **kwargs)
+    return ConnectorError(f"{where}: unexpected answer ({status}).", **kwargs)
+
+
+def _nothing_was_sent(exc: requests.RequestException) -> bool:
+    """True when the failure happened before any byte of the request left (safe to re-send a write)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.ConnectionError):
+        reason: BaseException | None = exc
+        seen = 0
+        while reason is not None and seen < 6:
+            if isinstance(reason, NewConnectionError | NameResolutionError | ConnectionRefusedError):
+                return True
+            reason = getattr(reason, "reason", None) or reason.__cause__ or reason.__context__
+            seen += 1
+        arg = exc.args[0] if exc.args else None
+        inner = getattr(arg, "reason", None)
+        return isinstance(inner, NewConnectionError | NameResolutionError)
+    return False
+
+
+# -- the client -------------------------------------------------------------------------------------
+
+
+@dataclass
+class HttpClient:
+    """All outbound HTTP of one connector instance (one integration).
+
+    `base_url` is the ATS API root; paths are joined to it and absolute URLs must stay on its host.
+    `rate_key` keys the shared limiter (our integration id). `secrets` are values to scrub from logs and
+    error messages (credential values); auth headers and key-like query parameters are scrubbed regardless.
+    """
+
+    base_url: str
+    rate_key: str = ""
+    budget: RateBudget | None = None
+    rate_limiter: RateLimiter = field(default_factory=UnlimitedRateLimiter)
+    auth: AuthHook | None = None
+    timeout: Timeout = field(default_factory=Timeout)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    secrets: Sequence[str] = ()
+    default_headers: Mapping[str, str] = field(default_factory=dict)
+    session: requests.Session = field(default_factory=requests.Session)
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    calls: int = 0  # requests actually sent (attempts), for benchmarks and logs
+
+    def __post_init__(self) -> None:
+        self.session.trust_env = False  # no proxies or .netrc credentials picked up from the environment
+        self._origin = urlsplit(self.base_url)
+
+    # convenience verbs
+    def get(self, path: str, **kwargs: Any) -> HttpResponse:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> HttpResponse:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> HttpResponse:
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> HttpResponse:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> HttpResponse:
+        return self.request("DELETE", path, **kwargs)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        data: Any = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | None = None,
+        idempotent: bool | None = None,
+        authenticate: bool = True,
+    ) -> HttpResponse:
+        """Send one logical request (maybe several attempts); a 2xx answer comes back, anything else raises.
+
+        `idempotent` (default: GET/HEAD/OPTIONS) allows re-sending after a failure the ATS may have seen
+        (timeout, 5xx). Non-idempotent writes are re-sent only when they provably never arrived.
+        """
+        method = method.upper()
+        url = self._url(path)
+        safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        lane = lane_for(self.budget, method, _path_of(url))
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._send_once(
+                    method, url, params=params, json_body=json_body, data=data, files=files,
+                    headers=headers, timeout=timeout or self.timeout, lane=lane,
+                    safe_to_repeat=safe_to_repeat, authenticate=authenticate,
+                )  # fmt: skip
+            except ConnectorError as exc:
+                wait = self._retry_wait(exc, attempt=attempt, safe_to_repeat=safe_to_repeat)
+                if wait is None:
+                    raise
+                logger.info(
+                    "%s %s: %s; attempt %d of %d in %.2fs",
+                    method, self._scrub(_path_of(url)), self._scrub(exc.message), attempt + 1,
+                    self.retry.max_attempts, wait,
+                )  # fmt: skip
+                if wait > 0:
+                    self.sleep(wait)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            url = path
+        else:
+            url = urljoin(self.base_url.rstrip("/") + "/", path.lstrip("/"))
+        if not self._same_origin(url):
+            raise ConnectorInputError(f"Refusing to send a request outside the ATS host ({urlsplit(url).netloc}).")
+        return url
+
+    def _same_origin(self, url: str) -> bool:
+        target = urlsplit(url)
+        return (target.scheme, target.hostname, target.port) == (
+            self._origin.scheme,
+            self._origin.hostname,
+            self._origin.port,
+        )
+
+    def _retry_wait(self, exc: ConnectorError, *, attempt: int, safe_to_repeat: bool) -> float | None:
+        if attempt >= self.retry.max_attempts or not exc.retryable:
+            return None
+        if isinstance(exc, ConnectorRateLimited):
+            # A 429 means the ATS refused the request without acting on it, so even a write may be re-sent.
+            wait = exc.retry_after if exc.retry_after is not None else self._backoff(attempt)
+            return wait if wait <= self.retry.max_wait else None
+        if not (safe_to_repeat or (isinstance(exc, ConnectorUnavailable) and exc.nothing_sent)):
+            return None
+        return self._backoff(attempt)
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.retry.backoff * (2 ** (attempt - 1))
+        return min(self.retry.max_wait, base + random.uniform(0, base / 2))  # noqa: S311 - jitter, not crypto
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        data: Any,
+        files: Any,
+        headers: Mapping[str, str] | None,
+        timeout: Timeout,
+        lane: str | None,
+        safe_to_repeat: bool,
+        authenticate: bool,
+    ) -> HttpResponse:
+        send_headers: dict[str, str] = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        send_headers.update(self.default_headers)
+        send_headers.update(headers or {})
+        send_params: dict[str, Any] = dict(params or {})
+        if authenticate and self.auth is not None:
+            self.auth(send_headers, send_params)
+        budget = self.budget
+        limiter_context: AbstractContextManager[None] = (
+            self.rate_limiter.slot(self.rate_key, budget, lane) if budget is not None else contextlib.nullcontext()
+        )
+        with limiter_context:
+            started = time.monotonic()
+            redirects = 0
+            current_url = url
+            while True:
+                self.calls += 1
+                try:
+                    response = self.session.request(
+                        method, current_url, params=send_params or None, json=json_body, data=data, files=files,
+                        headers=send_headers, timeout=timeout.as_requests(), allow_redirects=False,
+                    )  # fmt: skip
+                except requests.RequestException as exc:
+                    raise self._transport_error(method, current_url, exc, safe_to_repeat=safe_to_repeat) from None
+                if response.is_redirect and redirects < MAX_REDIRECTS:
+                    location = urljoin(current_url, response.headers.get("Location", ""))
+                    if not self._same_origin(location):
+                        raise ConnectorBadResponse(
+                            f"{method} {self._scrub(_path_of(current_url))} redirected to another host "
+                            f"({urlsplit(location).netloc}); not followed.",
+                            status_code=response.status_code,
+                        )
+                    if method not in IDEMPOTENT_METHODS:
+                        raise ConnectorBadResponse(
+                            f"{method} {self._scrub(_path_of(current_url))} answered a redirect "
+                            f"({response.status_code}); writes are not re-sent to another address.",
+                            status_code=response.status_code,
+                        )
+                    redirects += 1
+                    current_url = location
+                    send_params = {}
+                    continue
+                break
+            elapsed = time.monotonic() - started
+        result = HttpResponse(
+            status_code=response.status_code,
+            headers=CaseInsensitiveDict(response.headers),
+            content=response.content,
+            url=current_url,
+            method=method,
+            elapsed=elapsed,
+        )
+        self._observe_budget(result)
+        logger.info(
+            "%s %s -> %d in %.0f ms",
+            method, self._scrub(_path_of(current_url)), result.status_code, elapsed * 1000,
+        )  # fmt: skip
+        if 200 <= result.status_code < 300:
+            return result
+        now = self.clock()
+        retry_after = parse_retry_after(result.headers.get("Retry-After"), now=now)
+        if retry_after is None and result.status_code == 429:
+            retry_after = parse_rate_limit_reset(result.headers, now=now)
+        if result.status_code == 429 and retry_after is not None:
+            self.rate_limiter.hold_off(self.rate_key, retry_after)
+        raise error_for_status(
+            method, current_url, result.status_code, result.content, retry_after=retry_after, scrub=self._scrub
+        )
+
+    def _observe_budget(self, response: HttpResponse) -> None:
+        """`X-RateLimit-Remaining: 0` means the next request would be refused: hold everyone off until reset."""
+        remaining = response.headers.get("X-RateLimit-Remaining") or response.headers.get("RateLimit-Remaining")
+        if remaining is None:
+            return
+        try:
+            exhausted = float(remaining.strip()) <= 0
+        except ValueError:
+            return
+        if exhausted:
+            now = self.clock()
+            wait = parse_rate_limit_reset(response.headers, now=now)
+            if wait is not None:
+                self.rate_limiter.hold_off(self.rate_key, wait)
+
+    def _transport_error(
+        self, method: str, url: str, exc: requests.RequestException, *, safe_to_repeat: bool
+    ) -> ConnectorError:
+        where = f"{method} {self._scrub(_path_of(url))}"
+        nothing_sent = _nothing_was_sent(exc)
+        if not safe_to_repeat and not nothing_sent:
+            # The ATS may have acted on it: the caller must look before writing again.
+            return ConnectorWriteUncertain(
+                f"{where}: no answer from the ATS ({type(exc).__name__}); the write may or may not have happened."
+            )
+        kind = "timed out" if isinstance(exc, requests.Timeout) else f"failed ({type(exc).__name__})"
+        return ConnectorUnavailable(f"{where}: {kind}.", nothing_sent=nothing_sent)
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, REDACTED)
+        return redact(text)
