@@ -57,6 +57,10 @@ class ApplicationAttribution(models.Model):
     integration = models.ForeignKey(
         "integrations.Integration", on_delete=models.CASCADE, related_name="application_attributions"
     )
+    # The unified application row, once the write path has stored it (null while only the remote id is known).
+    application = models.OneToOneField(
+        "applications.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="attribution"
+    )
     application_remote_id = models.CharField(max_length=300)
     candidate_remote_id = models.CharField(max_length=300, blank=True)
     candidate_existed = models.BooleanField(default=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from apps.applications.models import Application
 from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.attribution.selectors import SETUP_STRATEGIES, SourceDecision, tool_source_strategy
 from apps.connectors.base import Connector
@@ -146,8 +147,9 @@ class _Outcome:
 def _matches(observed: RemoteSource, decision: SourceDecision) -> bool:
     instruction = decision.instruction
     assert instruction is not None
-    if instruction.remote_id and observed.remote_id == instruction.remote_id:
-        return True
+    if instruction.remote_id:
+        # A resolved source must come back as that very source: a bare label of a since deleted source is no match.
+        return observed.remote_id == instruction.remote_id
     return observed.label == instruction.name
 
 
@@ -183,6 +185,7 @@ def attribution_record_outcome(
     application_remote_id: str,
     candidate_remote_id: str = "",
     candidate_existed: bool = False,
+    application: Application | None = None,
     connector: Connector | None = None,
 ) -> ApplicationAttribution:
     """Record the attribution of one created application: read its source back from the ATS and compare.
@@ -214,6 +217,7 @@ def attribution_record_outcome(
         integration=integration,
         application_remote_id=application_remote_id,
         defaults={
+            "application": application,
             "candidate_remote_id": candidate_remote_id,
             "candidate_existed": candidate_existed,
             "status": outcome.status,

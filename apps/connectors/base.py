@@ -174,7 +174,8 @@ class Connector(abc.ABC):
     ) -> RemoteSource | None:
         """The source the ATS shows on this application now (read back after a create), None when it has none.
 
-        For tools that only return a label, `remote_id` may equal the label.
+        Tools that only return a label resolve it against `list_sources()`; a label that matches no source there
+        comes back with `remote_id` equal to the label.
         """
         raise ConnectorUnsupported(f"{self.tool} cannot read an application's source")
 

@@ -42,6 +42,9 @@ class ConnectLink(TimestampedModel):
     )
     # Progress through the flow.
     tool = models.CharField(max_length=50, blank=True, help_text="The tool chosen in the flow.")
+    # The id a NEW link's integration will get, fixed when the tool is known, so the live checks before it exists
+    # already address the same state (e.g. the sandbox's per-integration store) and rate-limit key.
+    pending_integration_id = models.CharField(max_length=80, blank=True, editable=False)
     auth_kind = models.CharField(max_length=40, blank=True)
     scope_results = models.JSONField(default=list, blank=True, help_text="The last live scope-test run.")
     verified_at = models.DateTimeField(null=True, blank=True, help_text="When credentials and scope tests passed.")

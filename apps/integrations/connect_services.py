@@ -19,6 +19,7 @@ from apps.connectors.errors import ConnectorError
 from apps.connectors.registry import get_connector_class, is_known_tool
 from apps.core.api.errors import ApiError, ErrorCode, input_invalid
 from apps.core.crypto import keyring
+from apps.core.ids import new_integration_id
 from apps.core.timeutils import utcnow
 from apps.integrations.connector_factory import build_connector, oauth_client, tool_base_url
 from apps.integrations.models import (
@@ -135,6 +136,7 @@ def connect_link_create(
         integration_category=integration_category,
         integration_tool=integration_tool or "",
         remote_environment=remote_environment or "",
+        pending_integration_id=new_integration_id(integration_tool) if integration_tool else "",
     )
     return _issue(link, base_url=base_url)
 
@@ -209,9 +211,10 @@ def connect_flow_choose_tool(*, link: ConnectLink, tool: str) -> None:
     if not is_known_tool(tool) or get_connector_class(tool).category != link.integration_category:
         raise ValueError(f"Unknown tool {tool!r}.")
     link.tool = tool
+    link.pending_integration_id = new_integration_id(tool)
     link.auth_kind = ""
     link.scope_results = []
-    link.save(update_fields=["tool", "auth_kind", "scope_results", "updated_at"])
+    link.save(update_fields=["tool", "pending_integration_id", "auth_kind", "scope_results", "updated_at"])
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,7 @@ def _attach_integration(link: ConnectLink, *, auth_kind: str, credentials: Mappi
         credentials=credentials,
         base_url=str(settings.CONNECTOR_BASE_URLS.get(tool, "")),
         setup_status=Integration.SetupStatus.INCOMPLETE,
+        integration_id=link.pending_integration_id or None,
     )
 
 
@@ -311,7 +315,7 @@ def connect_flow_verify_credentials(
     base_url = link.integration.base_url if link.integration_id and link.integration.base_url else ""
     connector = build_connector(
         tool=tool,
-        integration_key=link.integration_id or f"link:{link.id}",
+        integration_key=link.integration_id or link.pending_integration_id or f"link:{link.id}",
         base_url=base_url or tool_base_url(tool),
         auth_kind=auth_kind,
         credentials=credentials,

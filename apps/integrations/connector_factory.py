@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -27,6 +29,14 @@ def oauth_client(tool: str) -> OAuthClient | None:
     return OAuthClient(client_id=str(entry["client_id"]), client_secret=str(entry.get("client_secret", "")))
 
 
+def connector_options(tool: str, integration_key: str) -> dict[str, Any]:
+    """Per-tool options: the sandbox keeps one state file per integration under SANDBOX_DIR."""
+    if tool == "sandbox":
+        safe_key = "".join(char if char.isalnum() or char in "-_" else "_" for char in integration_key)
+        return {"path": str(Path(settings.SANDBOX_DIR) / f"{safe_key}.sqlite3")}
+    return {}
+
+
 def build_connector(
     *,
     tool: str,
@@ -41,6 +51,7 @@ def build_connector(
         base_url=base_url or tool_base_url(tool),
         credentials=dict(credentials or {}),
         auth_kind=AuthKind(auth_kind or AuthKind.NONE),
+        options=connector_options(tool, integration_key),
     )
     return connector_class(context)
 
@@ -59,5 +70,6 @@ def integration_connector(integration: Integration) -> Connector:
         save_credentials=lambda credentials: integration_set_credentials(
             integration=integration, credentials=credentials
         ),
+        options=connector_options(integration.tool, integration.id),
     )
     return connector_class(context)

@@ -11,7 +11,7 @@ from django.test import Client
 from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.attribution.selectors import attribution_coverage, attribution_source_for_write
 from apps.attribution.services import attribution_record_outcome, source_mapping_check, source_mapping_ensure
-from apps.connectors.catalog import SourceLevel
+from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import SourceInstruction
 from apps.integrations.models import Environment, Integration
 from tests.factories.integrations import IntegrationFactory
@@ -31,7 +31,14 @@ def configured(fake_integration: Integration) -> Integration:
     return fake_integration
 
 
-def test_free_text_tools_send_the_environment_source_name(integration: Integration, environment: Environment) -> None:
+@pytest.fixture
+def free_text(fake_integration: Integration, monkeypatch: pytest.MonkeyPatch) -> Integration:
+    monkeypatch.setattr(FakeAts, "source_strategy", SourceStrategy.FREE_TEXT)
+    return fake_integration
+
+
+def test_free_text_tools_send_the_environment_source_name(free_text: Integration, environment: Environment) -> None:
+    integration = free_text
     assert attribution_source_for_write(integration).instruction == SourceInstruction(name="Acme Jobs")
     environment.source_name = "Acme Jobs Board"
     environment.save()
@@ -136,8 +143,8 @@ def test_mapping_check_marks_broken_and_recovers(configured: Integration) -> Non
     assert (mapping.status, mapping.last_error) == ("CONFIGURED", "")
 
 
-def test_mapping_status_without_setup(integration: Integration) -> None:
-    mapping = source_mapping_ensure(integration=integration)
+def test_mapping_status_without_setup(free_text: Integration) -> None:
+    mapping = source_mapping_ensure(integration=free_text)
     assert (mapping.strategy, mapping.status, mapping.source_name) == ("FREE_TEXT", "NOT_REQUIRED", "Acme Jobs")
 
 

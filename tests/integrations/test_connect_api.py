@@ -100,6 +100,7 @@ def test_create_link_rejects_bad_input(
 def _complete_sandbox_flow(client: Client, link_url: str) -> str:
     path = "/" + link_url.split("/", 3)[3]
     client.post(f"{path}connect", {"mode": "NONE"})
+    client.post(f"{path}source", {"action": "create"})
     return client.post(f"{path}finish").context["activation_token"]
 
 
@@ -164,7 +165,9 @@ def test_relink_and_setup_links(
     assert (link.kind, link.integration, link.link_type, link.language) == ("RELINK", integration, "EMBEDDED", "en")
     assert abs((link.expires_at - utcnow()) - timedelta(hours=1)) < timedelta(minutes=1)
 
-    # the sandbox writes its source as free text: there is no setup step
+    # with automatic source writing off there is no setup step
+    environment.automatic_source_writing = False
+    environment.save()
     assert _error(lambda: kombo.general.create_setup_link(integration_id=integration.id, link_type="EMBEDDED")) == (
         400,
         "PLATFORM.INPUT_INVALID",
@@ -173,6 +176,9 @@ def test_relink_and_setup_links(
     )
     # a tool whose source must exist in the ATS has one
     from tests.factories.integrations import IntegrationFactory
+
+    environment.automatic_source_writing = True
+    environment.save()
 
     must_exist = IntegrationFactory(environment=environment, tool=FakeAts.tool)
     setup = kombo.general.create_setup_link(integration_id=must_exist.id, link_type="MAGIC_LINK", language="de")

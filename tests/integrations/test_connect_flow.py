@@ -150,18 +150,47 @@ def test_required_fields_are_checked_before_calling_the_ats(
     assert FakeAts.state.calls == []
 
 
-def test_sandbox_needs_no_credentials_and_no_source_step(client: Client, environment: Environment) -> None:
+def test_sandbox_flow_creates_its_source_through_the_api(client: Client, environment: Environment) -> None:
+    # given a link preset to the sandbox, whose source strategy is CREATABLE
     link = _new_link(environment, integration_tool="sandbox")
     assert client.get(link)["Location"] == f"{link}connect"
     assert client.post(f"{link}connect", {"mode": "NONE"})["Location"] == f"{link}checks"
     page = client.get(f"{link}checks").content.decode()
-    assert 'id="continue"' in page
-    assert f'action="{link}finish"' in page
-    response = client.post(f"{link}finish")
-    assert response.status_code == 200
-    integration = Integration.objects.get(connect_links__token_hash__isnull=False, tool="sandbox")
+    assert 'data-check="credentials" data-ok="true"' in page
+    assert f'href="{link}source"' in page
+
+    # when the source step lists the sandbox's sources live and the user lets Tributary create ours
+    page = client.get(f"{link}source").content.decode()
+    assert '<option value="src-1">LinkedIn</option>' in page
+    assert "Create “Acme Jobs” in Sandbox" in page
+    assert client.post(f"{link}source", {"action": "create"})["Location"] == f"{link}source"
+    assert 'data-status="CONFIGURED"' in client.get(f"{link}source").content.decode()
+
+    # then the integration is complete and its mapping points at the new sandbox source
+    assert client.post(f"{link}finish").status_code == 200
+    integration = Integration.objects.get(tool="sandbox", connect_links__isnull=False)
+    assert integration.id == ConnectLink.objects.get().pending_integration_id
     assert integration.setup_status == Integration.SetupStatus.COMPLETED
-    assert SourceMapping.objects.get(integration=integration).status == SourceMapping.Status.NOT_REQUIRED
+    mapping = SourceMapping.objects.get(integration=integration)
+    assert (mapping.strategy, mapping.status, mapping.remote_id, mapping.remote_label) == (
+        "CREATABLE",
+        "CONFIGURED",
+        "src-7",
+        "Acme Jobs",
+    )
+    assert ConnectionFlowFailure.objects.count() == 0
+
+
+def test_no_source_step_when_writing_is_off(client: Client, environment: Environment) -> None:
+    environment.automatic_source_writing = False
+    environment.save()
+    link = _new_link(environment, integration_tool="sandbox")
+    client.post(f"{link}connect", {"mode": "NONE"})
+    page = client.get(f"{link}checks").content.decode()
+    assert f'action="{link}finish"' in page
+    assert client.post(f"{link}finish").status_code == 200
+    integration = Integration.objects.get(tool="sandbox", connect_links__isnull=False)
+    assert integration.setup_status == Integration.SetupStatus.COMPLETED
 
 
 def test_expired_link_is_refused_and_recorded_once(client: Client, environment: Environment) -> None:
