@@ -6,9 +6,12 @@ third-party iframe and need no CSRF token (there is no ambient credential to for
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import markdown
@@ -71,9 +74,13 @@ def _language(link: ConnectLink | None) -> str:
         return "en"
 
 
+@functools.cache
 def _tool_logo(tool: str) -> str | None:
-    path = f"tools/{tool}.svg"
-    return f"/static/{path}" if finders.find(path) else None
+    """The tool's logo inlined as a data URI: the flow needs no static file serving, even embedded elsewhere."""
+    found = finders.find(f"tools/{tool}.svg")
+    if not found:
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(Path(str(found)).read_bytes()).decode()
 
 
 def _url(name: str, link_token: str, **query: str) -> str:
@@ -93,7 +100,7 @@ STEP_LABELS = (
 
 def _steps(link: ConnectLink, current: FlowStep) -> list[dict[str, object]]:
     shown = list(STEP_LABELS)
-    if link.integration_tool or link.integration_id:
+    if link.integration_tool or link.kind != ConnectLink.Kind.NEW:
         shown = [step for step in shown if step[0] != FlowStep.TOOL]
     if link.kind == ConnectLink.Kind.SETUP:
         shown = [step for step in shown if step[0] in (FlowStep.SOURCE, FlowStep.DONE)]
@@ -254,6 +261,7 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
             "connection_guide_url": connector_class.connection_guide_url,
             "oauth_error": request.GET.get("oauth_error", ""),
             "can_change_tool": not (link.integration_tool or link.integration_id),
+            "tools_url": _url("tools", token),
             "steps": _steps(link, FlowStep.CONNECT),
         },
         token=token,
