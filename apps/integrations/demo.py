@@ -53,6 +53,7 @@ def demo_seed() -> DemoSeed:
         end_user_origin_id=DEMO_ORIGIN_ID,
         setup_status=Integration.SetupStatus.COMPLETED,
     )
+    _demo_source_mapping(sandbox)
     return DemoSeed(
         environment=environment,
         api_key=raw_key,
@@ -60,3 +61,12 @@ def demo_seed() -> DemoSeed:
         admin_password=password,
         integrations=[sandbox],
     )
+
+
+def _demo_source_mapping(integration: Integration) -> None:
+    """The seeded sandbox gets its source set up, as the connection flow's source step would do it."""
+    from apps.attribution.models import SourceMapping
+    from apps.attribution.services import source_mapping_create_remote, source_mapping_ensure
+
+    if source_mapping_ensure(integration=integration).status != SourceMapping.Status.CONFIGURED:
+        source_mapping_create_remote(integration=integration)
