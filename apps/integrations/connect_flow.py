@@ -146,6 +146,9 @@ def _render(
         response = render(request, template, {**base, **(context or {})}, status=status)
     response["Referrer-Policy"] = "no-referrer"
     response["Content-Language"] = language
+    # The OAuth popup must keep its opener (the iframe on the customer's site) to report back; Django's
+    # default COOP `same-origin` would cut that link.
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
     return response
 
 
@@ -305,7 +308,10 @@ def oauth_start(request: HttpRequest, link: ConnectLink, token: str) -> HttpResp
         message = error.message if isinstance(error, ConnectorError) else str(error)
         connect_flow_record_failure(link=link, step=ConnectionFlowFailure.Step.OAUTH, reason=message)
         return HttpResponseRedirect(_url("connect", token, mode=AuthKind.OAUTH2_AUTHORIZATION_CODE, oauth_error="1"))
-    return HttpResponseRedirect(authorize_url)
+    response = HttpResponseRedirect(authorize_url)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
 
 
 @require_GET
@@ -354,7 +360,9 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             ]
             link.save(update_fields=["scope_results", "updated_at"])
     if not oauth_state.popup:
-        return HttpResponseRedirect(checks_url)
+        response = HttpResponseRedirect(checks_url)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     # Embedded flows sign in in a popup: it tells the iframe (its opener) to show the checks, then closes.
     return _render(request, link, "connect/oauth_popup_done.html", {"continue_url": checks_url})
 

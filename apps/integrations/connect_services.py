@@ -347,6 +347,8 @@ def connect_flow_oauth_start(*, link: ConnectLink, link_token: str, base_url: st
         raise ValueError(f"{tool} has no OAuth authorization-code mode.")
     state = _new_secret()
     redirect_uri = oauth_redirect_uri(base_url)
+    link.auth_kind = AuthKind.OAUTH2_AUTHORIZATION_CODE  # a failed round trip retries with the same mode
+    link.save(update_fields=["auth_kind", "updated_at"])
     state_digest = token_hash(state)
     OAuthState.objects.create(
         state_hash=state_digest,

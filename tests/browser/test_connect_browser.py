@@ -208,3 +208,83 @@ def test_plain_link_in_german_on_a_phone_with_must_exist_source(
     assert (exchanged.tool, exchanged.setup_status) == ("fakeats", "COMPLETED")
     mapping = SourceMapping.objects.get(integration_id=exchanged.id)
     assert (mapping.status, mapping.remote_id) == ("CONFIGURED", "src-42")
+
+
+@pytest.fixture
+def oauth_ats(fake_ats: type, host_url: str, settings: Any) -> str:
+    """The fake ATS with its approval page served from the host server's loopback origin."""
+    base = host_url.removesuffix("/host.html") + "/fake-ats"
+    settings.CONNECTOR_BASE_URLS = {FakeAts.tool: base}
+    FakeAts.state.api_keys["oauth-token"] = {"jobs_read", "candidates_create"}
+    FakeAts.state.codes["code-browser"] = "oauth-token"
+    FakeAts.state.sources.append(custom_source("Acme Jobs", "src-42"))
+    return base
+
+
+def _oauth_link(environment: Environment, live_server: Any) -> str:
+    return connect_link_create(
+        environment=environment,
+        end_user_email="hr@globex.example.com",
+        end_user_organization_name="Globex",
+        integration_tool=FakeAts.tool,
+        base_url=live_server.url,
+    ).url
+
+
+def test_embedded_oauth_signs_in_in_a_popup(
+    page: Page, host_url: str, shoot: Shoot, environment: Environment, oauth_ats: str, live_server: Any
+) -> None:
+    frame = _open_embedded(page, host_url, _oauth_link(environment, live_server))
+    frame.locator(".tabs a", has_text="Sign in").click()
+    expect(frame.locator("#oauth-start")).to_have_text("Sign in with Fake ATS")
+    shoot(page, "oauth-start")
+
+    with page.expect_popup() as popup_info:
+        frame.locator("#oauth-start").click()
+    popup = popup_info.value
+    expect(popup.locator("#scopes")).to_have_text("jobs_read candidates_create")
+    shoot(popup, "ats-approval-popup")
+    with popup.expect_event("close"):
+        popup.locator("#approve").click()
+
+    # the popup told the iframe to continue: the checks ran with the exchanged token
+    expect(frame.locator("h1")).to_have_text("Connection verified")
+    shoot(page, "checks-after-oauth")
+    frame.locator("#continue").click()
+    expect(frame.locator("#source-status")).to_have_attribute("data-status", "CONFIGURED")  # found live
+    frame.locator("#continue").click()
+    result = _result(page)
+    assert result["status"] == "resolved"
+    integration = Integration.objects.get(tool=FakeAts.tool)
+    assert (integration.auth_kind, integration.base_url) == ("OAUTH2_AUTHORIZATION_CODE", oauth_ats)
+
+
+def test_plain_link_oauth_redirects_and_comes_back(
+    page: Page, shoot: Shoot, environment: Environment, oauth_ats: str, live_server: Any
+) -> None:
+    link = _oauth_link(environment, live_server)
+    page.goto(link)
+    page.locator(".tabs a", has_text="Sign in").click()
+    page.locator("#oauth-start").click()
+    expect(page.locator("#approve")).to_be_visible()
+    assert page.url.startswith(f"{oauth_ats}/oauth/authorize.html?")
+    shoot(page, "ats-approval")
+
+    page.locator("#deny").click()
+    expect(page.locator("h1")).to_have_text("Some permissions are missing")
+    expect(page.locator('[data-check="credentials"] .detail')).to_have_text("access_denied")
+    shoot(page, "denied")
+
+    page.locator("#retry").click()
+    page.locator("#oauth-start").click()
+    page.locator("#approve").click()
+    expect(page.locator("h1")).to_have_text("Connection verified")
+    shoot(page, "approved")
+    page.locator("#continue").click()
+    page.locator("#continue").click()
+    expect(page.locator("#done-plain")).to_be_visible()
+    shoot(page, "done")
+    assert Integration.objects.get(tool=FakeAts.tool).setup_status == Integration.SetupStatus.COMPLETED
+    assert list(ConnectionFlowFailure.objects.values_list("step", "reason")) == [
+        ("OAUTH", "Authorization denied: access_denied")
+    ]

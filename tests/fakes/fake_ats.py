@@ -106,7 +106,7 @@ class FakeAts(Connector):
         query = urlencode(
             {"client_id": client.client_id, "redirect_uri": redirect_uri, "state": state, "scope": " ".join(scopes)}
         )
-        return f"{self.context.base_url}/oauth/authorize?{query}"
+        return f"{self.context.base_url}/oauth/authorize.html?{query}"
 
     def oauth_exchange_code(self, *, client: OAuthClient, code: str, redirect_uri: str) -> dict[str, str]:
         token = self.state.codes.pop(code, None)

@@ -287,7 +287,11 @@ def test_oauth_authorization_code_with_verified_state(client: Client, environmen
     # the start redirects to the ATS's authorize page with a fresh state
     response = client.get(f"{link}oauth")
     location = urlsplit(response["Location"])
-    assert (location.scheme, location.netloc, location.path) == ("https", "fake-ats.example.com", "/oauth/authorize")
+    assert (location.scheme, location.netloc, location.path) == (
+        "https",
+        "fake-ats.example.com",
+        "/oauth/authorize.html",
+    )
     query = parse_qs(location.query)
     assert query["client_id"] == ["tributary-test"]
     assert query["redirect_uri"] == ["http://testserver/connect/oauth/callback"]
@@ -329,4 +333,5 @@ def test_flow_pages_can_be_framed_and_leak_no_referrer(client: Client, environme
     response = client.get(f"{link}connect")
     assert "X-Frame-Options" not in response
     assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Cross-Origin-Opener-Policy"] == "unsafe-none"  # the OAuth popup reports to its opener
     assert response.cookies == {}
