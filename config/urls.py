@@ -10,4 +10,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("v1/", include("apps.integrations.urls")),
     path("v1/", include("apps.applications.urls")),
+    path("connect/", include("apps.integrations.connect_urls")),
 ]

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from kombo import Kombo
 
 from apps.integrations.models import ApiKey, Environment, Integration
 from tests.factories.integrations import ApiKeyFactory, EnvironmentFactory, IntegrationFactory
+from tests.fakes.fake_ats import TOOL as FAKE_TOOL
+from tests.fakes.fake_ats import FakeAts, FakeAtsState
 
 
 @pytest.fixture
@@ -52,3 +54,17 @@ def kombo_client(api_base_url: str, api_key: ApiKey) -> Callable[..., Kombo]:
 @pytest.fixture
 def kombo(kombo_client: Callable[..., Kombo], integration: Integration) -> Kombo:
     return kombo_client(integration_id=integration.id)
+
+
+@pytest.fixture
+def fake_ats(settings: object) -> Iterator[type[FakeAts]]:
+    """Registers the fake ATS connector (tests/fakes/fake_ats.py) with fresh state and an OAuth app."""
+    from apps.connectors import registry
+
+    registry.CONNECTORS[FAKE_TOOL] = "tests.fakes.fake_ats.FakeAts"
+    registry.get_connector_class.cache_clear()
+    FakeAts.state = FakeAtsState()
+    settings.CONNECTOR_OAUTH_CLIENTS = {FAKE_TOOL: {"client_id": "tributary-test", "client_secret": "s3cret"}}  # type: ignore[attr-defined]
+    yield FakeAts
+    registry.CONNECTORS.pop(FAKE_TOOL, None)
+    registry.get_connector_class.cache_clear()

@@ -21,11 +21,13 @@ from apps.connectors.catalog import (
     ReadCoverage,
     ReadModel,
     ScopeTest,
+    SourceLevel,
+    SourceSetupGuide,
     SourceStrategy,
     WriteAction,
     WriteCoverage,
 )
-from apps.connectors.dtos import Page, RemoteRecord
+from apps.connectors.dtos import OAuthClient, Page, RemoteRecord, RemoteSource
 from apps.connectors.errors import ConnectorUnsupported
 
 if TYPE_CHECKING:
@@ -63,6 +65,8 @@ class Connector(abc.ABC):
     read_coverage: ClassVar[tuple[ReadCoverage, ...]] = ()
     write_coverage: ClassVar[tuple[WriteCoverage, ...]] = ()
     source_strategy: ClassVar[SourceStrategy] = SourceStrategy.UNSUPPORTED
+    source_level: ClassVar[SourceLevel] = SourceLevel.APPLICATION
+    source_setup: ClassVar[SourceSetupGuide | None] = None  # the flow's source step (MUST_EXIST / CREATABLE)
     passthrough_apis: ClassVar[tuple[str, ...]] = ()  # `{tool}/{api}` ids, e.g. ("default",)
     # Whether delta reads (`updated_since`) report deleted records in `Page.deleted_remote_ids`. When False,
     # vanished records are only found by a FULL sync (what it did not see is gone).
@@ -132,3 +136,49 @@ class Connector(abc.ABC):
         `parent_remote_ids` restricts application- or candidate-scoped models to those parents (coverage
         `scope`); scoped models require it.
         """
+
+    # -- OAuth2 authorization code (the connection flow's redirect and callback) --------------------------
+
+    def oauth_authorize_url(self, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
+        """The ATS page where the end user approves access; it redirects to `redirect_uri?code=…&state=…`.
+
+        No network call. `scopes` are the `AuthMode.oauth_scopes` of the OAuth mode.
+        """
+        raise ConnectorUnsupported(f"{self.tool} has no OAuth authorization-code flow")
+
+    def oauth_exchange_code(self, *, client: OAuthClient, code: str, redirect_uri: str) -> dict[str, str]:
+        """Exchange an authorization code for tokens; returns the credentials to store (access/refresh token,
+        expiry). Raises ConnectorAuthError when the ATS refuses the code."""
+        raise ConnectorUnsupported(f"{self.tool} has no OAuth authorization-code flow")
+
+    # -- sources (automatic attribution) -------------------------------------------------------------------
+
+    def list_sources(self) -> list[RemoteSource]:
+        """Every candidate source the ATS offers for writing, live (all pages)."""
+        raise ConnectorUnsupported(f"{self.tool} cannot list candidate sources")
+
+    def find_source(self, name: str) -> RemoteSource | None:
+        """The source whose label is exactly `name` (and of the type `source_setup` asks for), or None."""
+        return next((source for source in self.list_sources() if source.label == name), None)
+
+    def get_source(self, remote_id: str) -> RemoteSource | None:
+        """The source with this remote id, or None when it no longer exists."""
+        return next((source for source in self.list_sources() if source.remote_id == remote_id), None)
+
+    def create_source(self, name: str) -> RemoteSource:
+        """Create a source called `name` (CREATABLE tools only) and return it."""
+        raise ConnectorUnsupported(f"{self.tool} cannot create candidate sources through its API")
+
+    def read_application_source(
+        self, *, application_remote_id: str, candidate_remote_id: str | None = None
+    ) -> RemoteSource | None:
+        """The source the ATS shows on this application now (read back after a create), None when it has none.
+
+        Tools that only return a label resolve it against `list_sources()`; a label that matches no source there
+        comes back with `remote_id` equal to the label.
+        """
+        raise ConnectorUnsupported(f"{self.tool} cannot read an application's source")
+
+    def read_candidate_source(self, candidate_remote_id: str) -> RemoteSource | None:
+        """The source the ATS shows on this candidate now, None when it has none."""
+        raise ConnectorUnsupported(f"{self.tool} cannot read a candidate's source")

@@ -128,6 +128,26 @@ class AuthMode:
     oauth_scopes: tuple[str, ...] = ()
 
 
+class SourceLevel(StrEnum):
+    """Where the ATS keeps the source: on each application (per job) or once on the candidate."""
+
+    APPLICATION = "APPLICATION"
+    CANDIDATE = "CANDIDATE"
+
+
+@dataclass(frozen=True)
+class SourceSetupGuide:
+    """The source step of the connection flow for MUST_EXIST / CREATABLE tools.
+
+    `guide` is Markdown; `{source_name}` is replaced by the exact name to set up (escaped). `source_type_label`
+    names the kind of source the ATS must show it as (e.g. SmartRecruiters' "Custom source"), None when any.
+    """
+
+    guide: str
+    links: tuple[tuple[str, str], ...] = ()  # (label, url)
+    source_type_label: str | None = None
+
+
 @dataclass(frozen=True)
 class ScopeTest:
     """One cheap call that proves one permission, run live in the connection flow."""

@@ -357,3 +357,40 @@ RemoteRecord = (
     | RemoteScorecard
     | RemoteAttachment
 )
+
+
+# -- sources (automatic attribution) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteSource:
+    """A candidate source as the ATS lists it (e.g. SmartRecruiters: type → subtype → value)."""
+
+    remote_id: str
+    label: str
+    type: str | None = None  # the ATS's source type id, where it has types (SmartRecruiters "custom", ...)
+    subtype: str | None = None
+    remote_data: JsonDict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInstruction:
+    """The source a create-application / create-candidate call writes, decided by apps.attribution.
+
+    `name` is the configured source name; `remote_id`/`type`/`subtype` are what it resolved to in the ATS (None
+    for FREE_TEXT tools). Connectors apply it to new candidates and their applications only: an existing
+    candidate's source is never overwritten (for tools whose source lives on the candidate, it is left alone).
+    """
+
+    name: str
+    remote_id: str | None = None
+    type: str | None = None
+    subtype: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthClient:
+    """Tributary's own OAuth app registered with the ATS (partner credentials), from settings."""
+
+    client_id: str
+    client_secret: str

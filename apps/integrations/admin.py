@@ -236,3 +236,7 @@ class SyncRunAdmin(admin.ModelAdmin):
     @admin.display(description="Error")
     def short_error(self, obj: SyncRun) -> str:
         return (obj.error[:80] + "…") if len(obj.error) > 80 else obj.error
+
+
+# The connection flow's admin pages.
+from apps.integrations import connect_admin  # noqa: E402,F401

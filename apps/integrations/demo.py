@@ -58,6 +58,8 @@ def demo_seed() -> DemoSeed:
         # The demo shows every sandbox application, not only those created through the API.
         sandbox.sync_all_records = True
         sandbox.save(update_fields=["sync_all_records", "updated_at"])
+
+    _demo_source_mapping(sandbox)
     return DemoSeed(
         environment=environment,
         api_key=raw_key,
@@ -90,3 +92,12 @@ def demo_first_sync(integration: Integration) -> SyncRun | None:
         if run.status not in SyncRun.ACTIVE_STATUSES or time.monotonic() > deadline:
             return run
         time.sleep(0.5)
+
+
+def _demo_source_mapping(integration: Integration) -> None:
+    """The seeded sandbox gets its source set up, as the connection flow's source step would do it."""
+    from apps.attribution.models import SourceMapping
+    from apps.attribution.services import source_mapping_create_remote, source_mapping_ensure
+
+    if source_mapping_ensure(integration=integration).status != SourceMapping.Status.CONFIGURED:
+        source_mapping_create_remote(integration=integration)

@@ -14,12 +14,23 @@ class Environment(TimestampedModel):
     name = models.SlugField(max_length=100, unique=True, help_text="Internal name, e.g. `acme-production`.")
     display_name = models.CharField(max_length=200, help_text="Shown to end users, e.g. `Acme Jobs`.")
     scope_config_id = models.CharField(max_length=ID_LENGTH, default=new_id, unique=True, editable=False)
+    # Automatic attribution (apps.attribution): every candidate created through Tributary carries this source.
+    automatic_source_writing = models.BooleanField(
+        default=True, help_text="Write the source below on every application and candidate created through the API."
+    )
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text="The source name written to the ATS. Empty: the display name."
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def effective_source_name(self) -> str:
+        return self.source_name.strip() or self.display_name
 
 
 class ApiKey(TimestampedModel):
@@ -266,3 +277,12 @@ class RateLimitLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.lane}".strip()
+
+
+# The connection flow's models (links, activation tokens, OAuth states, failures) live in their own module.
+from apps.integrations.connect_models import (  # noqa: E402, F401
+    ActivationToken,
+    ConnectionFlowFailure,
+    ConnectLink,
+    OAuthState,
+)

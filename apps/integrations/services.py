@@ -77,10 +77,11 @@ def integration_create(
     credentials: Mapping[str, str] | None = None,
     base_url: str = "",
     setup_status: str = Integration.SetupStatus.INCOMPLETE,
+    integration_id: str | None = None,
 ) -> Integration:
     if not is_known_tool(tool):
         raise input_invalid(f"Unknown tool {tool!r}.")
-    integration_id = new_integration_id(tool)
+    integration_id = integration_id or new_integration_id(tool)
     encrypted, key_id = _encrypt_credentials(integration_id, credentials or {})
     integration = Integration(
         id=integration_id,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.integrations import apis
+from apps.integrations import apis, connect_apis
 
 urlpatterns = [
     path("check-api-key", apis.CheckApiKeyApi.as_view(), name="check-api-key"),
@@ -10,4 +10,16 @@ urlpatterns = [
     path("tools/<str:category>", apis.ToolsApi.as_view(), name="tools"),
     path("integrations/<str:integration_id>", apis.IntegrationDetailApi.as_view(), name="integration-detail"),
     path("integrations/<str:integration_id>/enabled", apis.IntegrationEnabledApi.as_view(), name="integration-enabled"),
+    path("integrations/<str:integration_id>/relink", connect_apis.RelinkApi.as_view(), name="integration-relink"),
+    path(
+        "integrations/<str:integration_id>/setup-link",
+        connect_apis.SetupLinkApi.as_view(),
+        name="integration-setup-link",
+    ),
+    path("connect/create-link", connect_apis.CreateLinkApi.as_view(), name="connect-create-link"),
+    path(
+        "connect/integration-by-token/<str:token>",
+        connect_apis.IntegrationByTokenApi.as_view(),
+        name="connect-integration-by-token",
+    ),
 ]

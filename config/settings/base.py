@@ -160,3 +160,14 @@ SANDBOX_DIR = env.path("SANDBOX_DIR", default=str(VAR_DIR / "sandbox"))
 # works on a run at most this long, then hands over to a fresh task (must stay below Q_CLUSTER["timeout"]).
 SYNC_STALE_AFTER_SECONDS = env.int("SYNC_STALE_AFTER_SECONDS", default=600)
 SYNC_TASK_TIME_BUDGET_SECONDS = env.int("SYNC_TASK_TIME_BUDGET_SECONDS", default=int(0.8 * Q_CLUSTER["timeout"]))
+
+# Connectors and the connection flow.
+# Per-tool base URL for new connections, e.g. an emulator: {"smartrecruiters": "http://127.0.0.1:8081"}.
+CONNECTOR_BASE_URLS = env.json("CONNECTOR_BASE_URLS", default={})
+# Tributary's OAuth app per tool: {"smartrecruiters": {"client_id": "…", "client_secret": "…"}}.
+CONNECTOR_OAUTH_CLIENTS = env.json("CONNECTOR_OAUTH_CLIENTS", default={})
+# Lifetimes of connection links (the contract: EMBEDDED 1 hour, MAGIC_LINK 1 year) and of what the flow hands out.
+CONNECT_EMBEDDED_LINK_SECONDS = env.int("CONNECT_EMBEDDED_LINK_SECONDS", default=3600)
+CONNECT_MAGIC_LINK_SECONDS = env.int("CONNECT_MAGIC_LINK_SECONDS", default=365 * 24 * 3600)
+CONNECT_ACTIVATION_TOKEN_SECONDS = env.int("CONNECT_ACTIVATION_TOKEN_SECONDS", default=24 * 3600)
+CONNECT_OAUTH_STATE_SECONDS = env.int("CONNECT_OAUTH_STATE_SECONDS", default=600)

@@ -29,5 +29,12 @@ def test_demo_is_idempotent_and_prints_a_fresh_key_each_time(db: None) -> None:
     assert first["integrations"] == second["integrations"] == [{"id": Integration.objects.get().id, "tool": "sandbox"}]
     for result in (first, second):
         assert api_key_for_token(result["api_key"]) is not None  # type: ignore[arg-type]
+    for result in (first, second):
+        assert str(result["connect_link"]).startswith("http://127.0.0.1:8123/connect/")
+    assert first["connect_link"] != second["connect_link"]
+    from apps.attribution.models import SourceMapping
+
+    mapping = SourceMapping.objects.get()
+    assert (mapping.status, mapping.remote_label) == ("CONFIGURED", "Tributary Demo")
     admin = second["admin"]
     assert authenticate(username=admin["username"], password=admin["password"]) is not None  # type: ignore[index]

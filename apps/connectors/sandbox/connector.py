@@ -22,12 +22,14 @@ from apps.connectors.catalog import (
     CredentialField,
     ReadCoverage,
     ReadModel,
+    SourceLevel,
+    SourceSetupGuide,
     SourceStrategy,
     WriteAction,
     WriteCoverage,
     fields_with_status,
 )
-from apps.connectors.dtos import Page, RemoteRecord
+from apps.connectors.dtos import Page, RemoteRecord, RemoteSource
 from apps.connectors.errors import (
     ConnectorAuthError,
     ConnectorInputError,
@@ -93,7 +95,17 @@ class SandboxConnector(Connector):
     write_coverage = tuple(
         WriteCoverage(action=action, fields=fields_with_status(WRITE_ACTION_FIELDS[action])) for action in WriteAction
     )
-    source_strategy = SourceStrategy.FREE_TEXT
+    # CREATABLE (not FREE_TEXT, though the store would take any label): the sandbox has a source list its API
+    # can add to, so the demo and the browser tests walk through the flow's source step.
+    source_strategy = SourceStrategy.CREATABLE
+    # The store keeps a source per application; an existing candidate's own source is never changed.
+    source_level = SourceLevel.APPLICATION
+    source_setup = SourceSetupGuide(
+        guide=(
+            "The sandbox keeps a list of candidate sources. Tributary can add **{source_name}** to it for you, "
+            "or you can pick a source that is already there."
+        ),
+    )
     reports_deletions = True
 
     def __init__(self, context: ConnectorContext) -> None:
@@ -197,3 +209,40 @@ class SandboxConnector(Connector):
         """Counts per model (admin and `manage.py sandbox` output)."""
         store = self.store
         return {model: store.count(model) for model, _ in _READERS.values()}
+
+    # -- sources ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _source(item: dict[str, str]) -> RemoteSource:
+        return RemoteSource(remote_id=item["id"], label=item["label"], remote_data=dict(item))
+
+    def list_sources(self) -> list[RemoteSource]:
+        """The sandbox's source list (LinkedIn, Indeed, … plus what was created)."""
+        return [self._source(item) for item in self.begin_call().sources()]
+
+    def create_source(self, name: str) -> RemoteSource:
+        """Add `name` to the source list (returns the existing one when the label is taken)."""
+        return self._source(self.begin_call().add_source(name))
+
+    def _labelled(self, store: SandboxStore, label: str | None) -> RemoteSource | None:
+        if not label:
+            return None
+        known = next((item for item in store.sources() if item["label"] == label), None)
+        return self._source(known) if known else RemoteSource(remote_id=label, label=label)
+
+    def read_application_source(
+        self, *, application_remote_id: str, candidate_remote_id: str | None = None
+    ) -> RemoteSource | None:
+        """The source label stored on the application (the sandbox copies the candidate's)."""
+        store = self.begin_call()
+        doc = store.get("applications", application_remote_id)
+        if doc is None:
+            raise ConnectorNotFound(f"Application {application_remote_id} does not exist.", status_code=404)
+        return self._labelled(store, doc.get("source"))
+
+    def read_candidate_source(self, candidate_remote_id: str) -> RemoteSource | None:
+        store = self.begin_call()
+        doc = store.get("candidates", candidate_remote_id)
+        if doc is None:
+            raise ConnectorNotFound(f"Candidate {candidate_remote_id} does not exist.", status_code=404)
+        return self._labelled(store, doc.get("source"))

@@ -703,6 +703,33 @@ class SandboxStore:
                 self._store(db, model, doc, updated_at=now)
             return len(chosen)
 
+    # -- candidate sources (automatic attribution) ----------------------------------------------------
+
+    def sources(self) -> list[dict[str, str]]:
+        """The sandbox's source list, `[{"id", "label"}]`; the generator's sources until one is added."""
+        return _sources_from(self.meta("sources"))
+
+    def add_source(self, label: str) -> dict[str, str]:
+        """Add a source (the sandbox lets its API create them); an existing exact label is returned as is."""
+        with self._write() as db:
+            sources = self._sources(db)
+            existing = next((source for source in sources if source["label"] == label), None)
+            if existing is not None:
+                return existing
+            source = {"id": f"src-{len(sources) + 1}", "label": label}
+            self._set_meta(db, "sources", json.dumps([*sources, source]))
+            return source
+
+    def delete_source(self, source_id: str) -> None:
+        """Remove a source (tests: "deleted in the ATS after setup"). Applications keep their label."""
+        with self._write() as db:
+            sources = [source for source in self._sources(db) if source["id"] != source_id]
+            self._set_meta(db, "sources", json.dumps(sources))
+
+    def _sources(self, db: sqlite3.Connection) -> list[dict[str, str]]:
+        row = db.execute("SELECT value FROM meta WHERE key = 'sources'").fetchone()
+        return _sources_from(row[0] if row else None)
+
     def set_api_key(self, api_key: str | None) -> None:
         """Require this key from connectors (None: the sandbox is open, as by default)."""
         with self._write() as db:
@@ -965,6 +992,12 @@ class SandboxStore:
             db, "interviews", interview, updated_at=now, application_id=application["id"],
             candidate_id=application["candidate_id"],
         )  # fmt: skip
+
+
+def _sources_from(raw: str | None) -> list[dict[str, str]]:
+    if raw is None:
+        return [{"id": f"src-{index + 1}", "label": label} for index, label in enumerate(generator.SOURCES)]
+    return json.loads(raw)
 
 
 def _collect_blobs(rows: Iterator[generator.Row], blobs: list[tuple[str, bytes]]) -> Iterator[generator.Row]:

@@ -6,7 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from apps.core.api.urls import public_base_url
+from apps.integrations.connect_services import connect_link_create
 from apps.integrations.demo import demo_first_sync, demo_seed
+from apps.integrations.models import ConnectLink
 
 
 class Command(BaseCommand):
@@ -23,12 +25,21 @@ class Command(BaseCommand):
             if run is not None and not options["json"]:
                 self.stdout.write(f"First sync of {integration.id}: {run.status}, {run.fetched} records.")
         base = (options["base_url"] or public_base_url()).rstrip("/")
+        # A fresh connection link each call, to try the connection flow in a browser.
+        link = connect_link_create(
+            environment=seed.environment,
+            end_user_email="hr@newco.example.com",
+            end_user_organization_name="NewCo",
+            integration_category="ATS",
+            link_type=ConnectLink.LinkType.MAGIC_LINK,
+            base_url=base,
+        )
         result = {
             "api_key": seed.api_key,
             "base_url": f"{base}/v1",
             "admin": {"username": seed.admin_username, "password": seed.admin_password},
             "integrations": [{"id": integration.id, "tool": integration.tool} for integration in seed.integrations],
-            "connect_link": None,
+            "connect_link": link.url,
         }
         if options["json"]:
             self.stdout.write(json.dumps(result))
@@ -38,3 +49,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Admin:        {base}/admin/ ({seed.admin_username} / {seed.admin_password})")
         for integration in result["integrations"]:
             self.stdout.write(f"Integration:  {integration['id']} ({integration['tool']})")
+        self.stdout.write(f"Connect link: {result['connect_link']}")

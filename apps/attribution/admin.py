@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+
+from apps.attribution.charts import coverage_chart
+from apps.attribution.models import ApplicationAttribution, SourceMapping
+from apps.attribution.selectors import attribution_coverage_report, attribution_failures
+from apps.attribution.services import source_mapping_check, source_mapping_update
+
+EDITABLE_MAPPING_FIELDS = ("status", "source_name", "remote_id", "remote_type", "remote_subtype", "remote_label")
+
+
+@admin.register(SourceMapping)
+class SourceMappingAdmin(admin.ModelAdmin):
+    list_display = ("integration", "strategy", "status", "source_name", "remote_label", "remote_id", "last_checked_at")
+    list_filter = ("status", "strategy", "integration__environment", "integration__tool")
+    list_select_related = ("integration", "integration__environment")
+    search_fields = ("integration__id", "integration__end_user_organization_name", "source_name", "remote_label")
+    fields = ("integration", "strategy", *EDITABLE_MAPPING_FIELDS, "last_checked_at", "last_error")
+    readonly_fields = ("integration", "strategy", "last_checked_at", "last_error")
+    actions = ["recheck"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # created by the connection flow and the write path
+
+    def save_model(self, request: HttpRequest, obj: SourceMapping, form: forms.Form, change: bool) -> None:
+        source_mapping_update(mapping=obj, **{name: form.cleaned_data[name] for name in EDITABLE_MAPPING_FIELDS})
+
+    @admin.action(description="Re-check live against the ATS")
+    def recheck(self, request: HttpRequest, queryset: QuerySet[SourceMapping]) -> None:
+        for mapping in queryset.select_related("integration", "integration__environment"):
+            checked = source_mapping_check(integration=mapping.integration)
+            level = messages.SUCCESS if checked.status in ("CONFIGURED", "NOT_REQUIRED") else messages.ERROR
+            detail = f" – {checked.last_error}" if checked.last_error else ""
+            self.message_user(request, f"{mapping.integration_id}: {checked.get_status_display()}{detail}", level)
+
+
+@admin.register(ApplicationAttribution)
+class ApplicationAttributionAdmin(admin.ModelAdmin):
+    change_list_template = "admin/attribution/applicationattribution/change_list.html"
+    list_display = (
+        "application_remote_id",
+        "integration",
+        "status",
+        "reason",
+        "expected_source",
+        "observed_source",
+        "created_at",
+    )
+    list_filter = ("status", "integration__environment", "integration__tool", "candidate_existed")
+    list_select_related = ("integration",)
+    search_fields = ("application_remote_id", "candidate_remote_id", "integration__id", "reason")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        coverage = path("coverage/", self.admin_site.admin_view(self.coverage_view), name="attribution_coverage")
+        return [coverage, *super().get_urls()]
+
+    def coverage_view(self, request: HttpRequest) -> HttpResponse:
+        try:
+            days = min(max(int(request.GET.get("days", "30")), 1), 365)
+        except ValueError:
+            days = 30
+        report = attribution_coverage_report(days=days)
+        environments = [
+            {
+                "entry": entry,
+                "chart": coverage_chart(entry.coverage.series, title=f"{entry.environment}: last {days} days"),
+                "integrations": [
+                    {
+                        "entry": item,
+                        "chart": coverage_chart(item.coverage.series, title=f"{item.integration.id}: last {days} days"),
+                    }
+                    for item in entry.integrations
+                ],
+            }
+            for entry in report
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Attribution coverage",
+            "days": days,
+            "environments": environments,
+            "failures": attribution_failures()[:50],
+        }
+        return TemplateResponse(request, "admin/attribution/coverage.html", context)

@@ -1,0 +1,239 @@
+"""Writes of automatic attribution: the source mapping of an integration and the outcome of every create.
+
+The connector calls here are bounded single requests (list/find/create a source, read one back); the flow and
+the admin call them inside a request on purpose, like a "test connection" button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.applications.models import Application
+from apps.attribution.models import ApplicationAttribution, SourceMapping
+from apps.attribution.selectors import SETUP_STRATEGIES, SourceDecision, tool_source_strategy
+from apps.connectors.base import Connector
+from apps.connectors.catalog import SourceLevel, SourceStrategy
+from apps.connectors.dtos import RemoteSource
+from apps.connectors.errors import ConnectorError
+from apps.core.timeutils import utcnow
+from apps.integrations.connector_factory import integration_connector
+from apps.integrations.models import Integration
+
+MESSAGE_NOT_FOUND = "No source named {name!r} exists in the ATS yet."
+MESSAGE_DELETED = "The source {label!r} (id {remote_id}) no longer exists in the ATS."
+MESSAGE_UNKNOWN_SOURCE = "The ATS has no source with id {remote_id!r}."
+MESSAGE_CHECK_FAILED = "Could not check the source in the ATS: {error}"
+
+REASON_NO_SOURCE_READ_BACK = "The ATS shows no source on the application; {expected!r} was expected."
+REASON_OTHER_SOURCE = "The ATS shows the source {observed!r} instead of {expected!r}."
+REASON_CANDIDATE_KEPT_SOURCE = (
+    "The candidate already existed with the source {observed!r}; an existing candidate's source is never overwritten."
+)
+REASON_READ_BACK_FAILED = "Could not read the source back from the ATS: {error}"
+
+
+# -- the source mapping -----------------------------------------------------------------------------------
+
+
+def _status_without_setup(strategy: SourceStrategy) -> str:
+    return SourceMapping.Status.NOT_REQUIRED if strategy not in SETUP_STRATEGIES else SourceMapping.Status.PENDING_SETUP
+
+
+def source_mapping_ensure(*, integration: Integration) -> SourceMapping:
+    """The integration's mapping, created on first use; an unconfigured one follows the environment's source name."""
+    strategy = tool_source_strategy(integration.tool)
+    name = integration.environment.effective_source_name
+    mapping, created = SourceMapping.objects.get_or_create(
+        integration=integration,
+        defaults={"strategy": strategy, "status": _status_without_setup(strategy), "source_name": name},
+    )
+    if created:
+        return mapping
+    changed = []
+    if mapping.strategy != strategy:
+        mapping.strategy = strategy
+        changed.append("strategy")
+        if strategy not in SETUP_STRATEGIES:
+            mapping.status = SourceMapping.Status.NOT_REQUIRED
+            changed.append("status")
+    if mapping.status != SourceMapping.Status.CONFIGURED and mapping.source_name != name:
+        mapping.source_name = name
+        changed.append("source_name")
+    if changed:
+        mapping.save(update_fields=[*changed, "updated_at"])
+    return mapping
+
+
+def _configure(mapping: SourceMapping, source: RemoteSource) -> None:
+    mapping.status = SourceMapping.Status.CONFIGURED
+    mapping.remote_id = source.remote_id
+    mapping.remote_label = source.label
+    mapping.remote_type = source.type or ""
+    mapping.remote_subtype = source.subtype or ""
+    mapping.last_error = ""
+
+
+def _save_checked(mapping: SourceMapping) -> SourceMapping:
+    mapping.last_checked_at = utcnow()
+    mapping.full_clean()
+    mapping.save()
+    return mapping
+
+
+def source_mapping_check(*, integration: Integration, connector: Connector | None = None) -> SourceMapping:
+    """Re-check the mapping live against the ATS.
+
+    Configured: the source must still exist (else BROKEN). Not configured: look for the exact name (CONFIGURED
+    when found). A failing ATS call keeps the status and records the error in `last_error`.
+    """
+    mapping = source_mapping_ensure(integration=integration)
+    if mapping.strategy not in SETUP_STRATEGIES:
+        mapping.status = SourceMapping.Status.NOT_REQUIRED
+        return _save_checked(mapping)
+    connector = connector or integration_connector(integration)
+    try:
+        if mapping.remote_id:
+            source = connector.get_source(mapping.remote_id)
+            if source is None:
+                mapping.status = SourceMapping.Status.BROKEN
+                mapping.last_error = MESSAGE_DELETED.format(
+                    label=mapping.remote_label or mapping.source_name, remote_id=mapping.remote_id
+                )
+            else:
+                _configure(mapping, source)
+        else:
+            source = connector.find_source(mapping.source_name)
+            if source is None:
+                mapping.status = SourceMapping.Status.PENDING_SETUP
+                mapping.last_error = MESSAGE_NOT_FOUND.format(name=mapping.source_name)
+            else:
+                _configure(mapping, source)
+    except ConnectorError as error:
+        mapping.last_error = MESSAGE_CHECK_FAILED.format(error=error.message)
+    return _save_checked(mapping)
+
+
+def source_mapping_select(
+    *, integration: Integration, remote_id: str, connector: Connector | None = None
+) -> SourceMapping:
+    """Use an existing source of the ATS (picked in the flow or the admin). Raises ConnectorError, ValueError."""
+    mapping = source_mapping_ensure(integration=integration)
+    connector = connector or integration_connector(integration)
+    source = connector.get_source(remote_id)
+    if source is None:
+        raise ValueError(MESSAGE_UNKNOWN_SOURCE.format(remote_id=remote_id))
+    _configure(mapping, source)
+    return _save_checked(mapping)
+
+
+def source_mapping_create_remote(*, integration: Integration, connector: Connector | None = None) -> SourceMapping:
+    """CREATABLE tools: create the source in the ATS (or reuse one with the exact name). Raises ConnectorError."""
+    mapping = source_mapping_ensure(integration=integration)
+    connector = connector or integration_connector(integration)
+    source = connector.find_source(mapping.source_name) or connector.create_source(mapping.source_name)
+    _configure(mapping, source)
+    return _save_checked(mapping)
+
+
+# -- outcomes of creates -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str
+    reason: str = ""
+
+
+def _matches(observed: RemoteSource, decision: SourceDecision) -> bool:
+    instruction = decision.instruction
+    assert instruction is not None
+    if instruction.remote_id:
+        # A resolved source must come back as that very source: a bare label of a since deleted source is no match.
+        return observed.remote_id == instruction.remote_id
+    return observed.label == instruction.name
+
+
+def _judge(
+    *,
+    integration: Integration,
+    connector: Connector,
+    decision: SourceDecision,
+    observed: RemoteSource | None,
+    candidate_existed: bool,
+) -> _Outcome:
+    Status = ApplicationAttribution.Status
+    instruction = decision.instruction
+    assert instruction is not None
+    if observed is not None and _matches(observed, decision):
+        return _Outcome(Status.CONFIRMED)
+    # Why not? A configured source deleted in the ATS after setup is the common cause: say so and flag the mapping.
+    if instruction.remote_id:
+        mapping = source_mapping_check(integration=integration, connector=connector)
+        if mapping.status == SourceMapping.Status.BROKEN:
+            return _Outcome(Status.FAILED, mapping.last_error)
+    if observed is None:
+        return _Outcome(Status.FAILED, REASON_NO_SOURCE_READ_BACK.format(expected=instruction.name))
+    if candidate_existed and connector.source_level == SourceLevel.CANDIDATE:
+        return _Outcome(Status.FAILED, REASON_CANDIDATE_KEPT_SOURCE.format(observed=observed.label))
+    return _Outcome(Status.FAILED, REASON_OTHER_SOURCE.format(observed=observed.label, expected=instruction.name))
+
+
+def attribution_record_outcome(
+    *,
+    integration: Integration,
+    decision: SourceDecision,
+    application_remote_id: str,
+    candidate_remote_id: str = "",
+    candidate_existed: bool = False,
+    application: Application | None = None,
+    connector: Connector | None = None,
+) -> ApplicationAttribution:
+    """Record the attribution of one created application: read its source back from the ATS and compare.
+
+    `decision` is what `attribution_source_for_write` returned before the write. Idempotent per application:
+    recording again (a retried write) updates the one row.
+    """
+    Status = ApplicationAttribution.Status
+    observed: RemoteSource | None = None
+    if decision.instruction is None:
+        outcome = _Outcome(Status.NOT_CONFIGURED, decision.reason)
+    else:
+        connector = connector or integration_connector(integration)
+        try:
+            observed = connector.read_application_source(
+                application_remote_id=application_remote_id, candidate_remote_id=candidate_remote_id or None
+            )
+        except ConnectorError as error:
+            outcome = _Outcome(Status.FAILED, REASON_READ_BACK_FAILED.format(error=error.message))
+        else:
+            outcome = _judge(
+                integration=integration,
+                connector=connector,
+                decision=decision,
+                observed=observed,
+                candidate_existed=candidate_existed,
+            )
+    attribution, _ = ApplicationAttribution.objects.update_or_create(
+        integration=integration,
+        application_remote_id=application_remote_id,
+        defaults={
+            "application": application,
+            "candidate_remote_id": candidate_remote_id,
+            "candidate_existed": candidate_existed,
+            "status": outcome.status,
+            "reason": outcome.reason,
+            "expected_source": decision.instruction.name if decision.instruction else "",
+            "observed_source": observed.label if observed else "",
+            "observed_source_remote_id": observed.remote_id if observed else "",
+        },
+    )
+    return attribution
+
+
+def source_mapping_update(*, mapping: SourceMapping, **fields: str) -> SourceMapping:
+    """Admin staff edit a mapping by hand (status, name, remote id/type/label)."""
+    for name, value in fields.items():
+        setattr(mapping, name, value)
+    mapping.full_clean()
+    mapping.save()
+    return mapping

@@ -1,0 +1,468 @@
+"""The connection flow's server-rendered pages (end users, in an iframe or as a plain link).
+
+The link token in the path authenticates every request; the pages set no cookies, so they work in a
+third-party iframe and need no CSRF token (there is no ambient credential to forge a request with).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import markdown
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.attribution.models import SourceMapping
+from apps.attribution.selectors import source_step_required
+from apps.attribution.services import (
+    source_mapping_check,
+    source_mapping_create_remote,
+    source_mapping_ensure,
+    source_mapping_select,
+)
+from apps.connectors.base import Connector
+from apps.connectors.catalog import AuthKind, AuthMode, SourceStrategy
+from apps.connectors.errors import ConnectorError, ConnectorUnsupported
+from apps.connectors.registry import connector_classes, get_connector_class
+from apps.core.api.urls import public_base_url
+from apps.integrations.connect_selectors import FlowStep, connect_flow_step, connect_link_for_token
+from apps.integrations.connect_services import (
+    CheckResult,
+    OAuthStateInvalid,
+    connect_flow_choose_tool,
+    connect_flow_complete,
+    connect_flow_oauth_callback,
+    connect_flow_oauth_start,
+    connect_flow_record_failure,
+    connect_flow_verify_credentials,
+    oauth_state_consume,
+    oauth_state_link_token,
+)
+from apps.integrations.connector_factory import integration_connector
+from apps.integrations.models import ConnectionFlowFailure, ConnectLink
+
+View = Callable[..., HttpResponse]
+
+
+def render_markdown(text: str) -> SafeString:
+    # The guides come from the connector catalog (our code), never from users.
+    return mark_safe(markdown.markdown(str(text), extensions=["extra", "sane_lists"]))  # noqa: S308
+
+
+def _language(link: ConnectLink | None) -> str:
+    if link is None:
+        return "en"
+    try:
+        return translation.get_supported_language_variant(link.language)
+    except LookupError:
+        return "en"
+
+
+@functools.cache
+def _tool_logo(tool: str) -> str | None:
+    """The tool's logo inlined as a data URI: the flow needs no static file serving, even embedded elsewhere."""
+    found = finders.find(f"tools/{tool}.svg")
+    if not found:
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(Path(str(found)).read_bytes()).decode()
+
+
+def _url(name: str, link_token: str, **query: str) -> str:
+    url = reverse(f"connect:{name}", kwargs={"token": link_token})
+    if query:
+        url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return url
+
+
+STEP_LABELS = (
+    (FlowStep.TOOL, gettext_noop("Choose your system")),
+    (FlowStep.CONNECT, gettext_noop("Connect")),
+    (FlowStep.SOURCE, gettext_noop("Source setup")),
+    (FlowStep.DONE, gettext_noop("Done")),
+)
+
+
+def _steps(link: ConnectLink, current: FlowStep) -> list[dict[str, object]]:
+    shown = list(STEP_LABELS)
+    if link.integration_tool or link.kind != ConnectLink.Kind.NEW:
+        shown = [step for step in shown if step[0] != FlowStep.TOOL]
+    if link.kind == ConnectLink.Kind.SETUP:
+        shown = [step for step in shown if step[0] in (FlowStep.SOURCE, FlowStep.DONE)]
+    tool = link.selected_tool
+    if tool and not _has_source_step(link, tool):
+        shown = [step for step in shown if step[0] != FlowStep.SOURCE]
+    order = [step for step, _label in shown]
+    current_index = order.index(current) if current in order else 0
+    return [
+        {"label": _(label), "state": "done" if index < current_index else "current" if index == current_index else ""}
+        for index, (_step, label) in enumerate(shown)
+    ]
+
+
+def _has_source_step(link: ConnectLink, tool: str) -> bool:
+    if link.integration is not None:
+        return source_step_required(link.integration)
+    return link.environment.automatic_source_writing and get_connector_class(tool).source_strategy in (
+        SourceStrategy.MUST_EXIST,
+        SourceStrategy.CREATABLE,
+    )
+
+
+def _render(
+    request: HttpRequest,
+    link: ConnectLink | None,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    token: str = "",
+) -> HttpResponse:
+    language = _language(link)
+    base: dict[str, Any] = {"link": link, "token": token, "language": language}
+    if link is not None:
+        tool = link.selected_tool
+        base["customer_name"] = link.environment.display_name
+        base["organization_name"] = link.end_user_organization_name
+        if tool:
+            base["tool_label"] = get_connector_class(tool).label
+            base["tool_logo"] = _tool_logo(tool)
+    with translation.override(language):
+        response = render(request, template, {**base, **(context or {})}, status=status)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Content-Language"] = language
+    # The OAuth popup must keep its opener (the iframe on the customer's site) to report back; Django's
+    # default COOP `same-origin` would cut that link.
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
+
+
+def flow_view(view: View) -> View:
+    """Resolve the link token; answer unknown, expired and used links with their own page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        link = connect_link_for_token(token)
+        if link is None:
+            return _render(request, None, "connect/link_invalid.html", {"reason": "unknown"}, status=404)
+        if link.completed_at is not None:
+            return _render(request, link, "connect/link_invalid.html", {"reason": "used"}, status=410)
+        if link.is_expired:
+            if not link.failures.filter(step=ConnectionFlowFailure.Step.LINK).exists():
+                connect_flow_record_failure(
+                    link=link, step=ConnectionFlowFailure.Step.LINK, reason="The link was opened after it expired."
+                )
+            return _render(request, link, "connect/link_invalid.html", {"reason": "expired"}, status=410)
+        return view(request, link, token, *args, **kwargs)
+
+    return xframe_options_exempt(csrf_exempt(never_cache(wrapper)))
+
+
+def _step_url(link: ConnectLink, token: str) -> str:
+    step = connect_flow_step(link)
+    if step == FlowStep.TOOL:
+        return _url("tools", token)
+    if step == FlowStep.CONNECT:
+        return _url("connect", token)
+    if step == FlowStep.SOURCE:
+        return _url("source", token)
+    return _url("checks", token)
+
+
+@require_GET
+@flow_view
+def entry(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    return HttpResponseRedirect(_step_url(link, token))
+
+
+@require_http_methods(["GET", "POST"])
+@flow_view
+def tools(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    if link.integration_tool or link.integration_id:
+        return HttpResponseRedirect(_step_url(link, token))
+    if request.method == "POST":
+        try:
+            connect_flow_choose_tool(link=link, tool=request.POST.get("tool", ""))
+        except ValueError:
+            pass
+        else:
+            return HttpResponseRedirect(_url("connect", token))
+    choices = [
+        {"tool": cls.tool, "label": cls.label, "logo": _tool_logo(cls.tool), "beta": cls.beta}
+        for cls in connector_classes(link.integration_category)
+    ]
+    query = request.GET.get("q", "").strip().lower()
+    if query:
+        choices = [choice for choice in choices if query in str(choice["label"]).lower()]
+    return _render(
+        request,
+        link,
+        "connect/tools.html",
+        {"tools": choices, "query": query, "steps": _steps(link, FlowStep.TOOL)},
+        token=token,
+    )
+
+
+def _auth_mode(connector_class: type[Connector], requested: str | None) -> AuthMode:
+    modes = connector_class.auth_modes
+    return next((mode for mode in modes if mode.kind == requested), modes[0])
+
+
+@require_http_methods(["GET", "POST"])
+@flow_view
+def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    tool = link.selected_tool
+    if not tool or (link.verified_at is not None and link.kind != ConnectLink.Kind.RELINK):
+        return HttpResponseRedirect(_step_url(link, token))
+    connector_class = get_connector_class(tool)
+    mode = _auth_mode(connector_class, request.POST.get("mode") or request.GET.get("mode"))
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        for credential_field in mode.fields:
+            value = request.POST.get(credential_field.name, "").strip()
+            values[credential_field.name] = value
+            if credential_field.required and not value:
+                errors[credential_field.name] = _("This field is required.")
+        if not errors and mode.kind != AuthKind.OAUTH2_AUTHORIZATION_CODE:
+            credentials = {name: value for name, value in values.items() if value}
+            connect_flow_verify_credentials(link=link, auth_kind=mode.kind, credentials=credentials)
+            return HttpResponseRedirect(_url("checks", token))
+    return _render(
+        request,
+        link,
+        "connect/connect.html",
+        {
+            "mode": mode,
+            "modes": connector_class.auth_modes,
+            "guide": render_markdown(mode.guide) if mode.guide else "",
+            "fields": [
+                {
+                    "field": credential_field,
+                    "value": "" if credential_field.secret else values.get(credential_field.name, ""),
+                    "error": errors.get(credential_field.name, ""),
+                }
+                for credential_field in mode.fields
+            ],
+            "is_oauth": mode.kind == AuthKind.OAUTH2_AUTHORIZATION_CODE,
+            "oauth_url": _url("oauth-start", token),
+            "connection_guide_url": connector_class.connection_guide_url,
+            "oauth_error": request.GET.get("oauth_error", ""),
+            "can_change_tool": not (link.integration_tool or link.integration_id),
+            "tools_url": _url("tools", token),
+            "steps": _steps(link, FlowStep.CONNECT),
+        },
+        token=token,
+    )
+
+
+@require_GET
+@flow_view
+def checks(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    if not link.scope_results:
+        return HttpResponseRedirect(_step_url(link, token))
+    results = [CheckResult(**row) for row in link.scope_results]
+    passed = link.verified_at is not None and all(result.ok for result in results)
+    step = connect_flow_step(link)
+    return _render(
+        request,
+        link,
+        "connect/checks.html",
+        {
+            "results": results,
+            "passed": passed,
+            "next_is_source": step == FlowStep.SOURCE,
+            "source_url": _url("source", token),
+            "finish_url": _url("finish", token),
+            "retry_url": _url("connect", token, mode=link.auth_kind) if link.auth_kind else _url("connect", token),
+            "steps": _steps(link, FlowStep.CONNECT),
+        },
+        token=token,
+    )
+
+
+@require_GET
+@flow_view
+def oauth_start(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    popup = request.GET.get("popup") == "1"
+    try:
+        authorize_url = connect_flow_oauth_start(
+            link=link, link_token=token, base_url=public_base_url(request), popup=popup
+        )
+    except (ValueError, ConnectorError) as error:
+        message = error.message if isinstance(error, ConnectorError) else str(error)
+        connect_flow_record_failure(link=link, step=ConnectionFlowFailure.Step.OAUTH, reason=message)
+        return HttpResponseRedirect(_url("connect", token, mode=AuthKind.OAUTH2_AUTHORIZATION_CODE, oauth_error="1"))
+    response = HttpResponseRedirect(authorize_url)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
+
+
+@require_GET
+@xframe_options_exempt
+@never_cache
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    """The redirect target registered with each ATS: `?code=…&state=…` or `?error=…&state=…`."""
+    try:
+        oauth_state = oauth_state_consume(request.GET.get("state", ""))
+    except OAuthStateInvalid as error:
+        return _render(
+            request, None, "connect/link_invalid.html", {"reason": "oauth", "message": str(error)}, status=400
+        )
+    link = oauth_state.link
+    checks_url = _url("checks", oauth_state_link_token(oauth_state))
+    error = request.GET.get("error", "")
+    code = request.GET.get("code", "")
+    if error or not code:
+        reason = request.GET.get("error_description") or error or "The authorization returned no code."
+        connect_flow_record_failure(
+            link=link, step=ConnectionFlowFailure.Step.OAUTH, reason=f"Authorization denied: {reason}"
+        )
+        link.scope_results = [
+            CheckResult(
+                id="credentials",
+                label="Credentials",
+                ok=False,
+                message=reason,
+                fix_hint="Approve the access request in the sign-in window, or ask an administrator to do it.",
+            ).as_dict()
+        ]
+        link.save(update_fields=["scope_results", "updated_at"])
+    else:
+        try:
+            connect_flow_oauth_callback(oauth_state=oauth_state, code=code)
+        except (ConnectorError, ValueError) as failure:
+            message = failure.message if isinstance(failure, ConnectorError) else str(failure)
+            link.scope_results = [
+                CheckResult(
+                    id="credentials",
+                    label="Credentials",
+                    ok=False,
+                    message=message,
+                    fix_hint="Start the sign-in again; the approval may have expired.",
+                ).as_dict()
+            ]
+            link.save(update_fields=["scope_results", "updated_at"])
+    if not oauth_state.popup:
+        response = HttpResponseRedirect(checks_url)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    # Embedded flows sign in in a popup: it tells the iframe (its opener) to show the checks, then closes.
+    return _render(request, link, "connect/oauth_popup_done.html", {"continue_url": checks_url})
+
+
+def _source_context(link: ConnectLink, token: str, mapping: SourceMapping, connector: Connector) -> dict[str, Any]:
+    connector_class = type(connector)
+    guide = connector_class.source_setup
+    sources = []
+    try:
+        sources = connector.list_sources()
+    except ConnectorUnsupported:
+        sources = []
+    except ConnectorError as error:
+        mapping.last_error = mapping.last_error or error.message
+    name = mapping.source_name
+    return {
+        "mapping": mapping,
+        "source_name": name,
+        "strategy": mapping.strategy,
+        "configured": mapping.status == SourceMapping.Status.CONFIGURED,
+        "guide": render_markdown(guide.guide.replace("{source_name}", html.escape(name))) if guide else "",
+        "guide_links": guide.links if guide else (),
+        "source_type_label": guide.source_type_label if guide else None,
+        "sources": sources,
+        "can_create": mapping.strategy == SourceStrategy.CREATABLE,
+        "steps": _steps(link, FlowStep.SOURCE),
+        "finish_url": _url("finish", token),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@flow_view
+def source(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    integration = link.integration
+    if integration is None or link.verified_at is None or not source_step_required(integration):
+        return HttpResponseRedirect(_step_url(link, token))
+    connector = integration_connector(integration)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "check")
+        try:
+            if action == "create":
+                source_mapping_create_remote(integration=integration, connector=connector)
+            elif action == "select":
+                source_mapping_select(
+                    integration=integration, remote_id=request.POST.get("remote_id", ""), connector=connector
+                )
+            elif action == "skip":
+                connect_flow_record_failure(
+                    link=link, step=ConnectionFlowFailure.Step.SOURCE, reason="The end user skipped the source setup."
+                )
+                return _finish(request, link, token)
+        except (ConnectorError, ValueError) as failure:
+            error = failure.message if isinstance(failure, ConnectorError) else str(failure)
+            connect_flow_record_failure(link=link, step=ConnectionFlowFailure.Step.SOURCE, reason=error)
+        if not error and action != "check":
+            return HttpResponseRedirect(_url("source", token))
+    mapping = source_mapping_ensure(integration=integration)
+    if not error:
+        # The live check: does the source exist (still) in the ATS?
+        mapping = source_mapping_check(integration=integration, connector=connector)
+        if request.method == "POST" and mapping.status != SourceMapping.Status.CONFIGURED:
+            connect_flow_record_failure(link=link, step=ConnectionFlowFailure.Step.SOURCE, reason=mapping.last_error)
+    context = _source_context(link, token, mapping, connector)
+    context["error"] = error
+    context["checked"] = request.method == "POST"
+    return _render(request, link, "connect/source.html", context, token=token)
+
+
+def _finish(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    from apps.attribution.selectors import source_mapping_get
+
+    integration = link.integration
+    assert integration is not None
+    configured = True
+    if source_step_required(integration):
+        mapping = source_mapping_get(integration)
+        configured = mapping is not None and mapping.status == SourceMapping.Status.CONFIGURED
+    else:
+        source_mapping_ensure(integration=integration)
+    try:
+        completion = connect_flow_complete(link=link, source_configured=configured)
+    except ValueError:
+        return HttpResponseRedirect(_step_url(link, token))
+    return _render(
+        request,
+        link,
+        "connect/done.html",
+        {
+            "activation_token": completion.activation_token,
+            "source_configured": configured,
+            "steps": [{"label": step["label"], "state": "done"} for step in _steps(link, FlowStep.DONE)],
+        },
+        token=token,
+    )
+
+
+@require_POST
+@flow_view
+def finish(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    if link.verified_at is None or link.integration is None:
+        return HttpResponseRedirect(_step_url(link, token))
+    return _finish(request, link, token)

@@ -1,0 +1,39 @@
+"""Reads of the connection flow: resolving a link token and where in the flow a link stands."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from apps.integrations.connect_services import token_hash
+from apps.integrations.models import ConnectLink
+
+
+class FlowStep(StrEnum):
+    TOOL = "tool"
+    CONNECT = "connect"
+    SOURCE = "source"
+    DONE = "done"  # ready to finish (the view shows a used link's page when completed_at is set)
+
+
+def connect_link_for_token(token: str) -> ConnectLink | None:
+    return (
+        ConnectLink.objects.select_related("environment", "integration", "integration__environment")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def connect_flow_step(link: ConnectLink) -> FlowStep:
+    """The step a link is at: choose a tool, connect (credentials/OAuth + checks), the source step, or done."""
+    from apps.attribution.models import SourceMapping
+    from apps.attribution.selectors import source_mapping_get, source_step_required
+
+    if not link.selected_tool:
+        return FlowStep.TOOL
+    if link.verified_at is None or link.integration is None:
+        return FlowStep.CONNECT
+    if source_step_required(link.integration):
+        mapping = source_mapping_get(link.integration)
+        if link.kind == ConnectLink.Kind.SETUP or mapping is None or mapping.status != SourceMapping.Status.CONFIGURED:
+            return FlowStep.SOURCE
+    return FlowStep.DONE

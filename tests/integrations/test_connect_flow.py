@@ -1,0 +1,337 @@
+"""The connection flow's pages, driven with Django's test client against the fake ATS (tests/fakes/fake_ats.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+
+from apps.attribution.models import SourceMapping
+from apps.core.timeutils import utcnow
+from apps.integrations.connect_services import (
+    connect_link_create,
+    connect_link_create_relink,
+    connect_link_create_setup,
+)
+from apps.integrations.models import (
+    ActivationToken,
+    ConnectionFlowFailure,
+    ConnectLink,
+    Environment,
+    Integration,
+    OAuthState,
+)
+from apps.integrations.selectors import integration_credentials
+from tests.fakes.fake_ats import FakeAts, custom_source
+
+BASE = "http://testserver"
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _new_link(environment: Environment, **kwargs: object) -> str:
+    issued = connect_link_create(
+        environment=environment,
+        end_user_email="hr@globex.example.com",
+        end_user_organization_name="Globex",
+        base_url=BASE,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return _path(issued.url)
+
+
+def _connect_with_key(client: Client, link: str, key: str) -> None:
+    response = client.post(f"{link}connect", {"mode": "API_KEY", "api_key": key})
+    assert response.status_code == 302
+    assert response["Location"] == f"{link}checks"
+
+
+def test_full_flow_with_api_key_and_source_step(client: Client, environment: Environment, fake_ats: type) -> None:
+    # given a fake ATS where the key has every permission, and no source yet
+    FakeAts.state.api_keys["good-key"] = {"jobs_read", "candidates_create"}
+    link = _new_link(environment)
+
+    # when the end user opens the link, picks the tool and reads the guide
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"] == f"{link}tools"
+    page = client.get(f"{link}tools").content.decode()
+    assert 'data-tool="fakeats"' in page
+    assert 'data-tool="sandbox"' in page
+    assert client.post(f"{link}tools", {"tool": "fakeats"})["Location"] == f"{link}connect"
+    page = client.get(f"{link}connect").content.decode()
+    assert "<strong>Settings → API</strong>" in page  # the connector's Markdown guide, rendered
+    assert 'name="api_key"' in page
+    assert 'type="password"' in page
+    assert "https://fake-ats.example.com/settings/api" in page
+
+    # then the credentials are checked live, permission by permission
+    _connect_with_key(client, link, "good-key")
+    page = client.get(f"{link}checks").content.decode()
+    assert 'data-check="credentials" data-ok="true"' in page
+    assert 'data-check="jobs_read" data-ok="true"' in page
+    assert 'data-check="candidates_create" data-ok="true"' in page
+    integration = Integration.objects.get(tool="fakeats")
+    assert integration.setup_status == Integration.SetupStatus.INCOMPLETE
+    assert integration_credentials(integration) == {"api_key": "good-key"}
+    assert integration.end_user_organization_name == "Globex"
+
+    # and the source step first fails because the source does not exist, then passes once it does
+    page = client.get(f"{link}source").content.decode()
+    assert '<output id="source-name">Acme Jobs</output>' in page
+    assert "Add a custom source named <strong>Acme Jobs</strong>" in page
+    assert 'data-status="PENDING_SETUP"' in page
+    page = client.post(f"{link}source", {"action": "check"}).content.decode()
+    assert "We could not find a source named exactly" in page
+    FakeAts.state.sources.append(custom_source("Acme Jobs", "src-42"))
+    page = client.post(f"{link}source", {"action": "check"}).content.decode()
+    assert 'data-status="CONFIGURED"' in page
+    mapping = SourceMapping.objects.get(integration=integration)
+    assert (mapping.status, mapping.remote_id, mapping.remote_label, mapping.remote_type) == (
+        SourceMapping.Status.CONFIGURED,
+        "src-42",
+        "Acme Jobs",
+        "custom",
+    )
+
+    # finally the done page hands out a single-use activation token
+    response = client.post(f"{link}finish")
+    assert response.status_code == 200
+    token = response.context["activation_token"]
+    assert f'<script id="activation-token" type="application/json">"{token}"</script>' in response.content.decode()
+    assert ActivationToken.objects.get().integration == integration
+    integration.refresh_from_db()
+    assert integration.setup_status == Integration.SetupStatus.COMPLETED
+    assert list(ConnectionFlowFailure.objects.values_list("step", flat=True)) == ["SOURCE"]
+    # the link is used up
+    assert client.get(link).status_code == 410
+    assert "already been used" in client.get(f"{link}connect").content.decode()
+
+
+def test_wrong_key_and_missing_permission_show_what_to_fix(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    FakeAts.state.api_keys["narrow-key"] = {"jobs_read"}
+    link = _new_link(environment, integration_tool="fakeats")
+
+    _connect_with_key(client, link, "wrong-key")
+    page = client.get(f"{link}checks").content.decode()
+    assert 'data-check="credentials" data-ok="false"' in page
+    assert "Invalid API key." in page
+    assert 'data-check="jobs_read" data-ok="skipped"' in page
+
+    _connect_with_key(client, link, "narrow-key")
+    page = client.get(f"{link}checks").content.decode()
+    assert 'data-check="jobs_read" data-ok="true"' in page
+    assert 'data-check="candidates_create" data-ok="false"' in page
+    assert "Give the key “Candidates: create”." in page
+    assert 'id="retry"' in page
+
+    # nothing was stored, and both failures were recorded
+    assert not Integration.objects.filter(tool="fakeats").exists()
+    failures = list(ConnectionFlowFailure.objects.order_by("created_at").values_list("step", "reason"))
+    assert failures == [
+        ("CREDENTIALS", "Credentials: Invalid API key."),
+        ("SCOPE_TESTS", "Create candidates: Missing permission candidates_create."),
+    ]
+
+
+def test_required_fields_are_checked_before_calling_the_ats(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    link = _new_link(environment, integration_tool="fakeats")
+    response = client.post(f"{link}connect", {"mode": "API_KEY", "api_key": " "})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert FakeAts.state.calls == []
+
+
+def test_sandbox_flow_creates_its_source_through_the_api(client: Client, environment: Environment) -> None:
+    # given a link preset to the sandbox, whose source strategy is CREATABLE
+    link = _new_link(environment, integration_tool="sandbox")
+    assert client.get(link)["Location"] == f"{link}connect"
+    assert client.post(f"{link}connect", {"mode": "NONE"})["Location"] == f"{link}checks"
+    page = client.get(f"{link}checks").content.decode()
+    assert 'data-check="credentials" data-ok="true"' in page
+    assert f'href="{link}source"' in page
+
+    # when the source step lists the sandbox's sources live and the user lets Tributary create ours
+    page = client.get(f"{link}source").content.decode()
+    assert '<option value="src-1">LinkedIn</option>' in page
+    assert "Create “Acme Jobs” in Sandbox" in page
+    assert client.post(f"{link}source", {"action": "create"})["Location"] == f"{link}source"
+    assert 'data-status="CONFIGURED"' in client.get(f"{link}source").content.decode()
+
+    # then the integration is complete and its mapping points at the new sandbox source
+    assert client.post(f"{link}finish").status_code == 200
+    integration = Integration.objects.get(tool="sandbox", connect_links__isnull=False)
+    assert integration.id == ConnectLink.objects.get().pending_integration_id
+    assert integration.setup_status == Integration.SetupStatus.COMPLETED
+    mapping = SourceMapping.objects.get(integration=integration)
+    assert (mapping.strategy, mapping.status, mapping.remote_id, mapping.remote_label) == (
+        "CREATABLE",
+        "CONFIGURED",
+        "src-7",
+        "Acme Jobs",
+    )
+    assert ConnectionFlowFailure.objects.count() == 0
+
+
+def test_no_source_step_when_writing_is_off(client: Client, environment: Environment) -> None:
+    environment.automatic_source_writing = False
+    environment.save()
+    link = _new_link(environment, integration_tool="sandbox")
+    client.post(f"{link}connect", {"mode": "NONE"})
+    page = client.get(f"{link}checks").content.decode()
+    assert f'action="{link}finish"' in page
+    assert client.post(f"{link}finish").status_code == 200
+    integration = Integration.objects.get(tool="sandbox", connect_links__isnull=False)
+    assert integration.setup_status == Integration.SetupStatus.COMPLETED
+
+
+def test_expired_link_is_refused_and_recorded_once(client: Client, environment: Environment) -> None:
+    link = _new_link(environment, integration_tool="sandbox")
+    ConnectLink.objects.update(expires_at=utcnow() - timedelta(seconds=1))
+    for _ in range(2):
+        response = client.get(f"{link}connect")
+        assert response.status_code == 410
+        assert "This link has expired" in response.content.decode()
+    assert list(ConnectionFlowFailure.objects.values_list("step", flat=True)) == ["LINK"]
+    assert client.get("/connect/not-a-token/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("_case", "link_type", "lifetime"),
+    [("embedded", "EMBEDDED", timedelta(hours=1)), ("magic link", "MAGIC_LINK", timedelta(days=365))],
+)
+def test_link_lifetimes(environment: Environment, _case: str, link_type: str, lifetime: timedelta) -> None:
+    before = utcnow()
+    connect_link_create(
+        environment=environment,
+        end_user_email="a@b.example.com",
+        end_user_organization_name="B",
+        integration_tool="sandbox",
+        link_type=link_type,
+        base_url=BASE,
+    )
+    link = ConnectLink.objects.get()
+    assert before + lifetime <= link.expires_at <= utcnow() + lifetime
+
+
+def test_german_pages(client: Client, environment: Environment, fake_ats: type) -> None:
+    link = _new_link(environment, language="de")
+    page = client.get(f"{link}tools").content.decode()
+    assert '<html lang="de">' in page
+    assert "Welches Bewerbermanagementsystem nutzen Sie?" in page
+
+
+def test_relink_keeps_the_integration_id_and_replaces_credentials(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    FakeAts.state.api_keys.update({"old-key": set(), "new-key": {"jobs_read", "candidates_create"}})
+    FakeAts.state.sources.append(custom_source("Acme Jobs"))
+    first = _new_link(environment, integration_tool="fakeats")
+    FakeAts.state.api_keys["old-key"] = {"jobs_read", "candidates_create"}
+    _connect_with_key(client, first, "old-key")
+    integration = Integration.objects.get(tool="fakeats")
+    Integration.objects.filter(pk=integration.pk).update(state=Integration.State.INVALID)
+
+    relink = _path(connect_link_create_relink(integration=integration, base_url=BASE).url)
+    assert client.get(relink)["Location"] == f"{relink}connect"
+    assert "Your existing connection stays the same." in client.get(f"{relink}connect").content.decode()
+    _connect_with_key(client, relink, "new-key")
+    # the source was found live, so the checks lead straight to the finish
+    assert client.get(f"{relink}source").status_code == 200
+    response = client.post(f"{relink}finish")
+    assert response.status_code == 200
+
+    assert Integration.objects.filter(tool="fakeats").count() == 1
+    integration.refresh_from_db()
+    assert integration.state == Integration.State.ACTIVE
+    assert integration_credentials(integration) == {"api_key": "new-key"}
+    assert ActivationToken.objects.get(link__kind="RELINK").integration_id == integration.id
+
+
+def test_setup_link_reopens_the_source_step(client: Client, environment: Environment, fake_ats: type) -> None:
+    FakeAts.state.api_keys["key"] = {"jobs_read", "candidates_create"}
+    first = _new_link(environment, integration_tool="fakeats")
+    _connect_with_key(client, first, "key")
+    client.post(f"{first}source", {"action": "skip"})  # skipped: the integration stays INCOMPLETE
+    integration = Integration.objects.get(tool="fakeats")
+    assert integration.setup_status == Integration.SetupStatus.INCOMPLETE
+
+    setup = _path(connect_link_create_setup(integration=integration, link_type="EMBEDDED", base_url=BASE).url)
+    assert client.get(setup)["Location"] == f"{setup}source"
+    FakeAts.state.sources.extend([custom_source("LinkedIn", "src-1"), custom_source("Acme Careers", "src-2")])
+    page = client.get(f"{setup}source").content.decode()
+    assert '<option value="src-2">Acme Careers (custom)</option>' in page
+    assert client.post(f"{setup}source", {"action": "select", "remote_id": "src-2"})["Location"] == f"{setup}source"
+    assert client.post(f"{setup}finish").status_code == 200
+    integration.refresh_from_db()
+    assert integration.setup_status == Integration.SetupStatus.COMPLETED
+    mapping = SourceMapping.objects.get(integration=integration)
+    assert (mapping.status, mapping.remote_id, mapping.remote_label) == ("CONFIGURED", "src-2", "Acme Careers")
+
+
+def test_oauth_authorization_code_with_verified_state(client: Client, environment: Environment, fake_ats: type) -> None:
+    FakeAts.state.api_keys["oauth-access"] = {"jobs_read", "candidates_create"}
+    FakeAts.state.codes["code-1"] = "oauth-access"
+    link = _new_link(environment, integration_tool="fakeats")
+    page = client.get(f"{link}connect?mode=OAUTH2_AUTHORIZATION_CODE").content.decode()
+    assert f'href="{link}oauth"' in page
+
+    # the start redirects to the ATS's authorize page with a fresh state
+    response = client.get(f"{link}oauth")
+    location = urlsplit(response["Location"])
+    assert (location.scheme, location.netloc, location.path) == (
+        "https",
+        "fake-ats.example.com",
+        "/oauth/authorize.html",
+    )
+    query = parse_qs(location.query)
+    assert query["client_id"] == ["tributary-test"]
+    assert query["redirect_uri"] == ["http://testserver/connect/oauth/callback"]
+    assert query["scope"] == ["jobs_read candidates_create"]
+    state = query["state"][0]
+
+    # a forged state is refused; the real one continues the flow once
+    forged = client.get("/connect/oauth/callback", {"state": "forged", "code": "code-1"})
+    assert forged.status_code == 400
+    assert not Integration.objects.filter(tool="fakeats").exists()
+    callback = client.get("/connect/oauth/callback", {"state": state, "code": "code-1"})
+    assert callback.status_code == 302
+    assert callback["Location"] == f"{link}checks"
+    integration = Integration.objects.get(tool="fakeats")
+    assert integration.auth_kind == "OAUTH2_AUTHORIZATION_CODE"
+    assert integration_credentials(integration) == {
+        "access_token": "oauth-access",
+        "refresh_token": "refresh-oauth-access",
+    }
+    assert client.get("/connect/oauth/callback", {"state": state, "code": "code-1"}).status_code == 400
+    assert OAuthState.objects.get().used_at is not None
+
+
+def test_oauth_denied_is_shown_and_recorded(client: Client, environment: Environment, fake_ats: type) -> None:
+    link = _new_link(environment, integration_tool="fakeats")
+    state = parse_qs(urlsplit(client.get(f"{link}oauth")["Location"]).query)["state"][0]
+    response = client.get("/connect/oauth/callback", {"state": state, "error": "access_denied"})
+    assert response["Location"] == f"{link}checks"
+    page = client.get(f"{link}checks").content.decode()
+    assert 'data-check="credentials" data-ok="false"' in page
+    assert "access_denied" in page
+    assert list(ConnectionFlowFailure.objects.values_list("step", "reason")) == [
+        ("OAUTH", "Authorization denied: access_denied")
+    ]
+
+
+def test_flow_pages_can_be_framed_and_leak_no_referrer(client: Client, environment: Environment) -> None:
+    link = _new_link(environment, integration_tool="sandbox")
+    response = client.get(f"{link}connect")
+    assert "X-Frame-Options" not in response
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Cross-Origin-Opener-Policy"] == "unsafe-none"  # the OAuth popup reports to its opener
+    assert response.cookies == {}
