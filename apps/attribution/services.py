@@ -16,7 +16,7 @@ from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import RemoteSource
 from apps.connectors.errors import ConnectorError
 from apps.core.timeutils import utcnow
-from apps.integrations.connector_factory import integration_connector
+from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
 
 MESSAGE_NOT_FOUND = "No source named {name!r} exists in the ATS yet."
@@ -90,7 +90,7 @@ def source_mapping_check(*, integration: Integration, connector: Connector | Non
     if mapping.strategy not in SETUP_STRATEGIES:
         mapping.status = SourceMapping.Status.NOT_REQUIRED
         return _save_checked(mapping)
-    connector = connector or integration_connector(integration)
+    connector = connector or connector_for(integration)
     try:
         if mapping.remote_id:
             source = connector.get_source(mapping.remote_id)
@@ -118,7 +118,7 @@ def source_mapping_select(
 ) -> SourceMapping:
     """Use an existing source of the ATS (picked in the flow or the admin). Raises ConnectorError, ValueError."""
     mapping = source_mapping_ensure(integration=integration)
-    connector = connector or integration_connector(integration)
+    connector = connector or connector_for(integration)
     source = connector.get_source(remote_id)
     if source is None:
         raise ValueError(MESSAGE_UNKNOWN_SOURCE.format(remote_id=remote_id))
@@ -129,7 +129,7 @@ def source_mapping_select(
 def source_mapping_create_remote(*, integration: Integration, connector: Connector | None = None) -> SourceMapping:
     """CREATABLE tools: create the source in the ATS (or reuse one with the exact name). Raises ConnectorError."""
     mapping = source_mapping_ensure(integration=integration)
-    connector = connector or integration_connector(integration)
+    connector = connector or connector_for(integration)
     source = connector.find_source(mapping.source_name) or connector.create_source(mapping.source_name)
     _configure(mapping, source)
     return _save_checked(mapping)
@@ -198,7 +198,7 @@ def attribution_record_outcome(
     if decision.instruction is None:
         outcome = _Outcome(Status.NOT_CONFIGURED, decision.reason)
     else:
-        connector = connector or integration_connector(integration)
+        connector = connector or connector_for(integration)
         try:
             observed = connector.read_application_source(
                 application_remote_id=application_remote_id, candidate_remote_id=candidate_remote_id or None

@@ -54,7 +54,7 @@ from apps.integrations.connect_services import (
     oauth_state_consume,
     oauth_state_link_token,
 )
-from apps.integrations.connector_factory import integration_connector
+from apps.integrations.connectors import connector_for
 from apps.integrations.models import ConnectionFlowFailure, ConnectLink
 
 View = Callable[..., HttpResponse]
@@ -399,7 +399,7 @@ def source(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
     integration = link.integration
     if integration is None or link.verified_at is None or not source_step_required(integration):
         return HttpResponseRedirect(_step_url(link, token))
-    connector = integration_connector(integration)
+    connector = connector_for(integration)
     error = ""
     if request.method == "POST":
         action = request.POST.get("action", "check")

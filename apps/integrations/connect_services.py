@@ -21,7 +21,7 @@ from apps.core.api.errors import ApiError, ErrorCode, input_invalid
 from apps.core.crypto import keyring
 from apps.core.ids import new_integration_id
 from apps.core.timeutils import utcnow
-from apps.integrations.connector_factory import build_connector, oauth_client, tool_base_url
+from apps.integrations.connectors import build_connector, oauth_client, tool_base_url
 from apps.integrations.models import (
     ActivationToken,
     ConnectionFlowFailure,

@@ -11,13 +11,13 @@ from apps.attribution.selectors import attribution_source_for_write
 from apps.attribution.services import attribution_record_outcome, source_mapping_create_remote
 from apps.connectors.sandbox.connector import SandboxConnector
 from apps.connectors.sandbox.store import NewCandidate, SandboxStore
-from apps.integrations.connector_factory import integration_connector
+from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
 
 
 @pytest.fixture
 def connector(integration: Integration) -> SandboxConnector:
-    sandbox = integration_connector(integration)
+    sandbox = connector_for(integration)
     assert isinstance(sandbox, SandboxConnector)
     return sandbox
 
