@@ -127,6 +127,9 @@ def sync_run_request(
     existing = SyncRun.objects.filter(integration=integration, status=SyncRun.Status.QUEUED).first()
     if existing is not None:
         return existing, True
+    if type == SyncRun.Type.DELTA and not _has_delta_base(integration):
+        # Answer with what will run: a delta needs a previous successful run of the same scope (see prepare()).
+        type = SyncRun.Type.FULL
     try:
         with transaction.atomic():
             run = SyncRun.objects.create(
@@ -140,6 +143,18 @@ def sync_run_request(
     if enqueue:
         _enqueue(run.id)
     return run, False
+
+
+def _has_delta_base(integration: Integration) -> bool:
+    """Whether a DELTA requested now can run as one: a run is active, or one succeeded with this scope."""
+    if SyncRun.objects.filter(integration=integration, status=SyncRun.Status.RUNNING).exists():
+        return True
+    return SyncRun.objects.filter(
+        integration=integration,
+        status=SyncRun.Status.SUCCEEDED,
+        watermark__isnull=False,
+        sync_all=integration.sync_all_records,
+    ).exists()
 
 
 # -- claiming ------------------------------------------------------------------------------------------
