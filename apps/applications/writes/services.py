@@ -411,6 +411,20 @@ def _with_source(
     return dataclasses.replace(payload, source=decision.instruction, requested_source=requested_source), decision
 
 
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """Our ids of an application and its candidate just stored, and when the application is tracked since."""
+
+    application_id: str
+    candidate_id: str
+    tracked_at: datetime | None
+
+    @property
+    def application(self) -> Application:
+        """A reference to the stored row (for foreign keys), without loading it."""
+        return Application(id=self.application_id)
+
+
 def _store_found(
     integration: Integration,
     *,
@@ -418,12 +432,12 @@ def _store_found(
     candidate: RemoteCandidate,
     via: TrackedVia,
     tracked_at: datetime,
-) -> tuple[Application, Candidate]:
+) -> Stored:
     """Store an application and its candidate and mark both tracked (an earlier tracking is kept)."""
     if application.outcome is None:
         application = dataclasses.replace(application, outcome=Outcome.PENDING.value)
 
-    def write() -> tuple[Application, Candidate]:
+    def write() -> Stored:
         now = utcnow()
         records_upsert(integration=integration, model=ReadModel.CANDIDATES, records=[candidate], now=now)
         records_upsert(integration=integration, model=ReadModel.APPLICATIONS, records=[application], now=now)
@@ -431,10 +445,10 @@ def _store_found(
             model.objects.filter(  # type: ignore[attr-defined]
                 integration=integration, remote_id=remote_id, tracked_at__isnull=True
             ).update(tracked_at=tracked_at, tracked_via=via)
-        return (
-            Application.objects.get(integration=integration, remote_id=application.remote_id),
-            Candidate.objects.get(integration=integration, remote_id=candidate.remote_id),
-        )
+        application_id, candidate_id, since = Application.objects.filter(
+            integration=integration, remote_id=application.remote_id
+        ).values_list("id", "candidate_id", "tracked_at")[0]
+        return Stored(application_id=application_id, candidate_id=candidate_id, tracked_at=since)
 
     return _retry_on_conflict(write)
 
@@ -466,7 +480,7 @@ def _create(
     stage_field: str,
     body: Mapping[str, Any],
     attempt: Attempt,
-) -> tuple[Application, Candidate, list[str]]:
+) -> tuple[Stored, bool, list[str]]:
     connector = _connector(integration, action)
     warnings: list[str] = []
     job = job_for_write(integration=integration, connector=connector, job_id=job_id, field=job_field)
@@ -487,7 +501,7 @@ def _create(
             )
             result = create(payload)
     warnings.extend(result.warnings)
-    application, candidate = _store_found(
+    stored = _store_found(
         integration, application=result.application, candidate=result.candidate, via=TrackedVia.CREATED,
         tracked_at=utcnow(),
     )  # fmt: skip
@@ -497,22 +511,22 @@ def _create(
         application_remote_id=result.application.remote_id,
         candidate_remote_id=result.candidate.remote_id,
         candidate_existed=result.candidate_existed,
-        application=application,
+        application=stored.application,
         connector=connector,
     )
-    return application, candidate, warnings
+    return stored, bool(result.candidate.tags), warnings
 
 
 def application_create(
     *, integration: Integration, job_id: str, body: Mapping[str, Any], attempt: Attempt
 ) -> WriteOutcome:
     """POST /ats/jobs/{job_id}/applications: the application in the §5.1 shape."""
-    application, candidate, warnings = _create(
+    stored, tagged, warnings = _create(
         integration=integration, action=WriteAction.CREATE_APPLICATION, job_id=job_id, job_field="job_id",
         stage_id=body.get("stage_id"), stage_field="stage_id", body=body, attempt=attempt,
     )  # fmt: skip
     data = presenters.created_application_data(
-        integration=integration, application_id=application.id, candidate_id=candidate.id
+        integration=integration, application_id=stored.application_id, tagged=tagged
     )
     return WriteOutcome(data=data, warnings=warnings)
 
@@ -520,13 +534,13 @@ def application_create(
 def candidate_create(*, integration: Integration, body: Mapping[str, Any], attempt: Attempt) -> WriteOutcome:
     """POST /ats/candidates (legacy): a candidate and its application to `application.job_id`; the candidate."""
     target = body["application"]
-    _, candidate, warnings = _create(
+    stored, _, warnings = _create(
         integration=integration, action=WriteAction.CREATE_CANDIDATE, job_id=target["job_id"],
         job_field="application.job_id", stage_id=target.get("stage_id"), stage_field="application.stage_id",
         body=body, attempt=attempt,
     )  # fmt: skip
     return WriteOutcome(
-        data=presenters.candidate_data(integration=integration, candidate_id=candidate.id), warnings=warnings
+        data=presenters.candidate_data(integration=integration, candidate_id=stored.candidate_id), warnings=warnings
     )
 
 
@@ -565,14 +579,14 @@ def tracked_application_import(
                 job_id=REMOTE_PREFIX + found.application.job_remote_id,
                 field="job",
             )
-    application, _ = _store_found(
+    stored = _store_found(
         integration, application=found.application, candidate=found.candidate, via=TrackedVia.IMPORTED,
         tracked_at=tracked_at or utcnow(),
     )  # fmt: skip
     return WriteOutcome(
         data={
-            "id": application.id,
-            "tracked_at": format_datetime(application.tracked_at),
+            "id": stored.application_id,
+            "tracked_at": format_datetime(stored.tracked_at),
             "imported_id": {key: dict(body[key])},
         }
     )
