@@ -63,6 +63,7 @@ from apps.connectors.dtos import (
     RequestedSource,
     ResultLinkInput,
     SalaryExpectation,
+    ScreeningAnswerInput,
     TrackedApplication,
     WriteResult,
 )
@@ -358,13 +359,15 @@ def _create_input(
         if stage_id
         else None
     )
-    questions = list(ScreeningQuestion.objects.filter(job=job, remote_deleted_at__isnull=True))
-    answers = screening_answers_from(
-        body.get("screening_question_answers") or [],
-        questions=questions,
-        read_file=lambda value, field: file_from(value, field=field),
-        warnings=warnings,
-    )
+    answers: tuple[ScreeningAnswerInput, ...] = ()
+    # Where the ATS takes no answers through its API, its questions cannot be enforced either.
+    if connector.field_status(action, "screening_question_answers") == CoverageStatus.SUPPORTED:
+        answers = screening_answers_from(
+            body.get("screening_question_answers") or [],
+            questions=list(ScreeningQuestion.objects.filter(job=job, remote_deleted_at__isnull=True)),
+            read_file=lambda value, field: file_from(value, field=field),
+            warnings=warnings,
+        )
     attachments = tuple(
         attachment_from(value, field=f"attachments[{index}]")
         for index, value in enumerate(body.get("attachments") or [])
