@@ -157,7 +157,8 @@ def test_a_closed_job_and_a_second_application_are_refused_by_the_ats(kombo: Kom
     [
         (FaultKind.UNAVAILABLE, 503, "REMOTE.SERVICE_UNAVAILABLE",
          "The sandbox is unavailable (injected). The ATS said: Service unavailable."),
-        (FaultKind.RATE_LIMITED, 429, "REMOTE.RATE_LIMIT_EXCEEDED", "The sandbox is rate limiting (injected)."),
+        (FaultKind.RATE_LIMITED, 429, "REMOTE.RATE_LIMIT_EXCEEDED",
+         "The sandbox is rate limiting (injected). The ATS said: Too many requests."),
         (FaultKind.PERMISSION_DENIED, 403, "INTEGRATION.PERMISSION_MISSING",
          "The sandbox denied the permission (injected). The ATS said: This API key may not do that."),
     ],

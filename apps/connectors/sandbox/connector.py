@@ -181,7 +181,10 @@ class SandboxConnector(Connector):
         if fault is not None:
             if fault.kind == FaultKind.RATE_LIMITED:
                 raise ConnectorRateLimited(
-                    "The sandbox is rate limiting (injected).", retry_after=fault.retry_after, status_code=429
+                    "The sandbox is rate limiting (injected).",
+                    retry_after=fault.retry_after,
+                    status_code=429,
+                    remote_message="Too many requests.",
                 )
             if fault.kind == FaultKind.UNAVAILABLE:
                 raise ConnectorUnavailable(
@@ -204,7 +207,7 @@ class SandboxConnector(Connector):
             lose_answer = True
         required = store.meta("api_key")
         if required is not None and self.context.credentials.get("api_key") != required:
-            raise ConnectorAuthError("The sandbox rejected the API key.", status_code=401)
+            raise ConnectorAuthError("The sandbox rejected the API key.", status_code=401, remote_message="Bad key.")
         return store, lose_answer
 
     def _write(self, action: Callable[[SandboxStore], T]) -> T:
