@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 from apps.connectors.base import Connector
 
 CONNECTORS: dict[str, str] = {
+    "factorial": "apps.connectors.factorial.connector.FactorialConnector",
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
 }
 

@@ -1,0 +1,387 @@
+"""Pure functions: Factorial JSON → DTOs. Field names follow the F-SDK models of API version 2026-10-01.
+
+Facts and their sources: /work/shared/reference/ats-smartrecruiters-factorial.md Part B (B5 endpoint details,
+B6 outcome model). Where Factorial's model has no counterpart of a unified field, the DTO leaves it empty and the
+connector's coverage table says UNSUPPORTED.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from apps.connectors.dtos import (
+    EmailAddress,
+    PhoneNumber,
+    RemoteApplication,
+    RemoteAttachment,
+    RemoteCandidate,
+    RemoteJob,
+    RemoteJobPosting,
+    RemoteNote,
+    RemoteRejectionReason,
+    RemoteScreeningQuestion,
+    RemoteSource,
+    RemoteStage,
+    RemoteUser,
+    ScreeningAnswer,
+    ScreeningQuestionOption,
+    SocialMedia,
+)
+from apps.connectors.factorial.client import remote_id
+from apps.core.timeutils import parse_datetime
+
+Raw = dict[str, Any]
+
+# AtsJobPosting.status (F-SDK enum: archived, cancelled, deleted, draft, published, unlisted) → unified job status.
+# `unlisted` postings take applications through their link but are not listed on the career page.
+JOB_STATUS = {
+    "published": "OPEN",
+    "unlisted": "OPEN",
+    "draft": "DRAFT",
+    "cancelled": "CLOSED",
+    "archived": "ARCHIVED",
+    "deleted": "ARCHIVED",
+}
+JOB_VISIBILITY = {"published": "PUBLIC", "unlisted": "UNLISTED"}
+POSTING_STATUS = {"published": "ACTIVE", "unlisted": "ACTIVE", "draft": "DRAFT"}  # the rest: INACTIVE
+WORKPLACE = {"remote": "REMOTE", "hybrid": "HYBRID", "onsite": "ON_SITE"}
+SCHEDULE = {"full_time": "FULL_TIME", "part_time": "PART_TIME"}
+SALARY_PERIOD = {"annual": "YEAR", "monthly": "MONTH", "daily": "DAY"}
+# Contract types (F-SDK enum) that say more than the schedule does; every other one keeps the schedule's type.
+CONTRACT_EMPLOYMENT = {
+    **dict.fromkeys(
+        ("intern", "estagio", "apprenticeship", "alternant", "apprendistato", "apprentissage", "jovem_aprendiz"),
+        "INTERNSHIP",
+    ),
+    **dict.fromkeys(("freelance", "vendor_contractor", "pj", "recibos_verdes"), "CONTRACT"),
+    "fixed_discontinued": "SEASONAL",
+}
+# AtsQuestion.question_type (F-SDK enum: file, long_text, multiple_choice, single_choice, text).
+QUESTION_FORMAT: dict[str, tuple[str, dict[str, Any]]] = {
+    "text": ("TEXT", {"display_type": "SINGLE_LINE"}),
+    "long_text": ("TEXT", {"display_type": "MULTI_LINE"}),
+    "single_choice": ("SINGLE_SELECT", {"display_type": "RADIO"}),
+    "multiple_choice": ("MULTI_SELECT", {}),
+    "file": ("FILE", {}),
+}
+# Application phases carry `phase_type` (F-SDK enum: assessment, hired, initial, interview, normal, offer,
+# screening). The doc example shows "Screening" capitalised (F-REPO AtsApplicationPhase.md): compare lowercase.
+HIRED_PHASE_TYPE = "hired"
+CV_ATTACHMENT_SUFFIX = ":cv"
+
+
+def dt(value: Any) -> datetime | None:
+    """Factorial timestamps (`2024-08-19T14:30:00.000Z`, `2024-08-22T14:30:00-07:00`) as aware datetimes."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _amount(cents: Any) -> float | None:
+    if isinstance(cents, int | float) and not isinstance(cents, bool):
+        return cents / 100
+    return None
+
+
+def _key(raw: Raw, name: str) -> str | None:
+    return remote_id(raw.get(name))
+
+
+# -- catalogue records ------------------------------------------------------------------------------------
+
+
+def rejection_reason(raw: Raw) -> RemoteRejectionReason:
+    return RemoteRejectionReason(
+        remote_id=str(remote_id(raw.get("id"))), name=_text(raw.get("reason")), remote_data=raw
+    )
+
+
+def source(raw: Raw) -> RemoteSource:
+    """An `AtsCandidateSource`: its `label` is what people see ("Translated label of the source if it is a default
+    one, or name otherwise", F-SDK); its `category` is the closest thing to a source type."""
+    label = _text(raw.get("label")) or _text(raw.get("name")) or ""
+    return RemoteSource(
+        remote_id=str(remote_id(raw.get("id"))), label=label, type=_text(raw.get("category")), remote_data=raw
+    )
+
+
+def source_label(source_id: Any, sources: Mapping[str, Raw]) -> str | None:
+    """The label of a record's `source_id`; None when it has none or the source no longer exists."""
+    key = remote_id(source_id)
+    if key is None or key not in sources:
+        return None
+    return source(sources[key]).label or None
+
+
+def user(raw: Raw) -> RemoteUser:
+    """An employee (`/employees/employees`). Employees with a `terminated_on` date are INACTIVE."""
+    return RemoteUser(
+        remote_id=str(remote_id(raw.get("id"))),
+        first_name=_text(raw.get("first_name")),
+        last_name=_text(raw.get("last_name")),
+        email=_text(raw.get("email")),
+        status="INACTIVE" if raw.get("terminated_on") else "ACTIVE",
+        remote_created_at=dt(raw.get("created_at")),
+        remote_updated_at=dt(raw.get("updated_at")),
+        remote_data=raw,
+    )
+
+
+# -- jobs -------------------------------------------------------------------------------------------------
+
+
+def stage(raw: Raw) -> RemoteStage:
+    """An application phase of a job posting (its pipeline step)."""
+    position = raw.get("position")
+    return RemoteStage(
+        remote_id=str(remote_id(raw.get("id"))),
+        name=_text(raw.get("name")),
+        index=position if isinstance(position, int) and not isinstance(position, bool) else None,
+        remote_data=raw,
+    )
+
+
+def screening_question(raw: Raw) -> RemoteScreeningQuestion:
+    """An `AtsQuestion`. Options have no ids in Factorial, only a text unique within the question: the text is
+    the option's remote id, and the value an answer sends (F-SDK apply body `answers[].value`)."""
+    kind = str(raw.get("question_type") or "").lower()
+    format_type, details = QUESTION_FORMAT.get(kind, ("UNKNOWN", {}))
+    if format_type == "UNKNOWN":
+        details = {"raw_question": raw}
+    options: tuple[ScreeningQuestionOption, ...] = ()
+    if format_type in ("SINGLE_SELECT", "MULTI_SELECT"):
+        options = tuple(
+            ScreeningQuestionOption(remote_id=text, name=text)
+            for option in raw.get("options") or ()
+            if isinstance(option, dict) and (text := _text(option.get("text")))
+        )
+    position = raw.get("position")
+    return RemoteScreeningQuestion(
+        remote_id=str(remote_id(raw.get("id"))),
+        title=_text(raw.get("label")),
+        format_type=format_type,
+        format_details=dict(details),
+        options=options,
+        required=raw.get("mandatory") if isinstance(raw.get("mandatory"), bool) else None,
+        index=position if isinstance(position, int) and not isinstance(position, bool) else None,
+        remote_data=raw,
+    )
+
+
+def _employment_type(raw: Raw) -> str | None:
+    contract = CONTRACT_EMPLOYMENT.get(str(raw.get("contract_type") or ""))
+    return contract or SCHEDULE.get(str(raw.get("schedule_type") or ""))
+
+
+def _remote_work_status(raw: Raw) -> str | None:
+    workplace = WORKPLACE.get(str(raw.get("workplace_type") or ""))
+    if workplace is None and raw.get("remote") is True:
+        return "REMOTE"
+    return workplace
+
+
+def job(raw: Raw, *, phases: Sequence[Raw] = (), questions: Sequence[Raw] = ()) -> RemoteJob:
+    """An `AtsJobPosting` (Factorial has no requisition apart from the posting, reference B3) with its pipeline
+    (application phases by position) and its own screening questions (by position)."""
+    status = str(raw.get("status") or "")
+    fixed = raw.get("salary_format") == "fixed_amount"
+    salary_from = _amount(raw.get("salary_from_amount_in_cents"))
+    salary_to = _amount(raw.get("salary_to_amount_in_cents"))
+    ordered_phases = sorted(phases, key=lambda item: (_position(item), _numeric(item.get("id"))))
+    ordered_questions = sorted(questions, key=lambda item: (_position(item), _numeric(item.get("id"))))
+    identifier = str(remote_id(raw.get("id")))
+    url = _text(raw.get("url"))
+    return RemoteJob(
+        remote_id=identifier,
+        name=_text(raw.get("title")),
+        description=_text(raw.get("description")),
+        category=_text(raw.get("category")),
+        post_url=url,
+        employment_type=_employment_type(raw),
+        status=JOB_STATUS.get(status, status.upper() or None),
+        visibility=JOB_VISIBILITY.get(status),
+        remote_work_status=_remote_work_status(raw),
+        salary_amount=salary_from if fixed else None,
+        salary_amount_from=None if fixed else salary_from,
+        salary_amount_to=None if fixed else salary_to,
+        salary_period=SALARY_PERIOD.get(str(raw.get("salary_period") or "")),
+        opened_at=dt(raw.get("published_at")),
+        remote_created_at=dt(raw.get("created_at")),
+        stages=tuple(stage(item) for item in ordered_phases),
+        screening_questions=tuple(screening_question(item) for item in ordered_questions),
+        job_postings=(
+            RemoteJobPosting(
+                remote_id=identifier,
+                title=_text(raw.get("title")),
+                description_html=_text(raw.get("description")),
+                url=url,
+                status=POSTING_STATUS.get(status, "INACTIVE"),
+                visibility=JOB_VISIBILITY.get(status),
+                remote_data={"id": raw.get("id"), "status": status, "url": url},
+            ),
+        ),
+        remote_data=raw,
+    )
+
+
+def _position(raw: Raw) -> int:
+    value = raw.get("position")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 1 << 30
+
+
+def _numeric(value: Any) -> int:
+    text = remote_id(value) or ""
+    return int(text) if text.isdigit() else 1 << 62
+
+
+# -- candidates and applications ---------------------------------------------------------------------------
+
+
+def candidate(raw: Raw, *, sources: Mapping[str, Raw]) -> RemoteCandidate:
+    """An `AtsCandidate`. `source` is the label of its `source_id`; `personal_url` (often a LinkedIn profile, per
+    Factorial's help centre) is its one social link."""
+    email = _text(raw.get("email"))
+    phone = _text(raw.get("phone_number"))
+    personal_url = _text(raw.get("personal_url"))
+    return RemoteCandidate(
+        remote_id=str(remote_id(raw.get("id"))),
+        first_name=_text(raw.get("first_name")),
+        last_name=_text(raw.get("last_name")),
+        source=source_label(raw.get("source_id"), sources),
+        email_addresses=(EmailAddress(email_address=email),) if email else (),
+        phone_numbers=(PhoneNumber(phone_number=phone),) if phone else (),
+        social_media=(SocialMedia(link=personal_url),) if personal_url else (),
+        remote_created_at=dt(raw.get("created_at")),
+        remote_updated_at=dt(raw.get("updated_at")),
+        remote_data=raw,
+    )
+
+
+def outcome(raw: Raw, phase: Raw | None) -> str:
+    """Factorial's applications have no status field (reference B6): a rejection reason means DECLINED (by the
+    company, or `decision_maker: candidate` for a withdrawal); a phase of type `hired` means HIRED; else PENDING."""
+    if remote_id(raw.get("ats_rejection_reason_id")) is not None:
+        return "DECLINED"
+    if phase is not None and str(phase.get("phase_type") or "").lower() == HIRED_PHASE_TYPE:
+        return "HIRED"
+    return "PENDING"
+
+
+def _choices(value: Any) -> list[str]:
+    """A multiple-choice answer. Stored answers carry a string `value` (F-SDK AtsAnswer); how several choices are
+    encoded in it is NOT FOUND in Factorial's docs. A JSON array is read as such, anything else as one choice."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    text = _text(value)
+    if text is None:
+        return []
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            return [str(item) for item in parsed]
+    return [text]
+
+
+def screening_answer(raw: Raw) -> ScreeningAnswer | None:
+    """An `AtsAnswer`. File answers are left out: the contract has no FILE answer, and their value is a signed
+    download URL that changes with every read."""
+    kind = str(raw.get("original_question_type") or "").lower()
+    title = _text(raw.get("original_question_label")) or ""
+    question = remote_id(raw.get("ats_question_id"))
+    value = raw.get("value")
+    if kind in ("text", "long_text"):
+        return ScreeningAnswer(question, title, "TEXT", _text(value))
+    if kind == "single_choice":
+        return ScreeningAnswer(question, title, "SINGLE_SELECT", _text(value))
+    if kind == "multiple_choice":
+        return ScreeningAnswer(question, title, "MULTI_SELECT", _choices(value))
+    if kind == "file":
+        return None
+    return ScreeningAnswer(question, title, "UNKNOWN", value)
+
+
+def application(
+    raw: Raw,
+    *,
+    phases: Mapping[str, Raw],
+    reasons: Mapping[str, Raw],
+    answers: Sequence[Raw] = (),
+    sources: Mapping[str, Raw],
+) -> RemoteApplication:
+    """An `AtsApplication`, with its phase (for the outcome), its rejection reason and its answers. Factorial keeps
+    no rejection date and no update time on applications (only `created_at`, reference B7)."""
+    phase_id = remote_id(raw.get("ats_application_phase_id"))
+    reason_id = remote_id(raw.get("ats_rejection_reason_id"))
+    reason = reasons.get(reason_id) if reason_id else None
+    ordered = sorted(answers, key=lambda item: _numeric(item.get("id")))
+    return RemoteApplication(
+        remote_id=str(remote_id(raw.get("id"))),
+        candidate_remote_id=str(remote_id(raw.get("ats_candidate_id"))),
+        job_remote_id=remote_id(raw.get("ats_job_posting_id")),
+        current_stage_remote_id=phase_id,
+        outcome=outcome(raw, phases.get(phase_id) if phase_id else None),
+        rejection_reason_remote_id=reason_id,
+        rejection_reason_name=_text(reason.get("reason")) if reason else None,
+        source=source_label(raw.get("source_id"), sources),
+        screening_question_answers=tuple(answer for item in ordered if (answer := screening_answer(item)) is not None),
+        remote_created_at=dt(raw.get("created_at")),
+        remote_data=raw,
+    )
+
+
+def cv_attachment_id(application_remote_id: str) -> str:
+    return f"{application_remote_id}{CV_ATTACHMENT_SUFFIX}"
+
+
+def cv_attachment(raw: Raw) -> RemoteAttachment | None:
+    """The one file Factorial keeps on an application: its CV (`AtsApplication.cv`, F-SDK AtsApplicationCv). Its
+    remote id is `<application id>:cv` (the CV has no id of its own); the signed URL is left out of remote_data."""
+    cv = raw.get("cv")
+    if not isinstance(cv, dict) or not cv.get("filename"):
+        return None
+    application_id = str(remote_id(raw.get("id")))
+    created = dt(cv.get("created_at"))
+    return RemoteAttachment(
+        remote_id=cv_attachment_id(application_id),
+        candidate_remote_id=str(remote_id(raw.get("ats_candidate_id"))),
+        application_remote_id=application_id,
+        file_name=_text(cv.get("filename")),
+        type="CV",
+        content_type=_text(cv.get("content_type")),
+        remote_created_at=created,
+        remote_updated_at=created,
+        remote_data={key: value for key, value in cv.items() if key != "url"},
+    )
+
+
+def note(raw: Raw) -> RemoteNote:
+    """An `AtsFeedback` (the closest thing to a note: free text, optionally tied to an application and a phase).
+    Its author is not in the model (only the access ids it mentions). The text is plain: escaped for HTML."""
+    description = _text(raw.get("description"))
+    created = dt(raw.get("created_at"))
+    return RemoteNote(
+        remote_id=str(remote_id(raw.get("id"))),
+        candidate_remote_id=str(remote_id(raw.get("ats_candidate_id"))),
+        application_remote_id=remote_id(raw.get("ats_application_id")),
+        content_html=html.escape(description) if description else None,
+        remote_created_at=created,
+        remote_updated_at=created,
+        remote_data=raw,
+    )
