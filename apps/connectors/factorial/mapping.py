@@ -7,13 +7,16 @@ connector's coverage table says UNSUPPORTED.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from apps.connectors.dtos import (
+    AttachmentInput,
+    CreateApplicationInput,
     EmailAddress,
     PhoneNumber,
     RemoteApplication,
@@ -28,6 +31,7 @@ from apps.connectors.dtos import (
     RemoteStage,
     RemoteUser,
     ScreeningAnswer,
+    ScreeningAnswerInput,
     ScreeningQuestionOption,
     SocialMedia,
 )
@@ -71,6 +75,9 @@ QUESTION_FORMAT: dict[str, tuple[str, dict[str, Any]]] = {
 # Application phases carry `phase_type` (F-SDK enum: assessment, hired, initial, interview, normal, offer,
 # screening). The doc example shows "Screening" capitalised (F-REPO AtsApplicationPhase.md): compare lowercase.
 HIRED_PHASE_TYPE = "hired"
+# Which posting statuses take applications is NOT FOUND in the docs: those candidates can reach (the emulator
+# answers the same, `state.APPLY_OPEN_STATUSES`).
+APPLY_OPEN_STATUSES = ("published", "unlisted")
 CV_ATTACHMENT_SUFFIX = ":cv"
 
 
@@ -84,11 +91,11 @@ def dt(value: Any) -> datetime | None:
         return None
 
 
-def _text(value: Any) -> str | None:
+def text(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
-    return text or None
+    stripped = str(value).strip()
+    return stripped or None
 
 
 def _amount(cents: Any) -> float | None:
@@ -105,17 +112,15 @@ def _key(raw: Raw, name: str) -> str | None:
 
 
 def rejection_reason(raw: Raw) -> RemoteRejectionReason:
-    return RemoteRejectionReason(
-        remote_id=str(remote_id(raw.get("id"))), name=_text(raw.get("reason")), remote_data=raw
-    )
+    return RemoteRejectionReason(remote_id=str(remote_id(raw.get("id"))), name=text(raw.get("reason")), remote_data=raw)
 
 
 def source(raw: Raw) -> RemoteSource:
     """An `AtsCandidateSource`: its `label` is what people see ("Translated label of the source if it is a default
     one, or name otherwise", F-SDK); its `category` is the closest thing to a source type."""
-    label = _text(raw.get("label")) or _text(raw.get("name")) or ""
+    label = text(raw.get("label")) or text(raw.get("name")) or ""
     return RemoteSource(
-        remote_id=str(remote_id(raw.get("id"))), label=label, type=_text(raw.get("category")), remote_data=raw
+        remote_id=str(remote_id(raw.get("id"))), label=label, type=text(raw.get("category")), remote_data=raw
     )
 
 
@@ -131,9 +136,9 @@ def user(raw: Raw) -> RemoteUser:
     """An employee (`/employees/employees`). Employees with a `terminated_on` date are INACTIVE."""
     return RemoteUser(
         remote_id=str(remote_id(raw.get("id"))),
-        first_name=_text(raw.get("first_name")),
-        last_name=_text(raw.get("last_name")),
-        email=_text(raw.get("email")),
+        first_name=text(raw.get("first_name")),
+        last_name=text(raw.get("last_name")),
+        email=text(raw.get("email")),
         status="INACTIVE" if raw.get("terminated_on") else "ACTIVE",
         remote_created_at=dt(raw.get("created_at")),
         remote_updated_at=dt(raw.get("updated_at")),
@@ -149,7 +154,7 @@ def stage(raw: Raw) -> RemoteStage:
     position = raw.get("position")
     return RemoteStage(
         remote_id=str(remote_id(raw.get("id"))),
-        name=_text(raw.get("name")),
+        name=text(raw.get("name")),
         index=position if isinstance(position, int) and not isinstance(position, bool) else None,
         remote_data=raw,
     )
@@ -165,14 +170,14 @@ def screening_question(raw: Raw) -> RemoteScreeningQuestion:
     options: tuple[ScreeningQuestionOption, ...] = ()
     if format_type in ("SINGLE_SELECT", "MULTI_SELECT"):
         options = tuple(
-            ScreeningQuestionOption(remote_id=text, name=text)
+            ScreeningQuestionOption(remote_id=label, name=label)
             for option in raw.get("options") or ()
-            if isinstance(option, dict) and (text := _text(option.get("text")))
+            if isinstance(option, dict) and (label := text(option.get("text")))
         )
     position = raw.get("position")
     return RemoteScreeningQuestion(
         remote_id=str(remote_id(raw.get("id"))),
-        title=_text(raw.get("label")),
+        title=text(raw.get("label")),
         format_type=format_type,
         format_details=dict(details),
         options=options,
@@ -204,12 +209,12 @@ def job(raw: Raw, *, phases: Sequence[Raw] = (), questions: Sequence[Raw] = ()) 
     ordered_phases = sorted(phases, key=lambda item: (_position(item), _numeric(item.get("id"))))
     ordered_questions = sorted(questions, key=lambda item: (_position(item), _numeric(item.get("id"))))
     identifier = str(remote_id(raw.get("id")))
-    url = _text(raw.get("url"))
+    url = text(raw.get("url"))
     return RemoteJob(
         remote_id=identifier,
-        name=_text(raw.get("title")),
-        description=_text(raw.get("description")),
-        category=_text(raw.get("category")),
+        name=text(raw.get("title")),
+        description=text(raw.get("description")),
+        category=text(raw.get("category")),
         post_url=url,
         employment_type=_employment_type(raw),
         status=JOB_STATUS.get(status, status.upper() or None),
@@ -226,8 +231,8 @@ def job(raw: Raw, *, phases: Sequence[Raw] = (), questions: Sequence[Raw] = ()) 
         job_postings=(
             RemoteJobPosting(
                 remote_id=identifier,
-                title=_text(raw.get("title")),
-                description_html=_text(raw.get("description")),
+                title=text(raw.get("title")),
+                description_html=text(raw.get("description")),
                 url=url,
                 status=POSTING_STATUS.get(status, "INACTIVE"),
                 visibility=JOB_VISIBILITY.get(status),
@@ -254,13 +259,13 @@ def _numeric(value: Any) -> int:
 def candidate(raw: Raw, *, sources: Mapping[str, Raw]) -> RemoteCandidate:
     """An `AtsCandidate`. `source` is the label of its `source_id`; `personal_url` (often a LinkedIn profile, per
     Factorial's help centre) is its one social link."""
-    email = _text(raw.get("email"))
-    phone = _text(raw.get("phone_number"))
-    personal_url = _text(raw.get("personal_url"))
+    email = text(raw.get("email"))
+    phone = text(raw.get("phone_number"))
+    personal_url = text(raw.get("personal_url"))
     return RemoteCandidate(
         remote_id=str(remote_id(raw.get("id"))),
-        first_name=_text(raw.get("first_name")),
-        last_name=_text(raw.get("last_name")),
+        first_name=text(raw.get("first_name")),
+        last_name=text(raw.get("last_name")),
         source=source_label(raw.get("source_id"), sources),
         email_addresses=(EmailAddress(email_address=email),) if email else (),
         phone_numbers=(PhoneNumber(phone_number=phone),) if phone else (),
@@ -286,30 +291,30 @@ def _choices(value: Any) -> list[str]:
     encoded in it is NOT FOUND in Factorial's docs. A JSON array is read as such, anything else as one choice."""
     if isinstance(value, list):
         return [str(item) for item in value]
-    text = _text(value)
-    if text is None:
+    single = text(value)
+    if single is None:
         return []
-    if text.startswith("["):
+    if single.startswith("["):
         try:
-            parsed = json.loads(text)
+            parsed = json.loads(single)
         except ValueError:
             parsed = None
         if isinstance(parsed, list):
             return [str(item) for item in parsed]
-    return [text]
+    return [single]
 
 
 def screening_answer(raw: Raw) -> ScreeningAnswer | None:
     """An `AtsAnswer`. File answers are left out: the contract has no FILE answer, and their value is a signed
     download URL that changes with every read."""
     kind = str(raw.get("original_question_type") or "").lower()
-    title = _text(raw.get("original_question_label")) or ""
+    title = text(raw.get("original_question_label")) or ""
     question = remote_id(raw.get("ats_question_id"))
     value = raw.get("value")
     if kind in ("text", "long_text"):
-        return ScreeningAnswer(question, title, "TEXT", _text(value))
+        return ScreeningAnswer(question, title, "TEXT", text(value))
     if kind == "single_choice":
-        return ScreeningAnswer(question, title, "SINGLE_SELECT", _text(value))
+        return ScreeningAnswer(question, title, "SINGLE_SELECT", text(value))
     if kind == "multiple_choice":
         return ScreeningAnswer(question, title, "MULTI_SELECT", _choices(value))
     if kind == "file":
@@ -338,7 +343,7 @@ def application(
         current_stage_remote_id=phase_id,
         outcome=outcome(raw, phases.get(phase_id) if phase_id else None),
         rejection_reason_remote_id=reason_id,
-        rejection_reason_name=_text(reason.get("reason")) if reason else None,
+        rejection_reason_name=text(reason.get("reason")) if reason else None,
         source=source_label(raw.get("source_id"), sources),
         screening_question_answers=tuple(answer for item in ordered if (answer := screening_answer(item)) is not None),
         remote_created_at=dt(raw.get("created_at")),
@@ -362,9 +367,9 @@ def cv_attachment(raw: Raw) -> RemoteAttachment | None:
         remote_id=cv_attachment_id(application_id),
         candidate_remote_id=str(remote_id(raw.get("ats_candidate_id"))),
         application_remote_id=application_id,
-        file_name=_text(cv.get("filename")),
+        file_name=text(cv.get("filename")),
         type="CV",
-        content_type=_text(cv.get("content_type")),
+        content_type=text(cv.get("content_type")),
         remote_created_at=created,
         remote_updated_at=created,
         remote_data={key: value for key, value in cv.items() if key != "url"},
@@ -374,7 +379,7 @@ def cv_attachment(raw: Raw) -> RemoteAttachment | None:
 def note(raw: Raw) -> RemoteNote:
     """An `AtsFeedback` (the closest thing to a note: free text, optionally tied to an application and a phase).
     Its author is not in the model (only the access ids it mentions). The text is plain: escaped for HTML."""
-    description = _text(raw.get("description"))
+    description = text(raw.get("description"))
     created = dt(raw.get("created_at"))
     return RemoteNote(
         remote_id=str(remote_id(raw.get("id"))),
@@ -385,3 +390,77 @@ def note(raw: Raw) -> RemoteNote:
         remote_updated_at=created,
         remote_data=raw,
     )
+
+
+# -- writes: our DTOs → Factorial request bodies --------------------------------------------------------------
+
+# `gender` ∈ female, male, other, unanswered (F-SDK apply body).
+GENDER = {"FEMALE": "female", "MALE": "male", "OTHER": "other"}
+
+
+def file_object(attachment: AttachmentInput) -> Raw:
+    """A file in a JSON body: `{"filename", "content_type", "content": base64}`.
+
+    Factorial documents no upload at all: `AtsApplication.cv` is read-only in the docs and the apply / create
+    bodies have no file field (reference B3 "attachments: NOT FOUND"). This is the shape the emulator accepts
+    (`apps/connectors/factorial/emulator/applying.py`), the most plausible one next to the documented read model
+    `AtsApplicationCv {filename, content_type, ...}`; check it against the real API before going live.
+    """
+    return {
+        "filename": attachment.name,
+        "content_type": attachment.content_type,
+        "content": base64.b64encode(attachment.data).decode("ascii"),
+    }
+
+
+def answer_value(answer: ScreeningAnswerInput) -> Any:
+    """An answer's `value` (F-SDK: "any"): text as is, a single choice as its option text (our option remote id),
+    several choices as a list of texts, a file as a file object. Factorial has no number, date or yes/no
+    questions; such values (only possible for questions we could not classify) go as text."""
+    value = answer.value
+    if isinstance(value, AttachmentInput):
+        return file_object(value)
+    if isinstance(value, tuple | list):
+        return [str(item) for item in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def apply_body(
+    application: CreateApplicationInput, *, job_id: int, source: str | None, cv: AttachmentInput | None
+) -> Raw:
+    """`POST /ats/applications/apply` (F-REPO AtsApplicationsApplyPostRequest; required: first_name, last_name,
+    ats_job_posting_id, email). The GDPR consent goes as `consent_to_talent_pool`, Factorial's one consent flag."""
+    candidate = application.candidate
+    body: Raw = {
+        "first_name": candidate.first_name,
+        "last_name": candidate.last_name,
+        "email": candidate.email_address,
+        "ats_job_posting_id": job_id,
+    }
+    if candidate.phone_number:
+        body["phone"] = candidate.phone_number
+    if candidate.gender in GENDER:
+        body["gender"] = GENDER[candidate.gender]
+    if source:
+        body["source"] = source
+    consent = application.gdpr_consent
+    if consent is not None and consent.given is not None:
+        body["consent_to_talent_pool"] = consent.given
+    answers = [
+        {"ats_question_id": int(answer.question_remote_id), "value": answer_value(answer)}
+        for answer in application.screening_answers
+        if answer.question_remote_id.isdigit()
+    ]
+    if answers:
+        body["answers"] = answers
+    if cv is not None:
+        body["cv"] = file_object(cv)
+    return body
