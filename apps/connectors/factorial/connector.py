@@ -30,6 +30,7 @@ from apps.connectors.catalog import (
     RateBudget,
     ReadCoverage,
     ReadModel,
+    Scope,
     ScopeTest,
     SourceLevel,
     SourceSetupGuide,
@@ -97,12 +98,14 @@ def _coverage(
     unsupported: tuple[str, ...] = (),
     updated_since: bool = False,
     remote_ids: bool = True,
+    scope: Scope = Scope.NONE,
 ) -> ReadCoverage:
     return ReadCoverage(
         model=model,
         fields=fields_with_status(READ_MODEL_FIELDS[model], unsupported=unsupported),
         supports_updated_since=updated_since,
         supports_remote_ids=remote_ids,
+        scope=scope,
     )
 
 
@@ -142,8 +145,8 @@ READ_COVERAGE = (
     ),
     # Feedbacks: free text on a candidate (optionally an application); the author is not in the model.
     _coverage(ReadModel.NOTES, unsupported=("author", "title", "is_private", "remote_updated_at")),
-    # The one file of an application: its CV.
-    _coverage(ReadModel.ATTACHMENTS, unsupported=("remote_updated_at",)),
+    # The one file of an application: its CV, read with the application (by parent application when asked).
+    _coverage(ReadModel.ATTACHMENTS, unsupported=("remote_updated_at",), scope=Scope.APPLICATION),
 )
 
 
