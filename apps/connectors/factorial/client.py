@@ -254,10 +254,14 @@ def token_credentials(body: Mapping[str, Any], *, now: float) -> dict[str, str]:
     return credentials
 
 
-def authorize_url(base_url: str, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
+def authorize_url(base_url: str, *, client: OAuthClient, redirect_uri: str, state: str) -> str:
     """Factorial's approval page. `resource_owner_type=company` asks for a company token: it acts for the company
     (not for the approving admin, who may leave), sees every job's candidates and never expires (F-REPO
-    request-an-authorization-code.md, oauth-2.md)."""
+    request-an-authorization-code.md, oauth-2.md).
+
+    No `scope` parameter: a token is "strictly limited to the scopes configured in the OAuth application" (F-REPO
+    oauth-scopes.md), so asking for more only fails the whole sign-in, while the token the application's scopes
+    give is checked permission by permission by the scope tests, each with its fix."""
     query = {
         "client_id": client.client_id,
         "redirect_uri": redirect_uri,
@@ -265,8 +269,6 @@ def authorize_url(base_url: str, *, client: OAuthClient, redirect_uri: str, stat
         "state": state,
         "resource_owner_type": "company",
     }
-    if scopes:
-        query["scope"] = " ".join(scopes)
     return f"{base_url.rstrip('/')}{AUTHORIZE_PATH}?{urlencode(query)}"
 
 

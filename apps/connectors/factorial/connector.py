@@ -290,7 +290,7 @@ class FactorialConnector(Connector):
             "2. Find the list of **candidate sources** and add a new source named exactly **{source_name}** "
             "(category *Job board*, or whatever fits best).\n"
             "3. Come back here and check again.\n\n"
-            "Every candidate Tributary creates is then marked with this source."
+            "Every candidate created through this connection is then marked with this source."
         ),
         links=(
             (
@@ -364,10 +364,9 @@ class FactorialConnector(Connector):
             super().run_scope_test(test_id)
 
     def oauth_authorize_url(self, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
-        """Factorial's approval page on the API host, asking for a company token (see `client.authorize_url`)."""
-        return api.authorize_url(
-            self.context.base_url, client=client, redirect_uri=redirect_uri, state=state, scopes=scopes
-        )
+        """Factorial's approval page on the API host, asking for a company token. `scopes` (our OAuth mode's) are
+        not sent: Factorial grants what the OAuth application is configured with (see `client.authorize_url`)."""
+        return api.authorize_url(self.context.base_url, client=client, redirect_uri=redirect_uri, state=state)
 
     def oauth_exchange_code(self, *, client: OAuthClient, code: str, redirect_uri: str) -> dict[str, str]:
         """Trade the code at `POST /oauth/token`; stores tokens, expiry (none for company tokens) and the client."""
