@@ -22,6 +22,7 @@ from apps.connectors.factorial.emulator import DEFAULT_API_KEY, FactorialEmulato
 from apps.integrations.connect_services import connect_link_create
 from apps.integrations.models import ConnectionFlowFailure, Environment, Integration
 from apps.integrations.selectors import integration_credentials
+from apps.integrations.sync import RunOutcome, sync_run_execute
 
 pytestmark = pytest.mark.browser
 
@@ -144,6 +145,27 @@ def test_embedded_api_key_flow_with_scope_checks_and_the_source_set_up_by_hand(
         ("CREDENTIALS", "Credentials: Invalid API key"),
         ("SOURCE", "No source named 'Acme Jobs' exists in the ATS yet."),
     ]
+
+    # the customer's backend syncs and applies someone: Factorial shows the application with the new source
+    sdk = kombo_client(integration_id=integration.id)
+    run_id = sdk.general.trigger_sync(type_="FULL").data.sync_id
+    assert sync_run_execute(run_id=run_id, time_budget=float("inf")) == RunOutcome.SUCCEEDED
+    job = next(job for job in sdk.ats.get_jobs().result.data.results if job.remote_id == "2")
+    years, permit = job.screening_questions[:2]
+    yes = next(option.id for option in permit.format_.options if option.name == "Yes")
+    created = sdk.ats.create_application(
+        job_id=job.id,
+        candidate={"first_name": "Grace", "last_name": "Hopper", "email_address": "grace@example.com"},
+        screening_question_answers=[
+            {"question_id": years.id, "answer": "30"},
+            {"question_id": permit.id, "answer": yes},
+        ],
+    ).data
+    stored = next(item for item in factorial.state()["applications"] if str(item["id"]) == created.remote_id)
+    assert stored["source"] == {
+        "written": "Acme Jobs", "sourceId": source_id, "name": "Acme Jobs", "label": "Acme Jobs", "medium": None,
+    }  # fmt: skip
+    assert created.candidate.source == "Acme Jobs"
 
 
 def test_plain_link_oauth_missing_scope_then_a_company_token(
