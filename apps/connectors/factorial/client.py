@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -86,11 +86,11 @@ class FactorialClient:
     save_credentials: Callable[[dict[str, str]], None]
     page_size: int = MAX_PAGE_SIZE
     clock: Callable[[], float] = time.time
-    _refreshed: bool = field(default=False, init=False)
 
     # -- auth ------------------------------------------------------------------------------------------
 
-    def _auth_headers(self) -> dict[str, str]:
+    def auth_headers(self) -> dict[str, str]:
+        """The headers that authenticate a request (an expiring user token is refreshed first)."""
         if self.auth_kind == AuthKind.API_KEY:
             key = self.credentials.get(API_KEY, "")
             if not key:
@@ -136,7 +136,6 @@ class FactorialClient:
             updated[REFRESH_TOKEN] = refresh_token  # a provider that keeps refresh tokens answers none
         self.credentials = updated
         self.save_credentials(dict(updated))
-        self._refreshed = True
 
     def request(
         self,
@@ -147,20 +146,19 @@ class FactorialClient:
         json_body: Any = None,
         idempotent: bool | None = None,
     ) -> HttpResponse:
-        """One call under `/api/<version>/resources`; a user token that turns out expired is refreshed once."""
+        """One call under `/api/<version>/resources`. A user token that turns out revoked or expired (401) is
+        refreshed and the call sent once more (a 401 is refused before anything happens, so even a write may be)."""
         url = RESOURCES + path
         try:
             return self.http.request(
-                method, url, params=params, json_body=json_body, headers=self._auth_headers(), idempotent=idempotent
+                method, url, params=params, json_body=json_body, headers=self.auth_headers(), idempotent=idempotent
             )
         except ConnectorAuthError:
-            can_refresh = self.auth_kind == AuthKind.OAUTH2_AUTHORIZATION_CODE and self.credentials.get(REFRESH_TOKEN)
-            if not can_refresh or self._refreshed:
+            if self.auth_kind != AuthKind.OAUTH2_AUTHORIZATION_CODE or not self.credentials.get(REFRESH_TOKEN):
                 raise
-            # A 401 is refused before anything happens, so even a write may be sent again with the new token.
             self.refresh()
             return self.http.request(
-                method, url, params=params, json_body=json_body, headers=self._auth_headers(), idempotent=idempotent
+                method, url, params=params, json_body=json_body, headers=self.auth_headers(), idempotent=idempotent
             )
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:

@@ -348,6 +348,21 @@ class FactorialConnector(Connector):
             return ListPage(data=self.client.list_by_ids(path, "ids", remote_ids, **params), next_cursor=None)
         return self.client.list_page(path, params, after=cursor)
 
+    # -- passthrough ----------------------------------------------------------------------------------------
+
+    def passthrough_base_url(self, api: str) -> str:
+        """The base of `POST /passthrough/factorial/api`: the API host's `/api`, so a caller's path names the
+        version it wants (`/2026-10-01/resources/ats/candidates`, or the legacy `/v2/resources/...`)."""
+        if api not in self.passthrough_apis:
+            raise ConnectorUnsupported(
+                f"Factorial has no passthrough API {api!r} (only: {', '.join(self.passthrough_apis)})."
+            )
+        return f"{self.context.base_url.rstrip('/')}/api"
+
+    def passthrough_headers(self) -> dict[str, str]:
+        """The headers that authenticate a passthrough request (an expiring OAuth token is refreshed first)."""
+        return self.client.auth_headers()
+
     # -- credentials and scopes ---------------------------------------------------------------------------
 
     def verify_credentials(self) -> None:
@@ -425,7 +440,7 @@ class FactorialConnector(Connector):
     ) -> Page[RemoteRecord]:
         page = self._listing(CANDIDATES, cursor=cursor, remote_ids=remote_ids)
         changed = _changed_since(page.data, updated_since)
-        sources = self._sources() if changed else {}
+        sources = self._sources() if any(item.get("source_id") is not None for item in changed) else {}
         return Page(items=[mapping.candidate(item, sources=sources) for item in changed], next_cursor=page.next_cursor)
 
     def _read_applications(self, cursor: str | None, remote_ids: Sequence[str] | None) -> Page[RemoteRecord]:
@@ -443,7 +458,7 @@ class FactorialConnector(Connector):
             self.client.list_by_ids(ANSWERS, "ats_application_ids", application_ids), "ats_application_id"
         )
         reasons = self._reasons() if any(item.get("ats_rejection_reason_id") is not None for item in rows) else {}
-        sources = self._sources()
+        sources = self._sources() if any(item.get("source_id") is not None for item in rows) else {}
         return [
             mapping.application(
                 item,

@@ -14,7 +14,7 @@ import requests
 from apps.connectors.catalog import AuthKind, ReadModel
 from apps.connectors.dtos import OAuthClient
 from apps.connectors.emulation.clock import ManualClock
-from apps.connectors.errors import ConnectorAuthError, ConnectorPermissionError
+from apps.connectors.errors import ConnectorAuthError, ConnectorPermissionError, ConnectorUnsupported
 from apps.connectors.factorial.client import API_VERSION
 from apps.connectors.factorial.emulator import (
     DEFAULT_API_KEY,
@@ -196,3 +196,21 @@ def test_api_key_passes_every_scope_test(fa: FA) -> None:
 
     for test in connector.scope_tests:
         connector.run_scope_test(test.id)
+
+
+def test_passthrough_base_and_auth_reach_any_version(fa: FA, fa_clock: ManualClock) -> None:
+    api_key = factorial_connector(fa.url)
+    oauth = factorial_connector(
+        fa.url, credentials=_oauth_credentials(fa), auth_kind=AuthKind.OAUTH2_AUTHORIZATION_CODE, clock=fa_clock.time
+    )
+
+    for connector in (api_key, oauth):
+        base = connector.passthrough_base_url("api")
+        answer = requests.get(
+            f"{base}/v2/resources/ats/rejection_reasons", headers=connector.passthrough_headers(), timeout=10
+        )
+        assert base == f"{fa.url}/api"
+        assert (answer.status_code, len(answer.json()["data"])) == (200, 6)
+    assert api_key.passthrough_headers() == {"x-api-key": DEFAULT_API_KEY}
+    with pytest.raises(ConnectorUnsupported):
+        api_key.passthrough_base_url("default")
