@@ -131,7 +131,7 @@ READ_COVERAGE = (
             "hiring_team",
             "custom_fields",
         ),
-    ),  # fmt: skip
+    ),
     _coverage(
         ReadModel.CANDIDATES,
         # No company, title, address, tags (no tag resource) or custom fields on AtsCandidate; no candidate URL.
@@ -633,6 +633,10 @@ class FactorialConnector(Connector):
                     f"attachments[{index}] ({attachment.type} {attachment.name}): Factorial keeps one file per "
                     "application, its CV; not written."
                 )
+        if application.gdpr_consent is not None and application.gdpr_consent.expires_at is not None:
+            warnings.append(
+                "gdpr_consent.expires_at: Factorial sets the consent's expiry itself; only the consent was sent."
+            )
         source_name, source_id, source_warnings = self._source_to_write(application)
         warnings.extend(source_warnings)
         body = mapping.apply_body(application, job_id=int(job_id), source=source_name, cv=resume)
@@ -844,8 +848,9 @@ def _grouped(rows: Iterable[Raw], parent: str) -> dict[str, list[Raw]]:
 
 
 def _link_text(link: ResultLinkInput) -> str:
+    prefix = link.custom_field_name_prefix or ""
     lines = [f"{link.label}: {link.url}"]
-    lines.extend(f"{key}: {value}" for key, value in link.attributes)
+    lines.extend(f"{prefix}{key}: {value}" for key, value in link.attributes)
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -86,11 +87,14 @@ def _candidate(fa: FA, remote_id: str) -> dict[str, Any]:
 def test_apply_writes_candidate_answers_cv_and_source_and_drops_the_cover_letter(
     connector: FactorialConnector, fa: FA
 ) -> None:
-    result = connector.create_application(_input())
+    result = connector.create_application(
+        _input(gdpr_consent=GdprConsent(given=True, expires_at=datetime(2027, 1, 1, tzinfo=UTC)))
+    )
 
     assert result.candidate_existed is False
     assert result.warnings == (
         "attachments[1] (COVER_LETTER cover.txt): Factorial keeps one file per application, its CV; not written.",
+        "gdpr_consent.expires_at: Factorial sets the consent's expiry itself; only the consent was sent.",
     )
     stored = _application(fa, result.application.remote_id)
     assert stored["source"] == {
@@ -234,7 +238,12 @@ def test_move_reject_note_and_result_link(connector: FactorialConnector, fa: FA)
         ref, rejection_reason_remote_id="2", note="Went with a senior profile.", remote_fields={}
     )
     connector.add_application_note(ref, content="Called back, no answer.", content_type="PLAIN_TEXT", remote_fields={})
-    link = ResultLinkInput(label="Assessment", url="https://tests.example.com/r/1", attributes=(("score", "9"),))
+    link = ResultLinkInput(
+        label="Assessment",
+        url="https://tests.example.com/r/1",
+        custom_field_name_prefix="ax_",
+        attributes=(("score", "9"),),
+    )
     linked = connector.add_application_result_link(ref, link=link, remote_fields={})
 
     assert (moved.application.current_stage_remote_id, moved.application.outcome) == ("23", "PENDING")
@@ -246,7 +255,7 @@ def test_move_reject_note_and_result_link(connector: FactorialConnector, fa: FA)
     feedbacks = [(f["candidateId"], f["applicationId"], f["description"]) for f in fa.state()["feedbacks"]][-2:]
     assert feedbacks == [
         (2, 2, "Called back, no answer."),
-        (2, 2, "Assessment: https://tests.example.com/r/1\nscore: 9"),
+        (2, 2, "Assessment: https://tests.example.com/r/1\nax_score: 9"),
     ]
     assert linked.warnings == (
         "Factorial has no links on candidates or applications: the link was written as a feedback.",
