@@ -46,7 +46,13 @@ class Factorial:
         self.control(
             "POST",
             "/oauth/clients",
-            json={"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET, "redirectUris": [callback], "scopes": scopes},
+            json={
+                "clientId": CLIENT_ID,
+                "clientSecret": CLIENT_SECRET,
+                "redirectUris": [callback],
+                "scopes": scopes,
+                "name": "Tributary",
+            },
         )
 
     def state(self) -> dict[str, Any]:
