@@ -113,6 +113,8 @@ READ_COVERAGE = (
     # Employees have no system roles in the API (the role of an access is only visible for the caller itself).
     _coverage(ReadModel.USERS, unsupported=("system_roles",), updated_since=True),
     _coverage(ReadModel.REJECTION_REASONS, updated_since=True),
+    # Every posting's application phases (the deprecated company-wide list; jobs carry their own stages).
+    _coverage(ReadModel.APPLICATION_STAGES, unsupported=("status", "custom_fields")),
     _coverage(
         ReadModel.JOBS,
         # The posting knows its team and location only by id (other scopes), no salary currency, no hiring team
@@ -415,6 +417,9 @@ class FactorialConnector(Connector):
             page = self._listing(REJECTION_REASONS, cursor=cursor, remote_ids=remote_ids)
             items = _changed_since(page.data, updated_since)
             return Page(items=[mapping.rejection_reason(item) for item in items], next_cursor=page.next_cursor)
+        if model == ReadModel.APPLICATION_STAGES:
+            page = self._listing(APPLICATION_PHASES, cursor=cursor, remote_ids=remote_ids)
+            return Page(items=[mapping.application_stage(item) for item in page.data], next_cursor=page.next_cursor)
         if model == ReadModel.NOTES:
             page = self._listing(FEEDBACKS, cursor=cursor, remote_ids=remote_ids)
             return Page(items=[mapping.note(item) for item in page.data], next_cursor=page.next_cursor)

@@ -20,6 +20,7 @@ from apps.connectors.dtos import (
     EmailAddress,
     PhoneNumber,
     RemoteApplication,
+    RemoteApplicationStage,
     RemoteAttachment,
     RemoteCandidate,
     RemoteJob,
@@ -158,6 +159,11 @@ def stage(raw: Raw) -> RemoteStage:
         index=position if isinstance(position, int) and not isinstance(position, bool) else None,
         remote_data=raw,
     )
+
+
+def application_stage(raw: Raw) -> RemoteApplicationStage:
+    """An application phase in the company-wide stage list (each posting has its own phases)."""
+    return RemoteApplicationStage(remote_id=str(remote_id(raw.get("id"))), name=text(raw.get("name")), remote_data=raw)
 
 
 def screening_question(raw: Raw) -> RemoteScreeningQuestion:

@@ -13,6 +13,7 @@ from apps.connectors.dtos import (
     EmailAddress,
     PhoneNumber,
     RemoteApplication,
+    RemoteApplicationStage,
     RemoteAttachment,
     RemoteCandidate,
     RemoteJob,
@@ -173,6 +174,16 @@ def test_users_are_employees_and_their_delta_keeps_the_exact_instant(connector: 
     assert [user.remote_id for user in delta] == [
         key for key, user in users.items() if user.remote_updated_at == latest
     ]
+
+
+def test_application_stages_are_every_postings_phases(connector: FactorialConnector) -> None:
+    stages = read_all_items(connector, ReadModel.APPLICATION_STAGES)
+
+    assert len(stages) == 26  # 4 postings, 6 phases each, the 2nd and 4th with a "Culture fit" phase
+    assert stages[0] == RemoteApplicationStage(remote_id="1", name="New", remote_data=stages[0].remote_data)
+    assert [stage.name for stage in stages[6:13]] == [
+        "New", "In review", "Assessment", "Interview", "Culture fit", "Offer", "Hired",
+    ]  # fmt: skip
 
 
 def test_rejection_reasons(connector: FactorialConnector) -> None:
