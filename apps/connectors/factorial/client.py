@@ -254,8 +254,8 @@ def token_credentials(body: Mapping[str, Any], *, now: float) -> dict[str, str]:
 
 def authorize_url(base_url: str, *, client: OAuthClient, redirect_uri: str, state: str) -> str:
     """Factorial's approval page. `resource_owner_type=company` asks for a company token: it acts for the company
-    (not for the approving admin, who may leave), sees every job's candidates and never expires (F-REPO
-    request-an-authorization-code.md, oauth-2.md).
+    (not for the approving admin, who may leave), sees every job's candidates and never expires; the admin must be
+    signed in to Factorial first (https://apidoc.factorialhr.com/docs/oauth2-partner-guide, F-REPO oauth-2.md).
 
     No `scope` parameter: a token is "strictly limited to the scopes configured in the OAuth application" (F-REPO
     oauth-scopes.md), so asking for more only fails the whole sign-in, while the token the application's scopes

@@ -248,9 +248,9 @@ class FactorialConnector(Connector):
                 "Sign in with a Factorial **administrator** account and approve access for Tributary. Tributary "
                 "asks for a *company* token: it acts for the company rather than for you, sees the candidates of "
                 "every job and does not expire. It needs the permissions **Recruitment** (jobs, candidates and "
-                "applications) and **Employees** (the users shown as hiring team and authors)."
+                "applications) and **Employees** (read as the ATS's users)."
             ),
-            links=(("Factorial: OAuth 2.0", "https://apidoc.factorialhr.com/docs/oauth-20"),),
+            links=(("Factorial: company tokens", "https://apidoc.factorialhr.com/docs/oauth2-partner-guide"),),
             oauth_scopes=(SCOPE_RECRUITMENT, SCOPE_EMPLOYEES),
         ),
     )
@@ -263,16 +263,17 @@ class FactorialConnector(Connector):
             label="Recruitment: jobs, candidates and applications",
             fix_hint=(
                 "Tributary needs Factorial's Recruitment permission. With an API key, check that the Recruitment "
-                "app is installed (Marketplace → Apps → Recruitment). With sign-in, approve as an administrator "
-                "and make sure the OAuth application has the scope “recruitment”."
+                "app is installed (Marketplace → Apps → Recruitment). With sign-in, sign in as an administrator "
+                "before approving, and make sure the OAuth application has the scope “recruitment”."
             ),
         ),
         ScopeTest(
             id=SCOPE_EMPLOYEES,
             label="Employees: users",
             fix_hint=(
-                "Tributary reads employees as the users of the ATS. With sign-in, make sure the OAuth application "
-                "has the scope “employees” and approve again."
+                "Tributary reads employees as the users of the ATS. With sign-in, sign in as an administrator "
+                "before approving, and make sure the OAuth application has the scope “employees”; then approve "
+                "again."
             ),
         ),
     )
