@@ -27,7 +27,22 @@ from apps.connectors.catalog import (
     WriteAction,
     WriteCoverage,
 )
-from apps.connectors.dtos import OAuthClient, Page, RemoteRecord, RemoteSource
+from apps.connectors.dtos import (
+    ApplicationRef,
+    AttachmentInput,
+    AttachmentList,
+    AttachmentRef,
+    CreateApplicationInput,
+    CreateApplicationResult,
+    DownloadedFile,
+    OAuthClient,
+    Page,
+    RemoteRecord,
+    RemoteSource,
+    ResultLinkInput,
+    TrackedApplication,
+    WriteResult,
+)
 from apps.connectors.errors import ConnectorUnsupported
 
 if TYPE_CHECKING:
@@ -71,6 +86,13 @@ class Connector(abc.ABC):
     # Whether delta reads (`updated_since`) report deleted records in `Page.deleted_remote_ids`. When False,
     # vanished records are only found by a FULL sync (what it did not see is gone).
     reports_deletions: ClassVar[bool] = False
+    # The period the ATS takes salary expectations in ("MONTH" / "YEAR"); the write path converts (×12, ÷12)
+    # before calling the connector. None: passed on as the request gave it.
+    salary_period: ClassVar[str | None] = None
+    # import-tracked-application (contract §5.5): the request body keys this connector reads, each with the id
+    # fields it requires, e.g. {"smartrecruiters": ("candidate_remote_id", "job_remote_id")}. The write path
+    # checks that exactly one of these keys is present with non-empty string ids and passes it on.
+    tracked_application_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
@@ -182,3 +204,136 @@ class Connector(abc.ABC):
     def read_candidate_source(self, candidate_remote_id: str) -> RemoteSource | None:
         """The source the ATS shows on this candidate now, None when it has none."""
         raise ConnectorUnsupported(f"{self.tool} cannot read a candidate's source")
+
+    # -- writes ----------------------------------------------------------------------------------------------
+    #
+    # The write path (apps.applications.writes) calls these after validating the request against the contract,
+    # checking `write_coverage` (a missing action answers INTEGRATION.ACTION_NOT_AVAILABLE without a call) and
+    # removing fields the coverage marks as not SUPPORTED. Connectors map the DTOs to their ATS and raise typed
+    # errors; the write path turns them into the contract's codes:
+    #   ConnectorUnsupported → INTEGRATION.ACTION_NOT_AVAILABLE    ConnectorJobClosed → ATS.JOB_CLOSED
+    #   ConnectorApplicationExists → ATS.APPLICATION_ALREADY_EXISTS
+    #   ConnectorAuthError → INTEGRATION.AUTHENTICATION_INVALID (integration marked INVALID)
+    #   ConnectorPermissionError → INTEGRATION.PERMISSION_MISSING
+    #   ConnectorInputError / ConnectorNotFound → REMOTE.INPUT_INVALID
+    #   ConnectorRateLimited → REMOTE.RATE_LIMIT_EXCEEDED    ConnectorUnavailable → REMOTE.SERVICE_UNAVAILABLE
+    #   ConnectorWriteUncertain / any other ConnectorError → REMOTE.UNKNOWN_HTTP_ERROR
+    # Put the ATS's own error text in `remote_message`: API callers see it. A write that may have reached the ATS
+    # without an answer must raise ConnectorWriteUncertain (the HTTP seam does so for timeouts), never be re-sent.
+    # Whatever a connector cannot write is reported in the result's `warnings`, never dropped silently.
+
+    def create_application(self, application: CreateApplicationInput) -> CreateApplicationResult:
+        """Create an application of `application.candidate` to the job `application.job_remote_id`.
+
+        Reuse an existing candidate where the ATS matches one (same email): then `candidate_existed=True` and
+        that candidate's source is not touched. Apply `application.source` (automatic attribution) to a new
+        candidate and to the application, as the ATS keeps it; `requested_source` only when `source` is None.
+        Write the attachments (the `resume` as the ATS's resume/CV where it has one), the screening answers,
+        `sourced_by_user_remote_id`, `gdpr_consent` and `remote_fields` where the ATS takes them.
+        Raises ConnectorJobClosed when the job takes no applications, ConnectorApplicationExists when this
+        candidate already applied to the job, ConnectorNotFound when the job does not exist.
+        Returns the created application and candidate as read from the ATS (one extra read is fine).
+        """
+        raise ConnectorUnsupported(f"{self.tool} cannot create applications")
+
+    def create_candidate(self, application: CreateApplicationInput) -> CreateApplicationResult:
+        """The legacy POST /ats/candidates: a candidate together with an application to one job.
+
+        Same input, semantics and result as `create_application` (the default calls it); override only where the
+        ATS has a distinct "candidate" creation.
+        """
+        return self.create_application(application)
+
+    def find_application(self, *, job_remote_id: str, email_address: str) -> TrackedApplication | None:
+        """The application of the candidate with this email (case-insensitive) to this job, or None.
+
+        Used to reconcile a create whose answer never came (ConnectorWriteUncertain) before anything is re-sent.
+        Must not write anything.
+        """
+        raise ConnectorUnsupported(f"{self.tool} cannot look applications up by job and email")
+
+    def find_tracked_application(self, *, key: str, ids: Mapping[str, str]) -> TrackedApplication:
+        """Resolve the ids of import-tracked-application (contract §5.5) to the application and its candidate.
+
+        `key` is one of `tracked_application_keys` and `ids` its object from the request body (the required id
+        fields are present, non-empty strings; extra keys such as `id_type` may be there). Raises
+        ConnectorNotFound when the ATS has no such application. Must not write anything.
+        """
+        raise ConnectorUnsupported(f"{self.tool} cannot import tracked applications")
+
+    def move_application_stage(
+        self, application: ApplicationRef, *, stage_remote_id: str, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Move the application to the stage (one of its job's stages). Raises ConnectorInputError when the ATS
+        refuses the move (e.g. a rejected application)."""
+        raise ConnectorUnsupported(f"{self.tool} cannot move applications between stages")
+
+    def reject_application(
+        self,
+        application: ApplicationRef,
+        *,
+        rejection_reason_remote_id: str,
+        note: str | None,
+        remote_fields: Mapping[str, Any],
+    ) -> WriteResult:
+        """Reject the application with the reason; `note` (plain text) goes along as a note where the ATS has
+        one (else a warning)."""
+        raise ConnectorUnsupported(f"{self.tool} cannot reject applications")
+
+    def add_application_note(
+        self, application: ApplicationRef, *, content: str, content_type: str, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Add a note to the application. `content_type` is "PLAIN_TEXT" (the only one the contract has)."""
+        raise ConnectorUnsupported(f"{self.tool} cannot add notes")
+
+    def add_application_attachment(
+        self, application: ApplicationRef, *, attachment: AttachmentInput, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Attach a file to the application (a CV as the application's resume where the ATS has one)."""
+        raise ConnectorUnsupported(f"{self.tool} cannot add attachments to applications")
+
+    def add_candidate_attachment(
+        self, candidate_remote_id: str, *, attachment: AttachmentInput, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Attach a file to the candidate (not to one of its applications)."""
+        raise ConnectorUnsupported(f"{self.tool} cannot add attachments to candidates")
+
+    def add_application_result_link(
+        self, application: ApplicationRef, *, link: ResultLinkInput, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Put a link to a result on the application (a custom field, a note, an attachment: as the ATS allows;
+        say which in a warning when it is not a first-class link)."""
+        raise ConnectorUnsupported(f"{self.tool} cannot add result links to applications")
+
+    def add_candidate_result_link(
+        self, candidate_remote_id: str, *, link: ResultLinkInput, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Put a link to a result on the candidate."""
+        raise ConnectorUnsupported(f"{self.tool} cannot add result links to candidates")
+
+    def add_candidate_tag(
+        self, candidate_remote_id: str, *, name: str, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Tag the candidate with the tag called `name`, creating the tag where the ATS needs that. Tagging
+        with a tag the candidate already has is not an error."""
+        raise ConnectorUnsupported(f"{self.tool} cannot tag candidates")
+
+    def remove_candidate_tag(
+        self, candidate_remote_id: str, *, name: str, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Remove the tag called `name` (case-insensitive) from the candidate. A tag the candidate does not have
+        is not an error."""
+        raise ConnectorUnsupported(f"{self.tool} cannot remove tags from candidates")
+
+    def list_application_attachments(self, application: ApplicationRef) -> AttachmentList:
+        """The application's attachments, live from the ATS (all of them: no paging for the caller)."""
+        raise ConnectorUnsupported(f"{self.tool} cannot list an application's attachments")
+
+    def list_candidate_attachments(self, candidate_remote_id: str) -> AttachmentList:
+        """The candidate's attachments (those of its applications included), live from the ATS."""
+        raise ConnectorUnsupported(f"{self.tool} cannot list a candidate's attachments")
+
+    def download_attachment(self, attachment: AttachmentRef) -> DownloadedFile:
+        """The bytes of one attachment (listed before by `list_*_attachments`). Raises ConnectorNotFound when
+        it is gone."""
+        raise ConnectorUnsupported(f"{self.tool} cannot download attachments")

@@ -6,8 +6,9 @@ carries the raw vendor payload for debugging and `integration_fields`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -394,3 +395,193 @@ class OAuthClient:
 
     client_id: str
     client_secret: str
+
+
+# -- writes -------------------------------------------------------------------------------------------
+#
+# What the write path (apps.applications.writes) hands to the write methods of `Connector`, and what they
+# return. The API layer has already validated everything the contract asks for (required fields, enums, ISO
+# country codes, URLs, screening answers against the job's questions) and resolved our ids to remote ids; what a
+# connector still has to do is map these to its ATS, and report in `warnings` whatever it could not take.
+
+
+@dataclass(frozen=True, slots=True)
+class SalaryExpectation:
+    """`period` is MONTH or YEAR, already converted to `Connector.salary_period` when the connector names one."""
+
+    period: str
+    amount: float
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateInput:
+    """The candidate of a create-application / create-candidate request (contract §5.1 `candidate`).
+
+    `location.country` is an uppercase ISO 3166-1 alpha-2 code (validated); the connector turns it into whatever
+    its ATS uses (a country name, a lowercase code, ...). `additional_*` entries carry `type` PERSONAL | WORK |
+    OTHER. `social_links` are absolute http(s) URLs.
+    """
+
+    first_name: str
+    last_name: str
+    email_address: str
+    additional_email_addresses: tuple[EmailAddress, ...] = ()
+    company: str | None = None
+    title: str | None = None
+    phone_number: str | None = None
+    additional_phone_numbers: tuple[PhoneNumber, ...] = ()
+    location: Location | None = None
+    gender: str | None = None  # MALE | FEMALE | OTHER
+    availability_date: date | None = None
+    salary_expectation: SalaryExpectation | None = None
+    social_links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInput:
+    """A file to write, already downloaded (from `data_url`) or decoded (from base64 `data`)."""
+
+    name: str  # file name with extension
+    type: str  # CV | COVER_LETTER | OTHER
+    content_type: str  # MIME type; never empty
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningAnswerInput:
+    """One validated answer to one of the job's screening questions, by the question's remote id.
+
+    `value` by `type`: TEXT → str; NUMBER → float; BOOLEAN → bool; DATE → date; SINGLE_SELECT → the option's
+    remote id (str); MULTI_SELECT → tuple of option remote ids; FILE → AttachmentInput (type OTHER); UNKNOWN →
+    the JSON value as sent (the question's format is unknown to us, so nothing was checked).
+    """
+
+    question_remote_id: str
+    type: str
+    value: str | float | bool | date | tuple[str, ...] | AttachmentInput | Any
+    question_title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestedSource:
+    """The deprecated `source` of a create request. Connectors honour it only where their ATS can take it.
+
+    It is passed only when automatic attribution has no source to write (`CreateApplicationInput.source` is None)
+    and the connector's write coverage has `source` SUPPORTED.
+    """
+
+    name: str | None = None
+    unified_key: str | None = None
+    remote_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GdprConsent:
+    given: bool | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateApplicationInput:
+    """A create-application (or legacy create-candidate) request, validated and resolved to remote ids.
+
+    - `stage_remote_id`: None means the job's default (first) stage: let the ATS pick it.
+    - `attachments`: in request order; `resume` is the first CV (the one an ATS shows as the resume).
+    - `source`: what automatic attribution writes (apps.attribution), None when it writes nothing. Apply it to
+      a new candidate and its application; never overwrite an existing candidate's source.
+    - `requested_source`: the request's deprecated `source`, see `RequestedSource`.
+    - `remote_fields`: the request's `remote_fields[<this tool>]` only (other tools' keys were dropped).
+    Fields the connector's write coverage marks as not SUPPORTED have been removed (with a warning) already.
+    """
+
+    job_remote_id: str
+    candidate: CandidateInput
+    stage_remote_id: str | None = None
+    attachments: tuple[AttachmentInput, ...] = ()
+    screening_answers: tuple[ScreeningAnswerInput, ...] = ()
+    source: SourceInstruction | None = None
+    requested_source: RequestedSource | None = None
+    sourced_by_user_remote_id: str | None = None
+    gdpr_consent: GdprConsent | None = None
+    remote_fields: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def resume(self) -> AttachmentInput | None:
+        return next((attachment for attachment in self.attachments if attachment.type == "CV"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateApplicationResult:
+    """What a create wrote: the application and its candidate as the ATS now has them.
+
+    `candidate_existed` is True when the ATS matched an existing candidate (e.g. by email) instead of creating
+    one; its source was then left alone. `warnings` name everything the connector had to drop or change (never
+    drop anything silently), e.g. "candidate.gender: SmartRecruiters has no gender field; not written."
+    """
+
+    application: RemoteApplication
+    candidate: RemoteCandidate
+    candidate_existed: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRef:
+    """An application we hold, with the remote ids a connector may need to address it (e.g. SmartRecruiters
+    addresses an application as candidate × job)."""
+
+    remote_id: str
+    candidate_remote_id: str | None = None
+    job_remote_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultLinkInput:
+    """A link to a result (assessment report, ...) to put on an application or candidate."""
+
+    label: str
+    url: str
+    custom_field_name_prefix: str | None = None  # `details.custom_field_name_prefix`
+    attributes: tuple[tuple[str, str], ...] = ()  # `details.attributes` as (key, value)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """The outcome of a write action. `application` / `candidate`: the record as it is after the write, when the
+    connector has it at no extra cost (the write path then refreshes our copy at once)."""
+
+    warnings: tuple[str, ...] = ()
+    application: RemoteApplication | None = None
+    candidate: RemoteCandidate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentList:
+    """The attachments of one application or candidate, read live. `content_type` should be set on each."""
+
+    attachments: tuple[RemoteAttachment, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRef:
+    """An attachment to download, with the remote ids of its owners (from `AttachmentList`)."""
+
+    remote_id: str
+    candidate_remote_id: str
+    application_remote_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadedFile:
+    content: bytes
+    content_type: str | None = None
+    file_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedApplication:
+    """An application found in the ATS (import-tracked-application, reconciling an uncertain create)."""
+
+    application: RemoteApplication
+    candidate: RemoteCandidate

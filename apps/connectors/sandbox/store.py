@@ -89,6 +89,10 @@ class FaultKind(StrEnum):
     UNAVAILABLE = "UNAVAILABLE"
     TIMEOUT = "TIMEOUT"
     AUTH_FAILURE = "AUTH_FAILURE"
+    # A write is carried out but its answer never arrives (the connector raises ConnectorWriteUncertain);
+    # on reads it behaves like TIMEOUT.
+    ANSWER_LOST = "ANSWER_LOST"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
 
 
 @dataclass(frozen=True)
@@ -552,6 +556,27 @@ class SandboxStore:
                 (value,),
             ).fetchall()
         return [json.loads(row[0]) for row in rows]
+
+    def find_application(
+        self, *, job_id: str, candidate_id: str | None = None, email: str | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The live application (and its candidate) of a candidate, given by id or primary email, to a job."""
+        with self._lock:
+            if candidate_id is None:
+                if email is None:
+                    return None
+                candidate_id = self._find_candidate(self._db, email)
+                if candidate_id is None:
+                    return None
+            row = self._db.execute(
+                "SELECT doc FROM records WHERE model = 'applications' AND candidate_id = ? AND deleted_at IS NULL "
+                "AND json_extract(doc, '$.job_id') = ? ORDER BY remote_id LIMIT 1",
+                (candidate_id, job_id),
+            ).fetchone()
+            candidate = self._get(self._db, "candidates", candidate_id)
+        if row is None or candidate is None:
+            return None
+        return json.loads(row[0]), candidate
 
     # -- time passes -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import pytest
 
 from apps.connectors.base import ConnectorContext
 from apps.connectors.catalog import ReadModel
+from apps.connectors.dtos import AttachmentRef
 from apps.connectors.errors import (
     ConnectorApplicationExists,
     ConnectorInputError,
@@ -91,7 +92,9 @@ def test_attachments_carry_their_bytes(store: SandboxStore) -> None:
     connector = connector_for(store)
     attachment = connector.read(ReadModel.ATTACHMENTS).items[0]
 
-    content = connector.download_attachment(attachment.remote_id)
+    content = connector.download_attachment(
+        AttachmentRef(remote_id=attachment.remote_id, candidate_remote_id=attachment.candidate_remote_id)
+    ).content
 
     assert content.startswith(b"%PDF-1.4\n% Sandbox CV of ")
     assert content.endswith(b"%%EOF\n")
@@ -127,7 +130,14 @@ def test_create_application_with_a_new_candidate(store: SandboxStore) -> None:
         "ada.lovelace@example.com",
     )
     [attachment] = store.attachments(application_id=created.application["id"])
-    assert connector.download_attachment(attachment["id"]) == b"%PDF ada"
+    downloaded = connector.download_attachment(
+        AttachmentRef(remote_id=attachment["id"], candidate_remote_id=created.candidate["id"])
+    )
+    assert (downloaded.content, downloaded.content_type, downloaded.file_name) == (
+        b"%PDF ada",
+        attachment["content_type"],
+        attachment["file_name"],
+    )
 
 
 def test_existing_candidate_is_reused_and_keeps_its_source(store: SandboxStore) -> None:
