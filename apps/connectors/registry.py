@@ -10,6 +10,7 @@ from apps.connectors.base import Connector
 
 CONNECTORS: dict[str, str] = {
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
+    "smartrecruiters": "apps.connectors.smartrecruiters.connector.SmartRecruitersConnector",
 }
 
 
