@@ -507,3 +507,41 @@ class Attachment(SyncedRecord, RemoteTimestamps):
     class Meta:
         indexes = [_list_index("att"), _changed_index("att")]
         constraints = [_remote_key("att", "integration", "remote_id")]
+
+
+# -- the write path --------------------------------------------------------------------------------------
+
+
+class IdempotencyKey(models.Model):
+    """A write request sent with an `Idempotency-Key` header, and its final response once there is one.
+
+    The first request inserts the row (unique per integration and key) and so owns the write; identical
+    requests that arrive meanwhile wait for it and then answer its stored response. The same key with another
+    request (`fingerprint`: method, path and body) is refused. A write that may or may not have reached the ATS
+    (no answer in time) leaves the key UNCERTAIN: a retry then looks the result up in the ATS before anything
+    is sent again. Failures that wrote nothing (invalid input, ATS unavailable) release the key (row deleted),
+    so a retry runs afresh. Rows older than `IDEMPOTENCY_KEY_TTL_SECONDS` no longer count.
+    """
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "IN_PROGRESS"
+        COMPLETED = "COMPLETED"
+        UNCERTAIN = "UNCERTAIN"
+
+    id = PublicIdField()
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and canonical body.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    claim_token = models.CharField(max_length=32, help_text="Who works on it now; changes when a retry takes over.")
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=utcnow)
+    claimed_at = models.DateTimeField(default=utcnow, help_text="When the current owner took it.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["integration", "key"], name="idempotency_key_unique")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

@@ -171,3 +171,17 @@ CONNECT_EMBEDDED_LINK_SECONDS = env.int("CONNECT_EMBEDDED_LINK_SECONDS", default
 CONNECT_MAGIC_LINK_SECONDS = env.int("CONNECT_MAGIC_LINK_SECONDS", default=365 * 24 * 3600)
 CONNECT_ACTIVATION_TOKEN_SECONDS = env.int("CONNECT_ACTIVATION_TOKEN_SECONDS", default=24 * 3600)
 CONNECT_OAUTH_STATE_SECONDS = env.int("CONNECT_OAUTH_STATE_SECONDS", default=600)
+
+# The write path (POST /v1/ats/...).
+# Largest file per attachment (base64 `data` or downloaded `data_url`); request bodies may carry a few of them.
+WRITE_ATTACHMENT_MAX_BYTES = env.int("WRITE_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024 * 1024)
+# `data_url` is only fetched from public addresses; these networks (CIDR) are allowed anyway (tests: loopback).
+WRITE_FETCH_ALLOWED_NETWORKS = env.list("WRITE_FETCH_ALLOWED_NETWORKS", default=[])
+# Lifetime of the signed `data_url` of attachments read live (GET …/attachments).
+WRITE_DOWNLOAD_URL_SECONDS = env.int("WRITE_DOWNLOAD_URL_SECONDS", default=600)
+# Idempotency-Key: how long a key is remembered, how long a request waits for an identical one still running,
+# and after how long a running one counts as dead (its write is then looked up in the ATS before a retry).
+IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 3600)
+IDEMPOTENCY_WAIT_SECONDS = env.int("IDEMPOTENCY_WAIT_SECONDS", default=60)
+IDEMPOTENCY_STALE_SECONDS = env.int("IDEMPOTENCY_STALE_SECONDS", default=300)

@@ -1,0 +1,1 @@
+"""The write path: the ATS write actions of the contract (§5), connector-agnostic."""
