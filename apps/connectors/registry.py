@@ -11,6 +11,7 @@ from apps.connectors.base import Connector
 CONNECTORS: dict[str, str] = {
     "factorial": "apps.connectors.factorial.connector.FactorialConnector",
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
+    "smartrecruiters": "apps.connectors.smartrecruiters.connector.SmartRecruitersConnector",
 }
 
 

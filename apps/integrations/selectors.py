@@ -86,42 +86,37 @@ def tool_assets(tool: str, base_url: str) -> dict[str, str]:
     }
 
 
+def _coverage_row(key: str, label: str, field_names: tuple[str, ...], coverage: object | None) -> dict[str, object]:
+    fields = coverage.fields if coverage else {}  # type: ignore[attr-defined]
+    return {
+        "id": key,
+        "label": label,
+        "coverage_status": (CoverageStatus.SUPPORTED if coverage else CoverageStatus.UNSUPPORTED).value,
+        "fields": [
+            {"id": name, "coverage_status": fields.get(name, CoverageStatus.UNSUPPORTED).value} for name in field_names
+        ],
+    }
+
+
 def _read_model_rows(connector_class: type[Connector]) -> list[dict[str, object]]:
-    rows = []
-    for model in ReadModel:
-        coverage = connector_class.coverage_for(model)
-        fields = coverage.fields if coverage else {}
-        rows.append(
-            {
-                "id": model.value,
-                "label": READ_MODEL_LABELS[model],
-                "coverage_status": (CoverageStatus.SUPPORTED if coverage else CoverageStatus.UNSUPPORTED).value,
-                "fields": [
-                    {"id": name, "coverage_status": fields.get(name, CoverageStatus.UNSUPPORTED).value}
-                    for name in READ_MODEL_FIELDS[model]
-                ],
-            }
+    return [
+        _coverage_row(
+            model.value, READ_MODEL_LABELS[model], READ_MODEL_FIELDS[model], connector_class.coverage_for(model)
         )
-    return rows
+        for model in ReadModel
+    ]
 
 
 def _write_action_rows(connector_class: type[Connector]) -> list[dict[str, object]]:
-    rows = []
-    for action in WriteAction:
-        coverage = connector_class.write_coverage_for(action)
-        fields = coverage.fields if coverage else {}
-        rows.append(
-            {
-                "id": action.value,
-                "label": WRITE_ACTION_LABELS[action],
-                "coverage_status": (CoverageStatus.SUPPORTED if coverage else CoverageStatus.UNSUPPORTED).value,
-                "fields": [
-                    {"id": name, "coverage_status": fields.get(name, CoverageStatus.UNSUPPORTED).value}
-                    for name in WRITE_ACTION_FIELDS[action]
-                ],
-            }
+    return [
+        _coverage_row(
+            action.value,
+            WRITE_ACTION_LABELS[action],
+            WRITE_ACTION_FIELDS[action],
+            connector_class.write_coverage_for(action),
         )
-    return rows
+        for action in WriteAction
+    ]
 
 
 def _feature_rows(connector_class: type[Connector]) -> list[dict[str, str]]:

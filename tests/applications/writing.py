@@ -43,14 +43,20 @@ def option(question: ScreeningQuestion, remote_id: str) -> str:
 
 
 def required_answers(job: Job) -> list[dict[str, Any]]:
-    """Answers to the required questions of the sandbox's first job (TEXT, NUMBER, BOOLEAN, SINGLE_SELECT)."""
-    seniority = question(job, 5)
-    return [
-        {"question_id": question(job, 1).id, "answer": "I like the mission."},
-        {"question_id": question(job, 2).id, "answer": 4},
-        {"question_id": question(job, 3).id, "answer": False},
-        {"question_id": seniority.id, "answer": option(seniority, "q-000001-lvl-2")},
-    ]
+    """Valid answers to the required questions of a stored sandbox job, in question order.
+
+    For the first job: "I like the mission.", 4, False and the second seniority level ("Mid").
+    """
+    values = {"TEXT": "I like the mission.", "NUMBER": 4, "BOOLEAN": False, "DATE": "2025-01-01"}
+    answers = []
+    for entry in ScreeningQuestion.objects.filter(job=job, required=True).order_by("index"):
+        if entry.format_type in ("SINGLE_SELECT", "MULTI_SELECT"):
+            chosen = option(entry, entry.options[min(1, len(entry.options) - 1)]["remote_id"])
+            answer: Any = chosen if entry.format_type == "SINGLE_SELECT" else [chosen]
+        else:
+            answer = values[entry.format_type]
+        answers.append({"question_id": entry.id, "answer": answer})
+    return answers
 
 
 def candidate(email: str = "ada@example.com", **extra: Any) -> dict[str, Any]:

@@ -20,10 +20,24 @@ def test_force_sync_queues_one_run_and_reports_it_afterwards(kombo: Kombo, integ
 
     run = SyncRun.objects.get()
     assert first.STATUS == "success"
-    assert (first.data.already_queued, first.data.sync_id, first.data.type) == (False, run.id, "DELTA")
-    assert (second.data.already_queued, second.data.sync_id, second.data.type) == (True, run.id, "DELTA")
+    # Nothing synced yet, so the requested delta runs (and is reported) as a full sync.
+    assert (first.data.already_queued, first.data.sync_id, first.data.type) == (False, run.id, "FULL")
+    assert (second.data.already_queued, second.data.sync_id, second.data.type) == (True, run.id, "FULL")
     assert (run.integration_id, run.trigger, run.status) == (integration.id, "API", "QUEUED")
     assert [(task.func(), task.args()) for task in OrmQ.objects.all()] == [(TASK_EXECUTE, (run.id, None))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_force_sync_delta_after_a_successful_sync_stays_a_delta(kombo: Kombo, integration: Integration) -> None:
+    SyncRun.objects.create(
+        integration=integration, type=SyncRun.Type.FULL, trigger=SyncRun.Trigger.SETUP,
+        status=SyncRun.Status.SUCCEEDED, watermark=integration.created_at, sync_all=integration.sync_all_records,
+    )  # fmt: skip
+
+    result = kombo.general.trigger_sync(type_="DELTA")
+
+    assert result.data.type == "DELTA"
+    assert SyncRun.objects.get(id=result.data.sync_id).type == "DELTA"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -88,6 +88,7 @@ def test_admin_sync_now_action_queues_runs(staff: Client, integration: Integrati
     )
 
     run = SyncRun.objects.get()
-    assert (run.type, run.trigger, run.status) == ("DELTA", "ADMIN", "QUEUED")
-    assert f"Integration {integration.id}: DELTA sync {run.id} queued." in response.content.decode()
+    # Never synced before: the delta asked for runs as a full sync, and the message says so.
+    assert (run.type, run.trigger, run.status) == ("FULL", "ADMIN", "QUEUED")
+    assert f"Integration {integration.id}: FULL sync {run.id} queued." in response.content.decode()
     assert Application.objects.count() == 0

@@ -30,8 +30,12 @@ def test_setup_schedules_is_idempotent(db: None) -> None:
 
 
 def _run(integration: Integration, run_type: str, *, minutes_ago: float, status: str = "SUCCEEDED") -> SyncRun:
-    run = SyncRun.objects.create(integration=integration, type=run_type, trigger="SCHEDULE", status=status)
-    SyncRun.objects.filter(id=run.id).update(created_at=utcnow() - timedelta(minutes=minutes_ago))
+    when = utcnow() - timedelta(minutes=minutes_ago)
+    run = SyncRun.objects.create(
+        integration=integration, type=run_type, trigger="SCHEDULE", status=status, sync_all=integration.sync_all_records
+    )
+    # A run that started (as every finished one did) has its watermark.
+    SyncRun.objects.filter(id=run.id).update(created_at=when, watermark=when)
     return run
 
 
