@@ -159,3 +159,8 @@ def test_connect_sync_apply_with_answers_cv_and_source_then_follow_the_outcome(
     (after,) = sdk.ats.get_applications().result.data.results
     assert (after.id, after.outcome, after.current_stage.name) == (created.id, "HIRED", "Hired")
     assert Application.objects.get(id=created.id).outcome == "HIRED"
+    # the sync read the CVs of the tracked applications only (by parent application), not the company's 16 others
+    synced_files = sdk.ats.get_ats_attachments().result.data.results
+    assert [(item.file_name, item.type, item.application_id) for item in synced_files] == [
+        ("ada-cv.pdf", "CV", created.id)
+    ]
