@@ -180,6 +180,9 @@ class RateBudget:
     max_concurrency: int = 8
     # Per-path-prefix concurrency caps, e.g. {"GET /candidates": 1} for SmartRecruiters.
     concurrency_overrides: dict[str, int] = field(default_factory=dict)
+    # Per-path-prefix request rates below the overall one, e.g. {"POST /": 200 / 60} for Factorial's POST limit.
+    # Such requests are spaced by both: the overall budget and their lane's own (kept under `rate_key_for`).
+    rate_overrides: dict[str, float] = field(default_factory=dict)
 
 
 # The unified fields of each read model and write action, as the coverage tables list them.

@@ -132,15 +132,31 @@ def concurrency_limit(budget: RateBudget, lane: str | None) -> int:
     return budget.max_concurrency
 
 
-def lane_for(budget: RateBudget | None, method: str, path: str) -> str | None:
-    """The `concurrency_overrides` entry (`"GET /candidates"`) whose method and path prefix match, if any."""
-    if budget is None:
-        return None
-    for lane in budget.concurrency_overrides:
+def _matching_lane(lanes: Sequence[str], method: str, path: str) -> str | None:
+    for lane in lanes:
         lane_method, _, prefix = lane.partition(" ")
         if lane_method.upper() == method.upper() and path.startswith(prefix):
             return lane
     return None
+
+
+def lane_for(budget: RateBudget | None, method: str, path: str) -> str | None:
+    """The `concurrency_overrides` entry (`"GET /candidates"`) whose method and path prefix match, if any."""
+    if budget is None:
+        return None
+    return _matching_lane(list(budget.concurrency_overrides), method, path)
+
+
+def rate_lane_for(budget: RateBudget | None, method: str, path: str) -> str | None:
+    """The `rate_overrides` entry (`"POST /"`) whose method and path prefix match, if any."""
+    if budget is None:
+        return None
+    return _matching_lane(list(budget.rate_overrides), method, path)
+
+
+def rate_key_for(key: str, lane: str) -> str:
+    """The limiter key under which a rate-override lane of `key` books its own, slower spacing."""
+    return f"{key} [{lane}]"
 
 
 # -- retries, timeouts, responses -------------------------------------------------------------------
@@ -454,7 +470,15 @@ class HttpClient:
         limiter_context: AbstractContextManager[None] = (
             self.rate_limiter.slot(self.rate_key, budget, lane) if budget is not None else contextlib.nullcontext()
         )
-        with limiter_context:
+        rate_lane = rate_lane_for(budget, method, _path_of(url))
+        lane_context: AbstractContextManager[None] = contextlib.nullcontext()
+        if budget is not None and rate_lane is not None:
+            # The lane's own spacing first (it is the slower one), then the overall budget and its concurrency.
+            lane_budget = RateBudget(
+                requests_per_second=budget.rate_overrides[rate_lane], max_concurrency=budget.max_concurrency
+            )
+            lane_context = self.rate_limiter.slot(rate_key_for(self.rate_key, rate_lane), lane_budget)
+        with lane_context, limiter_context:
             started = time.monotonic()
             redirects = 0
             current_url = url

@@ -9,6 +9,9 @@ page it was reading; whoever takes the run over continues after the last committ
 - DELTA reads what changed since the previous successful run's watermark (minus an overlap for clock skew)
   and applies the deletions the connector reports.
 - Only tracked candidates/applications are read (by remote id) unless the integration syncs everything.
+- Models readable only per parent (coverage `scope` APPLICATION / CANDIDATE: a vendor's per-application offers,
+  per-candidate notes, ...) are read for the parents we hold, in chunks passed as `parent_remote_ids`: the tracked
+  ones, or all when the integration syncs everything. A FULL run marks vanished only what belongs to those parents.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from django_q.tasks import async_task
 from apps.applications import services as records
 from apps.applications.models import Application, ApplicationStage, Candidate
 from apps.connectors.base import Connector
-from apps.connectors.catalog import ReadModel
+from apps.connectors.catalog import ReadModel, Scope
 from apps.connectors.dtos import Page, RemoteJob
 from apps.connectors.errors import ConnectorAuthError, ConnectorError, ConnectorRateLimited
 from apps.core.bulk import bulk_insert
@@ -61,6 +64,7 @@ SYNC_ORDER: tuple[ReadModel, ...] = (
 )
 TRACKED_MODELS = (ReadModel.CANDIDATES, ReadModel.APPLICATIONS)
 REMOTE_ID_CHUNK = 100  # tracked records asked for per read
+PARENT_CHUNK = 100  # parents passed per read of a per-parent model
 STATISTICS_FIRST_REFRESH = 500  # rows created in a model before the planner statistics are first refreshed
 
 DEFAULT_DELTA_MINUTES = 5
@@ -206,7 +210,9 @@ def _claim(run_id: str, *, token: str | None, stale: timedelta) -> str | None:
 @dataclass
 class _Plan:
     model: ReadModel
-    mode: str  # "list" (everything / changed) or "ids" (tracked records by remote id)
+    # "list" (everything / changed), "ids" (tracked records by remote id) or "parents" (per parent, `scope`)
+    mode: str
+    scope: Scope = Scope.NONE
 
 
 def _tracked_queryset(integration: Integration, model: ReadModel) -> Any:
@@ -216,6 +222,30 @@ def _tracked_queryset(integration: Integration, model: ReadModel) -> Any:
             Q(tracked_at__isnull=False) | Q(id__in=tracked_applications.values("candidate_id"))
         )
     return Application.objects.filter(integration=integration, tracked_at__isnull=False)
+
+
+def _parent_queryset(integration: Integration, scope: Scope, *, sync_all: bool, live: bool = True) -> Any:
+    """The parents a per-parent model is read for (`live`): tracked candidates/applications, or all we hold.
+    With `live=False` also the ones gone from the ATS: their children are gone too."""
+    model = ReadModel.APPLICATIONS if scope == Scope.APPLICATION else ReadModel.CANDIDATES
+    if sync_all:
+        record_model = Application if scope == Scope.APPLICATION else Candidate
+        queryset = record_model.objects.filter(integration=integration)
+    else:
+        queryset = _tracked_queryset(integration, model)
+    queryset = queryset.filter(remote_id__isnull=False)
+    return queryset.filter(remote_deleted_at__isnull=True) if live else queryset
+
+
+def _records_of_parents(model: ReadModel, scope: Scope, parents: Any) -> Any:
+    """Records of `model` that belong to `parents` (a queryset of applications or candidates)."""
+    record_model = records.RECORD_MODELS[model]
+    field_names = {field.name for field in record_model._meta.get_fields()}  # type: ignore[attr-defined]
+    if scope == Scope.APPLICATION:
+        return record_model.objects.filter(application__in=parents)  # type: ignore[attr-defined]
+    if "candidate" in field_names:
+        return record_model.objects.filter(candidate__in=parents)  # type: ignore[attr-defined]
+    return record_model.objects.filter(application__candidate__in=parents)  # type: ignore[attr-defined]
 
 
 class _Engine:
@@ -286,6 +316,8 @@ class _Engine:
 
     def _plan(self, model: ReadModel) -> _Plan:
         coverage = self.connector.coverage_for(model)
+        if coverage is not None and coverage.scope != Scope.NONE:
+            return _Plan(model, "parents", coverage.scope)
         if model in TRACKED_MODELS and not self.run.sync_all and coverage is not None and coverage.supports_remote_ids:
             return _Plan(model, "ids")
         return _Plan(model, "list")
@@ -301,22 +333,31 @@ class _Engine:
             SyncRun.objects.filter(id=self.run.id, claim_token=self.token).update(current_model=model.value)
         full = self.run.type == SyncRun.Type.FULL
         while True:
-            if plan.mode == "ids":
+            if plan.mode in ("ids", "parents"):
                 chunk = state.get("chunk")
                 if chunk is None:
+                    if plan.mode == "ids":
+                        source, size = _tracked_queryset(self.integration, model), REMOTE_ID_CHUNK
+                    else:
+                        source = _parent_queryset(self.integration, plan.scope, sync_all=self.run.sync_all)
+                        size = PARENT_CHUNK
                     chunk = list(
-                        _tracked_queryset(self.integration, model)
-                        .filter(remote_id__gt=state.get("after", ""))
+                        source.filter(remote_id__gt=state.get("after", ""))
                         .order_by("remote_id")
-                        .values_list("remote_id", flat=True)[:REMOTE_ID_CHUNK]
+                        .values_list("remote_id", flat=True)[:size]
                     )
                     if not chunk:
                         self._finish_model(checkpoint, model, plan)
                         return True
                     state = {**state, "chunk": chunk, "cursor": None, "got": []}
-                page = self.connector.read(
-                    model, cursor=state.get("cursor"), remote_ids=chunk, updated_since=self.run.updated_since
-                )
+                if plan.mode == "ids":
+                    page = self.connector.read(
+                        model, cursor=state.get("cursor"), remote_ids=chunk, updated_since=self.run.updated_since
+                    )
+                else:
+                    page = self.connector.read(
+                        model, cursor=state.get("cursor"), parent_remote_ids=chunk, updated_since=self.run.updated_since
+                    )
             else:
                 page = self.connector.read(model, cursor=state.get("cursor"), updated_since=self.run.updated_since)
             state = self._commit_page(checkpoint, model, plan, page, state, full=full)
@@ -352,6 +393,8 @@ class _Engine:
             deleted_ids = [remote_id for remote_id in deleted_ids if remote_id in tracked]
         new_state = dict(state)
         new_state["cursor"] = page.next_cursor
+        if plan.mode == "parents" and page.next_cursor is None:
+            new_state = {"after": state["chunk"][-1]}
         if plan.mode == "ids":
             got = list(state.get("got", [])) + [item.remote_id for item in page.items]
             new_state["got"] = got
@@ -367,7 +410,7 @@ class _Engine:
             removed = records.records_mark_deleted(
                 integration=self.integration, model=model, remote_ids=sorted(set(deleted_ids)), now=now
             )
-            if full and plan.mode == "list":
+            if full and plan.mode in ("list", "parents"):
                 self._remember_seen(model, [item.remote_id for item in page.items])
                 if model == ReadModel.JOBS:
                     stage_ids = [
@@ -403,9 +446,12 @@ class _Engine:
         with transaction.atomic():
             self._lock()
             vanished = 0
-            if self.run.type == SyncRun.Type.FULL and plan.mode == "list":
+            if self.run.type == SyncRun.Type.FULL and plan.mode in ("list", "parents"):
                 only = None
-                if model in TRACKED_MODELS and not self.run.sync_all:
+                if plan.mode == "parents":
+                    parents = _parent_queryset(self.integration, plan.scope, sync_all=self.run.sync_all, live=False)
+                    only = _records_of_parents(model, plan.scope, parents).filter(integration=self.integration)
+                elif model in TRACKED_MODELS and not self.run.sync_all:
                     only = _tracked_queryset(self.integration, model)
                 vanished = self._mark_vanished(model, now, only=only)
                 if model == ReadModel.JOBS:

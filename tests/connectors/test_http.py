@@ -35,6 +35,8 @@ from apps.connectors.http import (
     lane_for,
     parse_rate_limit_reset,
     parse_retry_after,
+    rate_key_for,
+    rate_lane_for,
 )
 
 
@@ -371,3 +373,30 @@ def test_parse_retry_after(_case: str, value: str | None, expected: float | None
 )
 def test_parse_rate_limit_reset(_case: str, value: str, expected: float | None) -> None:
     assert parse_rate_limit_reset({"X-RateLimit-Reset": value}, now=1445412500.0) == expected
+
+
+def test_requests_of_a_rate_override_lane_are_also_spaced_by_the_lanes_own_budget(server: ScriptedServer) -> None:
+    budget = RateBudget(requests_per_second=1000, rate_overrides={"POST /": 200 / 60})
+    limiter = RecordingLimiter()
+    client, _ = client_for(server, budget=budget, rate_limiter=limiter)
+
+    client.post("/candidates", json_body={"name": "Ada"})
+    client.get("/jobs")
+
+    assert limiter.slots == [("acme:1 [POST /]", None), ("acme:1", None), ("acme:1", None)]
+    assert rate_lane_for(budget, "POST", "/api/candidates") == "POST /"
+    assert rate_lane_for(budget, "GET", "/api/candidates") is None
+
+
+def test_rate_override_lane_books_its_slower_spacing_under_its_own_key() -> None:
+    booked: list[float] = []
+    limiter = LocalRateLimiter(clock=lambda: 100.0, sleep=booked.append)
+    lane_budget = RateBudget(requests_per_second=200 / 60)
+
+    for _ in range(3):
+        with limiter.slot(rate_key_for("acme:1", "POST /"), lane_budget):
+            pass
+    with limiter.slot("acme:1", RateBudget(requests_per_second=1000)):
+        pass
+
+    assert booked == [pytest.approx(0.3), pytest.approx(0.6)]  # the lane waits; the overall key does not

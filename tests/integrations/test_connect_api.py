@@ -11,6 +11,7 @@ from django.test import Client
 from kombo import Kombo
 from kombo.errors import KomboGeneralError
 
+from apps.connectors.registry import CONNECTORS
 from apps.core.timeutils import utcnow
 from apps.integrations.connect_services import token_hash
 from apps.integrations.models import ActivationToken, ConnectLink, Environment, Integration
@@ -60,12 +61,12 @@ def test_create_link_with_sdk_defaults_and_tool(kombo: Kombo, environment: Envir
         (
             "no tools in category",
             {"integration_category": "HRIS"},
-            "integration_category: Tributary offers no HRIS tools; use one of: sandbox.",
+            f"integration_category: Tributary offers no HRIS tools; use one of: {', '.join(CONNECTORS)}.",
         ),
         (
             "tool we do not offer",
             {"integration_tool": "personio"},
-            "integration_tool: 'personio' is not available in Tributary; available tools: sandbox.",
+            f"integration_tool: 'personio' is not available in Tributary; available tools: {', '.join(CONNECTORS)}.",
         ),
         ("not a contract tool", {"integration_tool": "nope"}, 'integration_tool: "nope" is not a valid choice.'),
         (

@@ -62,7 +62,8 @@ DEFAULT_API_KEY = (
 )
 DEFAULT_CLIENT_ID = "emulator-client"
 DEFAULT_CLIENT_SECRET = "emulator-secret"
-DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/oauth/callback"
+# Tributary's own OAuth callback when it runs locally (`bin/run`): the emulator works with the connection flow as is.
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth/callback"
 
 # Quarterly versions, each supported one year; a request to an older (unsupported) version "will be served using
 # the oldest version schema" (F-REPO api-versioning.md). The emulator serves one schema for all of them.
