@@ -100,6 +100,7 @@ JOBS_PAGE = 10  # ~5 calls per job
 CANDIDATES_PAGE = 50  # 1 call per candidate
 APPLICATION_CANDIDATES_PAGE = 20  # ~1.3 applications per candidate, 3 calls each
 PARENTS_PAGE = 40  # 1-2 calls per parent
+DETAILS_CACHE = 10_000  # candidate details kept per connector instance (a sync task), oldest dropped first
 
 # OAuth scopes Tributary asks for (SR-DOC https://developers.smartrecruiters.com/docs/authentication-access-scopes
 # and the names SmartRecruiters' own clients use).
@@ -442,6 +443,8 @@ class SmartRecruitersConnector(Connector):
         self._stages: tuple[RemoteStage, ...] | None = None
         self._changed: dict[datetime, set[str]] = {}
         self._job_application_ids: dict[tuple[str, str], str | None] = {}
+        # Candidate details read in this instance (one sync task): the notes of a candidate need its name and jobs.
+        self._details: dict[str, JsonDict] = {}
         self._source_type: str | None = None
 
     # -- plumbing ----------------------------------------------------------------------------------------
@@ -676,15 +679,28 @@ class SmartRecruitersConnector(Connector):
             if updated_since is not None:
                 changed = self._changed_candidates(updated_since)
                 wanted = [remote_id for remote_id in wanted if remote_id in changed]
-            details = [self.client.get_or_none(path("candidates", remote_id)) for remote_id in wanted]
+            details = [self._candidate_details(remote_id) for remote_id in wanted]
             return Page(items=[mapping.candidate(raw, web=self.web) for raw in details if _has_id(raw)])
         page = self.client.page_by_id(
             "/candidates", self._since(updated_since), page_id=cursor, limit=self._page_size(CANDIDATES_PAGE)
         )
-        details = [self.client.get_or_none(path("candidates", str(raw.get("id")))) for raw in page.content]
+        details = [self._candidate_details(str(raw.get("id"))) for raw in page.content]
         return Page(
             items=[mapping.candidate(raw, web=self.web) for raw in details if _has_id(raw)], next_cursor=page.next_page
         )
+
+    def _candidate_details(self, candidate_id: str, *, fresh: bool = True) -> JsonDict | None:
+        """`GET /candidates/{id}` (None when gone); `fresh=False` takes what this instance read before."""
+        if not fresh and candidate_id in self._details:
+            return self._details[candidate_id]
+        raw = self.client.get_or_none(path("candidates", candidate_id))
+        if not _has_id(raw):
+            self._details.pop(candidate_id, None)
+            return None
+        if len(self._details) >= DETAILS_CACHE:
+            self._details.pop(next(iter(self._details)))
+        self._details[candidate_id] = raw
+        return raw
 
     def _read_applications(
         self, cursor: str | None, updated_since: datetime | None, remote_ids: Sequence[str] | None
@@ -789,7 +805,7 @@ class SmartRecruitersConnector(Connector):
         return result
 
     def _notes(self, candidate_id: str) -> list[RemoteRecord]:
-        details = self.client.get_or_none(path("candidates", candidate_id))
+        details = self._candidate_details(candidate_id, fresh=False)
         if not isinstance(details, dict):
             return []
         job_ids = [str(item["job"]["id"]) for item in mapping.assignments(details)]
