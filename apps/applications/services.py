@@ -316,13 +316,21 @@ def _sync_links(
     parent_ids: Sequence[str],
     desired: dict[tuple[str, str], Json],
     now: datetime,
+    parents_are_new: bool = False,
 ) -> None:
-    """Make the live join rows of `parent_ids` exactly `desired` ({(parent id, child id): extra columns})."""
+    """Make the live join rows of `parent_ids` exactly `desired` ({(parent id, child id): extra columns}).
+
+    `parents_are_new`: the parents were all inserted just now, so they have no join rows to look up.
+    """
     if not parent_ids:
         return
     extra_fields = sorted({field for extras in desired.values() for field in extras})
-    existing = model.objects.filter(**{f"{parent_field}_id__in": parent_ids}).values_list(  # type: ignore[attr-defined]
-        "id", f"{parent_field}_id", f"{child_field}_id", "remote_deleted_at", *extra_fields
+    existing = (
+        []
+        if parents_are_new
+        else model.objects.filter(**{f"{parent_field}_id__in": parent_ids}).values_list(  # type: ignore[attr-defined]
+            "id", f"{parent_field}_id", f"{child_field}_id", "remote_deleted_at", *extra_fields
+        )
     )
     seen: set[tuple[str, str]] = set()
     revive_or_change: list[Json] = []
@@ -616,7 +624,7 @@ def candidates_upsert(*, integration: Integration, records: Sequence[RemoteCandi
             (ids[candidate.remote_id], tag_ids[tag.remote_id]): {}
             for candidate in records for tag in candidate.tags if tag.remote_id in tag_ids
         },
-        now=now,
+        now=now, parents_are_new=result.created == len(ids),
     )  # fmt: skip
     return result
 

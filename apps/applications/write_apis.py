@@ -54,10 +54,17 @@ def _timed(response: Response, started: float, upstream_seconds: float) -> Respo
     return response
 
 
+def _integration(request: Request) -> Integration:
+    integration = integration_for_request(request)
+    # It was looked up within the API key's environment: keep that object (automatic attribution reads it).
+    integration.environment = request.auth.environment  # type: ignore[union-attr]
+    return integration
+
+
 def _write(request: Request, run: Run) -> Response:
     """Run a write for the request's integration, once per Idempotency-Key."""
     started = time.perf_counter()
-    integration = integration_for_request(request)
+    integration = _integration(request)
     with upstream_clock() as clock:
         status, data = idempotent_write(
             integration=integration,
@@ -70,7 +77,7 @@ def _write(request: Request, run: Run) -> Response:
 
 def _read(request: Request, run: Callable[[Integration], WriteOutcome]) -> Response:
     started = time.perf_counter()
-    integration = integration_for_request(request)
+    integration = _integration(request)
     with upstream_clock() as clock:
         outcome = run(integration)
     return _timed(Response(outcome.body()), started, clock.seconds)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
+import requests
 from kombo import Kombo, errors
 
 from apps.applications.enums import TrackedVia
 from apps.applications.models import Application, Candidate, Job
 from apps.attribution.models import ApplicationAttribution
 from apps.attribution.services import source_mapping_create_remote
-from apps.integrations.models import Integration
+from apps.integrations.models import ApiKey, Integration
 from tests.applications.writing import JOB, b64, candidate, option, question, required_answers, sandbox, stored_job
 
 
@@ -157,3 +159,26 @@ def test_a_job_given_by_remote_id_is_read_live_when_it_is_not_synced(kombo: Komb
     )
     assert (created.data.job.id, created.data.job.remote_id, created.data.job.name) == (job.id, JOB, job.name)
     assert sandbox(integration).get("applications", created.data.remote_id)["job_id"] == JOB  # type: ignore[index]
+
+
+def test_remote_fields_for_the_own_tool_reach_the_ats_and_timing_is_reported(
+    integration: Integration, api_base_url: str, api_key: ApiKey
+) -> None:
+    # the SDK's request model only knows other tools' keys, so a plain client sends the sandbox's own
+    job = stored_job(integration)
+    response = requests.post(
+        f"{api_base_url}/ats/jobs/{job.id}/applications",
+        json={
+            "candidate": candidate(),
+            "screening_question_answers": required_answers(job),
+            "remote_fields": {"sandbox": {"priority": "high"}, "lever": {"candidate": {}}},
+        },
+        headers={"Authorization": f"Bearer {api_key.raw_key}", "X-Integration-Id": integration.id},
+        timeout=10,
+    )
+
+    body = response.json()
+    assert body["warnings"] == [{"message": "remote_fields.lever: these fields are for lever, not sandbox; ignored."}]
+    written = sandbox(integration).get("applications", body["data"]["remote_id"])
+    assert written["remote_fields"] == {"priority": "high"}  # type: ignore[index]
+    assert re.fullmatch(r"upstream;dur=\d+\.\d\d, app;dur=\d+\.\d\d", response.headers["Server-Timing"])

@@ -31,7 +31,8 @@ PARTIAL_TOOL = "partialats"
 
 
 class PartialWriter(SandboxConnector):
-    """The sandbox, declaring that it can only create applications, without gender, social links or a source."""
+    """The sandbox, declaring that it can only create applications, without gender, social links, screening answers
+    or a source."""
 
     tool = PARTIAL_TOOL
     label = "Partial ATS"
@@ -41,7 +42,7 @@ class PartialWriter(SandboxConnector):
             fields=fields_with_status(
                 CANDIDATE_WRITE_FIELDS,
                 unsupported=("candidate.gender", "source"),
-                not_implemented=("candidate.social_links",),
+                not_implemented=("candidate.social_links", "screening_question_answers"),
             ),
         ),
     )
@@ -77,7 +78,7 @@ def test_fields_a_connector_cannot_write_are_dropped_with_a_warning_each(
     response = kombo.ats.create_application(
         job_id=job.id,
         candidate=candidate(gender="FEMALE", social_links=[{"url": "https://example.com/ada"}], title="Engineer"),
-        screening_question_answers=required_answers(job),
+        screening_question_answers=required_answers(job)[:1],  # not all required ones: nothing is enforced
         source={"name": "Job board X"},
         remote_fields={"greenhouse": {"post_headers": {"On-Behalf-Of": "1"}}},
     )
@@ -86,11 +87,14 @@ def test_fields_a_connector_cannot_write_are_dropped_with_a_warning_each(
     assert [warning.message for warning in response.warnings] == [
         "candidate.gender: Partial ATS cannot write this (UNSUPPORTED); it was not sent.",
         "candidate.social_links: Partial ATS cannot write this (NOT_IMPLEMENTED); it was not sent.",
+        "screening_question_answers: Partial ATS cannot write this (NOT_IMPLEMENTED); it was not sent.",
         "remote_fields.greenhouse: these fields are for greenhouse, not partialats; ignored.",
         "source: Partial ATS cannot take a source from the request; it was not written.",
     ]
-    person = open_store(sandbox_path_for(partial)).get("candidates", response.data.candidate.remote_id)
+    store = open_store(sandbox_path_for(partial))
+    person = store.get("candidates", response.data.candidate.remote_id)
     assert person is not None
+    assert store.get("applications", response.data.remote_id)["answers"] == []  # type: ignore[index]
     assert (person["gender"], person["social"], person["title"], person["source"]) == (None, [], "Engineer", None)
 
 

@@ -15,15 +15,35 @@ injected fault surfaces as the typed error the sync engine and the API see after
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
 import pytest
 
 from apps.connectors.base import Connector
-from apps.connectors.catalog import ReadModel
-from apps.connectors.dtos import RemoteRecord
-from apps.connectors.errors import ConnectorAuthError, ConnectorRateLimited, ConnectorUnavailable
+from apps.connectors.catalog import ReadModel, WriteAction
+from apps.connectors.dtos import (
+    ApplicationRef,
+    AttachmentInput,
+    CandidateInput,
+    CreateApplicationInput,
+    RemoteApplication,
+    RemoteCandidate,
+    RemoteRecord,
+    ResultLinkInput,
+    ScreeningAnswerInput,
+)
+from apps.connectors.errors import (
+    ConnectorApplicationExists,
+    ConnectorAuthError,
+    ConnectorError,
+    ConnectorJobClosed,
+    ConnectorRateLimited,
+    ConnectorUnavailable,
+    ConnectorUnsupported,
+    ConnectorWriteUncertain,
+)
 
 
 class Fault(StrEnum):
@@ -204,3 +224,133 @@ class ConnectorContract:
         page = harness.connector().read(model, remote_ids=[expected.remote_id])
 
         assert page.items == [expected]
+
+
+# -- writes ---------------------------------------------------------------------------------------------------
+
+
+class WriteHarness(ConnectorHarness):
+    """What the write contract needs on top of a `ConnectorHarness`: jobs to apply to."""
+
+    @abc.abstractmethod
+    def open_job(self) -> tuple[str, tuple[ScreeningAnswerInput, ...]]:
+        """An open job that takes applications (remote id), and valid answers to its required questions."""
+
+    @abc.abstractmethod
+    def closed_job(self) -> str:
+        """The remote id of a job the ATS refuses applications to (closed, archived, ...)."""
+
+
+def application_input(
+    job_remote_id: str, answers: tuple[ScreeningAnswerInput, ...], email: str
+) -> CreateApplicationInput:
+    return CreateApplicationInput(
+        job_remote_id=job_remote_id,
+        candidate=CandidateInput(first_name="Con", last_name="Tract", email_address=email),
+        screening_answers=answers,
+        attachments=(AttachmentInput(name="cv.pdf", type="CV", content_type="application/pdf", data=b"%PDF-1.4\n"),),
+    )
+
+
+def _call_write(connector: Connector, action: WriteAction) -> None:
+    """Call the write method of `action` with placeholder arguments (for connectors that lack the action)."""
+    ref = ApplicationRef(remote_id="app-x", candidate_remote_id="cand-x", job_remote_id="job-x")
+    file = AttachmentInput(name="x.txt", type="OTHER", content_type="text/plain", data=b"x")
+    link = ResultLinkInput(label="x", url="https://example.com/x")
+    import_key = next(iter(connector.tracked_application_keys), "x")
+    import_ids = dict.fromkeys(connector.tracked_application_keys.get(import_key, ()), "x")
+    calls: dict[WriteAction, Callable[[], object]] = {
+        WriteAction.CREATE_APPLICATION: lambda: connector.create_application(application_input("job-x", (), "x@x.x")),
+        WriteAction.CREATE_CANDIDATE: lambda: connector.create_candidate(application_input("job-x", (), "x@x.x")),
+        WriteAction.IMPORT_TRACKED_APPLICATION: lambda: connector.find_tracked_application(
+            key=import_key, ids=import_ids
+        ),
+        WriteAction.MOVE_APPLICATION_STAGE: lambda: connector.move_application_stage(
+            ref, stage_remote_id="s", remote_fields={}
+        ),
+        WriteAction.REJECT_APPLICATION: lambda: connector.reject_application(
+            ref, rejection_reason_remote_id="r", note=None, remote_fields={}
+        ),
+        WriteAction.ADD_APPLICATION_NOTE: lambda: connector.add_application_note(
+            ref, content="x", content_type="PLAIN_TEXT", remote_fields={}
+        ),
+        WriteAction.ADD_APPLICATION_ATTACHMENT: lambda: connector.add_application_attachment(
+            ref, attachment=file, remote_fields={}
+        ),
+        WriteAction.ADD_APPLICATION_RESULT_LINK: lambda: connector.add_application_result_link(
+            ref, link=link, remote_fields={}
+        ),
+        WriteAction.ADD_CANDIDATE_ATTACHMENT: lambda: connector.add_candidate_attachment(
+            "cand-x", attachment=file, remote_fields={}
+        ),
+        WriteAction.ADD_CANDIDATE_RESULT_LINK: lambda: connector.add_candidate_result_link(
+            "cand-x", link=link, remote_fields={}
+        ),
+        WriteAction.ADD_CANDIDATE_TAG: lambda: connector.add_candidate_tag("cand-x", name="x", remote_fields={}),
+        WriteAction.REMOVE_CANDIDATE_TAG: lambda: connector.remove_candidate_tag("cand-x", name="x", remote_fields={}),
+        WriteAction.GET_APPLICATION_ATTACHMENTS: lambda: connector.list_application_attachments(ref),
+        WriteAction.GET_CANDIDATE_ATTACHMENTS: lambda: connector.list_candidate_attachments("cand-x"),
+    }
+    calls[action]()
+
+
+class WriteContract:
+    """The write side of the contract; subclass together with a `harness` fixture returning a `WriteHarness`.
+
+    Every connector must create applications; other actions are checked against its `write_coverage`: what it
+    declares must not raise ConnectorUnsupported, what it does not declare must.
+    """
+
+    def test_a_created_application_reads_back(self, harness: WriteHarness) -> None:
+        connector = harness.connector()
+        job, answers = harness.open_job()
+
+        result = connector.create_application(application_input(job, answers, "contract.new@example.com"))
+
+        assert result.candidate_existed is False
+        assert result.application.candidate_remote_id == result.candidate.remote_id
+        assert result.application.job_remote_id == job
+        [application] = connector.read(ReadModel.APPLICATIONS, remote_ids=[result.application.remote_id]).items
+        assert isinstance(application, RemoteApplication)
+        assert (application.candidate_remote_id, application.job_remote_id) == (result.candidate.remote_id, job)
+        [candidate] = connector.read(ReadModel.CANDIDATES, remote_ids=[result.candidate.remote_id]).items
+        assert isinstance(candidate, RemoteCandidate)
+        assert (candidate.first_name, candidate.last_name) == ("Con", "Tract")
+        assert [email.email_address for email in candidate.email_addresses][:1] == ["contract.new@example.com"]
+
+    def test_applying_twice_to_one_job_is_refused(self, harness: WriteHarness) -> None:
+        connector = harness.connector()
+        job, answers = harness.open_job()
+        connector.create_application(application_input(job, answers, "contract.twice@example.com"))
+
+        with pytest.raises(ConnectorApplicationExists) as caught:
+            connector.create_application(application_input(job, answers, "contract.twice@example.com"))
+
+        assert caught.value.retryable is False
+
+    def test_a_closed_job_is_refused(self, harness: WriteHarness) -> None:
+        with pytest.raises(ConnectorJobClosed):
+            harness.connector().create_application(application_input(harness.closed_job(), (), "closed@example.com"))
+
+    def test_a_create_that_times_out_is_uncertain(self, harness: WriteHarness) -> None:
+        connector = harness.connector()
+        job, answers = harness.open_job()
+        harness.inject_fault(Fault.TIMEOUT)
+
+        with pytest.raises(ConnectorWriteUncertain) as caught:
+            connector.create_application(application_input(job, answers, "contract.timeout@example.com"))
+
+        assert caught.value.retryable is False
+
+    @pytest.mark.parametrize("action", [action for action in WriteAction if action != WriteAction.CREATE_APPLICATION])
+    def test_write_coverage_matches_what_is_implemented(self, harness: WriteHarness, action: WriteAction) -> None:
+        connector = harness.connector()
+
+        try:
+            _call_write(connector, action)
+        except ConnectorUnsupported:
+            assert not connector.can(action), f"{action} is declared in write_coverage but not implemented"
+        except ConnectorError:
+            assert connector.can(action), f"{action} is implemented but not declared in write_coverage"
+        else:
+            assert connector.can(action), f"{action} is implemented but not declared in write_coverage"

@@ -333,7 +333,7 @@ def test_rate_limit_keeps_the_claim_and_schedules_the_resume(sync_all: Integrati
     assert (run.status, run.retries, run_id, token) == ("RUNNING", 1, run.id, run.claim_token)
     assert schedule.next_run == run.not_before == run.heartbeat_at
     assert before + timedelta(seconds=30) <= run.not_before <= utcnow() + timedelta(seconds=30)
-    assert run.error == "The sandbox is rate limiting (injected)."
+    assert run.error == "The sandbox is rate limiting (injected). (ATS: Too many requests.)"
 
     assert sync_run_execute(run_id=run_id, token=token, time_budget=float("inf")) == RunOutcome.SUCCEEDED
     run.refresh_from_db()
@@ -351,8 +351,8 @@ def test_auth_failure_fails_the_run_and_marks_the_integration_invalid(
     run.refresh_from_db()
     sync_all.refresh_from_db()
     assert outcome == RunOutcome.FAILED
-    assert (run.status, run.error) == ("FAILED", "The sandbox rejected the API key.")
-    assert (sync_all.state, sync_all.last_error) == ("INVALID", "The sandbox rejected the API key.")
+    assert (run.status, run.error) == ("FAILED", "The sandbox rejected the API key. (ATS: Bad key.)")
+    assert (sync_all.state, sync_all.last_error) == ("INVALID", "The sandbox rejected the API key. (ATS: Bad key.)")
 
 
 def test_requests_queue_at_most_one_run_behind_the_running_one(integration: Integration) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from apps.applications import selectors
 from apps.applications.identifiers import derived_id
 from apps.applications.models import Application, Attachment
-from apps.applications.presenters import present_application, present_candidate
+from apps.applications.presenters import CANDIDATE_COLUMNS, present_application, present_candidate
 from apps.applications.query import ListQuery
 from apps.applications.writes.downloads import attachment_download_path
 from apps.connectors.dtos import RemoteAttachment
@@ -41,15 +41,22 @@ def candidate_data(*, integration: Integration, candidate_id: str) -> Json:
     return present_candidate(_one(page.results, "candidate", candidate_id))
 
 
-def created_application_data(*, integration: Integration, application_id: str, candidate_id: str) -> Json:
-    """A created application in the shape of the create-application response (§5.1)."""
-    page = selectors.application_list(integration=integration, query=ListQuery(ids=[application_id], page_size=1))
-    application = present_application(_one(page.results, "application", application_id))
-    candidate = candidate_data(integration=integration, candidate_id=candidate_id)
+def created_application_data(*, integration: Integration, application_id: str, tagged: bool = True) -> Json:
+    """A created application in the shape of the create-application response (§5.1). `tagged=False` says the
+    candidate has no tags (spares a query)."""
+    row = selectors.created_application_row(integration=integration, application_id=application_id, tagged=tagged)
+    if row is None:
+        raise LookupError(f"application {application_id} is not stored")
+    application = present_application(row)
     data = {key: application[key] for key in _APPLICATION_KEYS}
     stage = application["current_stage"]
     data["current_stage"] = {key: stage[key] for key in _STAGE_KEYS} if stage is not None else None
-    data["candidate"] = {key: value for key, value in candidate.items() if key != "applications"}
+    data["candidate"] = None
+    if row["candidate__id"] is not None:
+        candidate_row = {column: row[f"candidate__{column}"] for column in CANDIDATE_COLUMNS}
+        candidate_row.update(application_rows=[], tag_rows=row["tag_rows"])
+        candidate = present_candidate(candidate_row)
+        data["candidate"] = {key: value for key, value in candidate.items() if key != "applications"}
     return data
 
 

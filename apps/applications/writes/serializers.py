@@ -147,11 +147,29 @@ class WriteCandidateSerializer(serializers.Serializer):
 # -- files --------------------------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "format": "byte"})
+class Base64TextField(serializers.Field):
+    """Base64 file content, kept as text: decoded (and checked) by `writes.files`.
+
+    Not a CharField: its per-character checks would walk megabytes of base64 in Python for nothing.
+    """
+
+    default_error_messages = {"invalid": "expected a base64 string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: str) -> str:
+        return value
+
+
 class _FileSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     content_type = _optional_text(255)
     data_url = HttpUrlField(required=False, allow_null=True)
-    data = serializers.CharField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
+    data = Base64TextField(required=False, allow_null=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_data, has_url = attrs.get("data") not in (None, ""), bool(attrs.get("data_url"))

@@ -378,6 +378,10 @@ class SandboxConnector(Connector):
 
     def find_tracked_application(self, *, key: str, ids: Mapping[str, str]) -> TrackedApplication:
         """`sandbox` / `successfactors`: `application_remote_id`; `smartrecruiters`: candidate × job."""
+        if key not in self.tracked_application_keys:
+            raise ConnectorInputError(
+                f"The sandbox imports by {', '.join(self.tracked_application_keys)}, not {key!r}."
+            )
         store = self.begin_call()
         if key == "smartrecruiters":
             found = store.find_application(job_id=ids["job_remote_id"], candidate_id=ids["candidate_remote_id"])

@@ -18,11 +18,12 @@ from apps.connectors.dtos import (
     RemoteScreeningQuestion,
     RemoteStage,
     RoleAssignment,
+    ScreeningAnswerInput,
     ScreeningQuestionOption,
 )
 from apps.connectors.sandbox.connector import SandboxConnector
 from apps.connectors.sandbox.store import FaultKind, SandboxStore, open_store
-from tests.connectors.contract import ConnectorHarness, Fault
+from tests.connectors.contract import Fault, WriteHarness
 
 API_KEY = "sbx-key-for-contract-tests"
 
@@ -222,7 +223,7 @@ def expected_full_job() -> RemoteJob:
     )
 
 
-class SandboxHarness(ConnectorHarness):
+class SandboxHarness(WriteHarness):
     model = ReadModel.CANDIDATES
     page_size = 10
 
@@ -284,3 +285,16 @@ class SandboxHarness(ConnectorHarness):
     def full_record(self) -> tuple[ReadModel, RemoteRecord]:
         self.store.put("jobs", FULL_JOB)
         return ReadModel.JOBS, expected_full_job()
+
+    def open_job(self) -> tuple[str, tuple[ScreeningAnswerInput, ...]]:
+        """The first generated job; answers to its required questions (TEXT, NUMBER, BOOLEAN, SINGLE_SELECT)."""
+        return "job-000001", (
+            ScreeningAnswerInput(question_remote_id="q-000001-1", type="TEXT", value="Because."),
+            ScreeningAnswerInput(question_remote_id="q-000001-2", type="NUMBER", value=3.0),
+            ScreeningAnswerInput(question_remote_id="q-000001-3", type="BOOLEAN", value=False),
+            ScreeningAnswerInput(question_remote_id="q-000001-5", type="SINGLE_SELECT", value="q-000001-lvl-1"),
+        )
+
+    def closed_job(self) -> str:
+        self.store.touch("jobs", "job-000002", status="CLOSED")
+        return "job-000002"

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.connectors.contract import ConnectorContract, ConnectorHarness
+from tests.connectors.contract import ConnectorContract, ConnectorHarness, WriteContract
 from tests.connectors.sandbox.harness import SandboxHarness
 
 
-class TestSandboxContract(ConnectorContract):
+class TestSandboxContract(ConnectorContract, WriteContract):
     @pytest.fixture
     def harness(self, tmp_path: Path) -> ConnectorHarness:
         return SandboxHarness(tmp_path)

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 BENCHMARKS: dict[str, str] = {
     "api": "apps.applications.benchmarks",
     "sync": "apps.integrations.benchmarks",
+    "write": "apps.applications.writes.benchmark",
 }
 
 

@@ -1,0 +1,163 @@
+"""Latency of POST /v1/ats/jobs/{job_id}/applications on the sandbox, and Tributary's own share of it.
+
+`manage.py benchmark write --json` creates a fresh sandbox integration (its source set up, so automatic
+attribution writes and reads back the source as in production), stores the sandbox's first job as a sync would,
+and sends `--requests` create-application requests (a new candidate each, with the job's required screening
+answers and a base64 CV) in-process through the whole Django stack. Each response's `Server-Timing` header says
+how long the connector calls took (upstream: the sandbox's own SQLite writes and reads); Tributary's share is the
+total minus that. Prints p50/p95 of total, upstream and own time, queries and connector calls per request. The
+integration, its API key and its sandbox file are removed afterwards. Run against PostgreSQL with `DEBUG=false`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gc
+import re
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.applications.identifiers import screening_option_id
+from apps.applications.models import Job, ScreeningQuestion
+from apps.applications.services import records_upsert
+from apps.attribution.services import source_mapping_create_remote
+from apps.connectors.catalog import ReadModel
+from apps.connectors.sandbox.store import forget_store
+from apps.core.runtime import tune_gc_for_serving
+from apps.core.timeutils import utcnow
+from apps.integrations.connectors import connector_for, sandbox_path_for
+from apps.integrations.models import Environment, Integration
+from apps.integrations.services import api_key_create, api_key_revoke, integration_create, integration_delete
+
+ENVIRONMENT_NAME = "benchmark-write"
+JOB_REMOTE_ID = "job-000001"
+WARM_UP = 10
+TIMING = re.compile(r"upstream;dur=([0-9.]+)")
+CV = base64.b64encode(b"%PDF-1.4\n% benchmark CV\n" + b"x" * 20_000 + b"\n%%EOF\n").decode()
+
+Progress = Callable[[str], Any]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--requests", type=int, default=200, help="Timed create-application requests.")
+    parser.add_argument(
+        "--gc",
+        choices=["serving", "default"],
+        default="serving",
+        help="serving: the garbage collector settings of the WSGI/ASGI entry points; default: CPython's.",
+    )
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))], 2)
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": _percentile(values, 0.5),
+        "p95_ms": _percentile(values, 0.95),
+        "mean_ms": round(statistics.fmean(values), 2),
+    }
+
+
+def _integration() -> Integration:
+    environment, _ = Environment.objects.get_or_create(
+        name=ENVIRONMENT_NAME, defaults={"display_name": "Benchmark Jobs"}
+    )
+    return integration_create(
+        environment=environment,
+        tool="sandbox",
+        auth_kind="NONE",
+        end_user_organization_name="Benchmark",
+        end_user_email="benchmark@example.com",
+        end_user_origin_id="benchmark-write",
+        setup_status=Integration.SetupStatus.COMPLETED,
+    )
+
+
+def _body(job: Job, number: int) -> dict[str, Any]:
+    answers = []
+    for question in ScreeningQuestion.objects.filter(job=job, required=True).order_by("index"):
+        if question.format_type == "SINGLE_SELECT":
+            answer: Any = screening_option_id(question.id, question.options[0]["remote_id"])
+        else:
+            answer = {"TEXT": "I like the mission.", "NUMBER": 3, "BOOLEAN": False}[question.format_type]
+        answers.append({"question_id": question.id, "answer": answer})
+    return {
+        "candidate": {
+            "first_name": "Bench",
+            "last_name": f"Mark {number}",
+            "email_address": f"bench.{number}@candidates.example.com",
+            "location": {"country": "DE", "city": "Berlin"},
+        },
+        "attachments": [{"name": "cv.pdf", "type": "CV", "content_type": "application/pdf", "data": CV}],
+        "screening_question_answers": answers,
+    }
+
+
+def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    count: int = options["requests"]
+    integration = _integration()
+    api_key, raw_key = api_key_create(environment=integration.environment, name="benchmark-write")
+    try:
+        progress(f"sandbox integration {integration.id}: setting up the source and storing {JOB_REMOTE_ID}")
+        source_mapping_create_remote(integration=integration)
+        page = connector_for(integration).read(ReadModel.JOBS, remote_ids=[JOB_REMOTE_ID])
+        records_upsert(integration=integration, model=ReadModel.JOBS, records=page.items, now=utcnow())
+        job = Job.objects.get(integration=integration, remote_id=JOB_REMOTE_ID)
+        bodies = [_body(job, number) for number in range(WARM_UP + count)]
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_key}", HTTP_X_INTEGRATION_ID=integration.id)
+        url = f"/v1/ats/jobs/{job.id}/applications"
+
+        def send(body: dict[str, Any]) -> tuple[float, float]:
+            started = time.perf_counter()
+            response = client.post(url, body, content_type="application/json")
+            total = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise RuntimeError(f"create application answered {response.status_code}: {response.content[:500]!r}")
+            match = TIMING.search(response["Server-Timing"])
+            return total, float(match.group(1)) if match else 0.0
+
+        for body in bodies[:WARM_UP]:
+            send(body)
+        with CaptureQueriesContext(connection) as captured:
+            send(bodies[WARM_UP])
+        queries = len(captured)
+        if options["gc"] == "serving":
+            gc.collect()
+            tune_gc_for_serving()
+        totals: list[float] = []
+        upstreams: list[float] = []
+        progress(f"measuring {count} create-application requests")
+        for index, body in enumerate(bodies[WARM_UP + 1 :] + [_body(job, WARM_UP + count)], 1):
+            total, upstream = send(body)
+            totals.append(total)
+            upstreams.append(upstream)
+            if index % 50 == 0:
+                progress(f"{index}/{count} requests")
+        own = [total - upstream for total, upstream in zip(totals, upstreams, strict=True)]
+        return {
+            "requests": count,
+            "database": connection.vendor,
+            "gc": options["gc"],
+            "total": _summary(totals),
+            "upstream": _summary(upstreams),
+            "own": _summary(own),
+            "own_p50_target_ms": 20,
+            "queries_per_request": queries,
+        }
+    finally:
+        api_key_revoke(api_key=api_key)
+        path = sandbox_path_for(integration)
+        integration_delete(integration=integration)
+        forget_store(path)
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
