@@ -16,9 +16,14 @@ from kombo import Kombo
 
 from apps.applications.models import Application
 from apps.attribution.models import ApplicationAttribution, SourceMapping
+from apps.connectors.catalog import ReadModel
 from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.smartrecruiters.connector import OAUTH_SCOPES
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, SmartRecruitersEmulator, create_app
-from apps.integrations.models import Integration, SyncRun
+from apps.integrations.connect_services import connect_link_create
+from apps.integrations.connectors import connector_for
+from apps.integrations.models import Environment, Integration, SyncRun
+from apps.integrations.selectors import integration_credentials
 from apps.integrations.sync import RunOutcome, sync_run_execute
 from tests.connectors.smartrecruiters.harness import Emulator
 
@@ -192,3 +197,39 @@ def test_connect_sync_create_and_act_through_the_sdk(
     assert SourceMapping.objects.get(integration_id=exchanged.id).status == "CONFIGURED"
     assert emulator.control("GET", "/stats")["rateLimited"] == 0
     assert Integration.objects.get(id=exchanged.id).base_url == emulator.url
+
+
+def test_client_credentials_connect_and_persist_the_fetched_token(
+    client: Client, environment: Environment, emulator: Emulator
+) -> None:
+    # given an OAuth client the customer created in SmartRecruiters' Credentials Manager, with our scopes
+    emulator.control(
+        "POST",
+        "/oauth/clients",
+        json={"clientId": "acme-cc", "clientSecret": "cc-secret", "defaultScopes": list(OAUTH_SCOPES)},
+    )
+    link = urlsplit(
+        connect_link_create(
+            environment=environment,
+            end_user_email="hr@acme.example",
+            end_user_organization_name="Acme Corp",
+            integration_tool="smartrecruiters",
+            base_url="http://testserver",
+        ).url
+    ).path
+
+    # when the end user enters the client ID and secret
+    response = client.post(
+        f"{link}connect", {"mode": "OAUTH2_CLIENT_CREDENTIALS", "client_id": "acme-cc", "client_secret": "cc-secret"}
+    )
+
+    # then every check passes with tokens the connector fetched itself, and the integration keeps the client
+    assert response["Location"] == f"{link}checks"
+    assert client.get(f"{link}checks").content.decode().count('data-ok="true"') == 11
+    integration = Integration.objects.get(tool="smartrecruiters")
+    assert integration.auth_kind == "OAUTH2_CLIENT_CREDENTIALS"
+    assert integration_credentials(integration) == {"client_id": "acme-cc", "client_secret": "cc-secret"}
+    # and the first call of a sync fetches a token and stores it for the next ones
+    connector_for(integration).read(ReadModel.REJECTION_REASONS)
+    stored = integration_credentials(integration)
+    assert (stored["client_id"], bool(stored["access_token"]), stored["expires_at"] != "") == ("acme-cc", True, True)
