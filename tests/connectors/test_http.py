@@ -371,3 +371,19 @@ def test_parse_retry_after(_case: str, value: str | None, expected: float | None
 )
 def test_parse_rate_limit_reset(_case: str, value: str, expected: float | None) -> None:
     assert parse_rate_limit_reset({"X-RateLimit-Reset": value}, now=1445412500.0) == expected
+
+
+def test_remote_message_keeps_the_first_detail_of_an_error_list(server: ScriptedServer) -> None:
+    server.script(
+        Reply(400, {"message": "Validation failed", "errors": [{"code": "INVALID_VALUE", "message": "email: bad"}]}),
+        Reply(403, {"message": "No access", "errors": [{"code": "X", "message": "No access"}]}),
+    )
+    client, _ = client_for(server, retry=RetryPolicy.never())
+
+    with pytest.raises(ConnectorError) as validation:
+        client.get("/candidates")
+    with pytest.raises(ConnectorError) as same:
+        client.get("/candidates")
+
+    assert validation.value.remote_message == "Validation failed: email: bad"
+    assert same.value.remote_message == "No access"
