@@ -1033,7 +1033,7 @@ class SmartRecruitersConnector(Connector):
                 body["sourceDetails"] = source
             body.update(remote.get("candidate") or {})
             body.update(remote.get("candidate_with_questions") or {})
-            created = self.client.request("POST", path("postings", uuid, "candidates"), json_body=body).json()
+            created = self._post_create(path("postings", uuid, "candidates"), body)
         else:
             if consent is not None and consent.given is not None:
                 warnings.append(
@@ -1044,7 +1044,7 @@ class SmartRecruitersConnector(Connector):
                 body["sourceDetails"] = source
             body.update(remote.get("candidate") or {})
             body.update(remote.get("candidate_without_questions") or {})
-            created = self.client.request("POST", path("jobs", job_id, "candidates"), json_body=body).json()
+            created = self._post_create(path("jobs", job_id, "candidates"), body)
         candidate_id = str(created["id"]) if isinstance(created, dict) and created.get("id") else None
         if candidate_id is None:
             raise ConnectorBadResponse("SmartRecruiters created the candidate but answered no id.")
@@ -1073,6 +1073,20 @@ class SmartRecruitersConnector(Connector):
             candidate_existed=existing is not None,
             warnings=tuple(warnings),
         )
+
+    def _post_create(self, target: str, body: JsonDict) -> Any:
+        """The one non-repeatable call of a create. A 409 is SmartRecruiters' "already applied" (one application
+        per profile and job, https://help.smartrecruiters.com/Candidate_Management/Merge_Candidates_FAQ)."""
+        try:
+            return self.client.request("POST", target, json_body=body).json()
+        except ConnectorInputError as error:
+            if error.status_code == 409:
+                raise ConnectorApplicationExists(
+                    "The candidate has already applied to this job.",
+                    status_code=409,
+                    remote_message=error.remote_message,
+                ) from None
+            raise
 
     def find_application(self, *, job_remote_id: str, email_address: str) -> TrackedApplication | None:
         """The candidate with that email who applied to the job (`GET /candidates?q=<email>&jobId=`), or None."""

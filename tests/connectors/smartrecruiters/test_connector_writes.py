@@ -295,3 +295,19 @@ def test_find_application_and_tracked_import(connector: SmartRecruitersConnector
         connector.find_tracked_application(
             key="smartrecruiters", ids={"candidate_remote_id": seeded["candidateId"], "job_remote_id": "no-job"}
         )
+
+
+def test_a_conflict_on_create_means_the_application_exists(
+    connector: SmartRecruitersConnector, emulator: Emulator
+) -> None:
+    # SmartRecruiters refuses a second application of a profile to a job; here the search before the create missed
+    # it (created at the same moment elsewhere).
+    body = {"message": "Conflict", "errors": [{"code": "CANDIDATE_ALREADY_APPLIED", "message": "Already applied"}]}
+    emulator.control("POST", "/faults", json={"kind": "status", "status": 409, "method": "POST", "body": body})
+
+    with pytest.raises(ConnectorApplicationExists) as caught:
+        connector.create_application(
+            CreateApplicationInput(job_remote_id=emulator.public_job()["id"], candidate=_candidate())
+        )
+
+    assert (caught.value.status_code, caught.value.remote_message) == (409, "Conflict: Already applied")
