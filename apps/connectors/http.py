@@ -259,6 +259,14 @@ def _remote_message(content: bytes) -> str | None:
         return text[:_REMOTE_MESSAGE_LIMIT] or None
     candidates: list[Any] = []
     if isinstance(body, dict):
+        summary, details = body.get("message"), body.get("errors")
+        first = details[0] if isinstance(details, list) and details else None
+        detail = first.get("message") if isinstance(first, dict) else None
+        if isinstance(summary, str) and summary.strip() and isinstance(detail, str) and detail.strip():
+            # `{"message": "Validation failed", "errors": [{"code", "message": "email: …"}]}` (SmartRecruiters'
+            # ErrorResponse): the summary alone says nothing about what to fix.
+            if detail.strip() != summary.strip():
+                return f"{summary.strip()}: {detail.strip()}"[:_REMOTE_MESSAGE_LIMIT]
         candidates = [body.get("message"), body.get("error_description"), body.get("error"), body.get("errors")]
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.strip():

@@ -400,3 +400,19 @@ def test_rate_override_lane_books_its_slower_spacing_under_its_own_key() -> None
         pass
 
     assert booked == [pytest.approx(0.3), pytest.approx(0.6)]  # the lane waits; the overall key does not
+
+
+def test_remote_message_keeps_the_first_detail_of_an_error_list(server: ScriptedServer) -> None:
+    server.script(
+        Reply(400, {"message": "Validation failed", "errors": [{"code": "INVALID_VALUE", "message": "email: bad"}]}),
+        Reply(403, {"message": "No access", "errors": [{"code": "X", "message": "No access"}]}),
+    )
+    client, _ = client_for(server, retry=RetryPolicy.never())
+
+    with pytest.raises(ConnectorError) as validation:
+        client.get("/candidates")
+    with pytest.raises(ConnectorError) as same:
+        client.get("/candidates")
+
+    assert validation.value.remote_message == "Validation failed: email: bad"
+    assert same.value.remote_message == "No access"

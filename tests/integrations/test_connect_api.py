@@ -55,18 +55,22 @@ def test_create_link_with_sdk_defaults_and_tool(kombo: Kombo, environment: Envir
     assert ConnectLink.objects.count() == 2
 
 
+# Every registered tool (each connector branch adds its own), in the registry's order as the message lists them.
+OFFERED = ", ".join(CONNECTORS)
+
+
 @pytest.mark.parametrize(
     ("_case", "body", "message"),
     [
         (
             "no tools in category",
             {"integration_category": "HRIS"},
-            f"integration_category: Tributary offers no HRIS tools; use one of: {', '.join(CONNECTORS)}.",
+            f"integration_category: Tributary offers no HRIS tools; use one of: {OFFERED}.",
         ),
         (
             "tool we do not offer",
             {"integration_tool": "personio"},
-            f"integration_tool: 'personio' is not available in Tributary; available tools: {', '.join(CONNECTORS)}.",
+            f"integration_tool: 'personio' is not available in Tributary; available tools: {OFFERED}.",
         ),
         ("not a contract tool", {"integration_tool": "nope"}, 'integration_tool: "nope" is not a valid choice.'),
         (

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from apps.connectors.emulation.clock import Clock
@@ -15,16 +16,20 @@ class _CredentialStats:
     rate_limited: int = 0
     in_flight: int = 0
     peak_concurrency: int = 0
+    peak_rate: int = 0  # most requests started within any `window` seconds
+    recent: deque[float] = field(default_factory=deque)
 
 
 class RequestStats:
     """Counts every API request (control endpoints are not counted).
 
-    Concurrency is what the client attempted: requests the limiter refused count while they are answered.
+    Concurrency is what the client attempted: requests the limiter refused count while they are answered; so is the
+    peak rate (requests started within any `window` seconds, refused ones included).
     """
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, window: float = 1.0) -> None:
         self.clock = clock or Clock()
+        self.window = window
         self._lock = threading.Lock()
         self.reset()
 
@@ -45,6 +50,10 @@ class RequestStats:
             entry.requests += 1
             entry.in_flight += 1
             entry.peak_concurrency = max(entry.peak_concurrency, entry.in_flight)
+            entry.recent.append(now)
+            while entry.recent and entry.recent[0] <= now - self.window:
+                entry.recent.popleft()
+            entry.peak_rate = max(entry.peak_rate, len(entry.recent))
             self._total += 1
 
     def finished(self, credential: str, status: int) -> None:
@@ -72,6 +81,7 @@ class RequestStats:
                         "rateLimited": entry.rate_limited,
                         "inFlight": entry.in_flight,
                         "peakConcurrency": entry.peak_concurrency,
+                        "peakRate": entry.peak_rate,
                     }
                     for key, entry in sorted(self._credentials.items())
                 },

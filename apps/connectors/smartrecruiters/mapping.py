@@ -20,10 +20,12 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import pycountry
 
 from apps.connectors.dtos import (
     EmailAddress,
@@ -808,14 +810,17 @@ def interview(raw: JsonDict) -> RemoteInterview:
     )
 
 
-_CANDIDATE_TAG = re.compile(r"\s*#\[CANDIDATE:[^\]]*\]")
+_TRAILING_CANDIDATE_TAG = re.compile(r"\s*#\[CANDIDATE:[^\]]*\]\s*$")
+_CANDIDATE_TAG = re.compile(r"#\[CANDIDATE:[^\]]*\]")
 _USER_MENTION = re.compile(r"@\[USER:([^\]]*)\]")
 
 
-def note_text(content: str, users: Mapping[str, str] | None = None) -> str:
-    """A message's text without SmartRecruiters' markup (`#[CANDIDATE:id]` links, `@[USER:id]` mentions)."""
-    plain = _CANDIDATE_TAG.sub("", content)
-    return _USER_MENTION.sub(lambda match: "@" + (users or {}).get(match.group(1), match.group(1)), plain).strip()
+def note_text(content: str, *, candidate_name: str | None = None) -> str:
+    """A message's text without SmartRecruiters' markup: the `#[CANDIDATE:id]` link that ends it (how notes are
+    filed on a profile) is dropped, one inside the text reads as the candidate's name, `@[USER:id]` as `@id`."""
+    plain = _TRAILING_CANDIDATE_TAG.sub("", content)
+    plain = _CANDIDATE_TAG.sub(candidate_name or "the candidate", plain)
+    return _USER_MENTION.sub(lambda match: "@" + match.group(1), plain).strip()
 
 
 def note_id(candidate_id: str, raw: JsonDict) -> str:
@@ -827,13 +832,13 @@ def note_id(candidate_id: str, raw: JsonDict) -> str:
     return f"msg-{digest[:32]}"
 
 
-def note(raw: JsonDict, *, candidate_id: str, job_ids: Iterable[str]) -> RemoteNote:
+def note(raw: JsonDict, *, candidate_id: str, job_ids: Iterable[str], candidate_name: str | None = None) -> RemoteNote:
     """A Hireloop message of `GET /messages?candidateId=` (MessageView{content, createdOn, visibility, authorId,
     context}). It belongs to an application when its context names exactly one of the candidate's jobs."""
     context_jobs = [str(item) for item in _list(_dict(raw.get("context")).get("jobIds"))]
     applied = set(job_ids)
     jobs = [job_id for job_id in context_jobs if job_id in applied]
-    content = note_text(str(raw.get("content") or ""))
+    content = note_text(str(raw.get("content") or ""), candidate_name=candidate_name)
     return RemoteNote(
         remote_id=note_id(candidate_id, raw),
         candidate_remote_id=candidate_id,
@@ -874,3 +879,114 @@ def source(type_id: str, raw: JsonDict) -> RemoteSource:
         subtype=subtype,
         remote_data=raw,
     )
+
+
+# -- writes: our DTOs → SmartRecruiters bodies ---------------------------------------------------------------
+
+# SmartRecruiters keeps one experience entry per position with a title and a start date; neither is known for the
+# candidate's current company, so placeholders stand in (`remote_fields.smartrecruiters.candidate.experience`
+# replaces the whole list). "When" dates are `YYYY-MM-DD` here; their exact format is NOT FOUND (reference A5).
+PLACEHOLDER_TITLE = "-"
+PLACEHOLDER_START_DATE = "2100-01-01"
+# Application API attachments: "Base64, ≤2 MB each, PDF/DOC(X)/RTF/JPG/PNG" (SR-DOC post-an-application).
+APPLY_FILE_MAX_BYTES = 2 * 1024 * 1024
+APPLY_FILE_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/rtf",
+        "text/rtf",
+        "image/jpeg",
+        "image/png",
+    }
+)
+_NETWORKS = (("linkedin.", "linkedIn"), ("facebook.", "facebook"), ("twitter.", "twitter"), ("x.com", "twitter"))
+
+
+def country_name(code: str) -> str | None:
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return getattr(country, "common_name", None) or getattr(country, "name", None) if country else None
+
+
+def candidate_body(candidate: Any, *, apply: bool, warnings: list[str]) -> JsonDict:
+    """`CandidateInput` (POST /jobs/{id}/candidates) or the person part of `ApplyApiRequest` from a CandidateInput
+    DTO. What SmartRecruiters has no field for is named in `warnings`."""
+    body: JsonDict = {
+        "firstName": candidate.first_name,
+        "lastName": candidate.last_name,
+        "email": candidate.email_address,
+    }
+    if candidate.phone_number:
+        body["phoneNumber"] = candidate.phone_number
+    location = candidate.location
+    if location is not None:
+        place: JsonDict = {"countryCode": location.country.lower()}
+        name = country_name(location.country)
+        if name:
+            place["country"] = name
+        if location.city:
+            place["city"] = location.city
+        if location.state:
+            place["region"] = location.state
+        body["location"] = place
+        dropped = [name for name, value in (("street_1", location.street_1), ("zip_code", location.zip_code)) if value]
+        if dropped:
+            warnings.append(
+                f"candidate.location.{', candidate.location.'.join(dropped)}: SmartRecruiters keeps only country, "
+                "region and city of a candidate; not written."
+            )
+    web: JsonDict = {}
+    for url in candidate.social_links:
+        host = urlsplit(url).netloc.lower()
+        key = next((key for needle, key in _NETWORKS if needle in host), "website")
+        if key == "linkedIn" and not apply:
+            key = "linkedin"  # CandidateInput's WebProfile spells it `linkedin` (SR-PY), ApplyApiRequest `linkedIn`
+        if key in web:
+            warnings.append(f"candidate.social_links: SmartRecruiters keeps one {key} link; {url} not written.")
+            continue
+        web[key] = url
+    if web:
+        body["web"] = web
+    if candidate.company or candidate.title:
+        body["experience"] = [
+            {
+                "title": candidate.title or PLACEHOLDER_TITLE,
+                "company": candidate.company or PLACEHOLDER_TITLE,
+                "current": True,
+                "startDate": PLACEHOLDER_START_DATE,
+            }
+        ]
+    return body
+
+
+def answer_values(field: JsonDict, answer: Any) -> list[str] | None:
+    """The values of one answer for the question's answer field (ids for selects, text otherwise), None when the
+    answer cannot be expressed for that field."""
+    kind = field.get("type")
+    value = answer.value
+    if isinstance(value, tuple | list):
+        values = [str(item) for item in value]
+    elif isinstance(value, bool):
+        values = ["true" if value else "false"]
+    elif isinstance(value, float) and value.is_integer():
+        values = [str(int(value))]
+    elif hasattr(value, "isoformat"):
+        values = [value.isoformat()]
+    elif isinstance(value, str | int | float):
+        values = [str(value)]
+    else:
+        return None
+    if kind in ("INPUT_TEXT", "TEXTAREA"):
+        return values if len(values) == 1 else None
+    if kind in ("SINGLE_SELECT", "RADIO"):
+        return values if len(values) == 1 else None
+    if kind == "CHECKBOX" and not field.get("values"):
+        return values if values in (["true"], ["false"]) else None
+    if kind in ("MULTI_SELECT", "CHECKBOX"):
+        return values
+    return None
+
+
+def attachment_type(kind: str) -> str:
+    return ATTACHMENT_TYPES_OUT.get(kind, "GENERIC_FILE")

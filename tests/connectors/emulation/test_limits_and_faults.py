@@ -174,7 +174,21 @@ def test_stats_peak_concurrency_and_throughput() -> None:
         "elapsedSeconds": 2.0,
         "requestsPerSecond": 1.5,
         "credentials": {
-            "a": {"requests": 2, "rateLimited": 1, "inFlight": 0, "peakConcurrency": 2},
-            "b": {"requests": 1, "rateLimited": 0, "inFlight": 0, "peakConcurrency": 1},
+            "a": {"requests": 2, "rateLimited": 1, "inFlight": 0, "peakConcurrency": 2, "peakRate": 2},
+            "b": {"requests": 1, "rateLimited": 0, "inFlight": 0, "peakConcurrency": 1, "peakRate": 1},
         },
     }
+
+
+def test_stats_peak_rate_is_the_busiest_sliding_window() -> None:
+    clock = ManualClock()
+    stats = RequestStats(clock)
+
+    for step in (0.0, 0.3, 0.3, 0.3, 0.2, 0.6):  # starts at 0, .3, .6, .9, 1.1, 1.7
+        clock.advance(step)
+        stats.started("a")
+        stats.finished("a", 200)
+
+    assert (
+        stats.snapshot()["credentials"]["a"]["peakRate"] == 4
+    )  # four starts within one second (0 … 0.9, and again 0.3 … 1.1)

@@ -251,7 +251,7 @@ def test_request_counters(sr: SR) -> None:
     assert stats["totalRequests"] == 4
     assert stats["statusCounts"] == {"200": 3, "404": 1}
     assert list(stats["credentials"].values()) == [
-        {"requests": 4, "rateLimited": 0, "inFlight": 0, "peakConcurrency": 1}
+        {"requests": 4, "rateLimited": 0, "inFlight": 0, "peakConcurrency": 1, "peakRate": 4}
     ]
     assert stats["elapsedSeconds"] == 0.0  # the manual clock did not move
     assert cleared["totalRequests"] == 0
