@@ -7,7 +7,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -50,6 +50,8 @@ MESSAGE_TOKEN_USED = "The activation token has already been exchanged; activatio
 MESSAGE_TOKEN_EXPIRED = "The activation token has expired."
 
 CREDENTIALS_CHECK_ID = "credentials"
+# Expired tokens are kept this long so a late exchange still hears "expired" rather than "unknown".
+EXPIRED_TOKENS_KEPT = timedelta(days=30)
 
 
 def token_hash(token: str) -> str:
@@ -463,3 +465,11 @@ def activation_token_exchange(*, environment: Environment, token: str) -> Integr
     activation.used_at = utcnow()
     activation.save(update_fields=["used_at", "updated_at"])
     return activation.integration
+
+
+def connect_tokens_purge(*, now: datetime | None = None) -> int:
+    """Delete OAuth states and activation tokens that expired more than `EXPIRED_TOKENS_KEPT` ago."""
+    cutoff = (now or utcnow()) - EXPIRED_TOKENS_KEPT
+    states, _ = OAuthState.objects.filter(expires_at__lt=cutoff).delete()
+    tokens, _ = ActivationToken.objects.filter(expires_at__lt=cutoff).delete()
+    return states + tokens

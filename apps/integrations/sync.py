@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django_q.models import Schedule
 from django_q.tasks import async_task
@@ -76,6 +76,8 @@ MAX_RETRIES = 5  # retryable ATS failures in a row before a run fails
 TASK_EXECUTE = "apps.integrations.tasks.sync_run_execute"
 TASK_DISPATCH = "apps.integrations.tasks.sync_dispatch"
 SCHEDULE_DISPATCH = "tributary.sync_dispatch"
+TASK_HOUSEKEEPING = "apps.integrations.tasks.housekeeping"
+SCHEDULE_HOUSEKEEPING = "tributary.housekeeping"
 
 ERROR_INTEGRATION_DISABLED = "The integration is disabled; enable it before syncing."
 
@@ -643,6 +645,27 @@ def sync_dispatch(*, now: datetime | None = None, stale: timedelta | None = None
     return {"requested": requested, "resent": resent}
 
 
+def sync_runs_purge(*, now: datetime | None = None) -> int:
+    """Delete finished runs older than `SYNC_RUN_RETENTION_DAYS`, keeping each integration's latest successful
+    run per type and scope (a delta's base); their checkpoints go with them. Returns how many runs."""
+    cutoff = (now or utcnow()) - timedelta(days=settings.SYNC_RUN_RETENTION_DAYS)
+    latest_successful = (
+        SyncRun.objects.filter(
+            integration_id=OuterRef("integration_id"),
+            type=OuterRef("type"),
+            sync_all=OuterRef("sync_all"),
+            status=SyncRun.Status.SUCCEEDED,
+        )
+        .order_by("-finished_at", "-id")
+        .values("id")[:1]
+    )
+    old = SyncRun.objects.filter(
+        status__in=(SyncRun.Status.SUCCEEDED, SyncRun.Status.FAILED, SyncRun.Status.CANCELED), finished_at__lt=cutoff
+    ).exclude(id=Subquery(latest_successful))
+    _, by_model = old.delete()
+    return by_model.get(SyncRun._meta.label, 0)
+
+
 def schedules_apply() -> list[str]:
     """Create or update every django-q2 schedule of Tributary (idempotent); returns their names."""
     Schedule.objects.update_or_create(
@@ -656,4 +679,8 @@ def schedules_apply() -> list[str]:
             "repeats": -1,
         },
     )
-    return [SCHEDULE_DISPATCH]
+    Schedule.objects.update_or_create(
+        name=SCHEDULE_HOUSEKEEPING,
+        defaults={"func": TASK_HOUSEKEEPING, "schedule_type": Schedule.HOURLY, "repeats": -1},
+    )
+    return [SCHEDULE_DISPATCH, SCHEDULE_HOUSEKEEPING]

@@ -1,4 +1,4 @@
-"""django-q2 tasks: thin, idempotent, taking ids. The work is in `apps.integrations.sync`."""
+"""django-q2 tasks: thin, idempotent, taking ids. The work is in `apps.integrations.sync` and `.housekeeping`."""
 
 from __future__ import annotations
 
@@ -15,3 +15,10 @@ def sync_dispatch() -> dict[str, int]:
     from apps.integrations.sync import sync_dispatch as dispatch
 
     return dispatch()
+
+
+def housekeeping() -> dict[str, int]:
+    """Hourly: delete what has outlived its use (old idempotency keys, expired flow tokens, old sync runs)."""
+    from apps.integrations.housekeeping import housekeeping_run
+
+    return housekeeping_run()

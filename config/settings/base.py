@@ -159,6 +159,9 @@ SANDBOX_DIR = env.path("SANDBOX_DIR", default=str(VAR_DIR / "sandbox"))
 # Sync: a RUNNING run whose worker has not checkpointed for this long is taken over (the worker died); one task
 # works on a run at most this long, then hands over to a fresh task (must stay below Q_CLUSTER["timeout"]).
 SYNC_STALE_AFTER_SECONDS = env.int("SYNC_STALE_AFTER_SECONDS", default=600)
+# Finished sync runs (and their per-model checkpoints) are kept this long; each integration's latest successful
+# run of each type is always kept, since the next delta starts from its watermark.
+SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=30)
 SYNC_TASK_TIME_BUDGET_SECONDS = env.int("SYNC_TASK_TIME_BUDGET_SECONDS", default=int(0.8 * Q_CLUSTER["timeout"]))
 
 # Connectors and the connection flow.

@@ -11,7 +11,14 @@ from django_q.models import OrmQ, Schedule
 
 from apps.core.timeutils import utcnow
 from apps.integrations.models import Integration, SyncRun
-from apps.integrations.sync import SCHEDULE_DISPATCH, TASK_DISPATCH, TASK_EXECUTE, sync_dispatch
+from apps.integrations.sync import (
+    SCHEDULE_DISPATCH,
+    SCHEDULE_HOUSEKEEPING,
+    TASK_DISPATCH,
+    TASK_EXECUTE,
+    TASK_HOUSEKEEPING,
+    sync_dispatch,
+)
 from tests.factories.integrations import IntegrationFactory
 
 
@@ -22,11 +29,15 @@ def test_setup_schedules_is_idempotent(db: None) -> None:
     Schedule.objects.filter(name=SCHEDULE_DISPATCH).update(minutes=99)
     call_command("setup_schedules", stdout=out)
 
-    schedule = Schedule.objects.get()
-    assert (schedule.name, schedule.func, schedule.schedule_type, schedule.minutes, schedule.repeats) == (
-        SCHEDULE_DISPATCH, TASK_DISPATCH, Schedule.MINUTES, 1, -1,
-    )  # fmt: skip
-    assert out.getvalue() == f"schedule {SCHEDULE_DISPATCH}: up to date\n" * 2
+    schedules = Schedule.objects.order_by("name").values_list("name", "func", "schedule_type", "minutes", "repeats")
+    assert list(schedules) == [
+        (SCHEDULE_HOUSEKEEPING, TASK_HOUSEKEEPING, Schedule.HOURLY, None, -1),
+        (SCHEDULE_DISPATCH, TASK_DISPATCH, Schedule.MINUTES, 1, -1),
+    ]
+    assert (
+        out.getvalue()
+        == f"schedule {SCHEDULE_DISPATCH}: up to date\nschedule {SCHEDULE_HOUSEKEEPING}: up to date\n" * 2
+    )
 
 
 def _run(integration: Integration, run_type: str, *, minutes_ago: float, status: str = "SUCCEEDED") -> SyncRun:

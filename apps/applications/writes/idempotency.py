@@ -20,7 +20,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -191,3 +191,10 @@ def idempotent_write(
     body = outcome.body()
     idempotency_complete(row=row, status=200, body=body)
     return 200, body
+
+
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
+    """Delete keys older than their TTL (they no longer count, see `idempotency_claim`); returns how many."""
+    cutoff = (now or utcnow()) - _ttl()
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
