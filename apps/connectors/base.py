@@ -53,6 +53,12 @@ def _ignore_credentials(credentials: dict[str, str]) -> None:
     return None
 
 
+Credentials = dict[str, str]
+# Given the credentials a connector holds and a function that renews them (one token request), returns the
+# credentials to use from now on.
+CredentialsRenewal = Callable[[Mapping[str, str], Callable[[Credentials], Credentials]], Credentials]
+
+
 @dataclass(frozen=True)
 class ConnectorContext:
     integration_key: str  # our integration id: keys the shared rate limiter and log lines
@@ -62,7 +68,18 @@ class ConnectorContext:
     http: HttpClient | None = None  # None only for in-process connectors (the sandbox)
     # Persists credentials the connector changed (refreshed OAuth tokens); connectors hold no ORM access.
     save_credentials: Callable[[dict[str, str]], None] = _ignore_credentials
+    # Renews under a lock shared by every process (see `connector_for`), so a single-use refresh token is spent
+    # once; None renews and saves unguarded (connection-flow checks, tests).
+    credentials_renewal: CredentialsRenewal | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    def renew_credentials(self, held: Mapping[str, str], renew: Callable[[Credentials], Credentials]) -> Credentials:
+        """Renewed credentials (OAuth tokens), persisted; possibly the ones another process renewed meanwhile."""
+        if self.credentials_renewal is not None:
+            return self.credentials_renewal(held, renew)
+        renewed = renew(dict(held))
+        self.save_credentials(dict(renewed))
+        return renewed
 
 
 class Connector(abc.ABC):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.connectors.base import Connector, ConnectorContext
+from apps.connectors.base import Connector, ConnectorContext, Credentials, CredentialsRenewal
 from apps.connectors.catalog import AuthKind
 from apps.connectors.dtos import OAuthClient
 from apps.connectors.http import HttpClient, RateLimiter
@@ -74,6 +74,7 @@ def build_connector(
     auth_kind: str = AuthKind.NONE,
     credentials: Mapping[str, str] | None = None,
     save_credentials: Callable[[dict[str, str]], None] | None = None,
+    credentials_renewal: CredentialsRenewal | None = None,
     rate_limiter: RateLimiter | None = None,
 ) -> Connector:
     """A connector for `tool` acting for `integration_key`; HTTP connectors share that key's rate budget."""
@@ -92,6 +93,8 @@ def build_connector(
     context_kwargs: dict[str, Any] = {}
     if save_credentials is not None:
         context_kwargs["save_credentials"] = save_credentials
+    if credentials_renewal is not None:
+        context_kwargs["credentials_renewal"] = credentials_renewal
     context = ConnectorContext(
         integration_key=integration_key,
         base_url=base_url,
@@ -106,11 +109,10 @@ def build_connector(
 
 def connector_for(integration: Integration, *, rate_limiter: RateLimiter | None = None) -> Connector:
     """A ready connector for an existing integration, with its decrypted credentials."""
+    from apps.integrations.services import integration_renew_credentials
 
-    def save_credentials(new_credentials: dict[str, str]) -> None:
-        from apps.integrations.services import integration_set_credentials
-
-        integration_set_credentials(integration=integration, credentials=new_credentials)
+    def credentials_renewal(held: Mapping[str, str], renew: Callable[[Credentials], Credentials]) -> Credentials:
+        return integration_renew_credentials(integration=integration, held=held, renew=renew)
 
     return build_connector(
         tool=integration.tool,
@@ -118,6 +120,6 @@ def connector_for(integration: Integration, *, rate_limiter: RateLimiter | None 
         base_url=integration.base_url,
         auth_kind=integration.auth_kind,
         credentials=integration_credentials(integration),
-        save_credentials=save_credentials,
+        credentials_renewal=credentials_renewal,
         rate_limiter=rate_limiter,
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from django.db import transaction
@@ -112,6 +112,32 @@ def integration_set_credentials(
         integration.auth_kind = auth_kind
         fields.append("auth_kind")
     integration.save(update_fields=fields)
+
+
+def integration_renew_credentials(
+    *,
+    integration: Integration,
+    held: Mapping[str, str],
+    renew: Callable[[dict[str, str]], dict[str, str]],
+) -> dict[str, str]:
+    """Renew an integration's OAuth tokens once, however many processes find them expiring at the same moment.
+
+    Under a row lock, credentials that differ from the ones the caller `held` were renewed by someone else
+    meanwhile and are adopted; only otherwise is `renew` called (one token request) and its result stored. So a
+    single-use refresh token (SmartRecruiters and Factorial rotate them) is never spent twice.
+    """
+    from apps.integrations.selectors import integration_credentials
+
+    with transaction.atomic():
+        locked = Integration.objects.select_for_update().get(pk=integration.pk)
+        stored = integration_credentials(locked)
+        if stored != dict(held):
+            renewed = stored
+        else:
+            renewed = renew(stored)
+            integration_set_credentials(integration=locked, credentials=renewed)
+    integration.credentials, integration.credentials_key_id = locked.credentials, locked.credentials_key_id
+    return renewed
 
 
 def integration_rotate_credentials_key(*, integration: Integration) -> bool:

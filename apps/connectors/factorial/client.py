@@ -78,12 +78,13 @@ class ListPage:
 
 @dataclass
 class FactorialClient:
-    """One integration's calls to Factorial. `save_credentials` persists refreshed OAuth tokens."""
+    """One integration's calls to Factorial. `renew_credentials` refreshes OAuth tokens once across processes
+    and persists them (`ConnectorContext.renew_credentials`)."""
 
     http: HttpClient
     auth_kind: AuthKind
     credentials: dict[str, str]
-    save_credentials: Callable[[dict[str, str]], None]
+    renew_credentials: Callable[[Mapping[str, str], Callable[[dict[str, str]], dict[str, str]]], dict[str, str]]
     page_size: int = MAX_PAGE_SIZE
     clock: Callable[[], float] = time.time
 
@@ -118,8 +119,11 @@ class FactorialClient:
     def refresh(self) -> None:
         """Trade the refresh token for a new access token (and, Doorkeeper-style, a new single-use refresh token)
         and persist both (F-REPO refreshing-an-access-token.md)."""
-        client_id, client_secret = self.credentials.get(CLIENT_ID, ""), self.credentials.get(CLIENT_SECRET, "")
-        refresh_token = self.credentials.get(REFRESH_TOKEN, "")
+        self.credentials = self.renew_credentials(self.credentials, self._refreshed)
+
+    def _refreshed(self, credentials: dict[str, str]) -> dict[str, str]:
+        client_id, client_secret = credentials.get(CLIENT_ID, ""), credentials.get(CLIENT_SECRET, "")
+        refresh_token = credentials.get(REFRESH_TOKEN, "")
         if not (client_id and refresh_token):
             raise ConnectorAuthError("The Factorial access token expired and cannot be refreshed; reconnect.")
         body = token_request(
@@ -131,11 +135,10 @@ class FactorialClient:
                 "grant_type": "refresh_token",
             },
         )
-        updated = {**self.credentials, **token_credentials(body, now=self.clock())}
+        updated = {**credentials, **token_credentials(body, now=self.clock())}
         if REFRESH_TOKEN not in body:
             updated[REFRESH_TOKEN] = refresh_token  # a provider that keeps refresh tokens answers none
-        self.credentials = updated
-        self.save_credentials(dict(updated))
+        return updated
 
     def request(
         self,

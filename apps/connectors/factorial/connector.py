@@ -325,7 +325,7 @@ class FactorialConnector(Connector):
                 http=self.context.http,
                 auth_kind=self.context.auth_kind,
                 credentials=dict(self.context.credentials),
-                save_credentials=self.context.save_credentials,
+                renew_credentials=self.context.renew_credentials,
                 page_size=max(1, min(page_size, api.MAX_PAGE_SIZE)),
                 clock=self._clock,
             )

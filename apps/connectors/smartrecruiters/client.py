@@ -69,12 +69,13 @@ class ListPage:
 
 @dataclass
 class SmartRecruitersClient:
-    """One integration's calls to SmartRecruiters. `save_credentials` persists refreshed or fetched tokens."""
+    """One integration's calls to SmartRecruiters. `renew_credentials` refreshes or fetches tokens once across
+    processes and persists them (`ConnectorContext.renew_credentials`)."""
 
     http: HttpClient
     auth_kind: AuthKind
     credentials: dict[str, str]
-    save_credentials: Callable[[dict[str, str]], None]
+    renew_credentials: Callable[[Mapping[str, str], Callable[[dict[str, str]], dict[str, str]]], dict[str, str]]
     clock: Callable[[], float] = time.time
     _token_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _renewed: bool = field(default=False, init=False)
@@ -107,13 +108,16 @@ class SmartRecruitersClient:
 
     def _renew(self) -> None:
         """A new access token: by refresh token (authorization code) or by client credentials; persisted."""
-        client_id, client_secret = self.credentials.get(CLIENT_ID, ""), self.credentials.get(CLIENT_SECRET, "")
+        self.credentials = self.renew_credentials(self.credentials, self._renewed_credentials)
+
+    def _renewed_credentials(self, credentials: dict[str, str]) -> dict[str, str]:
+        client_id, client_secret = credentials.get(CLIENT_ID, ""), credentials.get(CLIENT_SECRET, "")
         if self.auth_kind == AuthKind.OAUTH2_CLIENT_CREDENTIALS:
             if not (client_id and client_secret):
                 raise ConnectorAuthError("The SmartRecruiters client ID and secret are missing.")
             form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
         else:
-            refresh_token = self.credentials.get(REFRESH_TOKEN, "")
+            refresh_token = credentials.get(REFRESH_TOKEN, "")
             if not (refresh_token and client_id):
                 raise ConnectorAuthError("The SmartRecruiters access token expired and cannot be refreshed; reconnect.")
             # SR-RB authorization.rb refreshes with grant_type=refresh_token + client_id + client_secret.
@@ -124,12 +128,11 @@ class SmartRecruitersClient:
                 "client_secret": client_secret,
             }
         body = token_request(self.http, form)
-        updated = {**self.credentials, **token_credentials(body, now=self.clock())}
+        updated = {**credentials, **token_credentials(body, now=self.clock())}
         if self.auth_kind == AuthKind.OAUTH2_AUTHORIZATION_CODE and not body.get("refresh_token"):
             # A token server that keeps refresh tokens answers none; SmartRecruiters rotates them (single use).
-            updated[REFRESH_TOKEN] = self.credentials.get(REFRESH_TOKEN, "")
-        self.credentials = updated
-        self.save_credentials(dict(updated))
+            updated[REFRESH_TOKEN] = credentials.get(REFRESH_TOKEN, "")
+        return updated
 
     def request(
         self,

@@ -458,7 +458,7 @@ class SmartRecruitersConnector(Connector):
                 http=self.context.http,
                 auth_kind=self.context.auth_kind,
                 credentials=dict(self.context.credentials),
-                save_credentials=self.context.save_credentials,
+                renew_credentials=self.context.renew_credentials,
                 clock=self._clock,
             )
         return self._client

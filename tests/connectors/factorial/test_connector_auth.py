@@ -22,8 +22,11 @@ from apps.connectors.factorial.emulator import (
     DEFAULT_CLIENT_SECRET,
     DEFAULT_REDIRECT_URI,
 )
+from apps.integrations.connectors import connector_for
+from apps.integrations.selectors import integration_credentials
 from tests.connectors.factorial.conftest import FA, NOW
 from tests.connectors.factorial.harness import factorial_connector
+from tests.factories.integrations import IntegrationFactory
 
 CLIENT = OAuthClient(client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET)
 
@@ -214,3 +217,28 @@ def test_passthrough_base_and_auth_reach_any_version(fa: FA, fa_clock: ManualClo
     assert api_key.passthrough_headers() == {"x-api-key": DEFAULT_API_KEY}
     with pytest.raises(ConnectorUnsupported):
         api_key.passthrough_base_url("default")
+
+
+def test_two_processes_renewing_at_once_spend_the_single_use_refresh_token_once(fa: FA, db: None) -> None:
+    credentials = {**_oauth_credentials(fa, company=False), "expires_at": "1"}  # long expired
+    integration = IntegrationFactory(
+        tool="factorial", base_url=fa.url, auth_kind=AuthKind.OAUTH2_AUTHORIZATION_CODE, credentials=credentials
+    )
+    # Two connectors (a sync worker and a write request) loaded the same credentials; both must renew them.
+    worker, request = connector_for(integration), connector_for(integration)
+
+    first = worker.read(ReadModel.REJECTION_REASONS)
+    second = request.read(ReadModel.REJECTION_REASONS)  # adopts the worker's new tokens instead of refreshing again
+
+    integration.refresh_from_db()
+    stored = integration_credentials(integration)
+    assert (len(first.items), len(second.items)) == (6, 6)
+    assert worker.client.credentials == request.client.credentials == stored
+    assert stored["refresh_token"] != credentials["refresh_token"]
+    unspent = requests.post(  # had the request refreshed too, the stored refresh token would be spent
+        f"{fa.url}/oauth/token",
+        data={**{key: stored[key] for key in ("client_id", "client_secret", "refresh_token")},
+              "grant_type": "refresh_token"},
+        timeout=10,
+    )  # fmt: skip
+    assert unspent.status_code == 200, unspent.text
