@@ -219,39 +219,19 @@ WRITE_COVERAGE = (
     ),
     WriteCoverage(WriteAction.IMPORT_TRACKED_APPLICATION, _write_fields(WriteAction.IMPORT_TRACKED_APPLICATION)),
     # The contract defines no SmartRecruiters `remote_fields` for the actions below.
-    WriteCoverage(
-        WriteAction.MOVE_APPLICATION_STAGE,
-        _write_fields(WriteAction.MOVE_APPLICATION_STAGE, unsupported=("remote_fields",)),
-    ),
-    WriteCoverage(
-        WriteAction.REJECT_APPLICATION, _write_fields(WriteAction.REJECT_APPLICATION, unsupported=("remote_fields",))
-    ),
-    WriteCoverage(
-        WriteAction.ADD_APPLICATION_NOTE,
-        _write_fields(WriteAction.ADD_APPLICATION_NOTE, unsupported=("remote_fields",)),
-    ),
-    WriteCoverage(
-        WriteAction.ADD_APPLICATION_ATTACHMENT,
-        _write_fields(WriteAction.ADD_APPLICATION_ATTACHMENT, unsupported=("remote_fields",)),
-    ),
-    WriteCoverage(
-        WriteAction.ADD_APPLICATION_RESULT_LINK,
-        _write_fields(WriteAction.ADD_APPLICATION_RESULT_LINK, unsupported=("remote_fields",)),
-    ),
-    WriteCoverage(
-        WriteAction.ADD_CANDIDATE_ATTACHMENT,
-        _write_fields(WriteAction.ADD_CANDIDATE_ATTACHMENT, unsupported=("remote_fields",)),
-    ),
-    WriteCoverage(
-        WriteAction.ADD_CANDIDATE_RESULT_LINK,
-        _write_fields(WriteAction.ADD_CANDIDATE_RESULT_LINK, unsupported=("remote_fields",)),
-    ),
-    WriteCoverage(
-        WriteAction.ADD_CANDIDATE_TAG, _write_fields(WriteAction.ADD_CANDIDATE_TAG, unsupported=("remote_fields",))
-    ),
-    WriteCoverage(
-        WriteAction.REMOVE_CANDIDATE_TAG,
-        _write_fields(WriteAction.REMOVE_CANDIDATE_TAG, unsupported=("remote_fields",)),
+    *(
+        WriteCoverage(action, _write_fields(action, unsupported=("remote_fields",)))
+        for action in (
+            WriteAction.MOVE_APPLICATION_STAGE,
+            WriteAction.REJECT_APPLICATION,
+            WriteAction.ADD_APPLICATION_NOTE,
+            WriteAction.ADD_APPLICATION_ATTACHMENT,
+            WriteAction.ADD_APPLICATION_RESULT_LINK,
+            WriteAction.ADD_CANDIDATE_ATTACHMENT,
+            WriteAction.ADD_CANDIDATE_RESULT_LINK,
+            WriteAction.ADD_CANDIDATE_TAG,
+            WriteAction.REMOVE_CANDIDATE_TAG,
+        )
     ),
     WriteCoverage(WriteAction.GET_APPLICATION_ATTACHMENTS),
     WriteCoverage(WriteAction.GET_CANDIDATE_ATTACHMENTS),
