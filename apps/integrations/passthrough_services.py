@@ -56,6 +56,7 @@ MESSAGE_AUTH = "The ATS rejected the integration's credentials and they could no
 MESSAGE_TIMEOUT = "The ATS did not answer in time ({detail})."
 MESSAGE_UNCERTAIN = "The ATS did not answer ({detail}). The request may have reached it; it was not sent again."
 MESSAGE_UNREACHABLE = "The ATS could not be reached ({detail})."
+MESSAGE_FAILED = "The request to the ATS failed ({detail})."
 MESSAGE_RATE_LIMITED = "The ATS is rate limiting this integration ({detail}); try again later."
 MESSAGE_BODY_TWICE = "data: cannot be combined with multipart_form_data; send one body."
 MESSAGE_HEADER_NAME = "headers: {name!r} is not a valid header name."
@@ -243,7 +244,9 @@ def _api_error(error: ConnectorError, *, integration: Integration) -> ApiError:
         return ApiError(ErrorCode.PLATFORM_TASK_TIMED_OUT, MESSAGE_TIMEOUT.format(detail=detail), status=504)
     if isinstance(error, ConnectorWriteUncertain):
         return ApiError(ErrorCode.PLATFORM_UNKNOWN_ERROR, MESSAGE_UNCERTAIN.format(detail=detail), status=502)
-    return ApiError(ErrorCode.PLATFORM_UNKNOWN_ERROR, MESSAGE_UNREACHABLE.format(detail=detail), status=502)
+    if isinstance(error, ConnectorUnavailable):
+        return ApiError(ErrorCode.PLATFORM_UNKNOWN_ERROR, MESSAGE_UNREACHABLE.format(detail=detail), status=502)
+    return ApiError(ErrorCode.PLATFORM_UNKNOWN_ERROR, MESSAGE_FAILED.format(detail=detail), status=502)
 
 
 def _log(integration: Integration, api: str, request: PassthroughRequest, started: float, *, outcome: str) -> None:

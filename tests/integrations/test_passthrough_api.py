@@ -117,6 +117,18 @@ def test_a_post_creates_in_the_ats_and_caller_auth_headers_are_not_forwarded(sdk
     ]
 
 
+def test_a_string_body_is_sent_raw_with_the_callers_content_type(sdk: Kombo, sr: Emulator) -> None:
+    candidate_id = sr.state()["candidates"][0]["id"]
+
+    answer = sdk.general.send_passthrough_request(
+        tool="smartrecruiters", api="default", method="PUT", path=f"/candidates/{candidate_id}/tags",
+        headers={"Content-Type": "application/json"}, data='{"tags": ["passthrough", "raw"]}',
+    )  # fmt: skip
+
+    assert (answer.data.status, answer.data.data) == (200, {"tags": ["passthrough", "raw"]})
+    assert next(c for c in sr.state()["candidates"] if c["id"] == candidate_id)["tags"] == ["passthrough", "raw"]
+
+
 def test_an_upstream_404_is_passed_through_with_the_vendor_body(sdk: Kombo) -> None:
     answer = sdk.general.send_passthrough_request(
         tool="smartrecruiters", api="default", method="GET", path="/jobs/does-not-exist"
@@ -320,6 +332,13 @@ def test_an_expired_oauth_token_is_renewed_and_a_refused_renewal_invalidates(
         "The ATS rejected the integration's credentials and they could not be renewed; relink the integration.",
     )
     assert Integration.objects.get(id=integration.id).state == Integration.State.INVALID
+    calls = sr.stats()["totalRequests"]
+    assert refused(users) == (
+        403,
+        "PLATFORM.AUTHENTICATION_INVALID",
+        "The ATS rejected the integration's credentials; relink the integration first.",
+    )
+    assert sr.stats()["totalRequests"] == calls  # refused without asking the ATS
 
 
 def test_the_answer_keeps_repeated_headers_as_lists_and_drops_hop_by_hop_ones() -> None:
