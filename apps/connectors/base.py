@@ -37,6 +37,8 @@ from apps.connectors.dtos import (
     DownloadedFile,
     OAuthClient,
     Page,
+    PassthroughRequest,
+    PassthroughResponse,
     RemoteRecord,
     RemoteSource,
     ResultLinkInput,
@@ -44,6 +46,7 @@ from apps.connectors.dtos import (
     WriteResult,
 )
 from apps.connectors.errors import ConnectorUnsupported
+from apps.connectors.passthrough import send as passthrough_send
 
 if TYPE_CHECKING:
     from apps.connectors.http import HttpClient
@@ -99,7 +102,9 @@ class Connector(abc.ABC):
     source_strategy: ClassVar[SourceStrategy] = SourceStrategy.UNSUPPORTED
     source_level: ClassVar[SourceLevel] = SourceLevel.APPLICATION
     source_setup: ClassVar[SourceSetupGuide | None] = None  # the flow's source step (MUST_EXIST / CREATABLE)
-    passthrough_apis: ClassVar[tuple[str, ...]] = ()  # `{tool}/{api}` ids, e.g. ("default",)
+    # The `{api}` of `POST /passthrough/{tool}/{api}` this tool offers, e.g. ("default",); none by default. A tool
+    # that lists any implements `passthrough_base_url` and `passthrough_headers` (see "passthrough" below).
+    passthrough_apis: ClassVar[tuple[str, ...]] = ()
     # Whether delta reads (`updated_since`) report deleted records in `Page.deleted_remote_ids`. When False,
     # vanished records are only found by a FULL sync (what it did not see is gone).
     reports_deletions: ClassVar[bool] = False
@@ -354,3 +359,43 @@ class Connector(abc.ABC):
         """The bytes of one attachment (listed before by `list_*_attachments`). Raises ConnectorNotFound when
         it is gone."""
         raise ConnectorUnsupported(f"{self.tool} cannot download attachments")
+
+    # -- passthrough (POST /passthrough/{tool}/{api}) ---------------------------------------------------------
+    #
+    # A caller's own request to the ATS API. `passthrough` is the same for every tool (apps.connectors.passthrough:
+    # the URL stays under the base on the ATS host, the caller cannot override our auth, the HTTP seam's limiter
+    # and timeouts apply, any answered status comes back). A tool that offers it lists `passthrough_apis` and says
+    # where each API lives and how requests authenticate; by default a tool offers none.
+
+    def passthrough_base_url(self, api: str) -> str:
+        """The base URL of the passthrough API `api` (one of `passthrough_apis`) on the integration's ATS host;
+        callers' paths are relative to it."""
+        raise ConnectorUnsupported(f"{self.label} offers no passthrough API.")
+
+    def passthrough_headers(self) -> dict[str, str]:
+        """The headers that authenticate a passthrough request, an expiring token renewed first."""
+        raise ConnectorUnsupported(f"{self.label} offers no passthrough API.")
+
+    def passthrough_reauthenticate(self) -> bool:
+        """After the ATS answered 401: renew the credentials where that can help (an OAuth token it considers
+        expired). True when the request should be sent once more with fresh `passthrough_headers()`."""
+        return False
+
+    def passthrough(self, api: str, request: PassthroughRequest) -> PassthroughResponse:
+        """Send the caller's `request` to the passthrough API `api`; the ATS's answer comes back whatever its status.
+
+        Raises ConnectorUnsupported (no such API), PassthroughPathError (the path leaves the base),
+        ConnectorAuthError (no usable credentials: a refresh was refused), and the HTTP seam's transport errors
+        (ConnectorUnavailable; ConnectorWriteUncertain for a write that got no answer — never re-sent).
+        """
+        if api not in self.passthrough_apis or self.context.http is None:
+            available = ", ".join(self.passthrough_apis)
+            detail = f"only: {available}" if available else "none"
+            raise ConnectorUnsupported(f"{self.label} has no passthrough API {api!r} ({detail}).")
+        return passthrough_send(
+            self.context.http,
+            base_url=self.passthrough_base_url(api),
+            request=request,
+            auth_headers=self.passthrough_headers,
+            reauthenticate=self.passthrough_reauthenticate,
+        )

@@ -585,3 +585,50 @@ class TrackedApplication:
 
     application: RemoteApplication
     candidate: RemoteCandidate
+
+
+# -- passthrough (POST /passthrough/{tool}/{api}) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PassthroughFile:
+    """One file part of a multipart passthrough body."""
+
+    field_name: str
+    file_name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PassthroughRequest:
+    """A caller's request to the ATS's own API, already checked by the platform (method, path, header policy).
+
+    `path` is relative to the API's base and may carry a query string; `params` are added to it. At most one body:
+    `json_body` (sent as JSON; None = none), `raw_body` (sent as is, with the caller's Content-Type), or a
+    multipart body of `form_fields` and `files`.
+    """
+
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = field(default_factory=dict)
+    json_body: Any = None
+    raw_body: bytes | None = None
+    form_fields: tuple[tuple[str, str], ...] = ()
+    files: tuple[PassthroughFile, ...] = ()
+
+    @property
+    def is_multipart(self) -> bool:
+        return bool(self.form_fields or self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class PassthroughResponse:
+    """What the ATS answered, whatever the status. `url` is the full URL that was called (no credentials in it);
+    `headers` are the header lines in order (a repeated header appears once per line)."""
+
+    url: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes

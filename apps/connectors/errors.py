@@ -53,10 +53,11 @@ class ConnectorUnavailable(ConnectorError):
 
     retryable = True
 
-    def __init__(self, message: str, *, nothing_sent: bool = False, **kwargs: object) -> None:
+    def __init__(self, message: str, *, nothing_sent: bool = False, timed_out: bool = False, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         # True when the request never left (connection refused): even a write may be re-sent.
         self.nothing_sent = nothing_sent
+        self.timed_out = timed_out  # no answer in time (as opposed to a refused or dropped connection)
 
 
 class ConnectorRateLimited(ConnectorError):
@@ -71,3 +72,7 @@ class ConnectorRateLimited(ConnectorError):
 
 class ConnectorWriteUncertain(ConnectorError):
     """A write timed out after it was sent: it may or may not have happened, so it must not be re-sent blindly."""
+
+    def __init__(self, message: str, *, timed_out: bool = False, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.timed_out = timed_out  # False when the connection was dropped or reset instead

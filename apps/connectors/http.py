@@ -194,6 +194,9 @@ class HttpResponse:
     url: str
     method: str
     elapsed: float = 0.0
+    # Every header line as received, in order: repeated headers (`Set-Cookie`) stay separate here, while
+    # `headers` joins them with ", ".
+    header_items: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -311,6 +314,13 @@ def error_for_status(
     return ConnectorError(f"{where}: unexpected answer ({status}).", **kwargs)
 
 
+def _header_items(response: requests.Response) -> tuple[tuple[str, str], ...]:
+    raw_headers = getattr(response.raw, "headers", None)
+    if raw_headers is not None and hasattr(raw_headers, "iteritems"):
+        return tuple((str(name), str(value)) for name, value in raw_headers.iteritems())
+    return tuple((str(name), str(value)) for name, value in response.headers.items())
+
+
 def _nothing_was_sent(exc: requests.RequestException) -> bool:
     """True when the failure happened before any byte of the request left (safe to re-send a write)."""
     if isinstance(exc, requests.ConnectTimeout):
@@ -388,16 +398,24 @@ class HttpClient:
         timeout: Timeout | None = None,
         idempotent: bool | None = None,
         authenticate: bool = True,
+        raise_for_status: bool = True,
+        retry: RetryPolicy | None = None,
     ) -> HttpResponse:
         """Send one logical request (maybe several attempts); a 2xx answer comes back, anything else raises.
 
         `idempotent` (default: GET/HEAD/OPTIONS) allows re-sending after a failure the ATS may have seen
         (timeout, 5xx). Non-idempotent writes are re-sent only when they provably never arrived.
+
+        `raise_for_status=False` is the passthrough mode: whatever status the ATS answers (4xx, 5xx, a redirect
+        that is not followed) comes back as the response, never retried; a 429 or an exhausted budget still
+        holds off every process of the integration. Transport failures (refused, dropped, timed out) raise as
+        always. `retry` replaces the client's policy for this request (`RetryPolicy.never()`: one attempt).
         """
         method = method.upper()
         url = self._url(path)
         safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         lane = lane_for(self.budget, method, _path_of(url))
+        policy = retry or self.retry
         attempt = 0
         while True:
             attempt += 1
@@ -405,16 +423,16 @@ class HttpClient:
                 return self._send_once(
                     method, url, params=params, json_body=json_body, data=data, files=files,
                     headers=headers, timeout=timeout or self.timeout, lane=lane,
-                    safe_to_repeat=safe_to_repeat, authenticate=authenticate,
+                    safe_to_repeat=safe_to_repeat, authenticate=authenticate, raise_for_status=raise_for_status,
                 )  # fmt: skip
             except ConnectorError as exc:
-                wait = self._retry_wait(exc, attempt=attempt, safe_to_repeat=safe_to_repeat)
+                wait = self._retry_wait(exc, attempt=attempt, safe_to_repeat=safe_to_repeat, policy=policy)
                 if wait is None:
                     raise
                 logger.info(
                     "%s %s: %s; attempt %d of %d in %.2fs",
                     method, self._scrub(_path_of(url)), self._scrub(exc.message), attempt + 1,
-                    self.retry.max_attempts, wait,
+                    policy.max_attempts, wait,
                 )  # fmt: skip
                 if wait > 0:
                     self.sleep(wait)
@@ -438,20 +456,23 @@ class HttpClient:
             self._origin.port,
         )
 
-    def _retry_wait(self, exc: ConnectorError, *, attempt: int, safe_to_repeat: bool) -> float | None:
-        if attempt >= self.retry.max_attempts or not exc.retryable:
+    def _retry_wait(
+        self, exc: ConnectorError, *, attempt: int, safe_to_repeat: bool, policy: RetryPolicy
+    ) -> float | None:
+        if attempt >= policy.max_attempts or not exc.retryable:
             return None
         if isinstance(exc, ConnectorRateLimited):
             # A 429 means the ATS refused the request without acting on it, so even a write may be re-sent.
-            wait = exc.retry_after if exc.retry_after is not None else self._backoff(attempt)
-            return wait if wait <= self.retry.max_wait else None
+            wait = exc.retry_after if exc.retry_after is not None else self._backoff(attempt, policy)
+            return wait if wait <= policy.max_wait else None
         if not (safe_to_repeat or (isinstance(exc, ConnectorUnavailable) and exc.nothing_sent)):
             return None
-        return self._backoff(attempt)
+        return self._backoff(attempt, policy)
 
-    def _backoff(self, attempt: int) -> float:
-        base = self.retry.backoff * (2 ** (attempt - 1))
-        return min(self.retry.max_wait, base + random.uniform(0, base / 2))  # noqa: S311 - jitter, not crypto
+    @staticmethod
+    def _backoff(attempt: int, policy: RetryPolicy) -> float:
+        base = policy.backoff * (2 ** (attempt - 1))
+        return min(policy.max_wait, base + random.uniform(0, base / 2))  # noqa: S311 - jitter, not crypto
 
     def _send_once(
         self,
@@ -467,6 +488,7 @@ class HttpClient:
         lane: str | None,
         safe_to_repeat: bool,
         authenticate: bool,
+        raise_for_status: bool = True,
     ) -> HttpResponse:
         send_headers: dict[str, str] = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         send_headers.update(self.default_headers)
@@ -501,6 +523,8 @@ class HttpClient:
                     raise self._transport_error(method, current_url, exc, safe_to_repeat=safe_to_repeat) from None
                 if response.is_redirect and redirects < MAX_REDIRECTS:
                     location = urljoin(current_url, response.headers.get("Location", ""))
+                    if not raise_for_status and not (self._same_origin(location) and method in IDEMPOTENT_METHODS):
+                        break  # passthrough: the caller gets the redirect itself, we follow none elsewhere
                     if not self._same_origin(location):
                         raise ConnectorBadResponse(
                             f"{method} {self._scrub(_path_of(current_url))} redirected to another host "
@@ -526,6 +550,7 @@ class HttpClient:
             url=current_url,
             method=method,
             elapsed=elapsed,
+            header_items=_header_items(response),
         )
         self._observe_budget(result)
         logger.info(
@@ -540,6 +565,8 @@ class HttpClient:
             retry_after = parse_rate_limit_reset(result.headers, now=now)
         if result.status_code == 429 and retry_after is not None:
             self.rate_limiter.hold_off(self.rate_key, retry_after)
+        if not raise_for_status:
+            return result
         raise error_for_status(
             method, current_url, result.status_code, result.content, retry_after=retry_after, scrub=self._scrub
         )
@@ -564,13 +591,15 @@ class HttpClient:
     ) -> ConnectorError:
         where = f"{method} {self._scrub(_path_of(url))}"
         nothing_sent = _nothing_was_sent(exc)
+        timed_out = isinstance(exc, requests.Timeout)
         if not safe_to_repeat and not nothing_sent:
             # The ATS may have acted on it: the caller must look before writing again.
             return ConnectorWriteUncertain(
-                f"{where}: no answer from the ATS ({type(exc).__name__}); the write may or may not have happened."
+                f"{where}: no answer from the ATS ({type(exc).__name__}); the write may or may not have happened.",
+                timed_out=timed_out,
             )
-        kind = "timed out" if isinstance(exc, requests.Timeout) else f"failed ({type(exc).__name__})"
-        return ConnectorUnavailable(f"{where}: {kind}.", nothing_sent=nothing_sent)
+        kind = "timed out" if timed_out else f"failed ({type(exc).__name__})"
+        return ConnectorUnavailable(f"{where}: {kind}.", nothing_sent=nothing_sent, timed_out=timed_out)
 
     def _scrub(self, text: str) -> str:
         for secret in self.secrets:

@@ -1,8 +1,11 @@
-"""General endpoints of the /v1 API: API key check, tool catalog, integration details and settings."""
+"""General endpoints of the /v1 API: API key check, tool catalog, integration details and settings, force sync,
+passthrough."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +16,7 @@ from apps.core.api.responses import success
 from apps.core.api.schema import EmptySerializer, error_responses, success_envelope
 from apps.core.api.urls import public_base_url
 from apps.integrations.models import SyncRun
+from apps.integrations.passthrough_services import METHODS, passthrough_send
 from apps.integrations.selectors import (
     TOOL_CATEGORIES,
     integration_details,
@@ -229,3 +233,132 @@ class ForceSyncApi(APIView):
             integration=integration, type=serializer.validated_data["type"], trigger=SyncRun.Trigger.API
         )
         return success({"already_queued": already_queued, "sync_id": run.id, "type": run.type})
+
+
+# -- passthrough ------------------------------------------------------------------------------------------------
+
+
+class PassthroughFileSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    content_type = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    data_url = serializers.CharField(required=False, allow_blank=True)
+    data = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("data")) == bool(attrs.get("data_url")):
+            raise serializers.ValidationError("give exactly one of data (base64) and data_url.")
+        return attrs
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "content_type": {"type": "string"},
+                    "data_url": {"type": "string"},
+                    "data": {"type": "string"},
+                },
+                "required": ["name"],
+            },
+        ]
+    }
+)
+class PassthroughPartValueField(serializers.Field):
+    """A form field's text, or a file: `{name, content_type?, data (base64) | data_url}`."""
+
+    default_error_messages = {"invalid": "expected a string or a file object {name, content_type, data | data_url}."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            return data
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        file = PassthroughFileSerializer(data=data)
+        if not file.is_valid():
+            raise serializers.ValidationError(file.errors)
+        return dict(file.validated_data)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class PassthroughPartSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    value = PassthroughPartValueField()
+
+
+@extend_schema_field({})
+class AnyJsonField(serializers.JSONField):
+    """Any JSON value (the contract's `any`)."""
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+class HeaderValueField(serializers.JSONField):
+    """A header's value, or its values when the ATS sent it several times."""
+
+
+class PassthroughApi(APIView):
+    """Send a request to the integration's own ATS API (base URL and authentication added); the ATS's answer comes
+    back as `data`, whatever its status. Only failures to get an answer are errors."""
+
+    class InputSerializer(serializers.Serializer):
+        method = serializers.ChoiceField(choices=list(METHODS))
+        path = serializers.CharField(trim_whitespace=False, max_length=8000)
+        headers = serializers.DictField(
+            child=serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=8000), required=False
+        )
+        params = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=8000), required=False)
+        data = AnyJsonField(required=False, allow_null=True)
+        response_as_base64 = serializers.BooleanField(required=False, default=False)
+        multipart_form_data = PassthroughPartSerializer(many=True, required=False)
+        api_options = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+    class OutputSerializer(serializers.Serializer):
+        url = serializers.CharField()
+        status = serializers.IntegerField()
+        headers = serializers.DictField(
+            child=HeaderValueField(),
+            help_text="The ATS's response headers; a header it sent several times is a list of strings.",
+        )
+        data = AnyJsonField(
+            required=False,
+            allow_null=True,
+            help_text="The ATS's body: parsed JSON, text, or base64 (response_as_base64); null when empty.",
+        )
+
+    @extend_schema(
+        operation_id="send_passthrough_request",
+        parameters=[
+            OpenApiParameter("X-Integration-Id", str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("tool", str, OpenApiParameter.PATH, description="The integration's tool id."),
+            OpenApiParameter("api", str, OpenApiParameter.PATH, description="One of the tool's passthrough APIs."),
+        ],
+        request=InputSerializer,
+        responses={
+            200: success_envelope("SendPassthroughRequest", OutputSerializer, warnings=True),
+            **error_responses(400, 401, 403, 404, 502, 504),
+        },
+    )
+    def post(self, request: Request, tool: str, api: str) -> Response:
+        integration = integration_for_request(request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        body = serializer.validated_data
+        data, warnings = passthrough_send(
+            integration=integration,
+            tool=tool,
+            api=api,
+            method=body["method"],
+            path=body["path"],
+            headers=body.get("headers"),
+            params=body.get("params"),
+            data=body.get("data"),
+            response_as_base64=body["response_as_base64"],
+            multipart_form_data=body.get("multipart_form_data"),
+            api_options=body.get("api_options"),
+        )
+        return success(data, warnings=warnings)

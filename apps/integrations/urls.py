@@ -7,6 +7,7 @@ from apps.integrations import apis, connect_apis
 urlpatterns = [
     path("check-api-key", apis.CheckApiKeyApi.as_view(), name="check-api-key"),
     path("force-sync", apis.ForceSyncApi.as_view(), name="force-sync"),
+    path("passthrough/<str:tool>/<str:api>", apis.PassthroughApi.as_view(), name="passthrough"),
     path("tools/<str:category>", apis.ToolsApi.as_view(), name="tools"),
     path("integrations/<str:integration_id>", apis.IntegrationDetailApi.as_view(), name="integration-detail"),
     path("integrations/<str:integration_id>/enabled", apis.IntegrationEnabledApi.as_view(), name="integration-enabled"),

@@ -18,6 +18,7 @@ import abc
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -28,6 +29,7 @@ from apps.connectors.dtos import (
     AttachmentInput,
     CandidateInput,
     CreateApplicationInput,
+    PassthroughRequest,
     RemoteApplication,
     RemoteCandidate,
     RemoteRecord,
@@ -44,6 +46,7 @@ from apps.connectors.errors import (
     ConnectorUnsupported,
     ConnectorWriteUncertain,
 )
+from apps.connectors.passthrough import PassthroughPathError
 
 
 class Fault(StrEnum):
@@ -195,6 +198,21 @@ class ConnectorContract:
         assert caught.value.retryable is True
         assert caught.value.status_code is None
         assert connector.read(harness.model).items
+
+    def test_passthrough_is_offered_exactly_as_declared_and_stays_on_the_ats_host(
+        self, harness: ConnectorHarness
+    ) -> None:
+        connector = harness.connector()
+
+        with pytest.raises(ConnectorUnsupported):
+            connector.passthrough("no-such-api", PassthroughRequest(method="GET", path="/"))
+        for api in connector.passthrough_apis:
+            answer = connector.passthrough(api, PassthroughRequest(method="GET", path="/"))
+            base = urlsplit(connector.passthrough_base_url(api))
+            assert urlsplit(answer.url)[:3] == (base.scheme, base.netloc, base.path.rstrip("/") + "/")
+            assert 100 <= answer.status < 600  # whatever the ATS answers comes back, nothing raises
+            with pytest.raises(PassthroughPathError):
+                connector.passthrough(api, PassthroughRequest(method="GET", path="//elsewhere.example.com/"))
 
     def test_revoked_credentials_raise_auth_error(self, harness: ConnectorHarness) -> None:
         connector = harness.connector()

@@ -416,3 +416,44 @@ def test_remote_message_keeps_the_first_detail_of_an_error_list(server: Scripted
 
     assert validation.value.remote_message == "Validation failed: email: bad"
     assert same.value.remote_message == "No access"
+
+
+# -- passthrough mode (raise_for_status=False) -----------------------------------------------------------------
+
+
+def test_without_raising_any_status_comes_back_once_and_a_429_still_holds_everyone_off(server: ScriptedServer) -> None:
+    limiter = RecordingLimiter()
+    client, sleeps = client_for(server, rate_limiter=limiter, budget=RateBudget(requests_per_second=100))
+    server.script(Reply(503, {"error": "down"}), Reply(404, {"message": "nope"}), Reply(429, {}, {"Retry-After": "7"}))
+
+    statuses = [client.get(f"/jobs/{n}", raise_for_status=False).status_code for n in range(3)]
+
+    assert statuses == [503, 404, 429]
+    assert [seen.path for seen in server.seen] == ["/api/jobs/0", "/api/jobs/1", "/api/jobs/2"]
+    assert sleeps == []
+    assert limiter.holds == [("acme:1", 7.0)]
+
+
+def test_without_raising_a_redirect_elsewhere_or_of_a_write_is_returned_not_followed(server: ScriptedServer) -> None:
+    server.script(Reply(302, {}, {"Location": "http://attacker.example.com/steal"}), Reply(307, {}, {"Location": "/x"}))
+    client, _ = client_for(server)
+
+    away = client.get("/jobs", raise_for_status=False)
+    write = client.post("/candidates", json_body={}, raise_for_status=False)
+
+    assert (away.status_code, away.headers["Location"]) == (302, "http://attacker.example.com/steal")
+    assert (write.status_code, write.headers["Location"]) == (307, "/x")
+    assert [seen.path for seen in server.seen] == ["/api/jobs", "/api/candidates"]
+
+
+def test_a_retry_policy_of_one_attempt_never_resends_even_what_never_left() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sleeps: list[float] = []
+    client = HttpClient(base_url=f"http://127.0.0.1:{port}", sleep=sleeps.append)
+
+    with pytest.raises(ConnectorUnavailable) as caught:
+        client.post("/candidates", json_body={}, retry=RetryPolicy.never(), raise_for_status=False)
+
+    assert (client.calls, sleeps, caught.value.nothing_sent, caught.value.timed_out) == (1, [], True, False)

@@ -157,12 +157,19 @@ class FactorialClient:
                 method, url, params=params, json_body=json_body, headers=self.auth_headers(), idempotent=idempotent
             )
         except ConnectorAuthError:
-            if self.auth_kind != AuthKind.OAUTH2_AUTHORIZATION_CODE or not self.credentials.get(REFRESH_TOKEN):
+            if not self.refresh_after_rejection():
                 raise
-            self.refresh()
             return self.http.request(
                 method, url, params=params, json_body=json_body, headers=self.auth_headers(), idempotent=idempotent
             )
+
+    def refresh_after_rejection(self) -> bool:
+        """After a 401: refresh a user token that has a refresh token (API keys and company tokens cannot be).
+        True when the request should be sent again with fresh `auth_headers()`."""
+        if self.auth_kind != AuthKind.OAUTH2_AUTHORIZATION_CODE or not self.credentials.get(REFRESH_TOKEN):
+            return False
+        self.refresh()
+        return True
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params).json()

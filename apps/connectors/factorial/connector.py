@@ -366,6 +366,10 @@ class FactorialConnector(Connector):
         """The headers that authenticate a passthrough request (an expiring OAuth token is refreshed first)."""
         return self.client.auth_headers()
 
+    def passthrough_reauthenticate(self) -> bool:
+        """A user token Factorial answered 401 to is refreshed once (its refresh token is single use)."""
+        return self.client.refresh_after_rejection()
+
     # -- credentials and scopes ---------------------------------------------------------------------------
 
     def verify_credentials(self) -> None:

@@ -154,15 +154,22 @@ class SmartRecruitersClient:
         try:
             return send()
         except ConnectorAuthError:
-            renewable = self.auth_kind == AuthKind.OAUTH2_CLIENT_CREDENTIALS or (
-                self.auth_kind == AuthKind.OAUTH2_AUTHORIZATION_CODE and self.credentials.get(REFRESH_TOKEN)
-            )
-            if not renewable or self._renewed:
+            if not self.renew_after_rejection():
                 raise
-            self._renewed = True
-            with self._token_lock:
-                self._renew()
             return send()
+
+    def renew_after_rejection(self) -> bool:
+        """After a 401: renew the OAuth token (once per client; an API key cannot be renewed). True when the
+        request should be sent again with fresh `auth_headers()`."""
+        renewable = self.auth_kind == AuthKind.OAUTH2_CLIENT_CREDENTIALS or (
+            self.auth_kind == AuthKind.OAUTH2_AUTHORIZATION_CODE and bool(self.credentials.get(REFRESH_TOKEN))
+        )
+        if not renewable or self._renewed:
+            return False
+        self._renewed = True
+        with self._token_lock:
+            self._renew()
+        return True
 
     def get(self, target: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", target, params=params).json()

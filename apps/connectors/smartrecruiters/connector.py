@@ -451,6 +451,26 @@ class SmartRecruitersConnector(Connector):
         size = self.context.options.get("page_size")
         return max(1, min(int(size), api.MAX_PAGE_SIZE)) if size else default
 
+    # -- passthrough ----------------------------------------------------------------------------------------
+
+    def passthrough_base_url(self, api: str) -> str:
+        """The base of `POST /passthrough/smartrecruiters/default`: the API host's root, where every SmartRecruiters
+        API lives (`/jobs`, `/candidates`, `/postings/{uuid}/candidates`, `/configuration/...`; SR-DOC
+        https://developers.smartrecruiters.com/reference)."""
+        if api not in self.passthrough_apis:
+            raise ConnectorUnsupported(
+                f"SmartRecruiters has no passthrough API {api!r} (only: {', '.join(self.passthrough_apis)})."
+            )
+        return (self.context.base_url or self.default_base_url).rstrip("/")
+
+    def passthrough_headers(self) -> dict[str, str]:
+        """`X-SmartToken`, or an OAuth bearer token (fetched or refreshed first when it is missing or expiring)."""
+        return self.client.auth_headers()
+
+    def passthrough_reauthenticate(self) -> bool:
+        """An OAuth token SmartRecruiters answered 401 to is renewed once; an API key cannot be."""
+        return self.client.renew_after_rejection()
+
     # -- credentials and scopes --------------------------------------------------------------------------
 
     def verify_credentials(self) -> None:
