@@ -10,7 +10,8 @@ from django.core.management import call_command
 from apps.applications.models import Application, Candidate, Interview, Offer
 
 
-def test_benchmark_seeds_measures_and_reuses(db: None) -> None:
+# Outside a test transaction, as the command runs for real (it VACUUMs after seeding, which no transaction allows).
+def test_benchmark_seeds_measures_and_reuses(transactional_db: None) -> None:
     out = StringIO()
     # `--gc default`: the serving settings would freeze this test process's heap for the tests after it
     args = ["benchmark", "api", "--applications", "12", "--page-size", "5", "--deep-page", "2", "--requests", "2"]
