@@ -54,6 +54,10 @@ logger = logging.getLogger(__name__)
 USER_AGENT = "Tributary/0.1 (+https://github.com/tributary-ats/tributary)"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_REDIRECTS = 3
+# An ATS answer larger than this is refused rather than held in memory (syncs read pages, not files; downloads and
+# passthrough may carry files). `build_connector` takes the setting CONNECTOR_MAX_RESPONSE_BYTES.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
 REDACTED = "[redacted]"
 _REMOTE_MESSAGE_LIMIT = 500
 
@@ -342,6 +346,30 @@ def _nothing_was_sent(exc: requests.RequestException) -> bool:
 # -- the client -------------------------------------------------------------------------------------
 
 
+class BodyTooLarge(Exception):
+    def __init__(self, declared: str | None) -> None:
+        super().__init__(declared)
+        self.declared = declared  # the Content-Length, when the answer said it up front
+
+
+def read_capped(response: requests.Response, max_bytes: int, *, each_chunk: Callable[[], None] | None = None) -> bytes:
+    """The body of a streamed response, refusing (BodyTooLarge) one that declares or turns out longer than
+    `max_bytes`; `each_chunk` runs after every chunk (e.g. to enforce a deadline)."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLarge(declared)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(chunk_size=CHUNK_BYTES):
+        size += len(chunk)
+        if size > max_bytes:
+            raise BodyTooLarge(None)
+        if each_chunk is not None:
+            each_chunk()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @dataclass
 class HttpClient:
     """All outbound HTTP of one connector instance (one integration).
@@ -363,6 +391,7 @@ class HttpClient:
     session: requests.Session = field(default_factory=requests.Session)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
+    max_response_bytes: int = MAX_RESPONSE_BYTES
     calls: int = 0  # requests actually sent (attempts), for benchmarks and logs
 
     def __post_init__(self) -> None:
@@ -517,10 +546,19 @@ class HttpClient:
                 try:
                     response = self.session.request(
                         method, current_url, params=send_params or None, json=json_body, data=data, files=files,
-                        headers=send_headers, timeout=timeout.as_requests(), allow_redirects=False,
+                        headers=send_headers, timeout=timeout.as_requests(), allow_redirects=False, stream=True,
                     )  # fmt: skip
+                    with response:
+                        content = read_capped(response, self.max_response_bytes)
                 except requests.RequestException as exc:
                     raise self._transport_error(method, current_url, exc, safe_to_repeat=safe_to_repeat) from None
+                except BodyTooLarge as exc:
+                    declared = f" ({exc.declared} declared)" if exc.declared else ""
+                    raise ConnectorBadResponse(
+                        f"{method} {self._scrub(_path_of(current_url))} answered more than "
+                        f"{self.max_response_bytes} bytes{declared}; not read.",
+                        status_code=response.status_code,
+                    ) from None
                 if response.is_redirect and redirects < MAX_REDIRECTS:
                     location = urljoin(current_url, response.headers.get("Location", ""))
                     if not raise_for_status and not (self._same_origin(location) and method in IDEMPOTENT_METHODS):
@@ -546,7 +584,7 @@ class HttpClient:
         result = HttpResponse(
             status_code=response.status_code,
             headers=CaseInsensitiveDict(response.headers),
-            content=response.content,
+            content=content,
             url=current_url,
             method=method,
             elapsed=elapsed,
@@ -721,22 +759,19 @@ def fetch_file(
                     continue
                 if not 200 <= response.status_code < 300:
                     raise error_for_status("GET", current, response.status_code, response.raw.read(2000) or b"")
-                declared = response.headers.get("Content-Length")
-                if declared and declared.isdigit() and int(declared) > max_bytes:
-                    raise ConnectorInputError(f"The file is larger than {max_bytes} bytes ({declared}).")
-                chunks: list[bytes] = []
-                size = 0
+
+                def within_deadline(where: str = where) -> None:
+                    if time.monotonic() - started > deadline:
+                        raise ConnectorUnavailable(f"{redact(where)}: the download took longer than {deadline}s.")
+
                 try:
-                    for chunk in response.iter_content(chunk_size=64 * 1024):
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise ConnectorInputError(f"The file is larger than {max_bytes} bytes.")
-                        if time.monotonic() - started > deadline:
-                            raise ConnectorUnavailable(f"{redact(where)}: the download took longer than {deadline}s.")
-                        chunks.append(chunk)
+                    content = read_capped(response, max_bytes, each_chunk=within_deadline)
+                except BodyTooLarge as exc:
+                    declared = f" ({exc.declared})" if exc.declared else ""
+                    raise ConnectorInputError(f"The file is larger than {max_bytes} bytes{declared}.") from None
                 except requests.RequestException as exc:
                     raise ConnectorUnavailable(f"{redact(where)}: failed ({type(exc).__name__}).") from None
                 content_type = (response.headers.get("Content-Type") or "").split(";", 1)[0].strip() or None
-                logger.info("GET %s -> %d, %d bytes", redact(where), response.status_code, size)
-                return FetchedFile(content=b"".join(chunks), content_type=content_type, url=current)
+                logger.info("GET %s -> %d, %d bytes", redact(where), response.status_code, len(content))
+                return FetchedFile(content=content, content_type=content_type, url=current)
     raise ConnectorInputError(f"More than {max_redirects} redirects; not followed.")

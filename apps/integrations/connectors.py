@@ -89,6 +89,7 @@ def build_connector(
             budget=connector_class.rate_budget,
             rate_limiter=rate_limiter or shared_rate_limiter(),
             secrets=[value for value in credentials.values() if value],
+            max_response_bytes=settings.CONNECTOR_MAX_RESPONSE_BYTES,
         )
     context_kwargs: dict[str, Any] = {}
     if save_credentials is not None:

@@ -46,6 +46,7 @@ class Reply:
     body: Any = field(default_factory=lambda: {"ok": True})
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    declare_length: bool = True  # else the body runs until the connection closes (HTTP/1.0)
 
 
 @dataclass
@@ -78,7 +79,8 @@ class ScriptedServer:
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
+                    if reply.declare_length:
+                        self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
@@ -457,3 +459,18 @@ def test_a_retry_policy_of_one_attempt_never_resends_even_what_never_left() -> N
         client.post("/candidates", json_body={}, retry=RetryPolicy.never(), raise_for_status=False)
 
     assert (client.calls, sleeps, caught.value.nothing_sent, caught.value.timed_out) == (1, [], True, False)
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "counted"])
+def test_an_answer_larger_than_the_limit_is_refused_unread(server: ScriptedServer, declared: bool) -> None:
+    server.script(Reply(200, b"x" * 200_000, declare_length=declared), Reply(200, b"x" * 100_000))
+    client, _ = client_for(server, max_response_bytes=100_000, retry=RetryPolicy.never())
+
+    with pytest.raises(ConnectorBadResponse) as refused:
+        client.get("/files/1")
+    within = client.get("/files/2")
+
+    detail = " (200000 declared)" if declared else ""
+    assert str(refused.value) == f"GET /api/files/1 answered more than 100000 bytes{detail}; not read."
+    assert refused.value.retryable is False
+    assert within.content == b"x" * 100_000
