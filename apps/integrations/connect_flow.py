@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import logging
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.attribution.models import SourceMapping
 from apps.attribution.selectors import source_step_required
@@ -57,7 +58,18 @@ from apps.integrations.connect_services import (
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import ConnectionFlowFailure, ConnectLink
 
+logger = logging.getLogger(__name__)
+
 View = Callable[..., HttpResponse]
+
+# Where an unexpected error in a page is recorded among the link's connection-flow failures.
+UNEXPECTED_ERROR_STEPS = {
+    "connect": ConnectionFlowFailure.Step.CREDENTIALS,
+    "checks": ConnectionFlowFailure.Step.SCOPE_TESTS,
+    "oauth_start": ConnectionFlowFailure.Step.OAUTH,
+    "source": ConnectionFlowFailure.Step.SOURCE,
+    "finish": ConnectionFlowFailure.Step.SOURCE,
+}
 
 
 def render_markdown(text: str) -> SafeString:
@@ -168,7 +180,23 @@ def flow_view(view: View) -> View:
                     link=link, step=ConnectionFlowFailure.Step.LINK, reason="The link was opened after it expired."
                 )
             return _render(request, link, "connect/link_invalid.html", {"reason": "expired"}, status=410)
-        return view(request, link, token, *args, **kwargs)
+        try:
+            return view(request, link, token, *args, **kwargs)
+        except Exception as error:
+            # The end user gets a page in their language that says what to do, never Django's bare 500.
+            logger.exception(
+                "Unexpected error in the connection flow (%s %s, link %s)", request.method, view.__name__, link.id
+            )
+            step = UNEXPECTED_ERROR_STEPS.get(view.__name__, ConnectionFlowFailure.Step.LINK)
+            try:
+                connect_flow_record_failure(
+                    link=link, step=step, reason=f"Unexpected error ({type(error).__name__}); see the server log."
+                )
+            except Exception:
+                logger.exception("Could not record the connection-flow failure of link %s", link.id)
+            return _render(
+                request, link, "connect/error.html", {"retry_url": _url("entry", token)}, status=500, token=token
+            )
 
     return xframe_options_exempt(csrf_exempt(never_cache(wrapper)))
 
@@ -184,10 +212,19 @@ def _step_url(link: ConnectLink, token: str) -> str:
     return _url("checks", token)
 
 
-@require_GET
 @flow_view
-def entry(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+def entry(request: HttpRequest, link: ConnectLink, token: str, rest: str = "") -> HttpResponse:
+    """The link itself, and any other address under it (a mistyped, truncated or outdated one, a page opened
+    with the wrong method): the end user lands on the step they are at."""
     return HttpResponseRedirect(_step_url(link, token))
+
+
+@never_cache
+@xframe_options_exempt
+@csrf_exempt
+def no_token(request: HttpRequest) -> HttpResponse:
+    """/connect/ without a link token (a truncated link)."""
+    return _render(request, None, "connect/link_invalid.html", {"reason": "unknown"}, status=404)
 
 
 @require_http_methods(["GET", "POST"])
@@ -340,7 +377,9 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                 label="Credentials",
                 ok=False,
                 message=reason,
-                fix_hint="Approve the access request in the sign-in window, or ask an administrator to do it.",
+                fix_hint=gettext_noop(
+                    "Approve the access request in the sign-in window, or ask an administrator to do it."
+                ),
             ).as_dict()
         ]
         link.save(update_fields=["scope_results", "updated_at"])
@@ -355,7 +394,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                     label="Credentials",
                     ok=False,
                     message=message,
-                    fix_hint="Start the sign-in again; the approval may have expired.",
+                    fix_hint=gettext_noop("Start the sign-in again; the approval may have expired."),
                 ).as_dict()
             ]
             link.save(update_fields=["scope_results", "updated_at"])
@@ -460,9 +499,10 @@ def _finish(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @flow_view
 def finish(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
-    if link.verified_at is None or link.integration is None:
+    # A GET (back/forward, a reopened tab, a bookmark) does not complete anything: it shows the current step.
+    if request.method != "POST" or link.verified_at is None or link.integration is None:
         return HttpResponseRedirect(_step_url(link, token))
     return _finish(request, link, token)

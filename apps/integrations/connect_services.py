@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from apps.connectors.base import Connector
 from apps.connectors.catalog import AuthKind
@@ -245,7 +246,7 @@ def run_checks(connector: Connector) -> list[CheckResult]:
                 label="Credentials",
                 ok=False,
                 message=error.remote_message or error.message,
-                fix_hint="Check that the credentials are complete and still valid, then try again.",
+                fix_hint=gettext_noop("Check that the credentials are complete and still valid, then try again."),
             )
         )
         results.extend(CheckResult(id=test.id, label=test.label, ok=None) for test in connector.scope_tests)

@@ -335,3 +335,67 @@ def test_flow_pages_can_be_framed_and_leak_no_referrer(client: Client, environme
     assert response["Referrer-Policy"] == "no-referrer"
     assert response["Cross-Origin-Opener-Policy"] == "unsafe-none"  # the OAuth popup reports to its opener
     assert response.cookies == {}
+
+
+def test_german_page_shows_the_platforms_fix_hint_in_german(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    link = _new_link(environment, integration_tool="fakeats", language="de")
+    _connect_with_key(client, link, "wrong-key")
+    page = client.get(f"{link}checks").content.decode()
+    assert "Prüfen Sie, ob die Zugangsdaten vollständig und noch gültig sind" in page
+    assert "Check that the credentials are complete" not in page
+    # the failure record for the operator keeps the English original
+    assert ConnectLink.objects.get().scope_results[0]["fix_hint"] == (
+        "Check that the credentials are complete and still valid, then try again."
+    )
+
+
+def test_unexpected_error_shows_a_page_in_the_links_language_and_is_recorded(
+    client: Client, environment: Environment
+) -> None:
+    # given a link whose integration cannot be created (an e-mail address the Integration model refuses)
+    issued = connect_link_create(
+        environment=environment,
+        end_user_email="hr@globex",
+        end_user_organization_name="Globex",
+        integration_tool="sandbox",
+        language="de",
+        base_url=BASE,
+    )
+    link = _path(issued.url)
+
+    # when the end user connects
+    response = client.post(f"{link}connect", {"mode": "NONE"})
+
+    # then they see a page in German that offers a way on, not Django's bare "Server Error (500)"
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert response["Content-Language"] == "de"
+    assert '<h1 id="page-title">Bei uns ist etwas schiefgelaufen</h1>' in page
+    assert f'id="retry-flow" href="{link}"' in page
+    assert "ValidationError" not in page
+    assert list(ConnectionFlowFailure.objects.values_list("step", "reason")) == [
+        ("CREDENTIALS", "Unexpected error (ValidationError); see the server log.")
+    ]
+
+
+def test_other_addresses_under_a_link_lead_to_its_current_step(client: Client, environment: Environment) -> None:
+    link = _new_link(environment, integration_tool="sandbox", language="de")
+    # a mistyped or truncated page, a GET of the finish step (back/forward), a POST to the link itself
+    for response in (client.get(f"{link}chec"), client.get(f"{link}finish"), client.post(link)):
+        assert (response.status_code, response["Location"]) == (302, f"{link}connect")
+    assert not ConnectLink.objects.filter(completed_at__isnull=False).exists()
+
+    # once used, every address under the link says so, in the link's language
+    assert client.post(f"{link}connect", {"mode": "NONE"})["Location"] == f"{link}checks"
+    client.post(f"{link}source", {"action": "create"})
+    assert client.post(f"{link}finish").status_code == 200
+    for response in (client.get(f"{link}finish"), client.get(f"{link}anything/else")):
+        assert response.status_code == 410
+        assert "Dieser Link wurde bereits verwendet" in response.content.decode()
+
+    # /connect/ without a token is the invalid-link page, not Django's "Not Found"
+    response = client.get("/connect/")
+    assert response.status_code == 404
+    assert '<h1 id="page-title">This link is not valid</h1>' in response.content.decode()
