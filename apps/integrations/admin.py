@@ -74,7 +74,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke selected API keys")
+    @admin.action(description="Revoke selected API keys", permissions=["change"])
     def revoke_keys(self, request: HttpRequest, queryset: object) -> None:
         for api_key in queryset:  # type: ignore[attr-defined]
             api_key_revoke(api_key=api_key)
@@ -154,11 +154,11 @@ class IntegrationAdmin(admin.ModelAdmin):
             integration_set_credentials(integration=obj, credentials=new_credentials)
             self.message_user(request, "Credentials replaced.", messages.SUCCESS)
 
-    @admin.action(description="Sync now (delta)")
+    @admin.action(description="Sync now (delta)", permissions=["change"])
     def sync_now(self, request: HttpRequest, queryset: object) -> None:
         self._request_syncs(request, queryset, SyncRun.Type.DELTA)
 
-    @admin.action(description="Sync now (full)")
+    @admin.action(description="Sync now (full)", permissions=["change"])
     def full_sync_now(self, request: HttpRequest, queryset: object) -> None:
         self._request_syncs(request, queryset, SyncRun.Type.FULL)
 

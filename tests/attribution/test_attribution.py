@@ -240,3 +240,21 @@ def test_admin_edits_and_rechecks_a_mapping(staff: Client, fake_integration: Int
 def test_admin_lists_open(staff: Client, integration: Integration, url: str) -> None:
     source_mapping_ensure(integration=integration)
     assert staff.get(url).status_code == 200
+
+
+def test_coverage_page_and_recheck_need_the_attribution_permissions(client: Client, integration: Integration) -> None:
+    from django.contrib.auth.models import Permission
+
+    mapping = source_mapping_ensure(integration=integration)
+    user = User.objects.create_user("viewer", "viewer@example.com", "pw-for-tests", is_staff=True)
+    client.force_login(user)
+    # a staff user without permissions on attribution data sees no coverage figures
+    assert client.get("/admin/attribution/applicationattribution/coverage/").status_code == 403
+
+    # one who may view them sees them, but may not re-check (which writes the mapping's status)
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    assert client.get("/admin/attribution/applicationattribution/coverage/").status_code == 200
+    assert "recheck" not in client.get("/admin/attribution/sourcemapping/").content.decode()
+    client.post("/admin/attribution/sourcemapping/", {"action": "recheck", "_selected_action": [mapping.pk]})
+    mapping.refresh_from_db()
+    assert mapping.last_checked_at is None

@@ -56,3 +56,47 @@ def test_integration_page_masks_credentials(admin_client_logged_in: Client, envi
 
     assert "super-secret-token" not in page
     assert "api_key: ••••••••" in page
+
+
+@pytest.fixture
+def viewer_client(db: None) -> Client:
+    """A staff user who may look at everything but change nothing."""
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user("viewer", "viewer@example.com", "pw-for-tests", is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    client = Client()
+    client.force_login(viewer)
+    return client
+
+
+def test_view_only_staff_can_neither_revoke_keys_nor_queue_syncs(
+    viewer_client: Client, api_key: ApiKey, integration: Integration
+) -> None:
+    from apps.integrations.models import SyncRun
+
+    page = viewer_client.get("/admin/integrations/apikey/").content.decode()
+    assert "revoke_keys" not in page
+    assert "sync_now" not in viewer_client.get("/admin/integrations/integration/").content.decode()
+
+    viewer_client.post("/admin/integrations/apikey/", {"action": "revoke_keys", "_selected_action": [api_key.pk]})
+    viewer_client.post("/admin/integrations/integration/", {"action": "sync_now", "_selected_action": [integration.pk]})
+    viewer_client.post(
+        "/admin/integrations/integration/", {"action": "full_sync_now", "_selected_action": [integration.pk]}
+    )
+
+    api_key.refresh_from_db()
+    assert api_key.revoked_at is None
+    assert SyncRun.objects.count() == 0
+
+
+def test_staff_with_change_permission_revokes_keys(
+    admin_client_logged_in: Client, api_key: ApiKey, integration: Integration
+) -> None:
+    page = admin_client_logged_in.get("/admin/integrations/apikey/").content.decode()
+    assert 'value="revoke_keys"' in page
+    admin_client_logged_in.post(
+        "/admin/integrations/apikey/", {"action": "revoke_keys", "_selected_action": [api_key.pk]}
+    )
+    api_key.refresh_from_db()
+    assert api_key.revoked_at is not None
