@@ -45,7 +45,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = ("environment",)
     list_select_related = ("environment",)
     search_fields = ("name", "prefix")
-    readonly_fields = ("id", "prefix", "created_at", "last_used_at")
+    # Revocation is final and goes through the action: an editable date would let a revoked key be revived.
+    readonly_fields = ("id", "prefix", "created_at", "last_used_at", "revoked_at")
     fields = ("id", "environment", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke_keys"]
 

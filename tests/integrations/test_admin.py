@@ -100,3 +100,20 @@ def test_staff_with_change_permission_revokes_keys(
     )
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
+
+
+def test_a_revoked_key_cannot_be_revived_on_its_change_page(admin_client_logged_in: Client, api_key: ApiKey) -> None:
+    from apps.integrations.services import api_key_revoke
+
+    api_key_revoke(api_key=api_key)
+    revoked_at = api_key.revoked_at
+
+    response = admin_client_logged_in.post(
+        f"/admin/integrations/apikey/{api_key.pk}/change/",
+        {"name": "renamed", "revoked_at_0": "", "revoked_at_1": ""},
+    )
+
+    assert response.status_code == 302
+    api_key.refresh_from_db()
+    assert (api_key.name, api_key.revoked_at) == ("renamed", revoked_at)
+    assert api_key_for_token(api_key.raw_key) is None  # type: ignore[attr-defined]
