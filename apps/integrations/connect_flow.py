@@ -270,7 +270,15 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
     mode = _auth_mode(connector_class, request.POST.get("mode") or request.GET.get("mode"))
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
-    if request.method == "POST":
+    # A form from another window or an older page (the tool was switched meanwhile) must not send one ATS's
+    # credentials to another: it is shown again for the current tool instead.
+    posted_tool = request.POST.get("tool")
+    posted_mode = request.POST.get("mode", "")
+    stale_form = request.method == "POST" and (
+        (posted_tool is not None and posted_tool != tool)
+        or (bool(posted_mode) and connector_class.auth_mode(posted_mode) is None)  # type: ignore[arg-type]
+    )
+    if request.method == "POST" and not stale_form:
         for credential_field in mode.fields:
             value = request.POST.get(credential_field.name, "").strip()
             values[credential_field.name] = value
@@ -300,6 +308,8 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
             "oauth_url": _url("oauth-start", token),
             "connection_guide_url": connector_class.connection_guide_url,
             "oauth_error": request.GET.get("oauth_error", ""),
+            "stale_form": stale_form,
+            "tool": tool,
             "can_change_tool": not (link.integration_tool or link.integration_id),
             "tools_url": _url("tools", token),
             "steps": _steps(link, FlowStep.CONNECT),

@@ -399,3 +399,26 @@ def test_other_addresses_under_a_link_lead_to_its_current_step(client: Client, e
     response = client.get("/connect/")
     assert response.status_code == 404
     assert '<h1 id="page-title">This link is not valid</h1>' in response.content.decode()
+
+
+def test_a_form_for_a_tool_switched_in_another_window_sends_nothing(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    FakeAts.state.api_keys["good-key"] = {"jobs_read", "candidates_create"}
+    link = _new_link(environment, language="de")
+    client.post(f"{link}tools", {"tool": "fakeats"})
+    page = client.get(f"{link}connect").content.decode()
+    assert '<input type="hidden" name="tool" value="fakeats">' in page
+
+    # another window switches to the sandbox; the first window's Fake ATS form is submitted afterwards
+    client.post(f"{link}tools", {"tool": "sandbox"})
+    response = client.post(f"{link}connect", {"tool": "fakeats", "mode": "API_KEY", "api_key": "good-key"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Das System wurde in einem anderen Fenster geändert. Es wurde nichts gesendet" in page
+    assert '<input type="hidden" name="tool" value="sandbox">' in page
+    link_row = ConnectLink.objects.get()
+    assert (link_row.scope_results, link_row.verified_at) == ([], None)
+    assert not Integration.objects.filter(connect_links=link_row).exists()
+    assert FakeAts.state.calls == []
