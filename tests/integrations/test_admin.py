@@ -117,3 +117,36 @@ def test_a_revoked_key_cannot_be_revived_on_its_change_page(admin_client_logged_
     api_key.refresh_from_db()
     assert (api_key.name, api_key.revoked_at) == ("renamed", revoked_at)
     assert api_key_for_token(api_key.raw_key) is None  # type: ignore[attr-defined]
+
+
+def test_deleting_an_environment_takes_its_synced_data_along_with_a_summary(
+    admin_client_logged_in: Client, environment: Environment, integration: Integration, api_key: ApiKey
+) -> None:
+    from apps.applications.models import Application, Candidate
+    from apps.integrations.connect_services import connect_link_create
+    from apps.integrations.models import ConnectLink
+    from tests.factories.applications import ApplicationFactory
+
+    for _ in range(3):
+        ApplicationFactory(integration=integration)
+    link = connect_link_create(
+        environment=environment,
+        end_user_email="hr@globex.example.com",
+        end_user_organization_name="G",
+        base_url="http://t",
+    ).link
+    link.integration = integration  # reached from the environment and from the integration: counted once
+    link.save()
+    url = f"/admin/integrations/environment/{environment.pk}/delete/"
+
+    page = admin_client_logged_in.get(url).content.decode()
+
+    # a count per model, not one line per row, and no refusal for the read-only synced data
+    for line in ("Integrations: 1", "API keys: 1", "Connect links: 1", "Jobs: 3", "Candidates: 3", "Applications: 3"):
+        assert f"<li>{line}</li>" in page
+    assert '<ul id="deleted-objects">\t<li>Acme Jobs</li></ul>' in page
+    assert "permission to delete" not in page
+    response = admin_client_logged_in.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Environment.objects.filter(pk=environment.pk).exists()
+    assert (Application.objects.count(), Candidate.objects.count(), ConnectLink.objects.count()) == (0, 0, 0)
