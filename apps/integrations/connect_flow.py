@@ -369,8 +369,9 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     try:
         oauth_state = oauth_state_consume(request.GET.get("state", ""))
     except OAuthStateInvalid as error:
+        # The state was sent to the ATS, so it must not lead back to the link's token: only the language is taken.
         return _render(
-            request, None, "connect/link_invalid.html", {"reason": "oauth", "message": str(error)}, status=400
+            request, error.link, "connect/link_invalid.html", {"reason": "oauth", "message": str(error)}, status=400
         )
     link = oauth_state.link
     checks_url = _url("checks", oauth_state_link_token(oauth_state))

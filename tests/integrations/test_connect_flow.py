@@ -315,6 +315,24 @@ def test_oauth_authorization_code_with_verified_state(client: Client, environmen
     assert OAuthState.objects.get().used_at is not None
 
 
+def test_a_used_oauth_state_answers_in_the_links_language_without_its_token(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    FakeAts.state.api_keys["oauth-access"] = {"jobs_read", "candidates_create"}
+    FakeAts.state.codes["code-1"] = "oauth-access"
+    link = _new_link(environment, integration_tool="fakeats", language="de")
+    state = parse_qs(urlsplit(client.get(f"{link}oauth")["Location"]).query)["state"][0]
+    assert client.get("/connect/oauth/callback", {"state": state, "code": "code-1"})["Location"] == f"{link}checks"
+
+    # the browser's back button (or a reload) brings the end user to the callback again
+    again = client.get("/connect/oauth/callback", {"state": state, "code": "code-1"})
+
+    page = again.content.decode()
+    assert (again.status_code, again["Content-Language"]) == (400, "de")
+    assert '<h1 id="page-title">Die Anmeldung konnte nicht bestätigt werden</h1>' in page
+    assert link.strip("/").split("/")[-1] not in page  # the state went to the ATS: it must not reveal the link
+
+
 def test_oauth_denied_is_shown_and_recorded(client: Client, environment: Environment, fake_ats: type) -> None:
     link = _new_link(environment, integration_tool="fakeats")
     state = parse_qs(urlsplit(client.get(f"{link}oauth")["Location"]).query)["state"][0]
