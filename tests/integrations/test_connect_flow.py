@@ -146,7 +146,11 @@ def test_required_fields_are_checked_before_calling_the_ats(
     link = _new_link(environment, integration_tool="fakeats")
     response = client.post(f"{link}connect", {"mode": "API_KEY", "api_key": " "})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    page = response.content.decode()
+    assert '<div class="error-text" id="error-api_key">This field is required.</div>' in page
+    # screen readers announce the error with the field
+    assert 'aria-invalid="true"\n           aria-describedby="error-api_key help-api_key">' in page
+    assert '<div class="help" id="help-api_key">Settings → API → New key</div>' in page
     assert FakeAts.state.calls == []
 
 
