@@ -56,7 +56,7 @@ from apps.integrations.connect_services import (
     oauth_state_link_token,
 )
 from apps.integrations.connectors import connector_for
-from apps.integrations.models import ConnectionFlowFailure, ConnectLink
+from apps.integrations.models import ConnectionFlowFailure, ConnectLink, OAuthState
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +164,26 @@ def _render(
     return response
 
 
+def _unexpected_error(
+    request: HttpRequest, link: ConnectLink, token: str, *, step: str, error: Exception
+) -> HttpResponse:
+    """The end user gets a page in their language that says what to do, never Django's bare 500."""
+    logger.error(
+        "Unexpected error in the connection flow (%s %s, link %s)",
+        request.method,
+        request.path,
+        link.id,
+        exc_info=error,
+    )
+    try:
+        connect_flow_record_failure(
+            link=link, step=step, reason=f"Unexpected error ({type(error).__name__}); see the server log."
+        )
+    except Exception:
+        logger.exception("Could not record the connection-flow failure of link %s", link.id)
+    return _render(request, link, "connect/error.html", {"retry_url": _url("entry", token)}, status=500, token=token)
+
+
 def flow_view(view: View) -> View:
     """Resolve the link token; answer unknown, expired and used links with their own page."""
 
@@ -183,20 +203,8 @@ def flow_view(view: View) -> View:
         try:
             return view(request, link, token, *args, **kwargs)
         except Exception as error:
-            # The end user gets a page in their language that says what to do, never Django's bare 500.
-            logger.exception(
-                "Unexpected error in the connection flow (%s %s, link %s)", request.method, view.__name__, link.id
-            )
             step = UNEXPECTED_ERROR_STEPS.get(view.__name__, ConnectionFlowFailure.Step.LINK)
-            try:
-                connect_flow_record_failure(
-                    link=link, step=step, reason=f"Unexpected error ({type(error).__name__}); see the server log."
-                )
-            except Exception:
-                logger.exception("Could not record the connection-flow failure of link %s", link.id)
-            return _render(
-                request, link, "connect/error.html", {"retry_url": _url("entry", token)}, status=500, token=token
-            )
+            return _unexpected_error(request, link, token, step=step, error=error)
 
     return xframe_options_exempt(csrf_exempt(never_cache(wrapper)))
 
@@ -373,8 +381,18 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         return _render(
             request, error.link, "connect/link_invalid.html", {"reason": "oauth", "message": str(error)}, status=400
         )
+    link_token = oauth_state_link_token(oauth_state)
+    try:
+        return _oauth_callback_finish(request, oauth_state, link_token)
+    except Exception as failure:
+        return _unexpected_error(
+            request, oauth_state.link, link_token, step=ConnectionFlowFailure.Step.OAUTH, error=failure
+        )
+
+
+def _oauth_callback_finish(request: HttpRequest, oauth_state: OAuthState, link_token: str) -> HttpResponse:
     link = oauth_state.link
-    checks_url = _url("checks", oauth_state_link_token(oauth_state))
+    checks_url = _url("checks", link_token)
     error = request.GET.get("error", "")
     code = request.GET.get("code", "")
     if error or not code:

@@ -444,3 +444,30 @@ def test_a_form_for_a_tool_switched_in_another_window_sends_nothing(
     assert (link_row.scope_results, link_row.verified_at) == ([], None)
     assert not Integration.objects.filter(connect_links=link_row).exists()
     assert FakeAts.state.calls == []
+
+
+def test_unexpected_error_after_the_oauth_sign_in_shows_the_error_page(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    FakeAts.state.api_keys["oauth-access"] = {"jobs_read", "candidates_create"}
+    FakeAts.state.codes["code-1"] = "oauth-access"
+    issued = connect_link_create(
+        environment=environment,
+        end_user_email="hr@globex",  # the Integration model refuses it: creating the integration fails
+        end_user_organization_name="Globex",
+        integration_tool="fakeats",
+        language="de",
+        base_url=BASE,
+    )
+    link = _path(issued.url)
+    state = parse_qs(urlsplit(client.get(f"{link}oauth")["Location"]).query)["state"][0]
+
+    response = client.get("/connect/oauth/callback", {"state": state, "code": "code-1"})
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert '<h1 id="page-title">Bei uns ist etwas schiefgelaufen</h1>' in page
+    assert f'id="retry-flow" href="{link}"' in page
+    assert list(ConnectionFlowFailure.objects.values_list("step", "reason")) == [
+        ("OAUTH", "Unexpected error (ValidationError); see the server log.")
+    ]
