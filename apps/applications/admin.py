@@ -15,6 +15,7 @@ from apps.applications.models import (
     AtsUser,
     Attachment,
     Candidate,
+    IdempotencyKey,
     Interview,
     Job,
     Note,
@@ -63,3 +64,14 @@ class JobAdmin(ReadOnlyAdmin):
 
 for model in (ApplicationStage, Attachment, AtsUser, Interview, Note, Offer, RejectionReason, Role, Scorecard, Tag):
     admin.site.register(model, ReadOnlyAdmin)
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    """Write requests sent with an Idempotency-Key: which are still in progress or UNCERTAIN, and what they
+    answered. Read-only: releasing a key by hand could let a retry write twice."""
+
+    list_display = ("key", "integration", "status", "response_status", "created_at", "claimed_at")
+    list_filter = ("status", "integration__tool")
+    search_fields = ("=key", "=integration__id")
+    exclude = ("claim_token",)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -31,7 +32,7 @@ class SourceMappingAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: SourceMapping, form: forms.Form, change: bool) -> None:
         source_mapping_update(mapping=obj, **{name: form.cleaned_data[name] for name in EDITABLE_MAPPING_FIELDS})
 
-    @admin.action(description="Re-check live against the ATS")
+    @admin.action(description="Re-check live against the ATS", permissions=["change"])
     def recheck(self, request: HttpRequest, queryset: QuerySet[SourceMapping]) -> None:
         for mapping in queryset.select_related("integration", "integration__environment"):
             checked = source_mapping_check(integration=mapping.integration)
@@ -68,6 +69,8 @@ class ApplicationAttributionAdmin(admin.ModelAdmin):
         return [coverage, *super().get_urls()]
 
     def coverage_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         try:
             days = min(max(int(request.GET.get("days", "30")), 1), 365)
         except ValueError:

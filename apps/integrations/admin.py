@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
@@ -11,6 +16,54 @@ from apps.connectors.registry import CONNECTORS
 from apps.core.api.errors import ApiError
 from apps.integrations.models import ApiKey, Environment, Integration, SyncRun, SyncRunModel
 from apps.integrations.services import api_key_create, api_key_revoke, integration_set_credentials
+
+
+def _owned_rows(model: type[models.Model], objs: Iterable[models.Model]) -> dict[str, int]:
+    """Rows that cascade from these objects, per model (verbose plural name), counted in the database.
+
+    Deleting an environment or integration takes its synced ATS data along (as DELETE /v1/integrations/{id}
+    does). Django's default confirmation page lists every row one by one, and refuses because the synced data's
+    admin is read-only: with 100k+ applications the page is unusable and the delete impossible.
+    """
+    ids = [obj.pk for obj in objs]
+    lookups: dict[type[models.Model], list[str]] = {}
+
+    def walk(target: type[models.Model], path: str) -> None:
+        for other in django_apps.get_models():
+            for field in other._meta.get_fields():
+                if (
+                    isinstance(field, models.ForeignKey)
+                    and field.related_model is target
+                    and field.remote_field.on_delete is models.CASCADE
+                ):
+                    lookup = f"{field.name}__{path}"
+                    lookups.setdefault(other, []).append(lookup)
+                    if other is Integration:  # an environment's integrations, and what they own
+                        walk(Integration, lookup)
+
+    walk(model, "in")
+    counts: dict[str, int] = {}
+    for other, paths in lookups.items():
+        match = Q()
+        for lookup in paths:
+            match |= Q(**{lookup: ids})
+        number = other._default_manager.filter(match).distinct().count()
+        if number:
+            counts[str(other._meta.verbose_name_plural)] = number
+    return counts
+
+
+class DeleteWithOwnedDataMixin:
+    """The delete confirmation counts the rows that go along per model instead of listing each of them."""
+
+    def get_deleted_objects(
+        self, objs: Iterable[models.Model], request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
+        objs = list(objs)
+        model = type(objs[0]) if objs else Integration
+        # The page's summary lists the counts per model; the objects list names only the chosen objects.
+        model_count = {str(model._meta.verbose_name_plural): len(objs), **_owned_rows(model, objs)}
+        return [str(obj) for obj in objs], model_count, set(), []
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -26,7 +79,7 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(Environment)
-class EnvironmentAdmin(admin.ModelAdmin):
+class EnvironmentAdmin(DeleteWithOwnedDataMixin, admin.ModelAdmin):
     list_display = ("display_name", "name", "id", "created_at")
     search_fields = ("name", "display_name", "id")
     readonly_fields = ("id", "scope_config_id", "created_at", "updated_at")
@@ -45,7 +98,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = ("environment",)
     list_select_related = ("environment",)
     search_fields = ("name", "prefix")
-    readonly_fields = ("id", "prefix", "created_at", "last_used_at")
+    # Revocation is final and goes through the action: an editable date would let a revoked key be revived.
+    readonly_fields = ("id", "prefix", "created_at", "last_used_at", "revoked_at")
     fields = ("id", "environment", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke_keys"]
 
@@ -74,7 +128,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke selected API keys")
+    @admin.action(description="Revoke selected API keys", permissions=["change"])
     def revoke_keys(self, request: HttpRequest, queryset: object) -> None:
         for api_key in queryset:  # type: ignore[attr-defined]
             api_key_revoke(api_key=api_key)
@@ -125,7 +179,7 @@ class IntegrationForm(forms.ModelForm):
 
 
 @admin.register(Integration)
-class IntegrationAdmin(admin.ModelAdmin):
+class IntegrationAdmin(DeleteWithOwnedDataMixin, admin.ModelAdmin):
     form = IntegrationForm
     list_display = ("id", "end_user_organization_name", "tool", "environment", "state", "setup_status", "enabled")
     list_filter = ("tool", "state", "setup_status", "enabled", "environment")
@@ -154,11 +208,11 @@ class IntegrationAdmin(admin.ModelAdmin):
             integration_set_credentials(integration=obj, credentials=new_credentials)
             self.message_user(request, "Credentials replaced.", messages.SUCCESS)
 
-    @admin.action(description="Sync now (delta)")
+    @admin.action(description="Sync now (delta)", permissions=["change"])
     def sync_now(self, request: HttpRequest, queryset: object) -> None:
         self._request_syncs(request, queryset, SyncRun.Type.DELTA)
 
-    @admin.action(description="Sync now (full)")
+    @admin.action(description="Sync now (full)", permissions=["change"])
     def full_sync_now(self, request: HttpRequest, queryset: object) -> None:
         self._request_syncs(request, queryset, SyncRun.Type.FULL)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import logging
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.attribution.models import SourceMapping
 from apps.attribution.selectors import source_step_required
@@ -55,9 +56,20 @@ from apps.integrations.connect_services import (
     oauth_state_link_token,
 )
 from apps.integrations.connectors import connector_for
-from apps.integrations.models import ConnectionFlowFailure, ConnectLink
+from apps.integrations.models import ConnectionFlowFailure, ConnectLink, OAuthState
+
+logger = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
+
+# Where an unexpected error in a page is recorded among the link's connection-flow failures.
+UNEXPECTED_ERROR_STEPS = {
+    "connect": ConnectionFlowFailure.Step.CREDENTIALS,
+    "checks": ConnectionFlowFailure.Step.SCOPE_TESTS,
+    "oauth_start": ConnectionFlowFailure.Step.OAUTH,
+    "source": ConnectionFlowFailure.Step.SOURCE,
+    "finish": ConnectionFlowFailure.Step.SOURCE,
+}
 
 
 def render_markdown(text: str) -> SafeString:
@@ -152,6 +164,26 @@ def _render(
     return response
 
 
+def _unexpected_error(
+    request: HttpRequest, link: ConnectLink, token: str, *, step: str, error: Exception
+) -> HttpResponse:
+    """The end user gets a page in their language that says what to do, never Django's bare 500."""
+    logger.error(
+        "Unexpected error in the connection flow (%s %s, link %s)",
+        request.method,
+        request.path,
+        link.id,
+        exc_info=error,
+    )
+    try:
+        connect_flow_record_failure(
+            link=link, step=step, reason=f"Unexpected error ({type(error).__name__}); see the server log."
+        )
+    except Exception:
+        logger.exception("Could not record the connection-flow failure of link %s", link.id)
+    return _render(request, link, "connect/error.html", {"retry_url": _url("entry", token)}, status=500, token=token)
+
+
 def flow_view(view: View) -> View:
     """Resolve the link token; answer unknown, expired and used links with their own page."""
 
@@ -168,7 +200,11 @@ def flow_view(view: View) -> View:
                     link=link, step=ConnectionFlowFailure.Step.LINK, reason="The link was opened after it expired."
                 )
             return _render(request, link, "connect/link_invalid.html", {"reason": "expired"}, status=410)
-        return view(request, link, token, *args, **kwargs)
+        try:
+            return view(request, link, token, *args, **kwargs)
+        except Exception as error:
+            step = UNEXPECTED_ERROR_STEPS.get(view.__name__, ConnectionFlowFailure.Step.LINK)
+            return _unexpected_error(request, link, token, step=step, error=error)
 
     return xframe_options_exempt(csrf_exempt(never_cache(wrapper)))
 
@@ -184,10 +220,19 @@ def _step_url(link: ConnectLink, token: str) -> str:
     return _url("checks", token)
 
 
-@require_GET
 @flow_view
-def entry(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+def entry(request: HttpRequest, link: ConnectLink, token: str, rest: str = "") -> HttpResponse:
+    """The link itself, and any other address under it (a mistyped, truncated or outdated one, a page opened
+    with the wrong method): the end user lands on the step they are at."""
     return HttpResponseRedirect(_step_url(link, token))
+
+
+@never_cache
+@xframe_options_exempt
+@csrf_exempt
+def no_token(request: HttpRequest) -> HttpResponse:
+    """/connect/ without a link token (a truncated link)."""
+    return _render(request, None, "connect/link_invalid.html", {"reason": "unknown"}, status=404)
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,7 +278,15 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
     mode = _auth_mode(connector_class, request.POST.get("mode") or request.GET.get("mode"))
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
-    if request.method == "POST":
+    # A form from another window or an older page (the tool was switched meanwhile) must not send one ATS's
+    # credentials to another: it is shown again for the current tool instead.
+    posted_tool = request.POST.get("tool")
+    posted_mode = request.POST.get("mode", "")
+    stale_form = request.method == "POST" and (
+        (posted_tool is not None and posted_tool != tool)
+        or (bool(posted_mode) and connector_class.auth_mode(posted_mode) is None)  # type: ignore[arg-type]
+    )
+    if request.method == "POST" and not stale_form:
         for credential_field in mode.fields:
             value = request.POST.get(credential_field.name, "").strip()
             values[credential_field.name] = value
@@ -263,6 +316,8 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
             "oauth_url": _url("oauth-start", token),
             "connection_guide_url": connector_class.connection_guide_url,
             "oauth_error": request.GET.get("oauth_error", ""),
+            "stale_form": stale_form,
+            "tool": tool,
             "can_change_tool": not (link.integration_tool or link.integration_id),
             "tools_url": _url("tools", token),
             "steps": _steps(link, FlowStep.CONNECT),
@@ -322,11 +377,22 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     try:
         oauth_state = oauth_state_consume(request.GET.get("state", ""))
     except OAuthStateInvalid as error:
+        # The state was sent to the ATS, so it must not lead back to the link's token: only the language is taken.
         return _render(
-            request, None, "connect/link_invalid.html", {"reason": "oauth", "message": str(error)}, status=400
+            request, error.link, "connect/link_invalid.html", {"reason": "oauth", "message": str(error)}, status=400
         )
+    link_token = oauth_state_link_token(oauth_state)
+    try:
+        return _oauth_callback_finish(request, oauth_state, link_token)
+    except Exception as failure:
+        return _unexpected_error(
+            request, oauth_state.link, link_token, step=ConnectionFlowFailure.Step.OAUTH, error=failure
+        )
+
+
+def _oauth_callback_finish(request: HttpRequest, oauth_state: OAuthState, link_token: str) -> HttpResponse:
     link = oauth_state.link
-    checks_url = _url("checks", oauth_state_link_token(oauth_state))
+    checks_url = _url("checks", link_token)
     error = request.GET.get("error", "")
     code = request.GET.get("code", "")
     if error or not code:
@@ -340,7 +406,9 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                 label="Credentials",
                 ok=False,
                 message=reason,
-                fix_hint="Approve the access request in the sign-in window, or ask an administrator to do it.",
+                fix_hint=gettext_noop(
+                    "Approve the access request in the sign-in window, or ask an administrator to do it."
+                ),
             ).as_dict()
         ]
         link.save(update_fields=["scope_results", "updated_at"])
@@ -355,7 +423,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                     label="Credentials",
                     ok=False,
                     message=message,
-                    fix_hint="Start the sign-in again; the approval may have expired.",
+                    fix_hint=gettext_noop("Start the sign-in again; the approval may have expired."),
                 ).as_dict()
             ]
             link.save(update_fields=["scope_results", "updated_at"])
@@ -460,9 +528,10 @@ def _finish(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @flow_view
 def finish(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
-    if link.verified_at is None or link.integration is None:
+    # A GET (back/forward, a reopened tab, a bookmark) does not complete anything: it shows the current step.
+    if request.method != "POST" or link.verified_at is None or link.integration is None:
         return HttpResponseRedirect(_step_url(link, token))
     return _finish(request, link, token)

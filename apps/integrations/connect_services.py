@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from apps.connectors.base import Connector
 from apps.connectors.catalog import AuthKind
@@ -245,7 +246,7 @@ def run_checks(connector: Connector) -> list[CheckResult]:
                 label="Credentials",
                 ok=False,
                 message=error.remote_message or error.message,
-                fix_hint="Check that the credentials are complete and still valid, then try again.",
+                fix_hint=gettext_noop("Check that the credentials are complete and still valid, then try again."),
             )
         )
         results.extend(CheckResult(id=test.id, label=test.label, ok=None) for test in connector.scope_tests)
@@ -369,7 +370,9 @@ def connect_flow_oauth_start(*, link: ConnectLink, link_token: str, base_url: st
 
 
 class OAuthStateInvalid(Exception):
-    pass
+    def __init__(self, message: str, *, link: ConnectLink | None = None) -> None:
+        super().__init__(message)
+        self.link = link  # a used or expired state's link: its page speaks the link's language
 
 
 def oauth_state_link_token(oauth_state: OAuthState) -> str:
@@ -386,11 +389,14 @@ def oauth_state_consume(state: str) -> OAuthState:
             .first()
         )
         if oauth_state is None or oauth_state.used_at is not None:
-            raise OAuthStateInvalid("The sign-in could not be verified (unknown or already used state).")
+            raise OAuthStateInvalid(
+                "The sign-in could not be verified (unknown or already used state).",
+                link=oauth_state.link if oauth_state else None,
+            )
         oauth_state.used_at = utcnow()
         oauth_state.save(update_fields=["used_at", "updated_at"])
     if utcnow() >= oauth_state.expires_at:
-        raise OAuthStateInvalid("The sign-in took too long; please start it again.")
+        raise OAuthStateInvalid("The sign-in took too long; please start it again.", link=oauth_state.link)
     return oauth_state
 
 

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<str:token>/oauth", connect_flow.oauth_start, name="oauth-start"),
     path("<str:token>/source", connect_flow.source, name="source"),
     path("<str:token>/finish", connect_flow.finish, name="finish"),
+    path("", connect_flow.no_token, name="no-token"),
+    path("<str:token>/<path:rest>", connect_flow.entry, name="other"),
 ]

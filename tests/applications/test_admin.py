@@ -56,3 +56,30 @@ def test_detail_is_read_only(staff: Client, integration: Integration) -> None:
     assert post.status_code == 403
     application.refresh_from_db()
     assert application.remote_id == "app-42"
+
+
+def test_idempotency_keys_are_listed_read_only(
+    staff: Client, integration: Integration, django_assert_num_queries: object
+) -> None:
+    from apps.applications.models import IdempotencyKey
+
+    for number in range(3):
+        IdempotencyKey.objects.create(
+            integration=integration,
+            key=f"key-{number}",
+            fingerprint="f" * 64,
+            claim_token="secret-claim",
+            status="UNCERTAIN",
+        )
+    row = IdempotencyKey.objects.get(key="key-1")
+
+    with django_assert_num_queries(5):  # session, user, count, rows with their integration, filter's tools
+        listing = staff.get("/admin/applications/idempotencykey/", {"status__exact": "UNCERTAIN"})
+    detail = staff.get(f"/admin/applications/idempotencykey/{row.pk}/change/")
+
+    assert listing.context["cl"].result_count == 3
+    assert staff.get("/admin/applications/idempotencykey/", {"q": "key-1"}).context["cl"].result_count == 1
+    assert b"UNCERTAIN" in detail.content
+    assert b"secret-claim" not in detail.content
+    assert staff.post(f"/admin/applications/idempotencykey/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert IdempotencyKey.objects.count() == 3

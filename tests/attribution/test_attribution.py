@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from apps.attribution.models import ApplicationAttribution, SourceMapping
-from apps.attribution.selectors import attribution_coverage, attribution_source_for_write
+from apps.attribution.selectors import attribution_coverage, attribution_coverage_report, attribution_source_for_write
 from apps.attribution.services import attribution_record_outcome, source_mapping_check, source_mapping_ensure
 from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import SourceInstruction
@@ -180,6 +181,17 @@ def test_coverage_per_integration_and_environment(
     assert (per_environment.total, per_environment.confirmed, per_environment.not_configured) == (4, 2, 1)
     assert per_environment.share == 0.5
 
+    # the admin's report (a fixed number of queries) has the same figures, per environment and integration
+    report = {entry.environment.pk: entry for entry in attribution_coverage_report(days=3, today=today)}
+    assert report[environment.pk].coverage == per_environment
+    assert [item.integration.pk for item in report[environment.pk].integrations] == [integration.pk, other.pk]
+    assert report[environment.pk].integrations[0].coverage == coverage
+    assert report[environment.pk].integrations[1].coverage == attribution_coverage(
+        integration=other, days=3, today=today
+    )
+    foreign = report[foreign_integration.environment_id]
+    assert foreign.coverage == attribution_coverage(integration=foreign_integration, days=3, today=today)
+
 
 @pytest.fixture
 def staff(client: Client, db: None) -> Client:
@@ -240,3 +252,42 @@ def test_admin_edits_and_rechecks_a_mapping(staff: Client, fake_integration: Int
 def test_admin_lists_open(staff: Client, integration: Integration, url: str) -> None:
     source_mapping_ensure(integration=integration)
     assert staff.get(url).status_code == 200
+
+
+def test_coverage_page_and_recheck_need_the_attribution_permissions(client: Client, integration: Integration) -> None:
+    from django.contrib.auth.models import Permission
+
+    mapping = source_mapping_ensure(integration=integration)
+    user = User.objects.create_user("viewer", "viewer@example.com", "pw-for-tests", is_staff=True)
+    client.force_login(user)
+    # a staff user without permissions on attribution data sees no coverage figures
+    assert client.get("/admin/attribution/applicationattribution/coverage/").status_code == 403
+
+    # one who may view them sees them, but may not re-check (which writes the mapping's status)
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    assert client.get("/admin/attribution/applicationattribution/coverage/").status_code == 200
+    assert "recheck" not in client.get("/admin/attribution/sourcemapping/").content.decode()
+    client.post("/admin/attribution/sourcemapping/", {"action": "recheck", "_selected_action": [mapping.pk]})
+    mapping.refresh_from_db()
+    assert mapping.last_checked_at is None
+
+
+def test_coverage_page_queries_do_not_grow_with_environments_and_integrations(
+    staff: Client, integration: Integration, django_assert_num_queries: Any
+) -> None:
+    from tests.factories.integrations import EnvironmentFactory
+
+    ApplicationAttribution.objects.create(integration=integration, application_remote_id="x1", status="CONFIRMED")
+    source_mapping_ensure(integration=integration)
+    url = "/admin/attribution/applicationattribution/coverage/"
+    # session, user, environments, integrations, mappings, totals, per-day counts, latest failures
+    with django_assert_num_queries(8):
+        assert staff.get(url).status_code == 200
+
+    for number in range(3):
+        other = IntegrationFactory(environment=EnvironmentFactory())
+        source_mapping_ensure(integration=other)
+        ApplicationAttribution.objects.create(integration=other, application_remote_id=f"y{number}", status="FAILED")
+    with django_assert_num_queries(8):
+        page = staff.get(url).content.decode()
+    assert page.count('class="coverage-chart"') == 8  # four environments with one integration each

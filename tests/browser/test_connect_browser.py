@@ -288,3 +288,26 @@ def test_plain_link_oauth_redirects_and_comes_back(
     assert list(ConnectionFlowFailure.objects.values_list("step", "reason")) == [
         ("OAUTH", "Authorization denied: access_denied")
     ]
+
+
+OVERFLOWING_TEXT = """() => [...document.querySelectorAll('main *')]
+    .filter(element => element.clientWidth > 0 && element.scrollWidth > element.clientWidth + 1)
+    .map(element => element.tagName + ': ' + element.textContent.trim().slice(0, 40))"""
+
+
+def test_long_german_words_wrap_on_a_small_phone(page: Page, environment: Environment, live_server: Any) -> None:
+    link = connect_link_create(
+        environment=environment,
+        end_user_email="hr@globex.example.com",
+        end_user_organization_name="Globex",
+        language="de",
+        link_type="MAGIC_LINK",
+        base_url=live_server.url,
+    ).url
+    page.set_viewport_size({"width": 320, "height": 640})
+
+    page.goto(link)
+
+    expect(page.locator("h1")).to_have_text("Welches Bewerbermanagementsystem nutzen Sie?")
+    assert page.evaluate(OVERFLOWING_TEXT) == []  # "Bewerbermanagementsystem" was cut off at the right edge
+    assert page.evaluate("() => document.documentElement.scrollWidth") == 320

@@ -146,7 +146,11 @@ def test_required_fields_are_checked_before_calling_the_ats(
     link = _new_link(environment, integration_tool="fakeats")
     response = client.post(f"{link}connect", {"mode": "API_KEY", "api_key": " "})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    page = response.content.decode()
+    assert '<div class="error-text" id="error-api_key">This field is required.</div>' in page
+    # screen readers announce the error with the field
+    assert 'aria-invalid="true"\n           aria-describedby="error-api_key help-api_key">' in page
+    assert '<div class="help" id="help-api_key">Settings → API → New key</div>' in page
     assert FakeAts.state.calls == []
 
 
@@ -315,6 +319,24 @@ def test_oauth_authorization_code_with_verified_state(client: Client, environmen
     assert OAuthState.objects.get().used_at is not None
 
 
+def test_a_used_oauth_state_answers_in_the_links_language_without_its_token(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    FakeAts.state.api_keys["oauth-access"] = {"jobs_read", "candidates_create"}
+    FakeAts.state.codes["code-1"] = "oauth-access"
+    link = _new_link(environment, integration_tool="fakeats", language="de")
+    state = parse_qs(urlsplit(client.get(f"{link}oauth")["Location"]).query)["state"][0]
+    assert client.get("/connect/oauth/callback", {"state": state, "code": "code-1"})["Location"] == f"{link}checks"
+
+    # the browser's back button (or a reload) brings the end user to the callback again
+    again = client.get("/connect/oauth/callback", {"state": state, "code": "code-1"})
+
+    page = again.content.decode()
+    assert (again.status_code, again["Content-Language"]) == (400, "de")
+    assert '<h1 id="page-title">Die Anmeldung konnte nicht bestätigt werden</h1>' in page
+    assert link.strip("/").split("/")[-1] not in page  # the state went to the ATS: it must not reveal the link
+
+
 def test_oauth_denied_is_shown_and_recorded(client: Client, environment: Environment, fake_ats: type) -> None:
     link = _new_link(environment, integration_tool="fakeats")
     state = parse_qs(urlsplit(client.get(f"{link}oauth")["Location"]).query)["state"][0]
@@ -335,3 +357,117 @@ def test_flow_pages_can_be_framed_and_leak_no_referrer(client: Client, environme
     assert response["Referrer-Policy"] == "no-referrer"
     assert response["Cross-Origin-Opener-Policy"] == "unsafe-none"  # the OAuth popup reports to its opener
     assert response.cookies == {}
+
+
+def test_german_page_shows_the_platforms_fix_hint_in_german(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    link = _new_link(environment, integration_tool="fakeats", language="de")
+    _connect_with_key(client, link, "wrong-key")
+    page = client.get(f"{link}checks").content.decode()
+    assert "Prüfen Sie, ob die Zugangsdaten vollständig und noch gültig sind" in page
+    assert "Check that the credentials are complete" not in page
+    # the failure record for the operator keeps the English original
+    assert ConnectLink.objects.get().scope_results[0]["fix_hint"] == (
+        "Check that the credentials are complete and still valid, then try again."
+    )
+
+
+def test_unexpected_error_shows_a_page_in_the_links_language_and_is_recorded(
+    client: Client, environment: Environment
+) -> None:
+    # given a link whose integration cannot be created (an e-mail address the Integration model refuses)
+    issued = connect_link_create(
+        environment=environment,
+        end_user_email="hr@globex",
+        end_user_organization_name="Globex",
+        integration_tool="sandbox",
+        language="de",
+        base_url=BASE,
+    )
+    link = _path(issued.url)
+
+    # when the end user connects
+    response = client.post(f"{link}connect", {"mode": "NONE"})
+
+    # then they see a page in German that offers a way on, not Django's bare "Server Error (500)"
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert response["Content-Language"] == "de"
+    assert '<h1 id="page-title">Bei uns ist etwas schiefgelaufen</h1>' in page
+    assert f'id="retry-flow" href="{link}"' in page
+    assert "ValidationError" not in page
+    assert list(ConnectionFlowFailure.objects.values_list("step", "reason")) == [
+        ("CREDENTIALS", "Unexpected error (ValidationError); see the server log.")
+    ]
+
+
+def test_other_addresses_under_a_link_lead_to_its_current_step(client: Client, environment: Environment) -> None:
+    link = _new_link(environment, integration_tool="sandbox", language="de")
+    # a mistyped or truncated page, a GET of the finish step (back/forward), a POST to the link itself
+    for response in (client.get(f"{link}chec"), client.get(f"{link}finish"), client.post(link)):
+        assert (response.status_code, response["Location"]) == (302, f"{link}connect")
+    assert not ConnectLink.objects.filter(completed_at__isnull=False).exists()
+
+    # once used, every address under the link says so, in the link's language
+    assert client.post(f"{link}connect", {"mode": "NONE"})["Location"] == f"{link}checks"
+    client.post(f"{link}source", {"action": "create"})
+    assert client.post(f"{link}finish").status_code == 200
+    for response in (client.get(f"{link}finish"), client.get(f"{link}anything/else")):
+        assert response.status_code == 410
+        assert "Dieser Link wurde bereits verwendet" in response.content.decode()
+
+    # /connect/ without a token is the invalid-link page, not Django's "Not Found"
+    response = client.get("/connect/")
+    assert response.status_code == 404
+    assert '<h1 id="page-title">This link is not valid</h1>' in response.content.decode()
+
+
+def test_a_form_for_a_tool_switched_in_another_window_sends_nothing(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    FakeAts.state.api_keys["good-key"] = {"jobs_read", "candidates_create"}
+    link = _new_link(environment, language="de")
+    client.post(f"{link}tools", {"tool": "fakeats"})
+    page = client.get(f"{link}connect").content.decode()
+    assert '<input type="hidden" name="tool" value="fakeats">' in page
+
+    # another window switches to the sandbox; the first window's Fake ATS form is submitted afterwards
+    client.post(f"{link}tools", {"tool": "sandbox"})
+    response = client.post(f"{link}connect", {"tool": "fakeats", "mode": "API_KEY", "api_key": "good-key"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Das System wurde in einem anderen Fenster geändert. Es wurde nichts gesendet" in page
+    assert '<input type="hidden" name="tool" value="sandbox">' in page
+    link_row = ConnectLink.objects.get()
+    assert (link_row.scope_results, link_row.verified_at) == ([], None)
+    assert not Integration.objects.filter(connect_links=link_row).exists()
+    assert FakeAts.state.calls == []
+
+
+def test_unexpected_error_after_the_oauth_sign_in_shows_the_error_page(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    FakeAts.state.api_keys["oauth-access"] = {"jobs_read", "candidates_create"}
+    FakeAts.state.codes["code-1"] = "oauth-access"
+    issued = connect_link_create(
+        environment=environment,
+        end_user_email="hr@globex",  # the Integration model refuses it: creating the integration fails
+        end_user_organization_name="Globex",
+        integration_tool="fakeats",
+        language="de",
+        base_url=BASE,
+    )
+    link = _path(issued.url)
+    state = parse_qs(urlsplit(client.get(f"{link}oauth")["Location"]).query)["state"][0]
+
+    response = client.get("/connect/oauth/callback", {"state": state, "code": "code-1"})
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert '<h1 id="page-title">Bei uns ist etwas schiefgelaufen</h1>' in page
+    assert f'id="retry-flow" href="{link}"' in page
+    assert list(ConnectionFlowFailure.objects.values_list("step", "reason")) == [
+        ("OAUTH", "Unexpected error (ValidationError); see the server log.")
+    ]
