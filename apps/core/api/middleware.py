@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -46,6 +47,31 @@ class ApiErrorMiddleware:
         if response.status_code == 413:
             return _json_error(ErrorCode.PLATFORM_INPUT_INVALID, "Request body too large.", 413)
         return _json_error(ErrorCode.PLATFORM_UNKNOWN_ERROR, "An unexpected error occurred.", response.status_code)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        """Refuse NUL characters in path and query parameters and in headers, naming the parameter.
+
+        PostgreSQL text cannot hold them, so an id or filter containing one would fail in the query (a 500); bodies
+        are covered by the serializers' own check."""
+        if not _is_api(request):
+            return None
+        given = [(name, str(value)) for name, value in view_kwargs.items()]
+        given += [(name, value) for name, values in request.GET.lists() for value in values]
+        given += [
+            (key.removeprefix("HTTP_").replace("_", "-").title(), str(value))
+            for key, value in request.META.items()
+            if key.startswith("HTTP_")
+        ]
+        for name, value in given:
+            if "\x00" in value or "\x00" in name:
+                return _json_error(
+                    ErrorCode.PLATFORM_INPUT_INVALID,
+                    f"{name.replace(chr(0), '')}: must not contain NUL (0x00) characters.",
+                    400,
+                )
+        return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not _is_api(request):
