@@ -139,3 +139,25 @@ def test_nul_characters_in_a_header_name_the_header(client_with_key: Client, int
 
     body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
     assert body["error"]["message"] == "X-Integration-Id: must not contain NUL (0x00) characters."
+
+
+def test_a_body_over_the_upload_limit_is_a_413(client_with_key: Client, integration: object, settings: object) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100  # type: ignore[attr-defined]
+
+    response = client_with_key.put(
+        f"/v1/integrations/{integration.id}/enabled",  # type: ignore[attr-defined]
+        data='{"value": true, "padding": "' + "x" * 100 + '"}',
+        content_type="application/json",
+    )
+
+    body = _assert_error_body(response, 413, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == "Request body too large: at most 100 bytes are accepted."
+
+
+def test_too_many_query_parameters_is_a_400(client_with_key: Client, integration: object) -> None:
+    query = "&".join(f"p{index}=1" for index in range(1001))
+
+    response = client_with_key.get(f"/v1/ats/jobs?{query}", HTTP_X_INTEGRATION_ID=integration.id)  # type: ignore[attr-defined]
+
+    body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == "Too many query parameters: at most 1000 are accepted."
