@@ -24,6 +24,7 @@ from apps.applications.writes import serializers as body
 from apps.applications.writes import services
 from apps.applications.writes.idempotency import HEADER, Attempt, WriteOutcome, idempotent_write, request_fingerprint
 from apps.applications.writes.timing import upstream_clock
+from apps.core.api.fields import StrictCharField
 from apps.core.api.schema import EmptySerializer, error_responses, success_envelope
 from apps.core.api.urls import public_base_url
 from apps.integrations.models import Integration
@@ -131,10 +132,10 @@ class CandidatesApi(apis.CandidatesApi):
 class ImportTrackedApplicationApi(APIView):
     class InputSerializer(serializers.Serializer):
         tracked_at = body.StrictDateTimeField(required=False, allow_null=True)
-        smartrecruiters = serializers.DictField(child=serializers.CharField(), required=False)
-        successfactors = serializers.DictField(child=serializers.CharField(), required=False)
+        smartrecruiters = serializers.DictField(child=StrictCharField(), required=False)
+        successfactors = serializers.DictField(child=StrictCharField(), required=False)
         sandbox = serializers.DictField(
-            child=serializers.CharField(),
+            child=StrictCharField(),
             required=False,
             help_text="Sandbox integrations: {application_remote_id}. They also accept the smartrecruiters "
             "(candidate × job) and successfactors (application_remote_id) keys.",
@@ -160,7 +161,7 @@ class ImportTrackedApplicationApi(APIView):
 
 class MoveApplicationStageApi(APIView):
     class InputSerializer(serializers.Serializer):
-        stage_id = serializers.CharField(max_length=300)
+        stage_id = StrictCharField(max_length=300)
         remote_fields = body.remote_fields_field()
 
     @_schema(
@@ -179,8 +180,8 @@ class MoveApplicationStageApi(APIView):
 
 class RejectApplicationApi(APIView):
     class InputSerializer(serializers.Serializer):
-        rejection_reason_id = serializers.CharField(max_length=300)
-        note = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=20000)
+        rejection_reason_id = StrictCharField(max_length=300)
+        note = StrictCharField(required=False, allow_null=True, allow_blank=True, max_length=20000)
         remote_fields = body.remote_fields_field()
 
     @_schema(
@@ -199,7 +200,7 @@ class RejectApplicationApi(APIView):
 
 class AddApplicationNoteApi(APIView):
     class InputSerializer(serializers.Serializer):
-        content = serializers.CharField(max_length=100_000, trim_whitespace=False)
+        content = StrictCharField(max_length=100_000, trim_whitespace=False)
         content_type = serializers.ChoiceField(choices=["PLAIN_TEXT"])
         remote_fields = body.remote_fields_field()
 
@@ -254,17 +255,17 @@ class AddApplicationAttachmentApi(APIView):
 
 
 class ResultLinkAttributeSerializer(serializers.Serializer):
-    key = serializers.CharField(max_length=1000)
-    value = serializers.CharField(max_length=10_000, allow_blank=True)
+    key = StrictCharField(max_length=1000)
+    value = StrictCharField(max_length=10_000, allow_blank=True)
 
 
 class ResultLinkDetailsSerializer(serializers.Serializer):
-    custom_field_name_prefix = serializers.CharField(max_length=255, allow_blank=True)
+    custom_field_name_prefix = StrictCharField(max_length=255, allow_blank=True)
     attributes = ResultLinkAttributeSerializer(many=True)
 
 
 class ResultLinkSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=1000)
+    label = StrictCharField(max_length=1000)
     url = body.HttpUrlField()
     details = ResultLinkDetailsSerializer(required=False, allow_null=True)
     remote_fields = body.remote_fields_field()
@@ -341,7 +342,7 @@ class AddCandidateResultLinkApi(APIView):
 
 
 class TagSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
+    name = StrictCharField(max_length=255)
 
 
 class CandidateTagsApi(APIView):

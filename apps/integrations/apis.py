@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.errors import input_invalid
+from apps.core.api.fields import StrictCharField
 from apps.core.api.responses import success
 from apps.core.api.schema import EmptySerializer, error_responses, success_envelope
 from apps.core.api.urls import public_base_url
@@ -32,7 +33,7 @@ SCOPE_CONFIG_SETTINGS = ["ENABLED", "DISABLED", "OPTIONAL"]
 
 class CheckApiKeyApi(APIView):
     class OutputSerializer(serializers.Serializer):
-        environment_id = serializers.CharField()
+        environment_id = StrictCharField()
 
     @extend_schema(
         operation_id="check_api_key",
@@ -43,20 +44,20 @@ class CheckApiKeyApi(APIView):
 
 
 class FieldCoverageSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = StrictCharField()
     coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
 
 
 class ModelCoverageSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    label = serializers.CharField()
+    id = StrictCharField()
+    label = StrictCharField()
     coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
     fields = FieldCoverageSerializer(many=True)
 
 
 class FeatureCoverageSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    label = serializers.CharField()
+    id = StrictCharField()
+    label = StrictCharField()
     coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
 
 
@@ -67,19 +68,19 @@ class ToolCoverageSerializer(serializers.Serializer):
 
 
 class ToolAssetsSerializer(serializers.Serializer):
-    logo_url = serializers.CharField()
-    icon_url = serializers.CharField()
-    icon_black_url = serializers.CharField()
+    logo_url = StrictCharField()
+    icon_url = StrictCharField()
+    icon_black_url = StrictCharField()
 
 
 class ToolSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    label = serializers.CharField()
-    internal_label = serializers.CharField(allow_null=True)
-    paid_api_details_markdown = serializers.CharField(allow_null=True)
-    fast_track_details_markdown = serializers.CharField(allow_null=True)
-    partner_only_details_markdown = serializers.CharField(allow_null=True)
-    connection_guide_url = serializers.CharField(allow_null=True)
+    id = StrictCharField()
+    label = StrictCharField()
+    internal_label = StrictCharField(allow_null=True)
+    paid_api_details_markdown = StrictCharField(allow_null=True)
+    fast_track_details_markdown = StrictCharField(allow_null=True)
+    partner_only_details_markdown = StrictCharField(allow_null=True)
+    connection_guide_url = StrictCharField(allow_null=True)
     assets = ToolAssetsSerializer()
     coverage = ToolCoverageSerializer()
 
@@ -100,26 +101,26 @@ class ToolsApi(APIView):
 
 
 class IntegrationToolSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    label = serializers.CharField()
-    internal_label = serializers.CharField(allow_null=True)
-    logo_url = serializers.CharField()
-    icon_url = serializers.CharField()
+    id = StrictCharField()
+    label = StrictCharField()
+    internal_label = StrictCharField(allow_null=True)
+    logo_url = StrictCharField()
+    icon_url = StrictCharField()
 
 
 class EndUserSerializer(serializers.Serializer):
-    organization_name = serializers.CharField()
-    creator_email = serializers.CharField(allow_null=True)
-    origin_id = serializers.CharField(allow_null=True)
+    organization_name = StrictCharField()
+    creator_email = StrictCharField(allow_null=True)
+    origin_id = StrictCharField(allow_null=True)
 
 
 class ScopeConfigSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField(allow_null=True)
+    id = StrictCharField()
+    name = StrictCharField(allow_null=True)
 
 
 class ReadModelFieldSettingSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = StrictCharField()
     is_available = serializers.BooleanField()
     coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
     scope_config_setting = serializers.ChoiceField(choices=SCOPE_CONFIG_SETTINGS)
@@ -127,8 +128,8 @@ class ReadModelFieldSettingSerializer(serializers.Serializer):
 
 
 class ReadModelSettingSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    label = serializers.CharField()
+    id = StrictCharField()
+    label = StrictCharField()
     is_available = serializers.BooleanField()
     coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
     scope_config_setting = serializers.ChoiceField(choices=SCOPE_CONFIG_SETTINGS)
@@ -137,14 +138,14 @@ class ReadModelSettingSerializer(serializers.Serializer):
 
 
 class WriteActionFieldSettingSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = StrictCharField()
     is_available = serializers.BooleanField()
     coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
 
 
 class WriteActionSettingSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    label = serializers.CharField()
+    id = StrictCharField()
+    label = StrictCharField()
     is_available = serializers.BooleanField()
     coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
     scope_config_setting = serializers.ChoiceField(choices=SCOPE_CONFIG_SETTINGS)
@@ -154,7 +155,7 @@ class WriteActionSettingSerializer(serializers.Serializer):
 
 class IntegrationDetailApi(APIView):
     class OutputSerializer(serializers.Serializer):
-        id = serializers.CharField()
+        id = StrictCharField()
         tool = IntegrationToolSerializer()
         category = serializers.ChoiceField(choices=["HRIS", "ATS", "ASSESSMENT", "LMS"])
         status = serializers.ChoiceField(choices=["ACTIVE", "INVALID", "INACTIVE"])
@@ -214,7 +215,7 @@ class ForceSyncApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         already_queued = serializers.BooleanField()
-        sync_id = serializers.CharField()
+        sync_id = StrictCharField()
         type = serializers.ChoiceField(choices=SyncRun.Type.choices)
 
     @extend_schema(
@@ -239,10 +240,10 @@ class ForceSyncApi(APIView):
 
 
 class PassthroughFileSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
-    content_type = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    data_url = serializers.CharField(required=False, allow_blank=True)
-    data = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    name = StrictCharField(max_length=255)
+    content_type = StrictCharField(max_length=255, required=False, allow_blank=True)
+    data_url = StrictCharField(required=False, allow_blank=True)
+    data = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("data")) == bool(attrs.get("data_url")):
@@ -287,7 +288,7 @@ class PassthroughPartValueField(serializers.Field):
 
 
 class PassthroughPartSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
+    name = StrictCharField(max_length=255)
     value = PassthroughPartValueField()
 
 
@@ -307,18 +308,18 @@ class PassthroughApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         method = serializers.ChoiceField(choices=list(METHODS))
-        path = serializers.CharField(trim_whitespace=False, max_length=8000)
+        path = StrictCharField(trim_whitespace=False, max_length=8000)
         headers = serializers.DictField(
-            child=serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=8000), required=False
+            child=StrictCharField(allow_blank=True, trim_whitespace=False, max_length=8000), required=False
         )
-        params = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=8000), required=False)
+        params = serializers.DictField(child=StrictCharField(allow_blank=True, max_length=8000), required=False)
         data = AnyJsonField(required=False, allow_null=True)
         response_as_base64 = serializers.BooleanField(required=False, default=False)
         multipart_form_data = PassthroughPartSerializer(many=True, required=False)
-        api_options = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+        api_options = serializers.DictField(child=StrictCharField(allow_blank=True), required=False)
 
     class OutputSerializer(serializers.Serializer):
-        url = serializers.CharField()
+        url = StrictCharField()
         status = serializers.IntegerField()
         headers = serializers.DictField(
             child=HeaderValueField(),

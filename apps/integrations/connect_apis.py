@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.fields import StrictCharField
 from apps.core.api.responses import success
 from apps.core.api.schema import error_responses, success_envelope
 from apps.core.api.urls import public_base_url
@@ -27,16 +28,16 @@ SETUP_STATUSES = ["INCOMPLETE", "FINAL_SYNC_PENDING", "COMPLETED"]
 
 
 class LinkOutputSerializer(serializers.Serializer):
-    link = serializers.CharField()
+    link = StrictCharField()
 
 
 class CreateLinkApi(APIView):
     class InputSerializer(serializers.Serializer):
         end_user_email = serializers.EmailField()
-        end_user_organization_name = serializers.CharField(max_length=200)
-        end_user_origin_id = serializers.CharField(max_length=200, required=False, allow_null=True)
-        scope_config_id = serializers.CharField(required=False, allow_null=True)
-        remote_environment = serializers.CharField(max_length=200, required=False, allow_null=True)
+        end_user_organization_name = StrictCharField(max_length=200)
+        end_user_origin_id = StrictCharField(max_length=200, required=False, allow_null=True)
+        scope_config_id = StrictCharField(required=False, allow_null=True)
+        remote_environment = StrictCharField(max_length=200, required=False, allow_null=True)
         integration_category = serializers.ChoiceField(choices=CATEGORIES, required=False, allow_null=True)
         integration_tool = serializers.ChoiceField(choices=list(CONTRACT_TOOL_IDS), required=False, allow_null=True)
         language = serializers.ChoiceField(choices=LANGUAGES, required=False, allow_null=True)
@@ -46,8 +47,8 @@ class CreateLinkApi(APIView):
         link_type = serializers.ChoiceField(choices=LINK_TYPES, required=False, allow_null=True)
 
     class OutputSerializer(serializers.Serializer):
-        link = serializers.CharField()
-        static_ips = serializers.ListField(child=serializers.CharField(), required=False)
+        link = StrictCharField()
+        static_ips = serializers.ListField(child=StrictCharField(), required=False)
 
     @extend_schema(
         operation_id="create_connection_link",
@@ -79,11 +80,11 @@ class CreateLinkApi(APIView):
 
 class IntegrationByTokenApi(APIView):
     class OutputSerializer(serializers.Serializer):
-        tool = serializers.CharField()
-        id = serializers.CharField()
-        end_user_origin_id = serializers.CharField(allow_null=True)
-        end_user_organization_name = serializers.CharField()
-        end_user_email = serializers.CharField(allow_null=True)
+        tool = StrictCharField()
+        id = StrictCharField()
+        end_user_origin_id = StrictCharField(allow_null=True)
+        end_user_organization_name = StrictCharField()
+        end_user_email = StrictCharField(allow_null=True)
         setup_status = serializers.ChoiceField(choices=SETUP_STATUSES)
 
     @extend_schema(
@@ -107,7 +108,7 @@ class IntegrationByTokenApi(APIView):
 class RelinkApi(APIView):
     class InputSerializer(serializers.Serializer):
         language = serializers.ChoiceField(choices=LANGUAGES, required=False, allow_null=True)
-        scope_config_id = serializers.CharField(required=False, allow_null=True)
+        scope_config_id = StrictCharField(required=False, allow_null=True)
         link_type = serializers.ChoiceField(choices=LINK_TYPES, required=False, allow_null=True)
 
     @extend_schema(

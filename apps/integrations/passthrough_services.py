@@ -61,6 +61,7 @@ MESSAGE_RATE_LIMITED = "The ATS is rate limiting this integration ({detail}); tr
 MESSAGE_BODY_TWICE = "data: cannot be combined with multipart_form_data; send one body."
 MESSAGE_HEADER_NAME = "headers: {name!r} is not a valid header name."
 MESSAGE_HEADER_VALUE = "headers.{name}: must not contain line breaks."
+MESSAGE_HEADER_LATIN1 = "headers.{name}: must contain only ISO-8859-1 (Latin-1) characters."
 WARNING_HEADER = "headers.{name}: not forwarded ({reason})."
 WARNING_OPTION = "api_options.{name}: {label} has no such option; ignored."
 REASON_AUTH = "Tributary authenticates every passthrough request itself"
@@ -140,6 +141,9 @@ def _forwarded_headers(headers: Mapping[str, str], *, multipart: bool, warnings:
             raise input_invalid(MESSAGE_HEADER_NAME.format(name=name))
         if any(char in value for char in "\r\n\0"):
             raise input_invalid(MESSAGE_HEADER_VALUE.format(name=name))
+        # HTTP/1.1 sends header values as ISO-8859-1 (RFC 9110 §5.5); http.client fails on anything else.
+        if not value.isascii() and any(ord(char) > 0xFF for char in value):
+            raise input_invalid(MESSAGE_HEADER_LATIN1.format(name=name))
         if forwardable(name, multipart=multipart):
             kept[name] = value
             continue

@@ -85,3 +85,79 @@ def test_admin_stays_html(client: Client, db: None) -> None:
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/v1/ats/jobs?ids=a%00b", "ids: must not contain NUL (0x00) characters."),
+        ("/v1/ats/applications?current_stage_ids=%00", "current_stage_ids: must not contain NUL (0x00) characters."),
+        ("/v1/ats/applications/a%00b/attachments", "application_id: must not contain NUL (0x00) characters."),
+        ("/v1/integrations/remote:%00", "integration_id: must not contain NUL (0x00) characters."),
+    ],
+)
+def test_nul_characters_in_the_url_name_their_parameter(
+    client_with_key: Client, integration: object, path: str, message: str
+) -> None:
+    response = client_with_key.get(path, HTTP_X_INTEGRATION_ID=integration.id)  # type: ignore[attr-defined]
+
+    body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == message
+
+
+@pytest.mark.parametrize("depth", [65, 5000])
+def test_deeply_nested_json_is_refused(client_with_key: Client, integration: object, depth: int) -> None:
+    response = client_with_key.put(
+        f"/v1/integrations/{integration.id}/enabled",  # type: ignore[attr-defined]
+        data='{"value": ' + "[" * depth + "]" * depth + "}",
+        content_type="application/json",
+    )
+
+    body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == "Malformed request body: JSON nested deeper than 64 levels."
+
+
+def test_json_nested_64_levels_is_parsed(client_with_key: Client, integration: object) -> None:
+    response = client_with_key.put(
+        f"/v1/integrations/{integration.id}/enabled",  # type: ignore[attr-defined]
+        data='{"value": ' + "[" * 63 + "]" * 63 + "}",
+        content_type="application/json",
+    )
+
+    body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == "value: Must be a valid boolean."
+
+
+def test_options_answers_the_contract_error(client_with_key: Client) -> None:
+    body = _assert_error_body(client_with_key.options("/v1/ats/jobs"), 405, "PLATFORM.INPUT_INVALID")
+
+    assert body["error"]["message"] == 'Method "OPTIONS" not allowed.'
+
+
+def test_nul_characters_in_a_header_name_the_header(client_with_key: Client, integration: object) -> None:
+    response = client_with_key.get("/v1/ats/jobs", HTTP_X_INTEGRATION_ID=f"{integration.id}\x00")  # type: ignore[attr-defined]
+
+    body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == "X-Integration-Id: must not contain NUL (0x00) characters."
+
+
+def test_a_body_over_the_upload_limit_is_a_413(client_with_key: Client, integration: object, settings: object) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100  # type: ignore[attr-defined]
+
+    response = client_with_key.put(
+        f"/v1/integrations/{integration.id}/enabled",  # type: ignore[attr-defined]
+        data='{"value": true, "padding": "' + "x" * 100 + '"}',
+        content_type="application/json",
+    )
+
+    body = _assert_error_body(response, 413, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == "Request body too large: at most 100 bytes are accepted."
+
+
+def test_too_many_query_parameters_is_a_400(client_with_key: Client, integration: object) -> None:
+    query = "&".join(f"p{index}=1" for index in range(1001))
+
+    response = client_with_key.get(f"/v1/ats/jobs?{query}", HTTP_X_INTEGRATION_ID=integration.id)  # type: ignore[attr-defined]
+
+    body = _assert_error_body(response, 400, "PLATFORM.INPUT_INVALID")
+    assert body["error"]["message"] == "Too many query parameters: at most 1000 are accepted."

@@ -84,10 +84,11 @@ OFFERED = ", ".join(CONNECTORS)
             "scope_config_id: 'x' is not a scope config of this environment.",
         ),
         ("bad email", {"end_user_email": "nope"}, "end_user_email: Enter a valid email address."),
+        ("number for a string", {"end_user_origin_id": 42}, "end_user_origin_id: Not a valid string."),
     ],
 )
 def test_create_link_rejects_bad_input(
-    api_base_url: str, api_key: object, _case: str, body: dict[str, str], message: str
+    api_base_url: str, api_key: object, _case: str, body: dict[str, object], message: str
 ) -> None:
     payload = {"end_user_email": "a@b.example.com", "end_user_organization_name": "B", **body}
     response = requests.post(

@@ -229,6 +229,26 @@ def test_refusals_name_the_parameter_and_never_reach_any_host(
     assert sr.stats()["totalRequests"] == 0
 
 
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({"X-Note": "caf\u00e9 \U0001f642"}, "headers.X-Note: must contain only ISO-8859-1 (Latin-1) characters."),
+        ({"X-Note": "a\r\nb"}, "headers.X-Note: must not contain line breaks."),
+    ],
+)
+def test_a_header_value_http_cannot_carry_is_refused(
+    sdk: Kombo, sr: Emulator, headers: dict[str, str], message: str
+) -> None:
+    status, code, text = refused(
+        lambda: sdk.general.send_passthrough_request(
+            tool="smartrecruiters", api="default", method="GET", path="/jobs", headers=headers
+        )
+    )
+
+    assert (status, code, text) == (400, "PLATFORM.INPUT_INVALID", message)
+    assert sr.stats()["totalRequests"] == 0
+
+
 def test_a_sandbox_integration_has_no_passthrough(kombo: Kombo) -> None:
     status, code, text = refused(
         lambda: kombo.general.send_passthrough_request(tool="sandbox", api="default", method="GET", path="/jobs")

@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from apps.applications import schema
 from apps.applications.enums import AttachmentType, Outcome
+from apps.core.api.fields import StrictCharField
 from apps.core.timeutils import parse_datetime
 
 HTTP_URL = URLValidator(schemes=["http", "https"])
@@ -27,10 +28,10 @@ MESSAGE_CONTENT_TYPE = "required when `data` is sent."
 
 
 def _optional_text(max_length: int = 1000) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=max_length)
+    return StrictCharField(required=False, allow_null=True, allow_blank=True, max_length=max_length)
 
 
-class HttpUrlField(serializers.CharField):
+class HttpUrlField(StrictCharField):
     """An absolute http(s) URL."""
 
     default_error_messages = {"invalid_url": "expected an absolute http or https URL."}
@@ -108,11 +109,11 @@ class WriteEmailAddressSerializer(_Typed):
 
 
 class WritePhoneNumberSerializer(_Typed):
-    phone_number = serializers.CharField(max_length=100)
+    phone_number = StrictCharField(max_length=100)
 
 
 class WriteLocationSerializer(serializers.Serializer):
-    country = serializers.CharField(validators=[_country])
+    country = StrictCharField(validators=[_country])
     city = _optional_text(255)
     state = _optional_text(255)
     street_1 = _optional_text(500)
@@ -129,8 +130,8 @@ class WriteSocialLinkSerializer(serializers.Serializer):
 
 
 class WriteCandidateSerializer(serializers.Serializer):
-    first_name = serializers.CharField(max_length=255)
-    last_name = serializers.CharField(max_length=255)
+    first_name = StrictCharField(max_length=255)
+    last_name = StrictCharField(max_length=255)
     email_address = serializers.EmailField()
     additional_email_addresses = WriteEmailAddressSerializer(many=True, required=False)
     company = _optional_text(255)
@@ -166,7 +167,7 @@ class Base64TextField(serializers.Field):
 
 
 class _FileSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
+    name = StrictCharField(max_length=255)
     content_type = _optional_text(255)
     data_url = HttpUrlField(required=False, allow_null=True)
     data = Base64TextField(required=False, allow_null=True)
@@ -213,7 +214,7 @@ class ScreeningAnswerValueField(serializers.JSONField):
 
 
 class WriteScreeningAnswerSerializer(serializers.Serializer):
-    question_id = serializers.CharField(max_length=255)
+    question_id = StrictCharField(max_length=255)
     answer = ScreeningAnswerValueField()
 
 
@@ -224,7 +225,7 @@ class WriteSourceSerializer(serializers.Serializer):
 
 
 class WriteSourcedBySerializer(serializers.Serializer):
-    user_id = serializers.CharField(max_length=300)
+    user_id = StrictCharField(max_length=300)
 
 
 class WriteGdprConsentSerializer(serializers.Serializer):
@@ -243,7 +244,7 @@ def remote_fields_field() -> serializers.DictField:
 
 class CreateApplicationBodySerializer(serializers.Serializer):
     candidate = WriteCandidateSerializer()
-    stage_id = serializers.CharField(required=False, allow_null=True, max_length=300)
+    stage_id = StrictCharField(required=False, allow_null=True, max_length=300)
     attachments = WriteAttachmentSerializer(many=True, required=False)
     source = WriteSourceSerializer(required=False, allow_null=True)
     sourced_by = WriteSourcedBySerializer(required=False, allow_null=True)
@@ -253,8 +254,8 @@ class CreateApplicationBodySerializer(serializers.Serializer):
 
 
 class WriteApplicationTargetSerializer(serializers.Serializer):
-    job_id = serializers.CharField(max_length=300)
-    stage_id = serializers.CharField(required=False, allow_null=True, max_length=300)
+    job_id = StrictCharField(max_length=300)
+    stage_id = StrictCharField(required=False, allow_null=True, max_length=300)
 
 
 class CreateCandidateBodySerializer(serializers.Serializer):
@@ -272,24 +273,24 @@ class CreateCandidateBodySerializer(serializers.Serializer):
 
 
 class CreatedApplicationStageSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField(allow_null=True)
-    remote_id = serializers.CharField(allow_null=True)
+    id = StrictCharField()
+    name = StrictCharField(allow_null=True)
+    remote_id = StrictCharField(allow_null=True)
     index = serializers.IntegerField(allow_null=True)
 
 
 class CreatedApplicationCandidateSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    remote_id = serializers.CharField()
-    first_name = serializers.CharField(allow_null=True)
-    last_name = serializers.CharField(allow_null=True)
-    company = serializers.CharField(allow_null=True)
-    title = serializers.CharField(allow_null=True)
+    id = StrictCharField()
+    remote_id = StrictCharField()
+    first_name = StrictCharField(allow_null=True)
+    last_name = StrictCharField(allow_null=True)
+    company = StrictCharField(allow_null=True)
+    title = StrictCharField(allow_null=True)
     confidential = serializers.BooleanField(allow_null=True)
-    source = serializers.CharField(allow_null=True)
+    source = StrictCharField(allow_null=True)
     custom_fields = serializers.DictField(child=serializers.JSONField(), allow_null=True)
     integration_fields = schema.AtsIntegrationFieldSerializer(many=True)
-    remote_url = serializers.CharField(allow_null=True)
+    remote_url = StrictCharField(allow_null=True)
     remote_created_at = serializers.DateTimeField(allow_null=True)
     remote_updated_at = serializers.DateTimeField(allow_null=True)
     changed_at = serializers.DateTimeField()
@@ -302,17 +303,17 @@ class CreatedApplicationCandidateSerializer(serializers.Serializer):
 
 
 class CreatedApplicationSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    remote_id = serializers.CharField(allow_null=True)
+    id = StrictCharField()
+    remote_id = StrictCharField(allow_null=True)
     outcome = serializers.ChoiceField(choices=Outcome.values, allow_null=True)
-    rejection_reason_name = serializers.CharField(allow_null=True)
+    rejection_reason_name = StrictCharField(allow_null=True)
     rejected_at = serializers.DateTimeField(allow_null=True)
-    current_stage_id = serializers.CharField(allow_null=True)
-    job_id = serializers.CharField(allow_null=True)
-    candidate_id = serializers.CharField(allow_null=True)
+    current_stage_id = StrictCharField(allow_null=True)
+    job_id = StrictCharField(allow_null=True)
+    candidate_id = StrictCharField(allow_null=True)
     custom_fields = serializers.DictField(child=serializers.JSONField(), allow_null=True)
     integration_fields = schema.AtsIntegrationFieldSerializer(many=True)
-    remote_url = serializers.CharField(allow_null=True)
+    remote_url = StrictCharField(allow_null=True)
     changed_at = serializers.DateTimeField()
     remote_deleted_at = serializers.DateTimeField(allow_null=True)
     remote_created_at = serializers.DateTimeField(allow_null=True)
@@ -330,28 +331,28 @@ class CreatedApplicationSerializer(serializers.Serializer):
 
 
 class ImportedApplicationSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = StrictCharField()
     tracked_at = serializers.DateTimeField(allow_null=True)
     imported_id = serializers.DictField(
-        child=serializers.DictField(child=serializers.CharField()),
+        child=serializers.DictField(child=StrictCharField()),
         help_text="The per-tool ids the application was imported by, as sent.",
     )
 
 
 class LiveAttachmentSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    remote_id = serializers.CharField()
+    id = StrictCharField()
+    remote_id = StrictCharField()
     type = serializers.ChoiceField(choices=AttachmentType.values)
-    data_url = serializers.CharField(help_text="A short-lived Tributary URL that streams the file from the ATS.")
-    file_name = serializers.CharField()
-    content_type = serializers.CharField()
+    data_url = StrictCharField(help_text="A short-lived Tributary URL that streams the file from the ATS.")
+    file_name = StrictCharField()
+    content_type = StrictCharField()
     remote_created_at = serializers.DateTimeField(allow_null=True)
     remote_updated_at = serializers.DateTimeField(allow_null=True)
 
 
 class LiveCandidateAttachmentSerializer(LiveAttachmentSerializer):
-    candidate_id = serializers.CharField()
-    application_id = serializers.CharField(allow_null=True)
+    candidate_id = StrictCharField()
+    application_id = StrictCharField(allow_null=True)
 
 
 class LiveApplicationAttachmentsSerializer(serializers.Serializer):
