@@ -10,6 +10,7 @@ import base64
 import functools
 import html
 import logging
+import re
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -73,8 +74,17 @@ UNEXPECTED_ERROR_STEPS = {
 
 
 def render_markdown(text: str) -> SafeString:
-    # The guides come from the connector catalog (our code), never from users.
+    # The guides come from the connector catalog (our code), never from users; values put into them go through
+    # `markdown_literal` first.
     return mark_safe(markdown.markdown(str(text), extensions=["extra", "sane_lists"]))  # noqa: S308
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def markdown_literal(value: str) -> str:
+    """`value` as literal text inside a Markdown guide: no link, emphasis or HTML it might spell is rendered."""
+    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", value))
 
 
 def _language(link: ConnectLink | None) -> str:
@@ -451,7 +461,7 @@ def _source_context(link: ConnectLink, token: str, mapping: SourceMapping, conne
         "source_name": name,
         "strategy": mapping.strategy,
         "configured": mapping.status == SourceMapping.Status.CONFIGURED,
-        "guide": render_markdown(guide.guide.replace("{source_name}", html.escape(name))) if guide else "",
+        "guide": render_markdown(guide.guide.replace("{source_name}", markdown_literal(name))) if guide else "",
         "guide_links": guide.links if guide else (),
         "source_type_label": guide.source_type_label if guide else None,
         "sources": sources,

@@ -471,3 +471,20 @@ def test_unexpected_error_after_the_oauth_sign_in_shows_the_error_page(
     assert list(ConnectionFlowFailure.objects.values_list("step", "reason")) == [
         ("OAUTH", "Unexpected error (ValidationError); see the server log.")
     ]
+
+
+def test_a_source_name_is_shown_literally_in_the_markdown_guide(
+    client: Client, environment: Environment, fake_ats: type
+) -> None:
+    environment.source_name = "[Jobs](javascript:alert(1)) *Acme* <b>x</b> C++"
+    environment.save(update_fields=["source_name"])
+    FakeAts.state.api_keys["good-key"] = {"jobs_read", "candidates_create"}
+    link = _new_link(environment, integration_tool="fakeats")
+    _connect_with_key(client, link, "good-key")
+
+    page = client.get(f"{link}source").content.decode()
+
+    assert (
+        "Add a custom source named <strong>[Jobs](javascript:alert(1)) *Acme* &lt;b&gt;x&lt;/b&gt; C++</strong>" in page
+    )
+    assert 'href="javascript' not in page
