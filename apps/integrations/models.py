@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from apps.connectors.catalog import AuthKind
@@ -89,11 +90,13 @@ class Integration(TimestampedModel):
         default=False, help_text="Sync every candidate and application of the ATS, not only tracked ones."
     )
     delta_sync_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Minutes between delta syncs (empty: the default, 5)."
-    )
+        null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="Minutes between delta syncs (empty: the default, 5).",
+    )  # fmt: skip
     full_sync_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Minutes between full syncs (empty: the default, 360)."
-    )
+        null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="Minutes between full syncs (empty: the default, 360).",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-created_at"]

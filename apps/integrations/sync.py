@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django_q.models import Schedule
 from django_q.tasks import async_task
@@ -606,19 +606,16 @@ def sync_dispatch(*, now: datetime | None = None, stale: timedelta | None = None
     now = now or utcnow()
     stale = stale if stale is not None else stale_after()
     requested = resent = 0
-    integrations = Integration.objects.filter(enabled=True, state=Integration.State.ACTIVE).exclude(
-        setup_status=Integration.SetupStatus.INCOMPLETE
+    integrations = (
+        Integration.objects.filter(enabled=True, state=Integration.State.ACTIVE)
+        .exclude(setup_status=Integration.SetupStatus.INCOMPLETE)
+        .annotate(
+            last_full=Max("sync_runs__created_at", filter=Q(sync_runs__type=SyncRun.Type.FULL)),
+            last_any=Max("sync_runs__created_at"),
+        )
     )
     for integration in integrations.iterator():
-        last_full = (
-            SyncRun.objects.filter(integration=integration, type=SyncRun.Type.FULL)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)
-            .first()
-        )
-        last_any = (
-            SyncRun.objects.filter(integration=integration).order_by("-created_at").values_list("created_at", flat=True)
-        ).first()
+        last_full, last_any = integration.last_full, integration.last_any
         if last_full is None or now - last_full >= _minutes(integration.full_sync_minutes, DEFAULT_FULL_MINUTES):
             run_type = SyncRun.Type.FULL
         elif last_any is None or now - last_any >= _minutes(integration.delta_sync_minutes, DEFAULT_DELTA_MINUTES):

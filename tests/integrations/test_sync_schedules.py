@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django_q.models import OrmQ, Schedule
 
@@ -105,3 +107,26 @@ def test_dispatch_resends_lost_tasks_and_runs_of_dead_workers(
     assert sorted((task.func(), task.args()) for task in OrmQ.objects.all()) == sorted(
         [(TASK_EXECUTE, (lost.id, None)), (TASK_EXECUTE, (dead.id, None))]
     )
+
+
+@pytest.mark.parametrize("integrations", [1, 4])
+def test_dispatch_reads_every_integrations_history_in_one_query(
+    db: None, django_assert_num_queries: Any, integrations: int
+) -> None:
+    for _ in range(integrations):
+        integration = IntegrationFactory()
+        _run(integration, "FULL", minutes_ago=30)
+        _run(integration, "DELTA", minutes_ago=2)  # nothing due
+
+    with django_assert_num_queries(3):  # the integrations with their last runs, then lost and stale runs
+        assert sync_dispatch() == {"requested": 0, "resent": 0}
+
+
+def test_sync_intervals_are_at_least_one_minute(db: None) -> None:
+    integration = IntegrationFactory()
+    integration.delta_sync_minutes = 0
+
+    with pytest.raises(ValidationError) as refused:
+        integration.full_clean()
+
+    assert refused.value.message_dict == {"delta_sync_minutes": ["Ensure this value is greater than or equal to 1."]}
