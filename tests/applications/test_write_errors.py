@@ -217,7 +217,7 @@ def test_a_disabled_integration_writes_nothing(kombo: Kombo, integration: Integr
     assert _code(inactive) == (
         400,
         "INTEGRATION.INACTIVE",
-        "The integration is disabled; enable it to write to the ATS.",
+        "The integration is disabled; enable it to reach the ATS.",
     )
     assert sandbox(integration).find_application(job_id=JOB, email="ada@example.com") is None
 

@@ -39,7 +39,7 @@ from apps.integrations.models import Integration
 T = TypeVar("T")
 REMOTE_PREFIX = "remote:"
 
-MESSAGE_INACTIVE = "The integration is disabled; enable it to write to the ATS."
+MESSAGE_INACTIVE = "The integration is disabled; enable it to reach the ATS."
 MESSAGE_INVALID = "The integration's credentials were rejected by the ATS; relink the integration first."
 MESSAGE_ACTION = "{tool} does not support this action ({action})."
 MESSAGE_NOT_FOUND = "{field}: no {what} with ID {value!r} exists in this integration."
