@@ -73,6 +73,12 @@ UNEXPECTED_ERROR_STEPS = {
 }
 
 
+# Texts from the connector catalogs (auth modes, credential fields, guides, link labels, scope tests, source
+# guides) are English in the connectors, which know nothing of Django: the flow translates them where it renders
+# them (`gettext` here, `{% translate value %}` in the templates); their German is in locale/de. A text missing
+# from the catalog is shown in English.
+
+
 def render_markdown(text: str) -> SafeString:
     # The guides come from the connector catalog (our code), never from users; values put into them go through
     # `markdown_literal` first.
@@ -211,7 +217,10 @@ def flow_view(view: View) -> View:
                 )
             return _render(request, link, "connect/link_invalid.html", {"reason": "expired"}, status=410)
         try:
-            return view(request, link, token, *args, **kwargs)
+            # The link's language, not the browser's, for every text the view translates (connector catalog
+            # texts, form errors) as well as for the template.
+            with translation.override(_language(link)):
+                return view(request, link, token, *args, **kwargs)
         except Exception as error:
             step = UNEXPECTED_ERROR_STEPS.get(view.__name__, ConnectionFlowFailure.Step.LINK)
             return _unexpected_error(request, link, token, step=step, error=error)
@@ -313,7 +322,7 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
         {
             "mode": mode,
             "modes": connector_class.auth_modes,
-            "guide": render_markdown(mode.guide) if mode.guide else "",
+            "guide": render_markdown(_(mode.guide)) if mode.guide else "",
             "fields": [
                 {
                     "field": credential_field,
@@ -461,9 +470,10 @@ def _source_context(link: ConnectLink, token: str, mapping: SourceMapping, conne
         "source_name": name,
         "strategy": mapping.strategy,
         "configured": mapping.status == SourceMapping.Status.CONFIGURED,
-        "guide": render_markdown(guide.guide.replace("{source_name}", markdown_literal(name))) if guide else "",
+        # Translated before the name goes in: the catalog's msgid keeps the `{source_name}` placeholder.
+        "guide": render_markdown(_(guide.guide).replace("{source_name}", markdown_literal(name))) if guide else "",
         "guide_links": guide.links if guide else (),
-        "source_type_label": guide.source_type_label if guide else None,
+        "source_type_label": _(guide.source_type_label) if guide and guide.source_type_label else None,
         "sources": sources,
         "can_create": mapping.strategy == SourceStrategy.CREATABLE,
         "steps": _steps(link, FlowStep.SOURCE),
