@@ -8,7 +8,7 @@ Every limited response carries the limiter's headers. Control endpoints (`/_emul
 and are not counted in the request statistics.
 
 A vendor emulator subclasses `EmulatorApp`, registers its routes on `self.router` (route meta: `scopes`,
-`public`, `unlimited`, `limits`), implements `authenticate`, `error_response`, `state_snapshot`, `seed` and
+`public`, `unlimited`, `limits`), implements `authenticate`, `error_body`, `state_snapshot`, `seed` and
 `reset_state`, and may add its own control routes on `self.control`. Optional hooks: `preflight` (refuse a request
 before authentication), `rate_limit_headers` (which limiter headers the vendor sends), `configure_limits` /
 `limits_snapshot` (vendor-specific knobs on `/_emulator/limits`).
@@ -95,9 +95,12 @@ class EmulatorApp:
         if scopes and not principal.has_any_scope(scopes):
             raise HttpError(403, "FORBIDDEN", f"Requires one of the scopes: {', '.join(scopes)}")
 
+    def error_body(self, request: Request | None, route: Route | None, error: HttpError) -> dict[str, Any]:
+        """The vendor's error body for `error`. Default: `{"code", "message"}`."""
+        return {"code": error.code, "message": error.message}
+
     def error_response(self, request: Request | None, route: Route | None, error: HttpError) -> Response:
-        """Render an error in the vendor's format. Default: `{"code", "message"}`."""
-        response = Response.json({"code": error.code, "message": error.message}, error.status)
+        response = Response.json(self.error_body(request, route, error), error.status)
         for name, value in error.headers.items():
             response.set_header(name, value)
         return response

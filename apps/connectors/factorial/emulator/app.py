@@ -278,16 +278,13 @@ class FactorialEmulator(EmulatorApp):
     def limits_snapshot(self) -> dict[str, Any]:
         return {**super().limits_snapshot(), "postRate": self.post_rate}
 
-    def error_response(self, request: Request | None, route: Route | None, error: HttpError) -> Response:
+    def error_body(self, request: Request | None, route: Route | None, error: HttpError) -> dict[str, Any]:
         code = error.code if error.code.islower() else _status_code_name(error.status)
         body: dict[str, Any] = {"error": code, "error_description": error.message}
         fields = [detail for detail in error.details if detail.get("field")]
         if fields:
             body["errors"] = {detail["field"]: [detail["message"]] for detail in fields}
-        response = Response.json(body, error.status)
-        for name, value in error.headers.items():
-            response.set_header(name, value)
-        return response
+        return body
 
     def describe(self, url: str) -> dict[str, str]:
         return {

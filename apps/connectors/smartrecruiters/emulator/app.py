@@ -204,7 +204,7 @@ class SmartRecruitersEmulator(EmulatorApp):
         what = "requests per second" if ticket.reason == "rate" else "concurrent requests"
         return HttpError(429, "TOO_MANY_REQUESTS", f"API limit exceeded: too many {what} for this credential")
 
-    def error_response(self, request: Request | None, route: Route | None, error: HttpError) -> Response:
+    def error_body(self, request: Request | None, route: Route | None, error: HttpError) -> dict[str, Any]:
         if route is not None and route.meta.get("api") == "apply":
             body: dict[str, Any] = {
                 "id": str(uuid.uuid4()),
@@ -217,10 +217,7 @@ class SmartRecruitersEmulator(EmulatorApp):
             errors = error.details or [{"code": error.code, "message": error.message}]
             summary = "Validation failed" if error.status == 400 else error.message
             body = {"message": summary, "errors": errors}
-        response = Response.json(body, error.status)
-        for name, value in error.headers.items():
-            response.set_header(name, value)
-        return response
+        return body
 
     def describe(self, url: str) -> dict[str, str]:
         return {
