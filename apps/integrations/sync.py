@@ -563,6 +563,35 @@ def _finish(run: SyncRun, token: str, *, status: str, error: str = "") -> None:
         waiting = SyncRun.objects.filter(integration_id=run.integration_id, status=SyncRun.Status.QUEUED).first()
         if done and waiting is not None:
             _enqueue(waiting.id)
+    if done:
+        _log_finished(run.id)
+
+
+def _log_finished(run_id: str) -> None:
+    """One log line per finished run (a JSON object with LOG_FORMAT=json)."""
+    run = SyncRun.objects.get(id=run_id)
+    logger.info(
+        "sync run %s %s",
+        run.id,
+        run.status,
+        extra={
+            "sync_run": {
+                "id": run.id,
+                "integration": run.integration_id,
+                "type": run.type,
+                "trigger": run.trigger,
+                "status": run.status,
+                "attempts": run.attempts,
+                "fetched": run.fetched,
+                "created": run.created,
+                "updated": run.updated,
+                "deleted": run.deleted,
+                "duration_ms": round((run.finished_at - run.started_at).total_seconds() * 1000)
+                if run.started_at and run.finished_at
+                else None,
+            }
+        },
+    )
 
 
 def _record_connector_error(run: SyncRun, token: str, exc: ConnectorError) -> RunOutcome:

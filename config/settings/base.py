@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "apps.core",
     "apps.connectors",
@@ -36,6 +37,8 @@ MIDDLEWARE = [
     "apps.core.api.middleware.ApiErrorMiddleware",
     "apps.core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the web process itself, DEBUG or not (gzip/brotli variants and far-future caching).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -44,6 +47,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# LOG_FORMAT=json: one JSON object per log line, and one line per request (gunicorn's own access log is then off).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT == "json":
+    MIDDLEWARE.insert(0, "apps.core.request_log.RequestLogMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -91,7 +99,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed copies next to each file; production.py adds hashed names (cache-busting) on top.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# django-q2 keeps each cluster's status (its heartbeat, read by /readyz) in this cache: it must be shared by
+# every web and worker process, on every machine, so it lives in the database (SQLite or PostgreSQL alike).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "apps.core.cache.HeartbeatDatabaseCache", "LOCATION": "tributary_cache"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.integrations.authentication.ApiKeyAuthentication"],
@@ -122,6 +142,10 @@ SPECTACULAR_SETTINGS = {
     },
     "SECURITY": [{"ApiKeyAuth": []}],
     "DISABLE_ERRORS_AND_WARNINGS": False,
+    # Swagger UI and ReDoc load their assets from Tributary (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Enums stay inline: many unrelated fields are called `status`, and the contract names none of them.
     "POSTPROCESSING_HOOKS": [],
 }
@@ -140,6 +164,7 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "poll": env.float("Q_POLL", default=0.5),
     "label": "Background tasks",
+    "cache": "shared",
 }
 if env.str("REDIS_URL", default=""):
     Q_CLUSTER.pop("orm")
@@ -149,13 +174,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "apps.core.logging.RedactSecretsFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "apps.core.logging.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Where `manage.py demo` keeps the demo API key and the generated admin password (mode 600), to print them again.
+DEMO_CREDENTIALS_FILE = env.path("DEMO_CREDENTIALS_FILE", default=str(VAR_DIR / "demo-credentials.json"))
 
 SANDBOX_DIR = env.path("SANDBOX_DIR", default=str(VAR_DIR / "sandbox"))
 

@@ -17,3 +17,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    # Hashed file names (served with far-future cache headers): needs `collectstatic` at every deploy.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

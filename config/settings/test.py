@@ -21,3 +21,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Worker processes a test starts inherit the directory through the environment.
 SANDBOX_DIR = env.str("SANDBOX_DIR", default="") or tempfile.mkdtemp(prefix="tributary-sandbox-")
 Q_CLUSTER = {**Q_CLUSTER, "workers": 1, "poll": 0.1}
+# Kept demo credentials go to a directory of this run, never to the developer's var/.
+DEMO_CREDENTIALS_FILE = env.str("DEMO_CREDENTIALS_FILE", default="") or (
+    f"{tempfile.mkdtemp(prefix='tributary-demo-')}/demo-credentials.json"
+)

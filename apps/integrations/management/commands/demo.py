@@ -12,14 +12,18 @@ from apps.integrations.models import ConnectLink
 
 
 class Command(BaseCommand):
-    help = "Seed (idempotently) the demo environment with a sandbox integration; prints a fresh API key."
+    help = (
+        "Seed (idempotently) the demo environment with a sandbox integration; prints its API key and admin "
+        "login (the same ones on every run, kept in var/; --new-key for a fresh key)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
         parser.add_argument("--base-url", default="", help="Where Tributary is served (default PUBLIC_BASE_URL).")
+        parser.add_argument("--new-key", action="store_true", help="Issue a fresh demo API key (the old one stays).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        seed = demo_seed()
+        seed = demo_seed(new_key=options["new_key"])
         for integration in seed.integrations:
             run = demo_first_sync(integration)
             if run is not None and not options["json"]:
@@ -46,7 +50,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"API base URL: {result['base_url']}")
         self.stdout.write(f"API key:      {result['api_key']}")
-        self.stdout.write(f"Admin:        {base}/admin/ ({seed.admin_username} / {seed.admin_password})")
+        password = seed.admin_password or "(changed since it was generated)"
+        self.stdout.write(f"Admin:        {base}/admin/ ({seed.admin_username} / {password})")
         for integration in result["integrations"]:
             self.stdout.write(f"Integration:  {integration['id']} ({integration['tool']})")
         self.stdout.write(f"Connect link: {result['connect_link']}")
