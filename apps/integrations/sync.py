@@ -643,7 +643,10 @@ def sync_dispatch(*, now: datetime | None = None, stale: timedelta | None = None
             last_any=Max("sync_runs__created_at"),
         )
     )
-    for integration in integrations.iterator():
+    # Read in full, not through a server-side cursor (`.iterator()`): each request enqueues through django-q2's ORM
+    # broker, which closes the connection once it is older than CONN_MAX_AGE (db.close_old_connections in
+    # django_q/brokers/orm.py), and with it any cursor still open on it.
+    for integration in list(integrations):
         last_full, last_any = integration.last_full, integration.last_any
         if last_full is None or now - last_full >= _minutes(integration.full_sync_minutes, DEFAULT_FULL_MINUTES):
             run_type = SyncRun.Type.FULL

@@ -25,3 +25,4 @@ Q_CLUSTER = {**Q_CLUSTER, "workers": 1, "poll": 0.1}
 DEMO_CREDENTIALS_FILE = env.str("DEMO_CREDENTIALS_FILE", default="") or (
     f"{tempfile.mkdtemp(prefix='tributary-demo-')}/demo-credentials.json"
 )
+STATIC_ROOT = env.str("STATIC_ROOT", default="") or tempfile.mkdtemp(prefix="tributary-static-")
