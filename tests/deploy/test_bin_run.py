@@ -1,0 +1,70 @@
+"""The README's run command, twice in a row on a fresh var/ (SQLite, the embedded default), stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import stat
+import subprocess
+from pathlib import Path
+
+import requests
+from kombo import Kombo
+
+from tests.deploy.processes import free_port
+from tests.integrations.processes import ROOT, wait_for
+
+# What bin/run prints once it serves; the values are read off these lines.
+LINE = re.compile(r"^\s+(API key|Admin|Integration)\s+: (.+)$", re.MULTILINE)
+
+
+def run_once(var: Path, port: int, log: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "CREDENTIALS_KEYS", "SANDBOX_DIR")
+        and not key.startswith("DEMO_")
+    }
+    env.update({"TRIBUTARY_VAR_DIR": str(var), "PORT": str(port), "WEB_CONCURRENCY": "1", "Q_WORKERS": "1"})
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [str(ROOT / "bin" / "run")], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_for(lambda: "Listening at:" in log.read_text() or process.poll() is not None, timeout=240,
+                 what="bin/run to serve", logs=(log,))  # fmt: skip
+        assert process.poll() is None, log.read_text()
+        printed = dict(LINE.findall(log.read_text()))
+        base = f"http://127.0.0.1:{port}"
+        sdk = Kombo(api_key=printed["API key"], server_url=f"{base}/v1")
+        assert sdk.general.check_api_key().data.environment_id
+        assert requests.get(f"{base}/", timeout=10).status_code == 200
+    finally:
+        # Ctrl-C's twin: bin/run stops gunicorn and the worker gracefully and exits.
+        os.kill(process.pid, signal.SIGTERM)
+        code = process.wait(timeout=60)
+    assert code == 143, log.read_text()
+    try:
+        os.killpg(process.pid, 0)
+    except ProcessLookupError:
+        pass  # no process of bin/run is left: web and worker stopped with it
+    else:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError("a process of bin/run outlived it")
+    return printed
+
+
+def test_bin_run_twice_prints_the_same_login_and_key_and_stops_cleanly(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    first = run_once(var, free_port(), tmp_path / "run-1.log")
+    second = run_once(var, free_port(), tmp_path / "run-2.log")
+
+    assert first["API key"].startswith("trib_")
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/admin/  \(user admin, password \S{16}\)", first["Admin"])
+    assert (second["API key"], second["Integration"]) == (first["API key"], first["Integration"])
+    assert second["Admin"].split("(")[1] == first["Admin"].split("(")[1]  # same user and password
+    assert stat.S_IMODE((var / "demo-credentials.json").stat().st_mode) == 0o600
+    log = (tmp_path / "run-2.log").read_text()
+    assert "Handling signal: term" in log  # gunicorn's graceful stop
