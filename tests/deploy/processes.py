@@ -62,7 +62,7 @@ def start_web(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], 
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
-    wait_for(lambda: _answers(f"{base}/healthz", process), timeout=60, what=f"gunicorn on {base}", logs=(log,))
+    wait_for(lambda: _answers(f"{base}/healthz", process), timeout=120, what=f"gunicorn on {base}", logs=(log,))
     return process, base
 
 
@@ -70,8 +70,8 @@ def _answers(url: str, process: subprocess.Popen[bytes]) -> bool:
     if process.poll() is not None:
         raise AssertionError(f"the web process exited with {process.returncode}")
     try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.ConnectionError:
+        return requests.get(url, timeout=5).status_code == 200
+    except requests.RequestException:  # not listening yet, or listening while its worker still boots
         return False
 
 
