@@ -14,6 +14,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
+from apps.connectors.emulation.records import StateError
 from apps.connectors.smartrecruiters.emulator.state import (
     APPLY_ATTACHMENT_MAX_BYTES,
     TEXT_ANSWER_MAX_BYTES,
@@ -42,14 +43,13 @@ ALLOWED_MIME_TYPES = frozenset(
 CONSENT_KEYS = frozenset({"SMART_RECRUIT", "SMART_CRM", "SMART_MESSAGE_SMS", "SMART_MESSAGE_WHATSAPP"})
 
 
-class ApplyError(Exception):
+class ApplyError(StateError):
     """An Application API failure: rendered as `{"id", "code", "message"}` (SR-RB apply_api_error.rb)."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)

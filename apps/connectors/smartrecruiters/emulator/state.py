@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apps.connectors.emulation.clock import Clock
+from apps.connectors.emulation.records import StateError, ms
+from apps.connectors.emulation.records import fmt as fmt  # re-exported: the renderers format times with it
 
 # -- enums (SR-RB models; reference A5) ---------------------------------------------------------
 JOB_STATUSES = ("CREATED", "SOURCING", "FILLED", "INTERVIEW", "OFFER", "CANCELLED", "ON_HOLD", "OTHER")
@@ -71,36 +73,24 @@ TEXT_ANSWER_MAX_BYTES = 4000  # "text/textarea/currency answers ≤ 4000 bytes" 
 APPLY_ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024  # "attachments Base64, ≤2 MB each" (same page)
 
 
-class Invalid(Exception):
+class Invalid(StateError):
     """Bad input: a 400. `code` and `message` end up in `errors[0]` (or the Application API error)."""
 
     def __init__(self, message: str, code: str = "INVALID_VALUE", status: int = 400) -> None:
         super().__init__(message)
-        self.message = message
         self.code = code
         self.status = status
 
 
-class Missing(Exception):
+class Missing(StateError):
     """An addressed record does not exist: a 404."""
 
+    status = 404
+
     def __init__(self, what: str, identifier: str) -> None:
-        super().__init__(f"{what} {identifier} not found")
+        super().__init__(f"{what} with id {identifier} not found")
         self.what = what
         self.identifier = identifier
-        self.message = f"{what} with id {identifier} not found"
-
-
-def ms(value: datetime) -> datetime:
-    """Truncate to milliseconds: that is all the wire format carries."""
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
-def fmt(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 def parse_time(value: str, name: str) -> datetime:
