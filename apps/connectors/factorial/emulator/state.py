@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apps.connectors.emulation.clock import Clock
+from apps.connectors.emulation.records import StateError, ms
+from apps.connectors.emulation.records import fmt as fmt  # re-exported: the renderers format times with it
 
 # -- enums (F-SDK models; reference B5) ---------------------------------------------------------------
 JOB_STATUSES = ("archived", "cancelled", "deleted", "draft", "published", "unlisted")
@@ -124,37 +126,25 @@ CV_CONTENT_TYPES = {
 }
 
 
-class Invalid(Exception):
+class Invalid(StateError):
     """Bad input: a 422 (semantic validation) or 400 (malformed request). `field` names the offending key."""
 
     def __init__(self, message: str, field: str | None = None, *, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = f"{field}: {message}" if field else message
+        super().__init__(f"{field}: {message}" if field else message)
         self.reason = message
         self.field = field
         self.status = status
 
 
-class Missing(Exception):
+class Missing(StateError):
     """An addressed record does not exist: a 404 (ActiveRecord's wording)."""
+
+    status = 404
 
     def __init__(self, model: str, identifier: Any) -> None:
         super().__init__(f"Couldn't find {model} with 'id'={identifier}")
         self.model = model
         self.identifier = identifier
-        self.message = str(self)
-
-
-def ms(value: datetime) -> datetime:
-    """Truncate to milliseconds: that is all the wire format carries."""
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
-def fmt(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 def parse_time(value: Any, name: str) -> datetime:
