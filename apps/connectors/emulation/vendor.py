@@ -41,6 +41,10 @@ class VendorEmulator(EmulatorApp):
     """Base of SmartRecruiters', Factorial's (and every next vendor's) emulator. See the module docstring."""
 
     seed_config_type: ClassVar[type[SeedConfigBase]]
+    # The vendor's state module functions: build(config, clock) -> state, counts(state), dump(state, config).
+    state_builder: ClassVar[Callable[[Any, Clock], Any]]
+    state_counter: ClassVar[Callable[[Any], dict[str, int]]]
+    state_dumper: ClassVar[Callable[[Any, Any], dict[str, Any]]]
     api_key_label: ClassVar[str] = "API key"  # as `describe` prints it, e.g. "API key (X-SmartToken)"
     default_client: ClassVar[OAuthClient | None] = None  # the OAuth client every fresh emulator knows
     known_scopes: ClassVar[frozenset[str]] = frozenset()
@@ -71,13 +75,13 @@ class VendorEmulator(EmulatorApp):
 
     # ------------------------------------------------------------------ hooks for the vendor
     def build_state(self, config: Any) -> Any:
-        raise NotImplementedError
+        return type(self).state_builder(config, self.clock)
 
     def state_counts(self) -> dict[str, int]:
-        raise NotImplementedError
+        return type(self).state_counter(self.state)
 
     def dump_state(self) -> dict[str, Any]:
-        raise NotImplementedError
+        return type(self).state_dumper(self.state, self.seed_config)
 
     def owner_subject(self) -> str | None:
         """The OAuth subject of tokens approved on the page: the company's administrator."""

@@ -368,7 +368,7 @@ class FactorialConnector(Connector):
 
     def passthrough_reauthenticate(self) -> bool:
         """A user token Factorial answered 401 to is refreshed once (its refresh token is single use)."""
-        return self.client.refresh_after_rejection()
+        return self.client.renew_after_rejection()
 
     # -- credentials and scopes ---------------------------------------------------------------------------
 

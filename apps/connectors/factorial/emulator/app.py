@@ -113,6 +113,9 @@ class FactorialEmulator(JobsApi, CandidatesApi, QuestionsApi, CompanyApi, Contro
 
     name = "factorial"
     seed_config_type = SeedConfig
+    state_builder = staticmethod(build_state)
+    state_counter = staticmethod(_counts)
+    state_dumper = staticmethod(_dump)
     api_key_label = "API key (x-api-key)"
     default_client = OAuthClient(
         client_id=DEFAULT_CLIENT_ID,
@@ -183,15 +186,6 @@ class FactorialEmulator(JobsApi, CandidatesApi, QuestionsApi, CompanyApi, Contro
         return self.api_keys[key]
 
     # ================================================================== vendor hooks
-    def build_state(self, config: SeedConfig) -> State:
-        return build_state(config, self.clock)
-
-    def state_counts(self) -> dict[str, int]:
-        return _counts(self.state)
-
-    def dump_state(self) -> dict[str, Any]:
-        return _dump(self.state, self.seed_config)
-
     def owner_subject(self) -> str | None:
         owner = self.state.owner_employee_id
         return None if owner is None else str(owner)

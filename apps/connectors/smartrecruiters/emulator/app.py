@@ -81,6 +81,9 @@ class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, Ve
 
     name = "smartrecruiters"
     seed_config_type = SeedConfig
+    state_builder = staticmethod(build_state)
+    state_counter = staticmethod(_counts)
+    state_dumper = staticmethod(_dump)
     api_key_label = "API key (X-SmartToken)"
     default_client = OAuthClient(
         client_id=DEFAULT_CLIENT_ID,
@@ -139,15 +142,6 @@ class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, Ve
         self._register_sr_control_endpoints()
 
     # ================================================================== vendor hooks
-    def build_state(self, config: SeedConfig) -> State:
-        return build_state(config, self.clock)
-
-    def state_counts(self) -> dict[str, int]:
-        return _counts(self.state)
-
-    def dump_state(self) -> dict[str, Any]:
-        return _dump(self.state, self.seed_config)
-
     def owner_subject(self) -> str | None:
         return self.state.owner_user_id
 
