@@ -41,9 +41,10 @@ from apps.connectors.factorial.emulator.company import CompanyApi
 from apps.connectors.factorial.emulator.control import ControlApi
 from apps.connectors.factorial.emulator.dump import _counts, _dump
 from apps.connectors.factorial.emulator.jobs import JobsApi
+from apps.connectors.factorial.emulator.model import Invalid
 from apps.connectors.factorial.emulator.questions import QuestionsApi
 from apps.connectors.factorial.emulator.seed import SeedConfig, build_state
-from apps.connectors.factorial.emulator.state import Invalid, State
+from apps.connectors.factorial.emulator.state import State
 
 # API keys are JWT-formatted (F-REPO SKILL.md, faqs.md); this one decodes to {"company_id":1,"emulator":"factorial"}.
 DEFAULT_API_KEY = (

@@ -5,18 +5,12 @@ from __future__ import annotations
 from apps.connectors.emulation.http import HttpError, Request, Response
 from apps.connectors.factorial.emulator import render
 from apps.connectors.factorial.emulator.applying import apply, create_application, decode_cv
+from apps.connectors.factorial.emulator.model import Application, Candidate, Invalid, path_id, to_id
 from apps.connectors.factorial.emulator.params import (
     _bool,
     _ids,
     _number,
     _page,
-)
-from apps.connectors.factorial.emulator.state import (
-    Application,
-    Candidate,
-    Invalid,
-    path_id,
-    to_id,
 )
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from apps.connectors.emulation.app import Principal
 from apps.connectors.emulation.http import HttpError, Request, Response
 from apps.connectors.factorial.emulator import render
+from apps.connectors.factorial.emulator.model import path_id
 from apps.connectors.factorial.emulator.params import (
     MAX_PAGE,
     _bool,
     _date_arg,
     _ids,
     _page,
-)
-from apps.connectors.factorial.emulator.state import (
-    path_id,
 )
 
 

@@ -8,13 +8,7 @@ from typing import Any
 from apps.connectors.emulation.app import ControlError
 from apps.connectors.emulation.http import Request, Response
 from apps.connectors.factorial.emulator.dump import _application_dump, _source_dump
-from apps.connectors.factorial.emulator.state import (
-    DECISION_MAKERS,
-    PHASE_TYPES,
-    Application,
-    path_id,
-    to_id,
-)
+from apps.connectors.factorial.emulator.model import DECISION_MAKERS, PHASE_TYPES, Application, path_id, to_id
 
 
 class ControlApi:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from apps.connectors.factorial.emulator.model import Application
 from apps.connectors.factorial.emulator.seed import SeedConfig
-from apps.connectors.factorial.emulator.state import (
-    Application,
-    State,
-    fmt,
-)
+from apps.connectors.factorial.emulator.state import State, fmt
 
 
 # -- state dump ---------------------------------------------------------------------------------------

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from apps.connectors.emulation.http import Request, Response
 from apps.connectors.factorial.emulator import render
+from apps.connectors.factorial.emulator.model import JOB_STATUSES, Invalid, path_id, to_id
 from apps.connectors.factorial.emulator.params import (
     _bad_param,
     _ids,
     _page,
     _single_id,
-)
-from apps.connectors.factorial.emulator.state import (
-    JOB_STATUSES,
-    Invalid,
-    path_id,
-    to_id,
 )
 
 

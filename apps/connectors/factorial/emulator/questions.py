@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from apps.connectors.emulation.http import Request, Response
 from apps.connectors.factorial.emulator import render
+from apps.connectors.factorial.emulator.model import path_id
 from apps.connectors.factorial.emulator.params import (
     _ids,
     _page,
     _single_id,
-)
-from apps.connectors.factorial.emulator.state import (
-    path_id,
 )
 
 

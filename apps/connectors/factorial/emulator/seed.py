@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import InvalidSeed
 from apps.connectors.emulation.seeding import SeedConfigBase
-from apps.connectors.factorial.emulator.state import (
+from apps.connectors.factorial.emulator.model import (
     HIRING_STAGE_NAMES,
     Answer,
     Application,
@@ -31,8 +31,8 @@ from apps.connectors.factorial.emulator.state import (
     Question,
     QuestionOption,
     RejectionReason,
-    State,
 )
+from apps.connectors.factorial.emulator.state import State
 
 BASE_TIME = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
 
