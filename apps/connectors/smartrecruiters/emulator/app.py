@@ -28,8 +28,9 @@ from apps.connectors.smartrecruiters.emulator.company import CompanyApi
 from apps.connectors.smartrecruiters.emulator.control import ControlApi
 from apps.connectors.smartrecruiters.emulator.dump import _counts, _dump
 from apps.connectors.smartrecruiters.emulator.jobs import JobsApi
+from apps.connectors.smartrecruiters.emulator.model import Invalid
 from apps.connectors.smartrecruiters.emulator.seed import SeedConfig, build_state
-from apps.connectors.smartrecruiters.emulator.state import Invalid, State
+from apps.connectors.smartrecruiters.emulator.state import State
 
 # API keys look like `DCRA1-…` (SR-RB configuration.rb prepends `DCRA1-`).
 DEFAULT_API_KEY = "DCRA1-emulator-api-key"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.connectors.emulation.records import StateError
-from apps.connectors.smartrecruiters.emulator.state import (
+from apps.connectors.smartrecruiters.emulator.model import (
     APPLY_ATTACHMENT_MAX_BYTES,
     TEXT_ANSWER_MAX_BYTES,
     Application,
@@ -25,8 +25,8 @@ from apps.connectors.smartrecruiters.emulator.state import (
     Posting,
     ScreeningField,
     ScreeningQuestion,
-    State,
 )
+from apps.connectors.smartrecruiters.emulator.state import State
 
 # "PDF/DOC(X)/RTF/JPG/PNG" (SR-DOC post-an-application).
 ALLOWED_MIME_TYPES = frozenset(

@@ -7,19 +7,19 @@ from urllib.parse import urlencode
 
 from apps.connectors.emulation.http import Request, Response
 from apps.connectors.smartrecruiters.emulator import render
-from apps.connectors.smartrecruiters.emulator.params import (
-    _is_number,
-    _keyset_page,
-    _limit,
-    _time_arg,
-)
-from apps.connectors.smartrecruiters.emulator.state import (
+from apps.connectors.smartrecruiters.emulator.inputs import tags_from_body
+from apps.connectors.smartrecruiters.emulator.model import (
     ATTACHMENT_TYPES,
     CANDIDATE_STATUSES,
     OFFER_STATUSES,
     Invalid,
     Missing,
-    tags_from_body,
+)
+from apps.connectors.smartrecruiters.emulator.params import (
+    _is_number,
+    _keyset_page,
+    _limit,
+    _time_arg,
 )
 
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from apps.connectors.emulation.http import Request, Response
 from apps.connectors.smartrecruiters.emulator import render
 from apps.connectors.smartrecruiters.emulator.dump import _process_json
+from apps.connectors.smartrecruiters.emulator.model import Invalid, Missing
 from apps.connectors.smartrecruiters.emulator.params import (
     _keyset_page,
     _limit,
     _time_arg,
-)
-from apps.connectors.smartrecruiters.emulator.state import (
-    Invalid,
-    Missing,
 )
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from apps.connectors.emulation.http import HttpError, Request, Response
 from apps.connectors.smartrecruiters.emulator.dump import _application_dump, _source_dump
-from apps.connectors.smartrecruiters.emulator.state import (
-    Invalid,
-    Missing,
-)
+from apps.connectors.smartrecruiters.emulator.model import Invalid, Missing
 
 
 class ControlApi:

@@ -6,10 +6,7 @@ import hashlib
 from typing import Any
 
 from apps.connectors.smartrecruiters.emulator.seed import SeedConfig
-from apps.connectors.smartrecruiters.emulator.state import (
-    State,
-    fmt,
-)
+from apps.connectors.smartrecruiters.emulator.state import State, fmt
 
 
 def _process_json(process: Any) -> dict[str, Any]:

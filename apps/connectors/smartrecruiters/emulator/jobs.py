@@ -7,6 +7,7 @@ from typing import Any
 from apps.connectors.emulation.http import Request, Response
 from apps.connectors.smartrecruiters.emulator import render
 from apps.connectors.smartrecruiters.emulator.applying import apply
+from apps.connectors.smartrecruiters.emulator.model import JOB_STATUSES, POSTING_STATUSES, Invalid, Missing
 from apps.connectors.smartrecruiters.emulator.params import (
     _enum_arg,
     _keyset_page,
@@ -14,13 +15,7 @@ from apps.connectors.smartrecruiters.emulator.params import (
     _sorted,
     _time_arg,
 )
-from apps.connectors.smartrecruiters.emulator.state import (
-    JOB_STATUSES,
-    POSTING_STATUSES,
-    Invalid,
-    Missing,
-    fmt,
-)
+from apps.connectors.smartrecruiters.emulator.state import fmt
 
 
 class JobsApi:

@@ -9,11 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from apps.connectors.emulation.http import Request
-from apps.connectors.smartrecruiters.emulator.state import (
-    Invalid,
-    fmt,
-    parse_time,
-)
+from apps.connectors.smartrecruiters.emulator.model import Invalid, parse_time
+from apps.connectors.smartrecruiters.emulator.state import fmt
 
 
 def _is_number(value: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import InvalidSeed
 from apps.connectors.emulation.seeding import SeedConfigBase
-from apps.connectors.smartrecruiters.emulator.state import (
+from apps.connectors.smartrecruiters.emulator.model import (
     Application,
     Attachment,
     Candidate,
@@ -34,11 +34,11 @@ from apps.connectors.smartrecruiters.emulator.state import (
     ScreeningQuestion,
     SourceType,
     SourceValue,
-    State,
     StatusChange,
     Timeslot,
     User,
 )
+from apps.connectors.smartrecruiters.emulator.state import State
 
 BASE_TIME = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
 
