@@ -3,8 +3,9 @@
 - `read_coverage` / `write_fields`: catalog coverage entries from the unified field lists, naming only what a tool
   does not support (everything else is SUPPORTED);
 - `HttpConnector`: the vendor client built once per instance from the context (HTTP seam, auth kind, credentials,
-  the shared renewal), the `page_size` option, the passthrough API check, passthrough auth headers and the one
-  renewal after a 401 — a vendor names its client class and says where its passthrough API lives.
+  the shared renewal), the `page_size` option, `read` dispatching to the vendor's `readers()` (one `ReadQuery`
+  in, one page out), the passthrough API check, passthrough auth headers and the one renewal after a 401 — a
+  vendor names its client class, its readers, and says where its passthrough API lives.
 
 A vendor client (`client.py`) offers `auth_headers()` and `renew_after_rejection()`; see `apps.connectors.oauth2`
 for the token plumbing.
@@ -13,7 +14,9 @@ for the token plumbing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from apps.connectors.base import Connector, ConnectorContext
@@ -27,7 +30,8 @@ from apps.connectors.catalog import (
     WriteAction,
     fields_with_status,
 )
-from apps.connectors.errors import ConnectorUnavailable, ConnectorUnsupported
+from apps.connectors.dtos import Page, RemoteRecord
+from apps.connectors.errors import ConnectorInputError, ConnectorUnavailable, ConnectorUnsupported
 
 
 def read_coverage(
@@ -51,6 +55,26 @@ def read_coverage(
 def write_fields(action: WriteAction, *, unsupported: tuple[str, ...] = ()) -> dict[str, CoverageStatus]:
     """The input fields of one write action: every one SUPPORTED but those in `unsupported`."""
     return fields_with_status(WRITE_ACTION_FIELDS[action], unsupported=unsupported)
+
+
+@dataclass(frozen=True)
+class ReadQuery:
+    """The arguments of one `Connector.read` call (see its docstring)."""
+
+    model: ReadModel
+    cursor: str | None = None
+    updated_since: datetime | None = None
+    remote_ids: Sequence[str] | None = None
+    parent_remote_ids: Sequence[str] | None = None
+
+    def parents(self, tool: str) -> Sequence[str]:
+        """The parent ids a scoped model is read for; a scoped read without them is the caller's mistake."""
+        if self.parent_remote_ids is None:
+            raise ConnectorInputError(f"{tool} reads {self.model} per parent: pass parent_remote_ids.")
+        return self.parent_remote_ids
+
+
+Reader = Callable[[ReadQuery], Page[RemoteRecord]]
 
 
 class HttpConnector(Connector):
@@ -86,6 +110,24 @@ class HttpConnector(Connector):
                 **self.client_options(),
             )
         return self._client
+
+    def readers(self) -> Mapping[ReadModel, Reader]:
+        """The vendor's page reader of each model it reads."""
+        return {}
+
+    def read(
+        self,
+        model: ReadModel,
+        *,
+        cursor: str | None = None,
+        updated_since: datetime | None = None,
+        remote_ids: Sequence[str] | None = None,
+        parent_remote_ids: Sequence[str] | None = None,
+    ) -> Page[RemoteRecord]:
+        reader = self.readers().get(model)
+        if reader is None:
+            raise ConnectorUnsupported(f"{self.label} does not read {model}.")
+        return reader(ReadQuery(model, cursor, updated_since, remote_ids, parent_remote_ids))
 
     def page_size(self, default: int) -> int:
         """The `page_size` option (tests, benchmarks) within 1..`max_page_size`, else `default`."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +12,6 @@ from apps.connectors.catalog import (
 from apps.connectors.dtos import (
     Page,
     RemoteRecord,
-)
-from apps.connectors.errors import (
-    ConnectorUnsupported,
 )
 from apps.connectors.factorial import mapping
 from apps.connectors.factorial.client import remote_id
@@ -31,6 +28,7 @@ from apps.connectors.factorial.paths import (
     REJECTION_REASONS,
     Raw,
 )
+from apps.connectors.kit import Reader, ReadQuery
 
 
 class FactorialReads:
@@ -38,37 +36,29 @@ class FactorialReads:
 
     # -- reads ---------------------------------------------------------------------------------------------
 
-    def read(
-        self,
-        model: ReadModel,
-        *,
-        cursor: str | None = None,
-        updated_since: datetime | None = None,
-        remote_ids: Sequence[str] | None = None,
-        parent_remote_ids: Sequence[str] | None = None,
-    ) -> Page[RemoteRecord]:
-        """One page of `model` (see the module docstring for how each model honours `updated_since`)."""
-        if model == ReadModel.JOBS:
-            return self._read_jobs(cursor, remote_ids)
-        if model == ReadModel.CANDIDATES:
-            return self._read_candidates(cursor, remote_ids, updated_since)
-        if model == ReadModel.APPLICATIONS:
-            return self._read_applications(cursor, remote_ids)
-        if model == ReadModel.USERS:
-            return self._read_users(cursor, remote_ids, updated_since)
-        if model == ReadModel.REJECTION_REASONS:
-            page = self._listing(REJECTION_REASONS, cursor=cursor, remote_ids=remote_ids)
-            items = _changed_since(page.data, updated_since)
-            return Page(items=[mapping.rejection_reason(item) for item in items], next_cursor=page.next_cursor)
-        if model == ReadModel.APPLICATION_STAGES:
-            page = self._listing(APPLICATION_PHASES, cursor=cursor, remote_ids=remote_ids)
-            return Page(items=[mapping.application_stage(item) for item in page.data], next_cursor=page.next_cursor)
-        if model == ReadModel.NOTES:
-            page = self._listing(FEEDBACKS, cursor=cursor, remote_ids=remote_ids)
-            return Page(items=[mapping.note(item) for item in page.data], next_cursor=page.next_cursor)
-        if model == ReadModel.ATTACHMENTS:
-            return self._read_attachments(cursor, remote_ids, parent_remote_ids)
-        raise ConnectorUnsupported(f"Factorial's API has no {model.value}.")
+    def readers(self) -> Mapping[ReadModel, Reader]:
+        """How each model honours `updated_since` is in `connector.py`'s docstring."""
+        return {
+            ReadModel.JOBS: lambda q: self._read_jobs(q.cursor, q.remote_ids),
+            ReadModel.CANDIDATES: lambda q: self._read_candidates(q.cursor, q.remote_ids, q.updated_since),
+            ReadModel.APPLICATIONS: lambda q: self._read_applications(q.cursor, q.remote_ids),
+            ReadModel.USERS: lambda q: self._read_users(q.cursor, q.remote_ids, q.updated_since),
+            ReadModel.REJECTION_REASONS: self._read_rejection_reasons,
+            ReadModel.APPLICATION_STAGES: lambda q: self._read_list(
+                APPLICATION_PHASES, q, mapping.application_stage
+            ),
+            ReadModel.NOTES: lambda q: self._read_list(FEEDBACKS, q, mapping.note),
+            ReadModel.ATTACHMENTS: lambda q: self._read_attachments(q.cursor, q.remote_ids, q.parent_remote_ids),
+        }
+
+    def _read_rejection_reasons(self, q: ReadQuery) -> Page[RemoteRecord]:
+        page = self._listing(REJECTION_REASONS, cursor=q.cursor, remote_ids=q.remote_ids)
+        items = _changed_since(page.data, q.updated_since)
+        return Page(items=[mapping.rejection_reason(item) for item in items], next_cursor=page.next_cursor)
+
+    def _read_list(self, path: str, q: ReadQuery, convert: Callable[[Raw], RemoteRecord]) -> Page[RemoteRecord]:
+        page = self._listing(path, cursor=q.cursor, remote_ids=q.remote_ids)
+        return Page(items=[convert(item) for item in page.data], next_cursor=page.next_cursor)
 
     def _read_jobs(self, cursor: str | None, remote_ids: Sequence[str] | None) -> Page[RemoteRecord]:
         page = self._listing(JOB_POSTINGS, cursor=cursor, remote_ids=remote_ids)

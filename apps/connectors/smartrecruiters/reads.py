@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -17,10 +17,7 @@ from apps.connectors.dtos import (
     RemoteRecord,
     RemoteStage,
 )
-from apps.connectors.errors import (
-    ConnectorInputError,
-    ConnectorUnsupported,
-)
+from apps.connectors.kit import Reader, ReadQuery
 from apps.connectors.smartrecruiters import client as api
 from apps.connectors.smartrecruiters import mapping
 from apps.connectors.smartrecruiters.client import path
@@ -43,36 +40,29 @@ class SmartRecruitersReads:
 
     # -- reads -------------------------------------------------------------------------------------------
 
-    def read(
-        self,
-        model: ReadModel,
-        *,
-        cursor: str | None = None,
-        updated_since: datetime | None = None,
-        remote_ids: Sequence[str] | None = None,
-        parent_remote_ids: Sequence[str] | None = None,
-    ) -> Page[RemoteRecord]:
-        """One page of `model` (see the module docstring for the endpoints behind each model)."""
-        if model == ReadModel.USERS:
-            return self._read_users(cursor, updated_since, remote_ids)
-        if model == ReadModel.TAGS:
-            return self._read_tags(cursor, updated_since)
-        if model == ReadModel.REJECTION_REASONS:
-            body = self.client.get("/configuration/rejection-reasons")
-            return Page(items=[mapping.rejection_reason(item) for item in api._content(body, "rejection-reasons")])
-        if model == ReadModel.APPLICATION_STAGES:
-            return Page(items=list(mapping.application_stages(self._processes())))
-        if model == ReadModel.JOBS:
-            return self._read_jobs(cursor, updated_since, remote_ids)
-        if model == ReadModel.CANDIDATES:
-            return self._read_candidates(cursor, updated_since, remote_ids)
-        if model == ReadModel.APPLICATIONS:
-            return self._read_applications(cursor, updated_since, remote_ids)
-        if model in (ReadModel.OFFERS, ReadModel.INTERVIEWS, ReadModel.NOTES, ReadModel.ATTACHMENTS):
-            if parent_remote_ids is None:
-                raise ConnectorInputError(f"smartrecruiters reads {model} per parent: pass parent_remote_ids.")
-            return self._read_children(model, cursor, updated_since, parent_remote_ids)
-        raise ConnectorUnsupported(f"smartrecruiters does not read {model}")
+    def readers(self) -> Mapping[ReadModel, Reader]:
+        """The endpoints behind each model are in `connector.py`'s docstring."""
+
+        def per_parent(q: ReadQuery) -> Page[RemoteRecord]:
+            return self._read_children(q.model, q.cursor, q.updated_since, q.parents(self.tool))
+
+        return {
+            ReadModel.USERS: lambda q: self._read_users(q.cursor, q.updated_since, q.remote_ids),
+            ReadModel.TAGS: lambda q: self._read_tags(q.cursor, q.updated_since),
+            ReadModel.REJECTION_REASONS: lambda q: self._read_rejection_reasons(),
+            ReadModel.APPLICATION_STAGES: lambda q: Page(items=list(mapping.application_stages(self._processes()))),
+            ReadModel.JOBS: lambda q: self._read_jobs(q.cursor, q.updated_since, q.remote_ids),
+            ReadModel.CANDIDATES: lambda q: self._read_candidates(q.cursor, q.updated_since, q.remote_ids),
+            ReadModel.APPLICATIONS: lambda q: self._read_applications(q.cursor, q.updated_since, q.remote_ids),
+            ReadModel.OFFERS: per_parent,
+            ReadModel.INTERVIEWS: per_parent,
+            ReadModel.NOTES: per_parent,
+            ReadModel.ATTACHMENTS: per_parent,
+        }
+
+    def _read_rejection_reasons(self) -> Page[RemoteRecord]:
+        body = self.client.get("/configuration/rejection-reasons")
+        return Page(items=[mapping.rejection_reason(item) for item in api._content(body, "rejection-reasons")])
 
     # users, tags, configuration
 
