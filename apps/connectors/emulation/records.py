@@ -7,6 +7,7 @@ wording); `VendorEmulator` turns any `StateError` into the vendor's HTTP error o
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 
 class StateError(Exception):
@@ -17,6 +18,18 @@ class StateError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class MissingRecord(StateError):
+    """An addressed record does not exist: a 404. A vendor subclass words it (`template`, e.g. ActiveRecord's)."""
+
+    status = 404
+    template = "{what} {identifier} not found"
+
+    def __init__(self, what: str, identifier: Any) -> None:
+        super().__init__(self.template.format(what=what, identifier=identifier))
+        self.what = what
+        self.identifier = identifier
 
 
 class InvalidSeed(StateError):

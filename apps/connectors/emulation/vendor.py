@@ -11,6 +11,8 @@
   `http_error_for` renders them; control handlers registered with `add_control` answer them as control errors;
 - `describe` for `run_emulator`.
 
+A vendor declares `StateHooks` (build, counts, dump) and its default OAuth client (`emulator_client`).
+
 A vendor package keeps its routes, handlers, state, seed, renderers and error format (`error_body`).
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from apps.connectors.emulation.app import CONTROL_PREFIX, ControlError, EmulatorApp, Principal
@@ -32,6 +35,32 @@ from apps.connectors.emulation.seeding import SeedConfigBase
 Handler = Callable[[Request], Response]
 
 
+# The OAuth client every fresh emulator knows (tests and `bin/run` connect with it).
+DEFAULT_CLIENT_ID = "emulator-client"
+DEFAULT_CLIENT_SECRET = "emulator-secret"
+
+
+def emulator_client(redirect_uri: str, scopes: Iterable[str], **options: Any) -> OAuthClient:
+    """The emulator's own OAuth client, redirecting to Tributary's callback, granting `scopes` by default."""
+    return OAuthClient(
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        redirect_uris=(redirect_uri,),
+        name="Emulator integration",
+        default_scopes=frozenset(scopes),
+        **options,
+    )
+
+
+@dataclass(frozen=True)
+class StateHooks:
+    """The vendor's state functions: build(config, clock) → state, counts(state), dump(state, config)."""
+
+    build: Callable[[Any, Clock], Any]
+    counts: Callable[[Any], dict[str, int]]
+    dump: Callable[[Any, Any], dict[str, Any]]
+
+
 def api_key_credential(key: str) -> str:
     """The limiter/statistics key of an API key: a fingerprint, never the secret."""
     return f"api_key:{hashlib.sha256(key.encode()).hexdigest()[:12]}"
@@ -41,10 +70,7 @@ class VendorEmulator(EmulatorApp):
     """Base of SmartRecruiters', Factorial's (and every next vendor's) emulator. See the module docstring."""
 
     seed_config_type: ClassVar[type[SeedConfigBase]]
-    # The vendor's state module functions: build(config, clock) -> state, counts(state), dump(state, config).
-    state_builder: ClassVar[Callable[[Any, Clock], Any]]
-    state_counter: ClassVar[Callable[[Any], dict[str, int]]]
-    state_dumper: ClassVar[Callable[[Any, Any], dict[str, Any]]]
+    state_hooks: ClassVar[StateHooks]
     api_key_label: ClassVar[str] = "API key"  # as `describe` prints it, e.g. "API key (X-SmartToken)"
     default_client: ClassVar[OAuthClient | None] = None  # the OAuth client every fresh emulator knows
     known_scopes: ClassVar[frozenset[str]] = frozenset()
@@ -75,13 +101,13 @@ class VendorEmulator(EmulatorApp):
 
     # ------------------------------------------------------------------ hooks for the vendor
     def build_state(self, config: Any) -> Any:
-        return type(self).state_builder(config, self.clock)
+        return self.state_hooks.build(config, self.clock)
 
     def state_counts(self) -> dict[str, int]:
-        return type(self).state_counter(self.state)
+        return self.state_hooks.counts(self.state)
 
     def dump_state(self) -> dict[str, Any]:
-        return type(self).state_dumper(self.state, self.seed_config)
+        return self.state_hooks.dump(self.state, self.seed_config)
 
     def owner_subject(self) -> str | None:
         """The OAuth subject of tokens approved on the page: the company's administrator."""

@@ -181,6 +181,8 @@ class FactorialConnector(FactorialReads, FactorialWrites, HttpConnector):
     label = "Factorial"
     default_base_url = "https://api.factorialhr.com"
     connection_guide_url = "https://apidoc.factorialhr.com/docs/api-keys"
+    read_coverage = READ_COVERAGE
+    write_coverage = WRITE_COVERAGE
     auth_modes = (
         AuthMode(
             kind=AuthKind.API_KEY,
@@ -242,8 +244,6 @@ class FactorialConnector(FactorialReads, FactorialWrites, HttpConnector):
             ),
         ),
     )
-    read_coverage = READ_COVERAGE
-    write_coverage = WRITE_COVERAGE
     # Sources are a read-only catalogue in every API version (no create endpoint): the end user adds ours in
     # Factorial's recruitment settings, we find it by its exact name and write that name on every create.
     source_strategy = SourceStrategy.MUST_EXIST

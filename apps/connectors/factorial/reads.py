@@ -44,9 +44,7 @@ class FactorialReads:
             ReadModel.APPLICATIONS: lambda q: self._read_applications(q.cursor, q.remote_ids),
             ReadModel.USERS: lambda q: self._read_users(q.cursor, q.remote_ids, q.updated_since),
             ReadModel.REJECTION_REASONS: self._read_rejection_reasons,
-            ReadModel.APPLICATION_STAGES: lambda q: self._read_list(
-                APPLICATION_PHASES, q, mapping.application_stage
-            ),
+            ReadModel.APPLICATION_STAGES: lambda q: self._read_list(APPLICATION_PHASES, q, mapping.application_stage),
             ReadModel.NOTES: lambda q: self._read_list(FEEDBACKS, q, mapping.note),
             ReadModel.ATTACHMENTS: lambda q: self._read_attachments(q.cursor, q.remote_ids, q.parent_remote_ids),
         }

@@ -34,7 +34,9 @@ from apps.connectors.emulation.oauth import InvalidToken, OAuthClient, OAuthProv
 from apps.connectors.emulation.ratelimit import Limits, RouteLimits, Ticket
 from apps.connectors.emulation.records import StateError
 from apps.connectors.emulation.routing import Route
-from apps.connectors.emulation.vendor import VendorEmulator
+from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID  # re-exported
+from apps.connectors.emulation.vendor import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET  # re-exported
+from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, emulator_client
 from apps.connectors.factorial.emulator import render
 from apps.connectors.factorial.emulator.candidates import CandidatesApi
 from apps.connectors.factorial.emulator.company import CompanyApi
@@ -50,8 +52,6 @@ from apps.connectors.factorial.emulator.state import State
 DEFAULT_API_KEY = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb21wYW55X2lkIjoxLCJlbXVsYXRvciI6ImZhY3RvcmlhbCJ9.ZW11bGF0b3Itc2lnbmF0dXJl"
 )
-DEFAULT_CLIENT_ID = "emulator-client"
-DEFAULT_CLIENT_SECRET = "emulator-secret"
 # Tributary's own OAuth callback when it runs locally (`bin/run`): the emulator works with the connection flow as is.
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth/callback"
 
@@ -114,16 +114,11 @@ class FactorialEmulator(JobsApi, CandidatesApi, QuestionsApi, CompanyApi, Contro
 
     name = "factorial"
     seed_config_type = SeedConfig
-    state_builder = staticmethod(build_state)
-    state_counter = staticmethod(_counts)
-    state_dumper = staticmethod(_dump)
+    state_hooks = StateHooks(build=build_state, counts=_counts, dump=_dump)
     api_key_label = "API key (x-api-key)"
-    default_client = OAuthClient(
-        client_id=DEFAULT_CLIENT_ID,
-        client_secret=DEFAULT_CLIENT_SECRET,
-        redirect_uris=(DEFAULT_REDIRECT_URI,),
-        name="Emulator integration",
-        default_scopes=frozenset({RECRUITMENT, EMPLOYEES}),
+    default_client = emulator_client(
+        DEFAULT_REDIRECT_URI,
+        (RECRUITMENT, EMPLOYEES),
         allowed_scopes=frozenset({RECRUITMENT, EMPLOYEES}),
         grant_types=frozenset({"authorization_code", "refresh_token"}),
     )

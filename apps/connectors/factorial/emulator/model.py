@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from apps.connectors.emulation.records import StateError
+from apps.connectors.emulation.records import MissingRecord, StateError
 from apps.connectors.emulation.records import fmt as fmt  # re-exported: the renderers format times with it
 
 JOB_STATUSES = ("archived", "cancelled", "deleted", "draft", "published", "unlisted")
@@ -161,15 +161,10 @@ class Invalid(StateError):
         self.status = status
 
 
-class Missing(StateError):
+class Missing(MissingRecord):
     """An addressed record does not exist: a 404 (ActiveRecord's wording)."""
 
-    status = 404
-
-    def __init__(self, model: str, identifier: Any) -> None:
-        super().__init__(f"Couldn't find {model} with 'id'={identifier}")
-        self.model = model
-        self.identifier = identifier
+    template = "Couldn't find {what} with 'id'={identifier}"
 
 
 def parse_time(value: Any, name: str) -> datetime:

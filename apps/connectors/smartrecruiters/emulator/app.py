@@ -21,7 +21,9 @@ from apps.connectors.emulation.oauth import InvalidToken, OAuthClient, OAuthProv
 from apps.connectors.emulation.ratelimit import Limits, RouteLimits, Ticket
 from apps.connectors.emulation.records import StateError
 from apps.connectors.emulation.routing import Route
-from apps.connectors.emulation.vendor import VendorEmulator
+from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID  # re-exported
+from apps.connectors.emulation.vendor import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET  # re-exported
+from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, emulator_client
 from apps.connectors.smartrecruiters.emulator.applying import ApplyError
 from apps.connectors.smartrecruiters.emulator.candidates import CandidatesApi
 from apps.connectors.smartrecruiters.emulator.company import CompanyApi
@@ -34,8 +36,6 @@ from apps.connectors.smartrecruiters.emulator.state import State
 
 # API keys look like `DCRA1-…` (SR-RB configuration.rb prepends `DCRA1-`).
 DEFAULT_API_KEY = "DCRA1-emulator-api-key"
-DEFAULT_CLIENT_ID = "emulator-client"
-DEFAULT_CLIENT_SECRET = "emulator-secret"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/oauth/callback"
 
 # Scope names: SR-DOC https://developers.smartrecruiters.com/docs/access-scopes plus names used by public
@@ -82,16 +82,11 @@ class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, Ve
 
     name = "smartrecruiters"
     seed_config_type = SeedConfig
-    state_builder = staticmethod(build_state)
-    state_counter = staticmethod(_counts)
-    state_dumper = staticmethod(_dump)
+    state_hooks = StateHooks(build=build_state, counts=_counts, dump=_dump)
     api_key_label = "API key (X-SmartToken)"
-    default_client = OAuthClient(
-        client_id=DEFAULT_CLIENT_ID,
-        client_secret=DEFAULT_CLIENT_SECRET,
-        redirect_uris=(DEFAULT_REDIRECT_URI,),
-        name="Emulator integration",
-        default_scopes=frozenset({"candidates_read", "jobs_read", "configuration_read", "user_me_read"}),
+    default_client = emulator_client(
+        DEFAULT_REDIRECT_URI,
+        {"candidates_read", "jobs_read", "configuration_read", "user_me_read"},
     )
     known_scopes = ALL_SCOPES
     # Served on this host; the real approval page is www.smartrecruiters.com/identity/oauth/allow.

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from apps.connectors.emulation.records import StateError
+from apps.connectors.emulation.records import MissingRecord, StateError
 from apps.connectors.emulation.records import fmt as fmt  # re-exported: the renderers format times with it
 
 JOB_STATUSES = ("CREATED", "SOURCING", "FILLED", "INTERVIEW", "OFFER", "CANCELLED", "ON_HOLD", "OTHER")
@@ -100,15 +100,10 @@ class Invalid(StateError):
         self.status = status
 
 
-class Missing(StateError):
+class Missing(MissingRecord):
     """An addressed record does not exist: a 404."""
 
-    status = 404
-
-    def __init__(self, what: str, identifier: str) -> None:
-        super().__init__(f"{what} with id {identifier} not found")
-        self.what = what
-        self.identifier = identifier
+    template = "{what} with id {identifier} not found"
 
 
 def parse_time(value: str, name: str) -> datetime:

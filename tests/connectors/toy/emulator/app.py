@@ -11,7 +11,7 @@ from apps.connectors.emulation.http import HttpError, Request, Response
 from apps.connectors.emulation.ratelimit import Limits, Ticket
 from apps.connectors.emulation.records import StateError
 from apps.connectors.emulation.routing import Route
-from apps.connectors.emulation.vendor import VendorEmulator
+from apps.connectors.emulation.vendor import StateHooks, VendorEmulator
 from tests.connectors.toy.emulator.candidates import CandidatesApi
 from tests.connectors.toy.emulator.dump import counts, dump
 from tests.connectors.toy.emulator.seed import SeedConfig, build_state
@@ -23,9 +23,7 @@ DEFAULT_API_KEY = "toy-key"
 class ToyEmulator(CandidatesApi, VendorEmulator):
     name = "toy"
     seed_config_type = SeedConfig
-    state_builder = staticmethod(build_state)
-    state_counter = staticmethod(counts)
-    state_dumper = staticmethod(dump)
+    state_hooks = StateHooks(build=build_state, counts=counts, dump=dump)
     api_key_label = "API key (X-Toy-Key)"
     state: State
 
