@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from apps.connectors import oauth2
 from apps.connectors.catalog import AuthKind
 from apps.connectors.dtos import OAuthClient
-from apps.connectors.errors import ConnectorAuthError, ConnectorBadResponse, ConnectorInputError
+from apps.connectors.errors import ConnectorAuthError, ConnectorBadResponse
 from apps.connectors.http import HttpClient, HttpResponse
+from apps.connectors.oauth2 import ACCESS_TOKEN, API_KEY, CLIENT_ID, CLIENT_SECRET, EXPIRES_AT, REFRESH_TOKEN
 
 # Factorial dates its API versions quarterly and serves each for a year (F-REPO api-versioning.md). We pin one:
 # the schema the F-SDK (and every field name in our mapping) was generated from.
@@ -33,14 +35,6 @@ IDS_PER_REQUEST = 100
 REFRESH_MARGIN_SECONDS = 60
 
 JsonDict = dict[str, Any]
-
-# Credential keys (what `oauth_exchange_code` returns and `save_credentials` persists).
-API_KEY = "api_key"
-ACCESS_TOKEN = "access_token"
-REFRESH_TOKEN = "refresh_token"
-EXPIRES_AT = "expires_at"  # epoch seconds; absent or "" for company tokens, which never expire
-CLIENT_ID = "client_id"
-CLIENT_SECRET = "client_secret"
 
 
 def remote_id(value: Any) -> str | None:
@@ -157,13 +151,13 @@ class FactorialClient:
                 method, url, params=params, json_body=json_body, headers=self.auth_headers(), idempotent=idempotent
             )
         except ConnectorAuthError:
-            if not self.refresh_after_rejection():
+            if not self.renew_after_rejection():
                 raise
             return self.http.request(
                 method, url, params=params, json_body=json_body, headers=self.auth_headers(), idempotent=idempotent
             )
 
-    def refresh_after_rejection(self) -> bool:
+    def renew_after_rejection(self) -> bool:
         """After a 401: refresh a user token that has a refresh token (API keys and company tokens cannot be).
         True when the request should be sent again with fresh `auth_headers()`."""
         if self.auth_kind != AuthKind.OAUTH2_AUTHORIZATION_CODE or not self.credentials.get(REFRESH_TOKEN):
@@ -230,36 +224,15 @@ class FactorialClient:
 
 
 def token_request(http: HttpClient, form: Mapping[str, str]) -> JsonDict:
-    """POST /oauth/token (form-encoded, F-REPO request-an-access-token.md). A refused grant is an auth error."""
-    try:
-        response = http.request("POST", TOKEN_PATH, data=dict(form), idempotent=False, authenticate=False)
-    except ConnectorInputError as error:
-        # Doorkeeper answers 400 `invalid_grant` for a used, expired or foreign code / refresh token.
-        raise ConnectorAuthError(
-            "Factorial refused the authorization grant.",
-            status_code=error.status_code,
-            remote_message=error.remote_message,
-        ) from None
-    body = response.json()
-    if not isinstance(body, dict) or not body.get("access_token"):
-        raise ConnectorBadResponse("Factorial's token endpoint answered without an access_token.")
-    return body
+    """POST /oauth/token (form-encoded, F-REPO request-an-access-token.md); Doorkeeper answers 400 `invalid_grant`
+    for a used, expired or foreign code / refresh token: an auth error."""
+    return oauth2.token_request(http, TOKEN_PATH, form, vendor="Factorial")
 
 
 def token_credentials(body: Mapping[str, Any], *, now: float) -> dict[str, str]:
-    """The credentials to store from a token response. `expires_in` counts from Doorkeeper's `created_at` (Unix
-    seconds, doc example `"created_at":1680013957`); a token without `expires_in` (a company token) never expires."""
-    credentials = {ACCESS_TOKEN: str(body["access_token"])}
-    if body.get("refresh_token"):
-        credentials[REFRESH_TOKEN] = str(body["refresh_token"])
-    expires_in = body.get("expires_in")
-    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
-        created = body.get("created_at")
-        start = float(created) if isinstance(created, int | float) and not isinstance(created, bool) else now
-        credentials[EXPIRES_AT] = str(int(start + expires_in))
-    else:
-        credentials[EXPIRES_AT] = ""
-    return credentials
+    """`expires_in` counts from Doorkeeper's `created_at` (Unix seconds, doc example `"created_at":1680013957`); a
+    token without `expires_in` (a company token) never expires."""
+    return oauth2.token_credentials(body, now=now, from_created_at=True)
 
 
 def authorize_url(base_url: str, *, client: OAuthClient, redirect_uri: str, state: str) -> str:

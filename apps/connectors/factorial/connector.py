@@ -15,12 +15,10 @@ Deletions are not reported (no tombstones, no webhook here): a FULL sync finds w
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
-from typing import Any, cast
-from urllib.parse import urlsplit
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from apps.connectors.base import Connector, ConnectorContext
+from apps.connectors.base import ConnectorContext
 from apps.connectors.catalog import (
     READ_MODEL_FIELDS,
     WRITE_ACTION_FIELDS,
@@ -40,56 +38,23 @@ from apps.connectors.catalog import (
     fields_with_status,
 )
 from apps.connectors.dtos import (
-    ApplicationRef,
-    AttachmentInput,
-    AttachmentList,
-    AttachmentRef,
-    CreateApplicationInput,
-    CreateApplicationResult,
-    DownloadedFile,
     OAuthClient,
-    Page,
-    RemoteApplication,
-    RemoteRecord,
-    RemoteSource,
-    ResultLinkInput,
-    TrackedApplication,
-    WriteResult,
-)
-from apps.connectors.errors import (
-    ConnectorApplicationExists,
-    ConnectorInputError,
-    ConnectorJobClosed,
-    ConnectorNotFound,
-    ConnectorUnavailable,
-    ConnectorUnsupported,
 )
 from apps.connectors.factorial import client as api
-from apps.connectors.factorial import mapping
 from apps.connectors.factorial.client import FactorialClient, ListPage, remote_id
-from apps.connectors.http import fetch_file
-
-JOB_POSTINGS = "/ats/job_postings"
-APPLICATION_PHASES = "/ats/application_phases"
-QUESTIONS = "/ats/questions"
-CANDIDATES = "/ats/candidates"
-APPLICATIONS = "/ats/applications"
-APPLY = "/ats/applications/apply"
-ANSWERS = "/ats/answers"
-REJECTION_REASONS = "/ats/rejection_reasons"
-CANDIDATE_SOURCES = "/ats/candidate_sources"
-FEEDBACKS = "/ats/feedbacks"
-EMPLOYEES = "/employees/employees"
-CREDENTIALS = "/api_public/credentials"
-
-# OAuth scopes (F-REPO oauth-scopes.md): every Ats resource is under `recruitment`; employees under `employees`.
-SCOPE_RECRUITMENT = "recruitment"
-SCOPE_EMPLOYEES = "employees"
-
-Raw = dict[str, Any]
-
-RESULT_LINK_WARNING = "Factorial has no links on candidates or applications: the link was written as a feedback."
-MAX_DOWNLOAD_BYTES = 25 * 1024 * 1024
+from apps.connectors.factorial.paths import (
+    CANDIDATE_SOURCES,
+    CREDENTIALS,
+    EMPLOYEES,
+    JOB_POSTINGS,
+    REJECTION_REASONS,
+    SCOPE_EMPLOYEES,
+    SCOPE_RECRUITMENT,
+    Raw,
+)
+from apps.connectors.factorial.reads import FactorialReads
+from apps.connectors.factorial.writes import FactorialWrites
+from apps.connectors.kit import HttpConnector
 
 
 def _coverage(
@@ -209,13 +174,15 @@ WRITE_COVERAGE = (
 )
 
 
-class FactorialConnector(Connector):
+class FactorialConnector(FactorialReads, FactorialWrites, HttpConnector):
     """Factorial (FactorialHR) ATS over its public REST API, version `API_VERSION`."""
 
     tool = "factorial"
     label = "Factorial"
     default_base_url = "https://api.factorialhr.com"
     connection_guide_url = "https://apidoc.factorialhr.com/docs/api-keys"
+    read_coverage = READ_COVERAGE
+    write_coverage = WRITE_COVERAGE
     auth_modes = (
         AuthMode(
             kind=AuthKind.API_KEY,
@@ -277,8 +244,6 @@ class FactorialConnector(Connector):
             ),
         ),
     )
-    read_coverage = READ_COVERAGE
-    write_coverage = WRITE_COVERAGE
     # Sources are a read-only catalogue in every API version (no create endpoint): the end user adds ours in
     # Factorial's recruitment settings, we find it by its exact name and write that name on every create.
     source_strategy = SourceStrategy.MUST_EXIST
@@ -306,30 +271,18 @@ class FactorialConnector(Connector):
     passthrough_apis = ("api",)  # `factorial/api`, the SDK's passthrough id for Factorial
     reports_deletions = False
 
+    client_class = FactorialClient
+    max_page_size = api.MAX_PAGE_SIZE
+
     def __init__(self, context: ConnectorContext, *, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(context)
-        self._clock = clock
-        self._client: FactorialClient | None = None
+        super().__init__(context, clock=clock)
         self._sources_cache: dict[str, Raw] | None = None
         self._reasons_cache: dict[str, Raw] | None = None
 
     # -- plumbing ----------------------------------------------------------------------------------------
 
-    @property
-    def client(self) -> FactorialClient:
-        if self._client is None:
-            if self.context.http is None:
-                raise ConnectorUnavailable("The Factorial connector needs an HTTP client (a base URL).")
-            page_size = int(self.context.options.get("page_size", api.MAX_PAGE_SIZE))
-            self._client = FactorialClient(
-                http=self.context.http,
-                auth_kind=self.context.auth_kind,
-                credentials=dict(self.context.credentials),
-                renew_credentials=self.context.renew_credentials,
-                page_size=max(1, min(page_size, api.MAX_PAGE_SIZE)),
-                clock=self._clock,
-            )
-        return self._client
+    def client_options(self) -> dict[str, Any]:
+        return {"page_size": self.page_size(api.MAX_PAGE_SIZE)}
 
     def _catalogue(self, path: str) -> dict[str, Raw]:
         return {key: item for item in self.client.list_all(path) if (key := remote_id(item.get("id"))) is not None}
@@ -356,19 +309,8 @@ class FactorialConnector(Connector):
     def passthrough_base_url(self, api: str) -> str:
         """The base of `POST /passthrough/factorial/api`: the API host's `/api`, so a caller's path names the
         version it wants (`/2026-10-01/resources/ats/candidates`, or the legacy `/v2/resources/...`)."""
-        if api not in self.passthrough_apis:
-            raise ConnectorUnsupported(
-                f"Factorial has no passthrough API {api!r} (only: {', '.join(self.passthrough_apis)})."
-            )
+        self.check_passthrough_api(api)
         return f"{self.context.base_url.rstrip('/')}/api"
-
-    def passthrough_headers(self) -> dict[str, str]:
-        """The headers that authenticate a passthrough request (an expiring OAuth token is refreshed first)."""
-        return self.client.auth_headers()
-
-    def passthrough_reauthenticate(self) -> bool:
-        """A user token Factorial answered 401 to is refreshed once (its refresh token is single use)."""
-        return self.client.refresh_after_rejection()
 
     # -- credentials and scopes ---------------------------------------------------------------------------
 
@@ -392,490 +334,4 @@ class FactorialConnector(Connector):
 
     def oauth_exchange_code(self, *, client: OAuthClient, code: str, redirect_uri: str) -> dict[str, str]:
         """Trade the code at `POST /oauth/token`; stores tokens, expiry (none for company tokens) and the client."""
-        if self.context.http is None:
-            raise ConnectorUnavailable("The Factorial connector needs an HTTP client (a base URL).")
-        return api.exchange_code(
-            self.context.http, client=client, code=code, redirect_uri=redirect_uri, now=self._clock()
-        )
-
-    # -- reads ---------------------------------------------------------------------------------------------
-
-    def read(
-        self,
-        model: ReadModel,
-        *,
-        cursor: str | None = None,
-        updated_since: datetime | None = None,
-        remote_ids: Sequence[str] | None = None,
-        parent_remote_ids: Sequence[str] | None = None,
-    ) -> Page[RemoteRecord]:
-        """One page of `model` (see the module docstring for how each model honours `updated_since`)."""
-        if model == ReadModel.JOBS:
-            return self._read_jobs(cursor, remote_ids)
-        if model == ReadModel.CANDIDATES:
-            return self._read_candidates(cursor, remote_ids, updated_since)
-        if model == ReadModel.APPLICATIONS:
-            return self._read_applications(cursor, remote_ids)
-        if model == ReadModel.USERS:
-            return self._read_users(cursor, remote_ids, updated_since)
-        if model == ReadModel.REJECTION_REASONS:
-            page = self._listing(REJECTION_REASONS, cursor=cursor, remote_ids=remote_ids)
-            items = _changed_since(page.data, updated_since)
-            return Page(items=[mapping.rejection_reason(item) for item in items], next_cursor=page.next_cursor)
-        if model == ReadModel.APPLICATION_STAGES:
-            page = self._listing(APPLICATION_PHASES, cursor=cursor, remote_ids=remote_ids)
-            return Page(items=[mapping.application_stage(item) for item in page.data], next_cursor=page.next_cursor)
-        if model == ReadModel.NOTES:
-            page = self._listing(FEEDBACKS, cursor=cursor, remote_ids=remote_ids)
-            return Page(items=[mapping.note(item) for item in page.data], next_cursor=page.next_cursor)
-        if model == ReadModel.ATTACHMENTS:
-            return self._read_attachments(cursor, remote_ids, parent_remote_ids)
-        raise ConnectorUnsupported(f"Factorial's API has no {model.value}.")
-
-    def _read_jobs(self, cursor: str | None, remote_ids: Sequence[str] | None) -> Page[RemoteRecord]:
-        page = self._listing(JOB_POSTINGS, cursor=cursor, remote_ids=remote_ids)
-        job_ids = [key for item in page.data if (key := remote_id(item.get("id"))) is not None]
-        phases = _grouped(
-            self.client.list_by_ids(APPLICATION_PHASES, "ats_job_posting_ids", job_ids), "ats_job_posting_id"
-        )
-        questions = _grouped(self.client.list_by_ids(QUESTIONS, "ats_job_posting_ids", job_ids), "ats_job_posting_id")
-        items: list[RemoteRecord] = []
-        for item in page.data:
-            key = remote_id(item.get("id")) or ""
-            items.append(mapping.job(item, phases=phases.get(key, []), questions=questions.get(key, [])))
-        return Page(items=items, next_cursor=page.next_cursor)
-
-    def _read_candidates(
-        self, cursor: str | None, remote_ids: Sequence[str] | None, updated_since: datetime | None
-    ) -> Page[RemoteRecord]:
-        page = self._listing(CANDIDATES, cursor=cursor, remote_ids=remote_ids)
-        changed = _changed_since(page.data, updated_since)
-        sources = self._sources() if any(item.get("source_id") is not None for item in changed) else {}
-        return Page(items=[mapping.candidate(item, sources=sources) for item in changed], next_cursor=page.next_cursor)
-
-    def _read_applications(self, cursor: str | None, remote_ids: Sequence[str] | None) -> Page[RemoteRecord]:
-        page = self._listing(APPLICATIONS, cursor=cursor, remote_ids=remote_ids)
-        return Page(items=list(self._applications(page.data)), next_cursor=page.next_cursor)
-
-    def _applications(self, rows: list[Raw]) -> list[RemoteRecord]:
-        """Applications with what their unified shape needs: phases (outcome), answers, reasons, sources."""
-        if not rows:
-            return []
-        phase_ids = {key for item in rows if (key := remote_id(item.get("ats_application_phase_id"))) is not None}
-        phases = _by_id(self.client.list_by_ids(APPLICATION_PHASES, "ids", sorted(phase_ids)))
-        application_ids = [key for item in rows if (key := remote_id(item.get("id"))) is not None]
-        answers = _grouped(
-            self.client.list_by_ids(ANSWERS, "ats_application_ids", application_ids), "ats_application_id"
-        )
-        reasons = self._reasons() if any(item.get("ats_rejection_reason_id") is not None for item in rows) else {}
-        sources = self._sources() if any(item.get("source_id") is not None for item in rows) else {}
-        return [
-            mapping.application(
-                item,
-                phases=phases,
-                reasons=reasons,
-                answers=answers.get(remote_id(item.get("id")) or "", []),
-                sources=sources,
-            )
-            for item in rows
-        ]
-
-    def _read_users(
-        self, cursor: str | None, remote_ids: Sequence[str] | None, updated_since: datetime | None
-    ) -> Page[RemoteRecord]:
-        params: dict[str, Any] = {}
-        if updated_since is not None:
-            # The guide's example filters by day (`updated_at_gteq=2024-05-01`): ask for that day, keep the instant.
-            params["updated_at_gteq"] = updated_since.date().isoformat()
-        page = self._listing(EMPLOYEES, cursor=cursor, remote_ids=remote_ids, **params)
-        items = _changed_since(page.data, updated_since)
-        return Page(items=[mapping.user(item) for item in items], next_cursor=page.next_cursor)
-
-    def _read_attachments(
-        self, cursor: str | None, remote_ids: Sequence[str] | None, parent_remote_ids: Sequence[str] | None
-    ) -> Page[RemoteRecord]:
-        """CVs, read from their applications: by attachment id (`<application id>:cv`), by parent application,
-        or every application page by page."""
-        wanted: Sequence[str] | None = None
-        if remote_ids is not None:
-            wanted = [value.removesuffix(mapping.CV_ATTACHMENT_SUFFIX) for value in remote_ids]
-        elif parent_remote_ids is not None:
-            wanted = parent_remote_ids
-        page = self._listing(APPLICATIONS, cursor=cursor, remote_ids=wanted)
-        attachments = [attachment for item in page.data if (attachment := mapping.cv_attachment(item)) is not None]
-        if remote_ids is not None:
-            asked = set(remote_ids)
-            attachments = [item for item in attachments if item.remote_id in asked]
-        return Page(items=list(attachments), next_cursor=page.next_cursor)
-
-    # -- sources (automatic attribution) ------------------------------------------------------------------
-
-    def list_sources(self) -> list[RemoteSource]:
-        """Factorial's candidate sources (defaults and the ones added in its settings), live."""
-        return [mapping.source(item) for item in self.client.list_all(CANDIDATE_SOURCES)]
-
-    def find_source(self, name: str) -> RemoteSource | None:
-        """The source whose label is `name`; failing that, whose raw `name` is (a default source's snake_case
-        name, e.g. `referred` for "Referred")."""
-        sources = self.list_sources()
-        wanted = name.strip()
-        by_label = next((source for source in sources if source.label == wanted), None)
-        if by_label is not None:
-            return by_label
-        return next((source for source in sources if source.remote_data.get("name") == wanted), None)
-
-    def get_source(self, remote_id: str) -> RemoteSource | None:
-        """`GET /ats/candidate_sources/{id}`; None when the source was deleted."""
-        if api.api_id(remote_id) is None:
-            return None
-        try:
-            return mapping.source(self.client.get(f"{CANDIDATE_SOURCES}/{remote_id}"))
-        except ConnectorNotFound:
-            return None
-
-    def read_application_source(
-        self, *, application_remote_id: str, candidate_remote_id: str | None = None
-    ) -> RemoteSource | None:
-        """The catalogue entry the application's `source_id` points at. A written source string that matched no
-        entry leaves `source_id` null, and the API does not return the string: then None."""
-        return self._source_of(f"{APPLICATIONS}/{_path_id(application_remote_id, 'Application')}")
-
-    def read_candidate_source(self, candidate_remote_id: str) -> RemoteSource | None:
-        return self._source_of(f"{CANDIDATES}/{_path_id(candidate_remote_id, 'Candidate')}")
-
-    def _source_of(self, path: str) -> RemoteSource | None:
-        record = self.client.get(path)
-        source_id = remote_id(record.get("source_id")) if isinstance(record, dict) else None
-        return self.get_source(source_id) if source_id is not None else None
-
-    # -- writes ----------------------------------------------------------------------------------------------
-
-    def _open_job(self, job_remote_id: str) -> Raw:
-        """The posting, if it takes applications. Which statuses do is NOT FOUND in the docs: we (and the
-        emulator) take `published` and `unlisted` (reachable by link), as the career page does."""
-        job = self.client.get(f"{JOB_POSTINGS}/{_path_id(job_remote_id, 'Job posting')}")
-        status = str(job.get("status") or "")
-        if status == "deleted":
-            raise ConnectorNotFound(f"Job posting {job_remote_id} was deleted.", status_code=404)
-        if status not in mapping.APPLY_OPEN_STATUSES:
-            raise ConnectorJobClosed(
-                f"Job posting {job_remote_id} is {status or 'closed'} and takes no applications.",
-                remote_message=f"The job posting is {status}.",
-            )
-        return job
-
-    def _candidate_by_email(self, email: str) -> Raw | None:
-        found = self.client.list_page(CANDIDATES, {"emails[]": [email.strip().lower()]}, limit=1).data
-        return found[0] if found else None
-
-    def _application_of(self, candidate_id: str, job_id: str) -> Raw | None:
-        rows = self.client.list_page(
-            APPLICATIONS, {"ats_candidate_ids[]": [int(candidate_id)], "ats_job_posting_id": int(job_id)}
-        ).data
-        return next((row for row in rows if remote_id(row.get("ats_job_posting_id")) == job_id), None)
-
-    def _source_entry(self, *, remote: str | None, name: str | None) -> Raw | None:
-        """The catalogue entry to write: by id first (it may have been renamed), else by exact label or name."""
-        if remote is not None and api.api_id(remote) is not None:
-            try:
-                return self.client.get(f"{CANDIDATE_SOURCES}/{remote}")
-            except ConnectorNotFound:
-                pass
-        if name:
-            found = self.find_source(name)
-            if found is not None:
-                return found.remote_data
-        return None
-
-    def _source_to_write(self, application: CreateApplicationInput) -> tuple[str | None, int | None, list[str]]:
-        """(the `source` string to send, the source id it must end up as, warnings).
-
-        Factorial takes the source on a write as free text and links it to a catalogue entry itself (how is NOT
-        DOCUMENTED, reference B4; the entry's snake_case `name` is the safest string). So: send the configured
-        source's `name` when the entry exists (and pin `source_id` afterwards if Factorial did not link it);
-        send the configured name anyway, with a warning, when no such source exists (any more)."""
-        instruction, requested = application.source, application.requested_source
-        if instruction is not None:
-            wanted_name, wanted_id = instruction.name, instruction.remote_id
-        elif requested is not None and (requested.name or requested.remote_id):
-            wanted_name, wanted_id = requested.name, requested.remote_id
-        else:
-            return None, None, []
-        entry = self._source_entry(remote=wanted_id, name=wanted_name)
-        if entry is None:
-            if not wanted_name:
-                return None, None, [f"source: Factorial has no candidate source {wanted_id}; no source was written."]
-            return (
-                wanted_name,
-                None,
-                [
-                    f"source: Factorial has no candidate source named {wanted_name!r} (an administrator adds sources "
-                    "in Factorial's recruitment settings); the name was sent as text, which Factorial does not show "
-                    "as a source."
-                ],
-            )
-        source_id = api.api_id(str(remote_id(entry.get("id"))))
-        return str(entry.get("name") or wanted_name), source_id, []
-
-    def create_application(self, application: CreateApplicationInput) -> CreateApplicationResult:
-        """`POST /ats/applications/apply`: candidate and application in one call (the career page's own way in).
-
-        Factorial reuses the candidate with the same email and leaves that candidate's details and source alone;
-        the application gets its own source. One CV goes with it (the `resume`); any other file is dropped with
-        a warning. Afterwards, as needed: move to the requested stage, set the new candidate's personal URL, pin
-        the source id. Then the application and the candidate are read back.
-        """
-        warnings: list[str] = []
-        job = self._open_job(application.job_remote_id)
-        job_id = str(remote_id(job.get("id")))
-        existing = self._candidate_by_email(application.candidate.email_address)
-        if existing is not None:
-            candidate_id = str(remote_id(existing.get("id")))
-            if self._application_of(candidate_id, job_id) is not None:
-                raise ConnectorApplicationExists(
-                    f"Candidate {candidate_id} has already applied to job posting {job_id}.",
-                    remote_message="The candidate has already applied to this job posting.",
-                )
-        resume = application.resume
-        for index, attachment in enumerate(application.attachments):
-            if attachment is not resume:
-                warnings.append(
-                    f"attachments[{index}] ({attachment.type} {attachment.name}): Factorial keeps one file per "
-                    "application, its CV; not written."
-                )
-        if application.gdpr_consent is not None and application.gdpr_consent.expires_at is not None:
-            warnings.append(
-                "gdpr_consent.expires_at: Factorial sets the consent's expiry itself; only the consent was sent."
-            )
-        source_name, source_id, source_warnings = self._source_to_write(application)
-        warnings.extend(source_warnings)
-        body = mapping.apply_body(application, job_id=int(job_id), source=source_name, cv=resume)
-        raw = self.client.post(APPLY, body)
-        application_id = str(remote_id(raw.get("id")))
-        candidate_id = str(remote_id(raw.get("ats_candidate_id")))
-
-        if application.stage_remote_id and application.stage_remote_id != remote_id(
-            raw.get("ats_application_phase_id")
-        ):
-            try:
-                raw = self._move(application_id, application.stage_remote_id)
-            except ConnectorInputError as error:
-                warnings.append(f"stage_id: Factorial refused the move ({error.remote_message or error.message}).")
-        links = application.candidate.social_links
-        if links and existing is None:
-            try:
-                self.client.put(f"{CANDIDATES}/{candidate_id}", {"id": int(candidate_id), "personal_url": links[0]})
-            except ConnectorInputError as error:
-                warnings.append(f"candidate.social_links: not written ({error.remote_message or error.message}).")
-            if len(links) > 1:
-                warnings.append("candidate.social_links: Factorial keeps one personal URL; only the first was written.")
-        elif links:
-            warnings.append("candidate.social_links: the candidate already existed; its personal URL was kept.")
-        if source_id is not None and api.api_id(str(remote_id(raw.get("source_id")))) != source_id:
-            # `PUT /ats/applications/{id}` takes `source_id` (F-SDK put body), the one place a write names the entry.
-            raw = self.client.put(
-                f"{APPLICATIONS}/{application_id}", {"id": int(application_id), "source_id": source_id}
-            )
-        candidate = self.client.get(f"{CANDIDATES}/{candidate_id}")
-        return CreateApplicationResult(
-            application=cast(RemoteApplication, self._applications([raw])[0]),
-            candidate=mapping.candidate(candidate, sources=self._sources()),
-            candidate_existed=existing is not None,
-            warnings=tuple(warnings),
-        )
-
-    def find_application(self, *, job_remote_id: str, email_address: str) -> TrackedApplication | None:
-        """The candidate with this email (Factorial's `emails[]` filter) and its application to this posting."""
-        if api.api_id(job_remote_id) is None:
-            return None
-        candidate = self._candidate_by_email(email_address)
-        if candidate is None:
-            return None
-        raw = self._application_of(str(remote_id(candidate.get("id"))), job_remote_id)
-        if raw is None:
-            return None
-        return TrackedApplication(
-            application=cast(RemoteApplication, self._applications([raw])[0]),
-            candidate=mapping.candidate(candidate, sources=self._sources()),
-        )
-
-    def _move(self, application_id: str, phase_id: str) -> Raw:
-        if api.api_id(phase_id) is None:
-            raise ConnectorInputError(f"Stage {phase_id!r} is not a Factorial application phase.")
-        return self.client.post(
-            f"{APPLICATIONS}/move_to_phase",
-            {"id": _path_id(application_id, "Application"), "ats_application_phase_id": int(phase_id)},
-        )
-
-    def move_application_stage(
-        self, application: ApplicationRef, *, stage_remote_id: str, remote_fields: Mapping[str, Any]
-    ) -> WriteResult:
-        """`POST /ats/applications/move_to_phase` (the phase must belong to the application's job posting)."""
-        raw = self._move(application.remote_id, stage_remote_id)
-        return WriteResult(application=cast(RemoteApplication, self._applications([raw])[0]))
-
-    def reject_application(
-        self,
-        application: ApplicationRef,
-        *,
-        rejection_reason_remote_id: str,
-        note: str | None,
-        remote_fields: Mapping[str, Any],
-    ) -> WriteResult:
-        """`PUT /ats/applications/{id}` with `ats_rejection_reason_id` and `qualified: false`; the note is the
-        rejection's free-text `disqualified_reason` (F-REPO AtsApplicationsIdPutRequest)."""
-        reason = api.api_id(rejection_reason_remote_id)
-        if reason is None:
-            raise ConnectorInputError(f"Rejection reason {rejection_reason_remote_id!r} is not a Factorial id.")
-        identifier = _path_id(application.remote_id, "Application")
-        body: Raw = {"id": identifier, "ats_rejection_reason_id": reason, "qualified": False}
-        if note:
-            body["disqualified_reason"] = note
-        raw = self.client.put(f"{APPLICATIONS}/{identifier}", body)
-        return WriteResult(application=cast(RemoteApplication, self._applications([raw])[0]))
-
-    def _candidate_of(self, application: ApplicationRef) -> tuple[int, int]:
-        identifier = _path_id(application.remote_id, "Application")
-        candidate = api.api_id(application.candidate_remote_id or "")
-        if candidate is None:
-            raw = self.client.get(f"{APPLICATIONS}/{identifier}")
-            candidate = _path_id(str(remote_id(raw.get("ats_candidate_id"))), "Candidate")
-        return identifier, candidate
-
-    def _feedback(self, *, candidate_id: int, application_id: int | None, text: str) -> None:
-        body: Raw = {"ats_candidate_id": candidate_id, "description": text}
-        if application_id is not None:
-            body["ats_application_id"] = application_id
-        self.client.post(FEEDBACKS, body)
-
-    def add_application_note(
-        self, application: ApplicationRef, *, content: str, content_type: str, remote_fields: Mapping[str, Any]
-    ) -> WriteResult:
-        """A feedback on the application (`POST /ats/feedbacks`, required `ats_candidate_id`), without rating."""
-        application_id, candidate_id = self._candidate_of(application)
-        self._feedback(candidate_id=candidate_id, application_id=application_id, text=content)
-        return WriteResult()
-
-    def add_application_result_link(
-        self, application: ApplicationRef, *, link: ResultLinkInput, remote_fields: Mapping[str, Any]
-    ) -> WriteResult:
-        application_id, candidate_id = self._candidate_of(application)
-        self._feedback(candidate_id=candidate_id, application_id=application_id, text=_link_text(link))
-        return WriteResult(warnings=(RESULT_LINK_WARNING,))
-
-    def add_candidate_result_link(
-        self, candidate_remote_id: str, *, link: ResultLinkInput, remote_fields: Mapping[str, Any]
-    ) -> WriteResult:
-        candidate_id = _path_id(candidate_remote_id, "Candidate")
-        self._feedback(candidate_id=candidate_id, application_id=None, text=_link_text(link))
-        return WriteResult(warnings=(RESULT_LINK_WARNING,))
-
-    def add_application_attachment(
-        self, application: ApplicationRef, *, attachment: AttachmentInput, remote_fields: Mapping[str, Any]
-    ) -> WriteResult:
-        """The application's CV (`PUT /ats/applications/{id}` with `cv`, see `mapping.file_object`). Factorial
-        keeps one CV per application: a new one replaces the old (said in a warning); other files are refused."""
-        if attachment.type != "CV":
-            raise ConnectorInputError(
-                f"Factorial keeps one file per application, its CV: a {attachment.type} attachment cannot be added.",
-                remote_message="Only a CV can be attached to a Factorial application.",
-            )
-        identifier = _path_id(application.remote_id, "Application")
-        current = self.client.get(f"{APPLICATIONS}/{identifier}")
-        raw = self.client.put(f"{APPLICATIONS}/{identifier}", {"id": identifier, "cv": mapping.file_object(attachment)})
-        warnings: tuple[str, ...] = ()
-        previous = current.get("cv") if isinstance(current.get("cv"), dict) else None
-        if previous is not None:
-            warnings = (f"The application's previous CV ({previous.get('filename')}) was replaced.",)
-        return WriteResult(warnings=warnings, application=cast(RemoteApplication, self._applications([raw])[0]))
-
-    def list_application_attachments(self, application: ApplicationRef) -> AttachmentList:
-        """The application's CV, if it has one (Factorial keeps no other file on an application)."""
-        raw = self.client.get(f"{APPLICATIONS}/{_path_id(application.remote_id, 'Application')}")
-        attachment = mapping.cv_attachment(raw)
-        return AttachmentList(attachments=(attachment,) if attachment is not None else ())
-
-    def list_candidate_attachments(self, candidate_remote_id: str) -> AttachmentList:
-        """The CVs of the candidate's applications (Factorial keeps no file on the candidate itself)."""
-        candidate_id = _path_id(candidate_remote_id, "Candidate")
-        self.client.get(f"{CANDIDATES}/{candidate_id}")  # 404 for an unknown candidate
-        rows = self.client.list_all(APPLICATIONS, {"ats_candidate_ids[]": [candidate_id]})
-        found = [attachment for row in rows if (attachment := mapping.cv_attachment(row)) is not None]
-        return AttachmentList(attachments=tuple(found))
-
-    def download_attachment(self, attachment: AttachmentRef) -> DownloadedFile:
-        """The CV behind its signed URL (no credentials needed). The URL comes from Factorial's own answer: on the
-        API host it goes through the HTTP seam, elsewhere (file storage) through the guarded file fetch."""
-        application_id = attachment.application_remote_id or attachment.remote_id.removesuffix(
-            mapping.CV_ATTACHMENT_SUFFIX
-        )
-        raw = self.client.get(f"{APPLICATIONS}/{_path_id(application_id, 'Application')}")
-        cv = raw.get("cv") if isinstance(raw.get("cv"), dict) else None
-        if (
-            cv is None
-            or not cv.get("url")
-            or mapping.cv_attachment_id(application_id) != attachment.remote_id
-            or remote_id(raw.get("ats_candidate_id")) != attachment.candidate_remote_id
-        ):
-            raise ConnectorNotFound(f"Attachment {attachment.remote_id} does not exist.", status_code=404)
-        url = str(cv["url"])
-        http = self.context.http
-        assert http is not None
-        if _same_origin(url, self.context.base_url):
-            response = http.request("GET", url, authenticate=False, headers={"Accept": "*/*"})
-            content, content_type = response.content, response.headers.get("Content-Type")
-        else:
-            fetched = fetch_file(url, max_bytes=MAX_DOWNLOAD_BYTES)
-            content, content_type = fetched.content, fetched.content_type
-        return DownloadedFile(
-            content=content,
-            content_type=str(cv.get("content_type") or content_type or "") or None,
-            file_name=mapping.text(cv.get("filename")),
-        )
-
-
-# -- helpers -----------------------------------------------------------------------------------------------
-
-
-def _path_id(value: str, what: str) -> int:
-    identifier = api.api_id(value)
-    if identifier is None:
-        raise ConnectorNotFound(f"{what} {value!r} cannot exist in Factorial (its ids are numbers).", status_code=404)
-    return identifier
-
-
-def _by_id(rows: Iterable[Raw]) -> dict[str, Raw]:
-    return {key: row for row in rows if (key := remote_id(row.get("id"))) is not None}
-
-
-def _grouped(rows: Iterable[Raw], parent: str) -> dict[str, list[Raw]]:
-    groups: dict[str, list[Raw]] = {}
-    for row in rows:
-        key = remote_id(row.get(parent))
-        if key is not None:
-            groups.setdefault(key, []).append(row)
-    return groups
-
-
-def _link_text(link: ResultLinkInput) -> str:
-    prefix = link.custom_field_name_prefix or ""
-    lines = [f"{link.label}: {link.url}"]
-    lines.extend(f"{prefix}{key}: {value}" for key, value in link.attributes)
-    return "\n".join(lines)
-
-
-def _same_origin(url: str, base_url: str) -> bool:
-    target, base = urlsplit(url), urlsplit(base_url)
-    return (target.scheme, target.hostname, target.port) == (base.scheme, base.hostname, base.port)
-
-
-def _changed_since(rows: list[Raw], since: datetime | None) -> list[Raw]:
-    """Rows whose `updated_at` is at or after `since` (all of them without `since`; rows without a time stay)."""
-    if since is None:
-        return rows
-    kept = []
-    for row in rows:
-        updated = mapping.dt(row.get("updated_at"))
-        if updated is None or updated >= since:
-            kept.append(row)
-    return kept
+        return api.exchange_code(self.http, client=client, code=code, redirect_uri=redirect_uri, now=self._clock())

@@ -37,7 +37,7 @@ from apps.connectors.dtos import (
     SocialMedia,
 )
 from apps.connectors.factorial.client import remote_id
-from apps.core.timeutils import parse_datetime
+from apps.connectors.values import dt
 
 Raw = dict[str, Any]
 
@@ -80,16 +80,6 @@ HIRED_PHASE_TYPE = "hired"
 # answers the same, `state.APPLY_OPEN_STATUSES`).
 APPLY_OPEN_STATUSES = ("published", "unlisted")
 CV_ATTACHMENT_SUFFIX = ":cv"
-
-
-def dt(value: Any) -> datetime | None:
-    """Factorial timestamps (`2024-08-19T14:30:00.000Z`, `2024-08-22T14:30:00-07:00`) as aware datetimes."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return parse_datetime(value)
-    except ValueError:
-        return None
 
 
 def text(value: Any) -> str | None:

@@ -11,8 +11,6 @@ side of every write action of the contract; connector methods call them. Test an
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import json
 import os
@@ -20,29 +18,57 @@ import random
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from apps.connectors.errors import (
-    ConnectorApplicationExists,
     ConnectorInputError,
-    ConnectorJobClosed,
     ConnectorNotFound,
 )
 from apps.connectors.sandbox import generator
 from apps.connectors.sandbox.generator import (
     DEFAULT_RECORDS,
     DEFAULT_SEED,
-    HIRED_STAGE_INDEX,
     INTERVIEW_STAGE_INDEX,
-    OFFER_STAGE_INDEX,
-    REJECTION_REASONS,
     SandboxSize,
     iso,
 )
+from apps.connectors.sandbox.records import (
+    AdvanceSummary,
+    CreatedApplication,
+    Fault,
+    FaultKind,
+    Listing,
+    NewAttachment,
+    NewCandidate,
+    _lookup,
+    _plain_to_html,
+    decode_key,
+    encode_key,
+    now_iso,
+    parse_iso,
+)
+from apps.connectors.sandbox.store_time import StoreTime
+from apps.connectors.sandbox.store_writes import StoreWrites
+
+# The store's public names, its value types (now in `records.py`) included: callers import them from here.
+__all__ = [
+    "AdvanceSummary",
+    "CreatedApplication",
+    "Fault",
+    "FaultKind",
+    "Listing",
+    "NewAttachment",
+    "NewCandidate",
+    "SandboxStore",
+    "decode_key",
+    "encode_key",
+    "forget_store",
+    "now_iso",
+    "open_store",
+    "parse_iso",
+]
 
 SCHEMA_VERSION = "1"
 MODELS = (
@@ -82,86 +108,6 @@ CREATE TABLE IF NOT EXISTS faults (
 """
 
 
-class FaultKind(StrEnum):
-    """What the next calls to the sandbox do instead of answering (for the connector contract suite)."""
-
-    RATE_LIMITED = "RATE_LIMITED"
-    UNAVAILABLE = "UNAVAILABLE"
-    TIMEOUT = "TIMEOUT"
-    AUTH_FAILURE = "AUTH_FAILURE"
-    # A write is carried out but its answer never arrives (the connector raises ConnectorWriteUncertain);
-    # on reads it behaves like TIMEOUT.
-    ANSWER_LOST = "ANSWER_LOST"
-    PERMISSION_DENIED = "PERMISSION_DENIED"
-
-
-@dataclass(frozen=True)
-class Fault:
-    kind: FaultKind
-    retry_after: float | None = None
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of a listing: live documents, ids deleted in the window, and the key to continue after."""
-
-    docs: list[dict[str, Any]]
-    deleted_ids: list[str]
-    last_key: tuple[str, ...] | None  # None: this was the last page
-
-
-@dataclass(frozen=True)
-class NewCandidate:
-    """A candidate as a create-application request describes it."""
-
-    first_name: str
-    last_name: str
-    email_address: str
-    company: str | None = None
-    title: str | None = None
-    phone_number: str | None = None
-    additional_email_addresses: tuple[tuple[str, str], ...] = ()  # (type, address)
-    additional_phone_numbers: tuple[tuple[str, str], ...] = ()  # (type, number)
-    location: Mapping[str, Any] | None = None  # city, country (ISO alpha-2), state, street_1, zip_code
-    gender: str | None = None
-    availability_date: date | None = None
-    salary_expectation: tuple[str, float] | None = None  # (period YEAR|MONTH, amount)
-    social_links: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class NewAttachment:
-    name: str
-    type: str  # CV | COVER_LETTER | OTHER
-    content_type: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class CreatedApplication:
-    application: dict[str, Any]
-    candidate: dict[str, Any]
-    candidate_created: bool  # False when an existing candidate (same email) applied again
-
-
-@dataclass
-class AdvanceSummary:
-    steps: int = 0
-    moved: int = 0
-    hired: int = 0
-    rejected: int = 0
-    changed: int = 0
-    vanished: int = 0
-    arrived: int = 0
-    touched_application_ids: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "steps": self.steps, "moved": self.moved, "hired": self.hired, "rejected": self.rejected,
-            "changed": self.changed, "vanished": self.vanished, "arrived": self.arrived,
-        }  # fmt: skip
-
-
 _OPEN_STORES: dict[tuple[str, int], SandboxStore] = {}
 _OPEN_STORES_LOCK = threading.Lock()
 
@@ -185,17 +131,7 @@ def forget_store(path: str | Path) -> None:
         store.close()
 
 
-def now_iso() -> str:
-    return iso(datetime.now(tz=UTC))
-
-
-def parse_iso(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    return datetime.fromisoformat(value)
-
-
-class SandboxStore:
+class SandboxStore(StoreWrites, StoreTime):
     """One sandbox ATS. Thread-safe; every process may open the same file."""
 
     def __init__(self, path: str | Path, *, seed: int = DEFAULT_SEED, records: int = DEFAULT_RECORDS) -> None:
@@ -358,323 +294,6 @@ class SandboxStore:
             row = self._db.execute("SELECT content FROM blobs WHERE remote_id = ?", (remote_id,)).fetchone()
         return bytes(row[0]) if row else None
 
-    # -- write actions of the contract -------------------------------------------------------------
-
-    def create_application(
-        self,
-        *,
-        job_id: str,
-        candidate: NewCandidate,
-        stage_id: str | None = None,
-        source: str | None = None,
-        screening_answers: Mapping[str, Any] | None = None,
-        attachments: Sequence[NewAttachment] = (),
-        sourced_by_user_id: str | None = None,
-        gdpr_consent: Mapping[str, Any] | None = None,
-        remote_fields: Mapping[str, Any] | None = None,
-    ) -> CreatedApplication:
-        """Apply `candidate` to a job. An existing candidate (same email, any case) is reused, its source kept.
-
-        Raises ConnectorNotFound (job), ConnectorJobClosed, ConnectorApplicationExists (already applied),
-        ConnectorInputError (stage of another job, unknown question or user).
-        """
-        with self._write() as db:
-            job = self._get(db, "jobs", job_id)
-            if job is None:
-                raise ConnectorNotFound(f"Job {job_id} does not exist.", status_code=404)
-            if job["status"] != "OPEN":
-                raise ConnectorJobClosed(
-                    f"Job {job_id} is {job['status'].lower()} and takes no applications.",
-                    status_code=400,
-                    remote_message="This job is not accepting applications.",
-                )
-            stages = {stage["id"]: stage for stage in job["stages"]}
-            if stage_id is None:
-                stage_id = job["stages"][0]["id"]
-            elif stage_id not in stages:
-                raise ConnectorInputError(f"Stage {stage_id} is not a stage of job {job_id}.", status_code=400)
-            if sourced_by_user_id is not None and self._get(db, "users", sourced_by_user_id) is None:
-                raise ConnectorInputError(f"User {sourced_by_user_id} does not exist.", status_code=400)
-            answers = self._answers(job, screening_answers or {})
-            now = now_iso()
-
-            existing_id = self._find_candidate(db, candidate.email_address)
-            if existing_id is not None:
-                cand = self._get(db, "candidates", existing_id)
-                assert cand is not None
-                duplicate = db.execute(
-                    "SELECT 1 FROM records WHERE model = 'applications' AND candidate_id = ? AND deleted_at IS NULL "
-                    "AND json_extract(doc, '$.job_id') = ?",
-                    (existing_id, job_id),
-                ).fetchone()
-                if duplicate:
-                    raise ConnectorApplicationExists(
-                        f"Candidate {existing_id} has already applied to job {job_id}.",
-                        status_code=409,
-                        remote_message="The candidate has already applied to this job.",
-                    )
-                created_candidate = False
-            else:
-                cand = self._candidate_doc(db, candidate, source=source, now=now)
-                self._store(db, "candidates", cand, updated_at=now)
-                created_candidate = True
-
-            app_id = self._new_id(db, "applications")
-            application = {
-                "id": app_id, "candidate_id": cand["id"], "job_id": job_id, "stage_id": stage_id, "status": "active",
-                "rejection_reason_id": None, "rejection_reason_name": None, "rejected_at": None, "hired_at": None,
-                "source": source if source is not None else cand.get("source"), "answers": answers,
-                "created_at": now, "updated_at": now,
-                "url": f"https://app.sandbox-ats.example.com/applications/{app_id}",
-                "custom_fields": {}, "sourced_by": sourced_by_user_id, "gdpr_consent": dict(gdpr_consent or {}),
-                "remote_fields": dict(remote_fields or {}),
-            }  # fmt: skip
-            self._store(db, "applications", application, updated_at=now, application_id=app_id, candidate_id=cand["id"])
-            for attachment in attachments:
-                self._attachment(db, attachment, candidate_id=cand["id"], application_id=app_id, now=now)
-            return CreatedApplication(application=application, candidate=cand, candidate_created=created_candidate)
-
-    def move_application_stage(self, *, application_id: str, stage_id: str) -> dict[str, Any]:
-        with self._write() as db:
-            application, job = self._application_and_job(db, application_id)
-            stage_ids = [stage["id"] for stage in job["stages"]]
-            if stage_id not in stage_ids:
-                raise ConnectorInputError(f"Stage {stage_id} is not a stage of job {job['id']}.", status_code=400)
-            if application["status"] == "rejected":
-                raise ConnectorInputError(f"Application {application_id} is rejected; it cannot move.", status_code=409)
-            now = now_iso()
-            application["stage_id"] = stage_id
-            if stage_ids.index(stage_id) == HIRED_STAGE_INDEX:
-                application["status"], application["hired_at"] = "hired", now
-            else:
-                application["status"], application["hired_at"] = "active", None
-            application["updated_at"] = now
-            self._store(db, "applications", application, updated_at=now)
-            return application
-
-    def reject_application(
-        self, *, application_id: str, rejection_reason_id: str, note: str | None = None
-    ) -> dict[str, Any]:
-        with self._write() as db:
-            application, _ = self._application_and_job(db, application_id)
-            reason = self._get(db, "rejection_reasons", rejection_reason_id)
-            if reason is None:
-                raise ConnectorInputError(f"Rejection reason {rejection_reason_id} does not exist.", status_code=400)
-            now = now_iso()
-            application.update(
-                status="rejected", rejection_reason_id=rejection_reason_id, rejection_reason_name=reason["name"],
-                rejected_at=now, updated_at=now, hired_at=None,
-            )  # fmt: skip
-            self._store(db, "applications", application, updated_at=now)
-            if note:
-                self._note(db, application, content=note, author_id=None, now=now, title="Rejection")
-            return application
-
-    def add_application_note(
-        self, *, application_id: str, content: str, content_type: str = "PLAIN_TEXT", author_id: str | None = None
-    ) -> dict[str, Any]:
-        with self._write() as db:
-            application, _ = self._application_and_job(db, application_id)
-            return self._note(db, application, content=content, author_id=author_id, now=now_iso(), title=None)
-
-    def add_attachment(
-        self, *, attachment: NewAttachment, candidate_id: str | None = None, application_id: str | None = None
-    ) -> dict[str, Any]:
-        """Attach a file to an application (its candidate too) or to a candidate only."""
-        with self._write() as db:
-            if application_id is not None:
-                application, _ = self._application_and_job(db, application_id)
-                candidate_id = application["candidate_id"]
-            elif candidate_id is None or self._get(db, "candidates", candidate_id) is None:
-                raise ConnectorNotFound(f"Candidate {candidate_id} does not exist.", status_code=404)
-            return self._attachment(
-                db, attachment, candidate_id=candidate_id, application_id=application_id, now=now_iso()
-            )
-
-    def add_result_link(
-        self,
-        *,
-        label: str,
-        url: str,
-        details: Mapping[str, Any] | None = None,
-        candidate_id: str | None = None,
-        application_id: str | None = None,
-    ) -> dict[str, Any]:
-        with self._write() as db:
-            if application_id is not None:
-                application, _ = self._application_and_job(db, application_id)
-                candidate_id = application["candidate_id"]
-            elif candidate_id is None or self._get(db, "candidates", candidate_id) is None:
-                raise ConnectorNotFound(f"Candidate {candidate_id} does not exist.", status_code=404)
-            now = now_iso()
-            link = {
-                "id": self._new_id(db, "result_links"), "candidate_id": candidate_id, "application_id": application_id,
-                "label": label, "url": url, "details": dict(details or {}), "created_at": now, "updated_at": now,
-            }  # fmt: skip
-            self._store(
-                db, "result_links", link, updated_at=now, application_id=application_id, candidate_id=candidate_id
-            )
-            return link
-
-    def add_candidate_tag(self, *, candidate_id: str, name: str) -> dict[str, Any]:
-        """Tag a candidate by tag name; an unknown name creates the tag (as most ATSs do)."""
-        with self._write() as db:
-            candidate = self._require(db, "candidates", candidate_id)
-            now = now_iso()
-            tag_id = self._tag_id(db, name)
-            if tag_id is None:
-                tag = {"id": self._new_id(db, "tags"), "name": name}
-                self._store(db, "tags", tag, updated_at=now)
-                tag_id = tag["id"]
-            if all(tag["id"] != tag_id for tag in candidate["tags"]):
-                candidate["tags"].append({"id": tag_id, "name": name})
-                candidate["updated_at"] = now
-                self._store(db, "candidates", candidate, updated_at=now)
-            return candidate
-
-    def remove_candidate_tag(self, *, candidate_id: str, name: str) -> dict[str, Any]:
-        with self._write() as db:
-            candidate = self._require(db, "candidates", candidate_id)
-            remaining = [tag for tag in candidate["tags"] if tag["name"].casefold() != name.casefold()]
-            if len(remaining) != len(candidate["tags"]):
-                now = now_iso()
-                candidate["tags"], candidate["updated_at"] = remaining, now
-                self._store(db, "candidates", candidate, updated_at=now)
-            return candidate
-
-    def attachments(
-        self, *, candidate_id: str | None = None, application_id: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Live attachments of an application, or of a candidate (all of its applications included)."""
-        column, value = (
-            ("application_id", application_id) if application_id is not None else ("candidate_id", candidate_id)
-        )
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT doc FROM records WHERE model = 'attachments' AND {column} = ? AND deleted_at IS NULL "
-                "ORDER BY remote_id",
-                (value,),
-            ).fetchall()
-        return [json.loads(row[0]) for row in rows]
-
-    def find_application(
-        self, *, job_id: str, candidate_id: str | None = None, email: str | None = None
-    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The live application (and its candidate) of a candidate, given by id or primary email, to a job."""
-        with self._lock:
-            if candidate_id is None:
-                if email is None:
-                    return None
-                candidate_id = self._find_candidate(self._db, email)
-                if candidate_id is None:
-                    return None
-            row = self._db.execute(
-                "SELECT doc FROM records WHERE model = 'applications' AND candidate_id = ? AND deleted_at IS NULL "
-                "AND json_extract(doc, '$.job_id') = ? ORDER BY remote_id LIMIT 1",
-                (candidate_id, job_id),
-            ).fetchone()
-            candidate = self._get(self._db, "candidates", candidate_id)
-        if row is None or candidate is None:
-            return None
-        return json.loads(row[0]), candidate
-
-    # -- time passes -------------------------------------------------------------------------------
-
-    def advance(self, *, steps: int = 1) -> AdvanceSummary:
-        """Make time pass: applications move on, some are hired or rejected, records change, vanish, arrive.
-
-        Deterministic for a given history: step N of a sandbox always draws from the same random sequence.
-        """
-        summary = AdvanceSummary()
-        for _ in range(steps):
-            with self._write() as db:
-                step = int(db.execute("SELECT value FROM meta WHERE key = 'advance_step'").fetchone()[0]) + 1
-                self._set_meta(db, "advance_step", str(step))
-                seed = int(db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()[0])
-                self._advance_step(db, random.Random(seed * 7919 + step), summary)
-            summary.steps += 1
-        return summary
-
-    def _advance_step(self, db: sqlite3.Connection, rng: random.Random, summary: AdvanceSummary) -> None:
-        now = now_iso()
-        active = [
-            row[0]
-            for row in db.execute(
-                "SELECT remote_id FROM records WHERE model = 'applications' AND deleted_at IS NULL "
-                "AND json_extract(doc, '$.status') = 'active' ORDER BY remote_id"
-            )
-        ]
-        rng.shuffle(active)
-        share = max(1, len(active) // 12)
-        to_move, to_reject = active[:share], active[share : share + max(1, share // 2)]
-        for app_id in to_move:
-            application, job = self._application_and_job(db, app_id)
-            index = next(i for i, stage in enumerate(job["stages"]) if stage["id"] == application["stage_id"]) + 1
-            index = min(index, HIRED_STAGE_INDEX)
-            application["stage_id"], application["updated_at"] = job["stages"][index]["id"], now
-            if index == HIRED_STAGE_INDEX:
-                application["status"], application["hired_at"] = "hired", now
-                summary.hired += 1
-                self._offer(db, application, status="ACCEPTED", now=now)
-            elif index == OFFER_STAGE_INDEX:
-                self._offer(db, application, status="SENT", now=now)
-            elif index == INTERVIEW_STAGE_INDEX:
-                self._interview(db, application, job, rng=rng, now=now)
-            self._store(db, "applications", application, updated_at=now)
-            summary.moved += 1
-            summary.touched_application_ids.append(app_id)
-        for app_id in to_reject:
-            application, _ = self._application_and_job(db, app_id)
-            reason = rng.randrange(len(REJECTION_REASONS))
-            application.update(
-                status="rejected", rejection_reason_id=f"rr-{reason + 1:02d}",
-                rejection_reason_name=REJECTION_REASONS[reason], rejected_at=now, updated_at=now,
-            )  # fmt: skip
-            self._store(db, "applications", application, updated_at=now)
-            summary.rejected += 1
-            summary.touched_application_ids.append(app_id)
-
-        candidates = [row[0] for row in db.execute(
-            "SELECT remote_id FROM records WHERE model = 'candidates' AND deleted_at IS NULL ORDER BY remote_id"
-        )]  # fmt: skip
-        for cand_id in rng.sample(candidates, k=min(len(candidates), max(1, len(candidates) // 100))):
-            candidate = self._require(db, "candidates", cand_id)
-            candidate["title"] = rng.choice(generator.TITLES)
-            candidate["company"] = rng.choice(generator.COMPANIES)
-            candidate["updated_at"] = now
-            self._store(db, "candidates", candidate, updated_at=now)
-            summary.changed += 1
-
-        notes = [row[0] for row in db.execute(
-            "SELECT remote_id FROM records WHERE model = 'notes' AND deleted_at IS NULL ORDER BY remote_id"
-        )]  # fmt: skip
-        for note_id in rng.sample(notes, k=min(len(notes), max(1, len(notes) // 200))):
-            self._delete(db, "notes", note_id, now=now)
-            summary.vanished += 1
-
-        jobs = [doc for doc in (self._get(db, "jobs", row[0]) for row in db.execute(
-            "SELECT remote_id FROM records WHERE model = 'jobs' AND deleted_at IS NULL ORDER BY remote_id"
-        )) if doc is not None and doc["status"] == "OPEN"]  # fmt: skip
-        for _ in range(max(1, len(candidates) // 100) if jobs else 0):
-            first, last = rng.choice(generator.FIRST_NAMES), rng.choice(generator.LAST_NAMES)
-            cand = self._candidate_doc(
-                db,
-                NewCandidate(first, last, f"{first}.{last}.{rng.randrange(10**6)}@candidates.example.com".lower()),
-                source=rng.choice(generator.SOURCES),
-                now=now,
-            )
-            self._store(db, "candidates", cand, updated_at=now)
-            job = rng.choice(jobs)
-            app_id = self._new_id(db, "applications")
-            application = {
-                "id": app_id, "candidate_id": cand["id"], "job_id": job["id"], "stage_id": job["stages"][0]["id"],
-                "status": "active", "rejection_reason_id": None, "rejection_reason_name": None, "rejected_at": None,
-                "hired_at": None, "source": cand["source"], "answers": [], "created_at": now, "updated_at": now,
-                "url": f"https://app.sandbox-ats.example.com/applications/{app_id}", "custom_fields": {},
-            }  # fmt: skip
-            self._store(db, "applications", application, updated_at=now, application_id=app_id, candidate_id=cand["id"])
-            summary.arrived += 1
-
     # -- helpers for tests, harnesses and benchmarks -----------------------------------------------
 
     def put(
@@ -727,76 +346,6 @@ class SandboxStore:
                     doc["updated_at"] = now
                 self._store(db, model, doc, updated_at=now)
             return len(chosen)
-
-    # -- candidate sources (automatic attribution) ----------------------------------------------------
-
-    def sources(self) -> list[dict[str, str]]:
-        """The sandbox's source list, `[{"id", "label"}]`; the generator's sources until one is added."""
-        return _sources_from(self.meta("sources"))
-
-    def add_source(self, label: str) -> dict[str, str]:
-        """Add a source (the sandbox lets its API create them); an existing exact label is returned as is."""
-        with self._write() as db:
-            sources = self._sources(db)
-            existing = next((source for source in sources if source["label"] == label), None)
-            if existing is not None:
-                return existing
-            source = {"id": f"src-{len(sources) + 1}", "label": label}
-            self._set_meta(db, "sources", json.dumps([*sources, source]))
-            return source
-
-    def delete_source(self, source_id: str) -> None:
-        """Remove a source (tests: "deleted in the ATS after setup"). Applications keep their label."""
-        with self._write() as db:
-            sources = [source for source in self._sources(db) if source["id"] != source_id]
-            self._set_meta(db, "sources", json.dumps(sources))
-
-    def _sources(self, db: sqlite3.Connection) -> list[dict[str, str]]:
-        row = db.execute("SELECT value FROM meta WHERE key = 'sources'").fetchone()
-        return _sources_from(row[0] if row else None)
-
-    def set_api_key(self, api_key: str | None) -> None:
-        """Require this key from connectors (None: the sandbox is open, as by default)."""
-        with self._write() as db:
-            if api_key is None:
-                db.execute("DELETE FROM meta WHERE key = 'api_key'")
-            else:
-                self._set_meta(db, "api_key", api_key)
-
-    def set_read_delay(self, seconds: float) -> None:
-        """Every connector call takes this long (a slow ATS; tests use it to catch a sync mid-way)."""
-        with self._write() as db:
-            self._set_meta(db, "read_delay", str(seconds))
-
-    def read_delay(self) -> float:
-        return float(self.meta("read_delay") or 0)
-
-    def inject_fault(self, kind: FaultKind, *, count: int = 1, retry_after: float | None = None) -> None:
-        """The next `count` connector calls fail with `kind` instead of answering."""
-        with self._write() as db:
-            db.execute(
-                "INSERT INTO faults (kind, retry_after, remaining) VALUES (?, ?, ?)", (kind.value, retry_after, count)
-            )
-
-    def clear_faults(self) -> None:
-        with self._write() as db:
-            db.execute("DELETE FROM faults")
-
-    def take_fault(self) -> Fault | None:
-        """Consume the next injected fault, if any (called by the connector before each call)."""
-        with self._lock:
-            if self._db.execute("SELECT 1 FROM faults LIMIT 1").fetchone() is None:
-                return None
-        with self._write() as db:
-            row = db.execute("SELECT seq, kind, retry_after, remaining FROM faults ORDER BY seq LIMIT 1").fetchone()
-            if row is None:
-                return None
-            seq, kind, retry_after, remaining = row
-            if remaining <= 1:
-                db.execute("DELETE FROM faults WHERE seq = ?", (seq,))
-            else:
-                db.execute("UPDATE faults SET remaining = remaining - 1 WHERE seq = ?", (seq,))
-            return Fault(kind=FaultKind(kind), retry_after=retry_after)
 
     # -- internals ---------------------------------------------------------------------------------
 
@@ -1019,44 +568,8 @@ class SandboxStore:
         )  # fmt: skip
 
 
-def _sources_from(raw: str | None) -> list[dict[str, str]]:
-    if raw is None:
-        return [{"id": f"src-{index + 1}", "label": label} for index, label in enumerate(generator.SOURCES)]
-    return json.loads(raw)
-
-
 def _collect_blobs(rows: Iterator[generator.Row], blobs: list[tuple[str, bytes]]) -> Iterator[generator.Row]:
     for row in rows:
         if row.blob is not None:
             blobs.append((row.remote_id, row.blob))
         yield row
-
-
-def _lookup(model: str, doc: Mapping[str, Any]) -> str | None:
-    """The indexed lookup value: a candidate's primary email, a tag's name (both case-insensitive)."""
-    if model == "candidates" and doc.get("emails"):
-        return str(doc["emails"][0]["address"]).strip().casefold()
-    if model == "tags" and doc.get("name"):
-        return str(doc["name"]).strip().casefold()
-    return None
-
-
-def _plain_to_html(text: str) -> str:
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join(f"<p>{line}</p>" for line in escaped.splitlines() or [""])
-
-
-def encode_key(key: tuple[str, ...]) -> str:
-    """An opaque cursor for a listing key."""
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
-
-
-def decode_key(cursor: str) -> tuple[str, ...]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error):
-        raise ConnectorInputError(f"Invalid cursor {cursor!r}.") from None
-    if not isinstance(value, list) or not value or not all(isinstance(part, str) for part in value):
-        raise ConnectorInputError(f"Invalid cursor {cursor!r}.")
-    return tuple(value)

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from apps.connectors import oauth2
 from apps.connectors.catalog import AuthKind
 from apps.connectors.dtos import OAuthClient
 from apps.connectors.errors import (
     ConnectorAuthError,
     ConnectorBadResponse,
-    ConnectorInputError,
     ConnectorNotFound,
 )
 from apps.connectors.http import HttpClient, HttpResponse
+from apps.connectors.oauth2 import ACCESS_TOKEN, API_KEY, CLIENT_ID, CLIENT_SECRET, EXPIRES_AT, REFRESH_TOKEN
 
 DEFAULT_BASE_URL = "https://api.smartrecruiters.com"
 # The approval page lives on the web host, the token endpoint on the API host (SR-DOC
@@ -36,14 +37,6 @@ MAX_PAGE_SIZE = 100  # every list endpoint: "max value is 100" (SR-RB)
 REFRESH_MARGIN_SECONDS = 60
 
 JsonDict = dict[str, Any]
-
-# Credential keys (what the connection flow stores and `save_credentials` persists).
-API_KEY = "api_key"
-ACCESS_TOKEN = "access_token"
-REFRESH_TOKEN = "refresh_token"
-EXPIRES_AT = "expires_at"  # epoch seconds as a string; "" when the token server gave no lifetime
-CLIENT_ID = "client_id"
-CLIENT_SECRET = "client_secret"
 
 
 def path(*parts: str) -> str:
@@ -256,34 +249,15 @@ def authorize_url(*, api_base: str, client: OAuthClient, redirect_uri: str, stat
 
 
 def token_request(http: HttpClient, form: Mapping[str, str]) -> JsonDict:
-    """`POST /identity/oauth/token`, form-encoded. A refused grant (400 invalid_grant / 401 invalid_client) is an
-    authentication error: the end user has to connect again."""
-    try:
-        response = http.request("POST", TOKEN_PATH, data=dict(form), idempotent=False, authenticate=False)
-    except ConnectorInputError as error:
-        raise ConnectorAuthError(
-            "SmartRecruiters refused the authorization grant.",
-            status_code=error.status_code,
-            remote_message=error.remote_message,
-        ) from None
-    body = response.json()
-    if not isinstance(body, dict) or not body.get("access_token"):
-        raise ConnectorBadResponse("SmartRecruiters' token endpoint answered without an access_token.")
-    return body
+    """`POST /identity/oauth/token`, form-encoded (a refused grant, 400 invalid_grant / 401 invalid_client, is an
+    authentication error: the end user has to connect again)."""
+    return oauth2.token_request(http, TOKEN_PATH, form, vendor="SmartRecruiters")
 
 
 def token_credentials(body: Mapping[str, Any], *, now: float) -> dict[str, str]:
-    """The credentials to store from a token response (RFC 6749 JSON; SmartRecruiters' exact token JSON is NOT
-    FOUND in its docs, reference A1): `expires_in` counts from now."""
-    credentials = {ACCESS_TOKEN: str(body["access_token"])}
-    if body.get("refresh_token"):
-        credentials[REFRESH_TOKEN] = str(body["refresh_token"])
-    expires_in = body.get("expires_in")
-    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
-        credentials[EXPIRES_AT] = str(int(now + float(expires_in)))
-    else:
-        credentials[EXPIRES_AT] = ""
-    return credentials
+    """RFC 6749 JSON (SmartRecruiters' exact token JSON is NOT FOUND in its docs, reference A1): `expires_in`
+    counts from now."""
+    return oauth2.token_credentials(body, now=now)
 
 
 def same_host(url: str, base: str) -> bool:

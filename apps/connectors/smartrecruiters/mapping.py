@@ -52,7 +52,7 @@ from apps.connectors.dtos import (
     ScreeningQuestionOption,
     SocialMedia,
 )
-from apps.core.timeutils import parse_datetime
+from apps.connectors.values import dt
 
 JsonDict = dict[str, Any]
 
@@ -83,15 +83,6 @@ def split_source_id(remote_id: str) -> tuple[str, str] | None:
 
 
 # -- small helpers ----------------------------------------------------------------------------------------
-
-
-def dt(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return parse_datetime(value)
-    except ValueError:
-        return None
 
 
 def text(value: Any) -> str | None:

@@ -11,8 +11,8 @@ from apps.connectors.factorial.emulator.app import (
     LATEST_VERSION,
     FactorialEmulator,
     create_app,
-    encode_cursor,
 )
+from apps.connectors.factorial.emulator.params import encode_cursor
 from apps.connectors.factorial.emulator.seed import SeedConfig
 
 __all__ = [

@@ -30,7 +30,14 @@ import mimetypes
 from dataclasses import dataclass
 from typing import Any
 
-from apps.connectors.factorial.emulator.state import (
+from apps.connectors.factorial.emulator.inputs import (
+    optional_bool,
+    optional_email,
+    optional_enum,
+    optional_text,
+    required_text,
+)
+from apps.connectors.factorial.emulator.model import (
     AUTHOR_TYPES,
     CV_CONTENT_TYPES,
     CV_MAX_BYTES,
@@ -41,15 +48,10 @@ from apps.connectors.factorial.emulator.state import (
     Invalid,
     JobPosting,
     Question,
-    State,
-    optional_bool,
-    optional_email,
-    optional_enum,
     optional_id,
-    optional_text,
-    required_text,
     to_id,
 )
+from apps.connectors.factorial.emulator.state import State
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from apps.connectors.factorial.emulator.state import (
+from apps.connectors.factorial.emulator.model import (
     Answer,
     Application,
     Candidate,
@@ -19,10 +19,9 @@ from apps.connectors.factorial.emulator.state import (
     Phase,
     Question,
     RejectionReason,
-    State,
     StoredFile,
-    fmt,
 )
+from apps.connectors.factorial.emulator.state import State, fmt
 
 FILE_ROUTE = "/rails/active_storage/blobs/redirect"
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from apps.connectors.emulation.clock import Clock
-from apps.connectors.factorial.emulator.state import (
+from apps.connectors.emulation.records import InvalidSeed
+from apps.connectors.emulation.seeding import SeedConfigBase
+from apps.connectors.factorial.emulator.model import (
     HIRING_STAGE_NAMES,
     Answer,
     Application,
@@ -24,23 +26,35 @@ from apps.connectors.factorial.emulator.state import (
     Employee,
     Feedback,
     HiringStage,
-    Invalid,
     JobPosting,
     PhaseChange,
     Question,
     QuestionOption,
     RejectionReason,
-    State,
 )
+from apps.connectors.factorial.emulator.state import State
 
 BASE_TIME = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
-MAX_CANDIDATES = 200_000
 
 
 @dataclass(frozen=True)
-class SeedConfig:
+class SeedConfig(SeedConfigBase):
     """What `POST /_emulator/seed` accepts (JSON keys: `seed, employees, jobPostings, candidates, applications,
     companyId, companyName`)."""
+
+    json_names: ClassVar[dict[str, str]] = {
+        "job_postings": "jobPostings",
+        "company_id": "companyId",
+        "company_name": "companyName",
+    }
+    counts: ClassVar[tuple[str, ...]] = (
+        "seed",
+        "employees",
+        "job_postings",
+        "candidates",
+        "applications",
+        "company_id",
+    )
 
     seed: int = 1
     employees: int = 6
@@ -50,46 +64,17 @@ class SeedConfig:
     company_id: int = 1
     company_name: str = "Acme Corp"
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SeedConfig:
-        names = {"jobPostings": "job_postings", "companyId": "company_id", "companyName": "company_name"}
-        known = {f.name for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, value in data.items():
-            name = names.get(key, key)
-            if name not in known:
-                raise Invalid(f"Unknown seed parameter: {key}")
-            values[name] = value
-        config = cls(**values)
-        config.validate()
-        return config
-
-    def validate(self) -> None:
-        for name in ("seed", "employees", "job_postings", "candidates", "applications", "company_id"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise Invalid(f"{name}: must be a non-negative integer")
+    def check(self) -> None:
         if self.employees < 1:
-            raise Invalid("employees: at least one employee (the administrator) is needed")
+            raise InvalidSeed("employees: at least one employee (the administrator) is needed")
         if self.company_id < 1:
-            raise Invalid("companyId: must be positive")
-        if self.candidates > MAX_CANDIDATES:
-            raise Invalid(f"candidates: at most {MAX_CANDIDATES}")
+            raise InvalidSeed("companyId: must be positive")
         if self.applications > self.candidates * self.job_postings:
-            raise Invalid("applications: at most candidates × jobPostings (one application per candidate and posting)")
+            raise InvalidSeed(
+                "applications: at most candidates × jobPostings (one application per candidate and posting)"
+            )
         if not isinstance(self.company_name, str) or not self.company_name.strip():
-            raise Invalid("companyName: must not be empty")
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "seed": self.seed,
-            "employees": self.employees,
-            "jobPostings": self.job_postings,
-            "candidates": self.candidates,
-            "applications": self.applications,
-            "companyId": self.company_id,
-            "companyName": self.company_name,
-        }
+            raise InvalidSeed("companyName: must not be empty")
 
 
 # -- fixed catalogue ----------------------------------------------------------------------------------

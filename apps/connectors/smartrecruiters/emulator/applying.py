@@ -14,7 +14,8 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
-from apps.connectors.smartrecruiters.emulator.state import (
+from apps.connectors.emulation.records import StateError
+from apps.connectors.smartrecruiters.emulator.model import (
     APPLY_ATTACHMENT_MAX_BYTES,
     TEXT_ANSWER_MAX_BYTES,
     Application,
@@ -24,8 +25,8 @@ from apps.connectors.smartrecruiters.emulator.state import (
     Posting,
     ScreeningField,
     ScreeningQuestion,
-    State,
 )
+from apps.connectors.smartrecruiters.emulator.state import State
 
 # "PDF/DOC(X)/RTF/JPG/PNG" (SR-DOC post-an-application).
 ALLOWED_MIME_TYPES = frozenset(
@@ -42,14 +43,13 @@ ALLOWED_MIME_TYPES = frozenset(
 CONSENT_KEYS = frozenset({"SMART_RECRUIT", "SMART_CRM", "SMART_MESSAGE_SMS", "SMART_MESSAGE_WHATSAPP"})
 
 
-class ApplyError(Exception):
+class ApplyError(StateError):
     """An Application API failure: rendered as `{"id", "code", "message"}` (SR-RB apply_api_error.rb)."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)

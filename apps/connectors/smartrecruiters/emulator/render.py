@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.connectors.smartrecruiters.emulator.state import (
+from apps.connectors.smartrecruiters.emulator.model import (
     APPLY_STATUS,
     Application,
     Attachment,
@@ -19,10 +19,9 @@ from apps.connectors.smartrecruiters.emulator.state import (
     ScreeningQuestion,
     SourceType,
     SourceValue,
-    State,
     User,
-    fmt,
 )
+from apps.connectors.smartrecruiters.emulator.state import State, fmt
 
 
 def action(url: str, method: str = "GET") -> dict[str, str]:

@@ -9,19 +9,20 @@ second, for benchmarks.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from apps.connectors.emulation.clock import Clock
-from apps.connectors.smartrecruiters.emulator.state import (
+from apps.connectors.emulation.records import InvalidSeed
+from apps.connectors.emulation.seeding import SeedConfigBase
+from apps.connectors.smartrecruiters.emulator.model import (
     Application,
     Attachment,
     Candidate,
     Conditional,
     HiringProcess,
     Interview,
-    Invalid,
     Job,
     JobAd,
     Message,
@@ -33,20 +34,22 @@ from apps.connectors.smartrecruiters.emulator.state import (
     ScreeningQuestion,
     SourceType,
     SourceValue,
-    State,
     StatusChange,
     Timeslot,
     User,
 )
+from apps.connectors.smartrecruiters.emulator.state import State
 
 BASE_TIME = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
-MAX_CANDIDATES = 200_000
 
 
 @dataclass(frozen=True)
-class SeedConfig:
+class SeedConfig(SeedConfigBase):
     """What `POST /_emulator/seed` accepts (camelCase keys in JSON: `seed, users, jobs, candidates, applications,
     company, companyName`)."""
+
+    json_names: ClassVar[dict[str, str]] = {"company_name": "companyName"}
+    counts: ClassVar[tuple[str, ...]] = ("seed", "users", "jobs", "candidates", "applications")
 
     seed: int = 1
     users: int = 6
@@ -56,44 +59,13 @@ class SeedConfig:
     company: str = "acme"
     company_name: str = "Acme Corp"
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SeedConfig:
-        names = {"companyName": "company_name"}
-        known = {f.name for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, value in data.items():
-            name = names.get(key, key)
-            if name not in known:
-                raise Invalid(f"Unknown seed parameter: {key}")
-            values[name] = value
-        config = cls(**values)
-        config.validate()
-        return config
-
-    def validate(self) -> None:
-        for name in ("seed", "users", "jobs", "candidates", "applications"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise Invalid(f"{name}: must be a non-negative integer")
+    def check(self) -> None:
         if self.users < 1:
-            raise Invalid("users: at least one user (the administrator) is needed")
-        if self.candidates > MAX_CANDIDATES:
-            raise Invalid(f"candidates: at most {MAX_CANDIDATES}")
+            raise InvalidSeed("users: at least one user (the administrator) is needed")
         if self.applications > self.candidates * self.jobs:
-            raise Invalid("applications: at most candidates × jobs (one application per candidate and job)")
+            raise InvalidSeed("applications: at most candidates × jobs (one application per candidate and job)")
         if not isinstance(self.company, str) or not self.company:
-            raise Invalid("company: must be a non-empty identifier")
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "seed": self.seed,
-            "users": self.users,
-            "jobs": self.jobs,
-            "candidates": self.candidates,
-            "applications": self.applications,
-            "company": self.company,
-            "companyName": self.company_name,
-        }
+            raise InvalidSeed("company: must be a non-empty identifier")
 
 
 # -- fixed catalogue --------------------------------------------------------------------------------

@@ -11,372 +11,50 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from apps.connectors.emulation.clock import Clock
-
-# -- enums (SR-RB models; reference A5) ---------------------------------------------------------
-JOB_STATUSES = ("CREATED", "SOURCING", "FILLED", "INTERVIEW", "OFFER", "CANCELLED", "ON_HOLD", "OTHER")
-JOB_STATUSES_WRITABLE = JOB_STATUSES[:-1]  # "valid for update: same minus OTHER"
-POSTING_STATUSES = ("PUBLIC", "INTERNAL", "NOT_PUBLISHED", "PRIVATE")
-CANDIDATE_STATUSES = (
-    "LEAD",
-    "NEW",
-    "IN_REVIEW",
-    "INTERVIEW",
-    "OFFERED",
-    "HIRED",
-    "REJECTED",
-    "WITHDRAWN",
-    "TRANSFERRED",
+from apps.connectors.emulation.records import fmt as fmt  # re-exported: the renderers format times with it
+from apps.connectors.emulation.records import ms
+from apps.connectors.smartrecruiters.emulator.inputs import (
+    _list_of_objects,
+    _merge_tags,
+    _object,
+    _optional_text,
+    _required_text,
+    _tags,
+    _web,
 )
-# LEAD (sourced, not applied) and TRANSFERRED (moved by SmartRecruiters itself) are not accepted on
-# PUT .../status. NOT FOUND in the docs which statuses the endpoint refuses; this is our plausible choice.
-CANDIDATE_STATUSES_WRITABLE = ("NEW", "IN_REVIEW", "INTERVIEW", "OFFERED", "HIRED", "REJECTED", "WITHDRAWN")
-SUB_STATUS_STATUSES = ("IN_REVIEW", "INTERVIEW", "OFFERED")  # SR-RB hiring_process_sub_statuses.rb
-HIRING_TEAM_ROLES = ("HIRING_MANAGER", "INTERVIEW_TEAM", "RECRUITER", "EXECUTIVE", "COORDINATOR")
-ATTACHMENT_TYPES = ("GENERIC_FILE", "RESUME", "COVER_LETTER")
-OFFER_STATUSES = (
-    "CREATED",
-    "PENDING_APPROVAL",
-    "APPROVED",
-    "NOT_APPROVED",
-    "PENDING_ACCEPTANCE",
-    "ACCEPTED",
-    "NOT_ACCEPTED",
-    "ABANDONED",
+from apps.connectors.smartrecruiters.emulator.model import (
+    ATTACHMENT_TYPES,
+    ATTENDEE_STATUSES,
+    CANDIDATE_STATUSES,
+    CANDIDATE_STATUSES_WRITABLE,
+    DEFAULT_SOURCE,
+    HIRING_TEAM_ROLES,
+    JOB_STATUSES_WRITABLE,
+    SUB_STATUS_STATUSES,
+    Application,
+    Attachment,
+    Candidate,
+    HiringProcess,
+    Interview,
+    Invalid,
+    Job,
+    Message,
+    Missing,
+    Offer,
+    Posting,
+    Publication,
+    Reason,
+    SourceType,
+    SourceValue,
+    StatusChange,
+    Timeslot,
+    User,
+    parse_time,
 )
-ATTENDEE_STATUSES = ("accepted", "declined", "pending", "tentative")
-CONSENT_STATUSES = ("REQUIRED", "PENDING", "ACQUIRED")
-FIELD_TYPES = ("INPUT_TEXT", "SINGLE_SELECT", "MULTI_SELECT", "RADIO", "CHECKBOX", "TEXTAREA", "INFORMATION")
-# ApplicationStatusInfo.status of the Application API differs from CandidateStatusEnum (reference A5).
-APPLY_STATUS = {
-    "LEAD": "LEAD",
-    "NEW": "NEW",
-    "IN_REVIEW": "IN_REVIEW",
-    "INTERVIEW": "INTERVIEW",
-    "OFFERED": "OFFER",
-    "HIRED": "HIRE",
-    "REJECTED": "REJECTED",
-    "WITHDRAWN": "WITHDRAWN",
-    "TRANSFERRED": "TRANSFERRED",
-}
-# "Not defining the source will default to API source." (SR-DOC candidatesaddtojob-1). The ids of the
-# default library are NOT FOUND in any readable material; these slugs are our own, seeded and configurable.
-DEFAULT_SOURCE = ("api", None, "api")
-
-TEXT_ANSWER_MAX_BYTES = 4000  # "text/textarea/currency answers ≤ 4000 bytes" (SR-DOC post-an-application)
-APPLY_ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024  # "attachments Base64, ≤2 MB each" (same page)
-
-
-class Invalid(Exception):
-    """Bad input: a 400. `code` and `message` end up in `errors[0]` (or the Application API error)."""
-
-    def __init__(self, message: str, code: str = "INVALID_VALUE", status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
-
-
-class Missing(Exception):
-    """An addressed record does not exist: a 404."""
-
-    def __init__(self, what: str, identifier: str) -> None:
-        super().__init__(f"{what} {identifier} not found")
-        self.what = what
-        self.identifier = identifier
-        self.message = f"{what} with id {identifier} not found"
-
-
-def ms(value: datetime) -> datetime:
-    """Truncate to milliseconds: that is all the wire format carries."""
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
-def fmt(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-
-
-def parse_time(value: str, name: str) -> datetime:
-    """ISO-8601 (`Z`, offsets, or a bare date); a bad value is a 400 naming the parameter."""
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(f"{name}: must be an ISO-8601 date-time, e.g. 2024-05-01T00:00:00.000Z") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-# -- records --------------------------------------------------------------------------------------
-@dataclass
-class User:
-    id: str
-    email: str
-    first_name: str
-    last_name: str
-    system_role: str
-    created_on: datetime
-    updated_on: datetime
-    active: bool = True
-    language: str = "en"
-    sso_login_mode: str = "PASSWORD"
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-
-@dataclass
-class HiringProcess:
-    id: str
-    name: str
-    active: bool
-    sub_statuses: dict[str, list[str]]
-
-
-@dataclass
-class Reason:
-    id: str
-    label: str
-
-
-@dataclass
-class SourceType:
-    id: str
-    label: str
-    subtypes: list[str]
-
-
-@dataclass
-class SourceValue:
-    """A named source (level 3). `custom` ones come from the settings page (our control endpoint)."""
-
-    id: str
-    identifier: str  # the `sourceIdentifier` uuid (TRID)
-    label: str
-    type_id: str
-    subtype_id: str | None
-    custom: bool = False
-    deleted: bool = False
-
-
-@dataclass
-class ScreeningField:
-    id: str
-    label: str
-    type: str
-    required: bool = False
-    values: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class ScreeningQuestion:
-    id: str
-    name: str
-    label: str
-    fields: list[ScreeningField]
-    repeatable: bool = False
-    category: str = ""  # a uuid for custom questions (reference A5, screening answers)
-
-
-@dataclass
-class Conditional:
-    """Show `questions` when the answer to `parent_question_id`/`field_id` contains any of `value_ids`."""
-
-    parent_question_id: str
-    field_id: str
-    value_ids: list[str]
-    questions: list[str]
-
-
-@dataclass
-class Posting:
-    """The public posting of a job's default ad: the `uuid` the Application API applies to."""
-
-    id: str
-    uuid: str
-    job_ad_id: str
-    released_on: datetime
-    questions: list[ScreeningQuestion]
-    conditionals: list[Conditional]
-    active: bool = True
-
-
-@dataclass
-class JobAd:
-    id: str
-    title: str
-    language: str
-    created_on: datetime
-    updated_on: datetime
-    posting_status: str  # PUBLISHED / NOT_PUBLISHED
-    visibility: str  # PUBLIC / INTERNAL / PRIVATE
-    creator_id: str
-    default: bool = True
-
-
-@dataclass
-class Publication:
-    source_name: str
-    type: str
-    published_on: datetime
-    unpublished_on: datetime | None = None
-
-
-@dataclass
-class Job:
-    id: str
-    title: str
-    ref_number: str
-    created_on: datetime
-    updated_on: datetime
-    last_activity_on: datetime
-    department: tuple[str, str]
-    location: dict[str, Any]
-    status: str
-    posting_status: str
-    language: str
-    industry: tuple[str, str]
-    function: tuple[str, str]
-    type_of_employment: tuple[str, str]
-    experience_level: tuple[str, str]
-    target_hiring_date: datetime | None
-    creator_id: str
-    compensation: dict[str, Any] | None
-    sections: dict[str, dict[str, str]]
-    hiring_process_id: str
-    hiring_team: list[tuple[str, str]] = field(default_factory=list)
-    status_history: list[tuple[datetime, str]] = field(default_factory=list)
-    job_ads: list[JobAd] = field(default_factory=list)
-    publications: list[Publication] = field(default_factory=list)
-    posting: Posting | None = None
-
-
-@dataclass
-class StatusChange:
-    changed_on: datetime
-    status: str
-    sub_status: str | None = None
-
-
-@dataclass
-class Application:
-    """One candidate × job pair ("assignment"). `id` is the jobApplicationId."""
-
-    id: str
-    candidate_id: str
-    job_id: str
-    created_on: datetime
-    updated_on: datetime
-    status: str
-    source: tuple[str, str | None, str]  # (type id, subtype id, source value id)
-    sub_status: str | None = None
-    starts_on: datetime | None = None
-    rejection_reason_id: str | None = None
-    withdrawal_reason_id: str | None = None
-    history: list[StatusChange] = field(default_factory=list)
-    answers: list[dict[str, Any]] = field(default_factory=list)  # [{"id": questionId, "records": [{fieldId: [..]}]}]
-    message_to_hiring_manager: str | None = None
-
-
-@dataclass
-class Candidate:
-    id: str
-    first_name: str
-    last_name: str
-    email: str
-    created_on: datetime
-    updated_on: datetime
-    phone: str | None = None
-    location: dict[str, Any] = field(default_factory=dict)
-    web: dict[str, str] = field(default_factory=dict)
-    tags: list[str] = field(default_factory=list)
-    average_rating: float = 0.0
-    internal: bool = False
-    consent_status: str = "ACQUIRED"
-    education: list[dict[str, Any]] = field(default_factory=list)
-    experience: list[dict[str, Any]] = field(default_factory=list)
-    application_ids: list[str] = field(default_factory=list)  # in creation order
-
-
-@dataclass
-class Attachment:
-    id: str
-    candidate_id: str
-    job_id: str | None
-    name: str
-    type: str
-    content_type: str
-    content: bytes
-    created_on: datetime
-
-
-@dataclass
-class Message:
-    id: str
-    content: str
-    author_id: str | None
-    created_on: datetime
-    candidate_ids: list[str]
-    correlation_id: str | None
-    users: list[str]
-    hiring_team_of: list[str]
-    everyone: bool
-    open_note: bool
-
-    @property
-    def visibility(self) -> str:
-        # MessageView.visibility values are NOT FOUND (SR-RB types it `Object`); ours mirror `shareWith`.
-        if self.everyone:
-            return "EVERYONE"
-        if self.open_note:
-            return "OPEN_NOTE"
-        return "RESTRICTED"
-
-
-@dataclass
-class Offer:
-    id: str
-    candidate_id: str
-    job_id: str
-    status: str
-    created_on: datetime
-    updated_on: datetime
-    properties: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Timeslot:
-    id: str
-    starts_on: datetime
-    ends_on: datetime
-    interviewers: list[tuple[str, str]]
-    interview_type: str | None = None
-    title: str | None = None
-    place: str | None = None
-    candidate_status: str | None = "pending"
-
-
-@dataclass
-class Interview:
-    id: str
-    candidate_id: str
-    job_id: str
-    application_id: str
-    organizer_id: str
-    timezone: str
-    created_on: datetime
-    timeslots: list[Timeslot]
-    location: str | None = None
-    ref_url: str | None = None
-    source: str | None = None
-
 
 # -- the company ----------------------------------------------------------------------------------
 _CANDIDATE_TAG = re.compile(r"#\[CANDIDATE:([^\]]+)\]")
@@ -943,72 +621,3 @@ class State:
             ad.posting_status = "NOT_PUBLISHED"
             ad.updated_on = now
         job.updated_on = now
-
-
-# -- input helpers --------------------------------------------------------------------------------
-def _required_text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid(f"{key}: must not be empty")
-    return value.strip()
-
-
-def _optional_text(data: dict[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid(f"{key}: must be a string")
-    return value.strip() or None
-
-
-def _object(data: dict[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise Invalid(f"{key}: must be an object")
-    return dict(value)
-
-
-def _list_of_objects(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    value = data.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise Invalid(f"{key}: must be an array of objects")
-    return [dict(item) for item in value]
-
-
-def _web(value: Any) -> dict[str, str]:
-    """Accept both `linkedin` (WebProfile) and `linkedIn` (Web) spellings (reference A5); store `linkedin`."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise Invalid("web: must be an object")
-    web = {key: str(item) for key, item in value.items() if item}
-    if "linkedIn" in web:
-        web["linkedin"] = web.pop("linkedIn")
-    return web
-
-
-def _tags(value: Any, key: str) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
-        raise Invalid(f"{key}: must be an array of non-empty strings")
-    return [tag.strip() for tag in value]
-
-
-def tags_from_body(body: Any) -> list[str]:
-    if not isinstance(body, dict) or "tags" not in body:
-        raise Invalid("tags: must not be null")
-    return _tags(body["tags"], "tags")
-
-
-def _merge_tags(existing: list[str], new: list[str]) -> list[str]:
-    merged = list(existing)
-    for tag in new:
-        if tag not in merged:
-            merged.append(tag)
-    return merged

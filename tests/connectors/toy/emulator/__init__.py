@@ -1,0 +1,1 @@
+"""The Toy ATS emulator (docs/connectors.md, step 5)."""
