@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from apps.connectors import steps
 from apps.connectors.base import Connector, ConnectorContext
 from apps.connectors.catalog import (
     READ_MODEL_FIELDS,
@@ -79,6 +80,9 @@ ANSWERS = "/ats/answers"
 REJECTION_REASONS = "/ats/rejection_reasons"
 CANDIDATE_SOURCES = "/ats/candidate_sources"
 FEEDBACKS = "/ats/feedbacks"
+# Follow-up steps of a create that only Factorial knows (apps.connectors.steps).
+STEP_PERSONAL_URL = "candidate.social_links"
+STEP_SOURCE = "source"
 EMPLOYEES = "/employees/employees"
 CREDENTIALS = "/api_public/credentials"
 
@@ -653,18 +657,30 @@ class FactorialConnector(Connector):
         raw = self.client.post(APPLY, body)
         application_id = str(remote_id(raw.get("id")))
         candidate_id = str(remote_id(raw.get("ats_candidate_id")))
-
-        if application.stage_remote_id and application.stage_remote_id != remote_id(
-            raw.get("ats_application_phase_id")
-        ):
+        links = application.candidate.social_links
+        phase = remote_id(raw.get("ats_application_phase_id"))
+        moves = bool(application.stage_remote_id and application.stage_remote_id != phase)
+        pins = source_id is not None and api.api_id(str(remote_id(raw.get("source_id")))) != source_id
+        steps.record_application(
+            application_remote_id=application_id,
+            candidate_remote_id=candidate_id,
+            candidate_existed=existing is not None,
+            pending=[
+                *([steps.STAGE] if moves else []),
+                *([STEP_PERSONAL_URL] if links and existing is None else []),
+                *([STEP_SOURCE] if pins else []),
+            ],
+        )
+        if moves and application.stage_remote_id:
             try:
                 raw = self._move(application_id, application.stage_remote_id)
+                steps.record(steps.STAGE)
             except ConnectorInputError as error:
                 warnings.append(f"stage_id: Factorial refused the move ({error.remote_message or error.message}).")
-        links = application.candidate.social_links
         if links and existing is None:
             try:
                 self.client.put(f"{CANDIDATES}/{candidate_id}", {"id": int(candidate_id), "personal_url": links[0]})
+                steps.record(STEP_PERSONAL_URL)
             except ConnectorInputError as error:
                 warnings.append(f"candidate.social_links: not written ({error.remote_message or error.message}).")
             if len(links) > 1:
@@ -676,6 +692,7 @@ class FactorialConnector(Connector):
             raw = self.client.put(
                 f"{APPLICATIONS}/{application_id}", {"id": int(application_id), "source_id": source_id}
             )
+            steps.record(STEP_SOURCE)
         candidate = self.client.get(f"{CANDIDATES}/{candidate_id}")
         return CreateApplicationResult(
             application=cast(RemoteApplication, self._applications([raw])[0]),

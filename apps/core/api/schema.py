@@ -21,6 +21,14 @@ class ErrorDetailSerializer(serializers.Serializer):
     title = serializers.CharField(allow_null=True)
     message = serializers.CharField()
     log_url = serializers.CharField(allow_null=True)
+    remote_ids = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=(
+            "Tributary extension, on write errors only: the remote IDs of what the failed write left in the ATS "
+            "(`application`, `candidate`). Retry with the same Idempotency-Key and Tributary resumes it."
+        ),
+    )
 
 
 class ErrorResponseSerializer(serializers.Serializer):
