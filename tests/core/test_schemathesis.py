@@ -6,9 +6,9 @@ integration so reads return records and ids resolve."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ def test_every_v1_operation_conforms_to_the_served_schema(live_server: Any, api_
     )
     assert sync_run_execute(run_id=run.id, time_budget=float("inf")) == RunOutcome.SUCCEEDED
     report = tmp_path / "report.json"
-    started = time.monotonic()
 
     completed = subprocess.run(
         [
@@ -52,4 +51,3 @@ def test_every_v1_operation_conforms_to_the_served_schema(live_server: Any, api_
     assert completed.returncode == 0, completed.stdout[-8000:] + completed.stderr[-3000:]
     summary = json.loads(report.read_text())
     assert summary, "schemathesis wrote no report"
-    assert time.monotonic() - started < 180
