@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, str] = {
     "sync": "apps.integrations.benchmarks",
     "write": "apps.applications.writes.benchmark",
     "faults": "apps.applications.writes.benchmark_faults",
+    "load": "apps.applications.writes.benchmark_load",
 }
 
 
