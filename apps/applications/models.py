@@ -545,3 +545,32 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status})"
+
+
+class CreateProgress(models.Model):
+    """The steps of one create-application (or legacy create-candidate) that the ATS confirmed, each stored before
+    the next is sent (`apps.connectors.steps`). A retry resumes from here instead of creating anything twice, and
+    an "already applied" answer for this candidate and job is known to be Tributary's own (not someone else's).
+
+    `steps`: `{step name: details}`; the `application` step holds the remote ids and the follow-up steps still
+    `pending`. `idempotency_key`: the request's key, "" without one. `email`: the candidate's, casefolded.
+    """
+
+    id = PublicIdField()
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+", db_index=False)
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    job_remote_id = models.CharField(max_length=255)
+    email = models.CharField(max_length=320)
+    steps = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=utcnow)
+    updated_at = models.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["integration", "job_remote_id", "email"], name="create_progress_target_idx"),
+            models.Index(fields=["integration", "idempotency_key"], name="create_progress_key_idx"),
+            models.Index(fields=["created_at"], name="create_progress_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_remote_id} / {self.email}: {', '.join(self.steps) or 'nothing yet'}"

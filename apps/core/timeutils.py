@@ -21,7 +21,9 @@ def parse_datetime(value: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         parsed = datetime.combine(date.fromisoformat(text), datetime.min.time())
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    # In UTC: PostgreSQL takes offsets up to ±15:59 only, Python's go to ±23:59 (an `updated_after` with +19:18
+    # failed in the database, found by schemathesis).
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:

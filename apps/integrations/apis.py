@@ -258,11 +258,13 @@ class PassthroughFileSerializer(serializers.Serializer):
             {
                 "type": "object",
                 "properties": {
-                    "name": {"type": "string"},
-                    "content_type": {"type": "string"},
-                    "data_url": {"type": "string"},
-                    "data": {"type": "string"},
+                    "name": {"type": "string", "minLength": 1, "maxLength": 255},
+                    "content_type": {"type": "string", "maxLength": 255},
+                    "data_url": {"type": "string", "minLength": 1},
+                    "data": {"type": "string", "minLength": 1},
                 },
+                # exactly one of data (base64) and data_url, as PassthroughFileSerializer checks
+                "oneOf": [{"required": ["name", "data"]}, {"required": ["name", "data_url"]}],
                 "required": ["name"],
             },
         ]
@@ -271,7 +273,8 @@ class PassthroughFileSerializer(serializers.Serializer):
 class PassthroughPartValueField(serializers.Field):
     """A form field's text, or a file: `{name, content_type?, data (base64) | data_url}`."""
 
-    default_error_messages = {"invalid": "expected a string or a file object {name, content_type, data | data_url}."}
+    # DRF's `fail()` formats the message (`str.format`): the literal braces are doubled, or it raises KeyError.
+    default_error_messages = {"invalid": "expected a string or a file object {{name, content_type, data | data_url}}."}
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):

@@ -20,7 +20,7 @@ from apps.connectors.catalog import (
     fields_with_status,
 )
 from apps.connectors.sandbox.connector import SandboxConnector
-from apps.connectors.sandbox.store import FaultKind, open_store
+from apps.connectors.sandbox.store import FaultKind, NewCandidate, open_store
 from apps.integrations.connectors import sandbox_path_for
 from apps.integrations.models import Environment, Integration
 from apps.integrations.services import integration_set_enabled
@@ -129,7 +129,12 @@ def test_a_closed_job_and_a_second_application_are_refused_by_the_ats(kombo: Kom
     store = sandbox(integration)
     store.touch("jobs", "job-000002", status="CLOSED")
     job, closed_job = stored_job(integration), stored_job(integration, "job-000002")
-    kombo.ats.create_application(job_id=job.id, candidate=candidate(), screening_question_answers=required_answers(job))
+    # Ada applied in the ATS itself (not through Tributary): an "already applied" is then the contract's error
+    store.create_application(
+        job_id=job.remote_id,
+        candidate=NewCandidate(first_name="Ada", last_name="Lovelace", email_address="ada@example.com"),
+        screening_answers={},
+    )
     before = store.count("applications")
 
     with pytest.raises(errors.KomboAtsError) as closed:
@@ -149,6 +154,26 @@ def test_a_closed_job_and_a_second_application_are_refused_by_the_ats(kombo: Kom
     assert _code(again)[:2] == (400, "ATS.APPLICATION_ALREADY_EXISTS")
     assert str(again.value).endswith("The ATS said: The candidate has already applied to this job.")
     assert store.count("applications") == before
+    assert Application.objects.filter(integration=integration).count() == 0
+
+
+def test_a_second_create_of_an_application_tributary_created_answers_it(kombo: Kombo, integration: Integration) -> None:
+    job = stored_job(integration)
+    first = kombo.ats.create_application(
+        job_id=job.id, candidate=candidate(), screening_question_answers=required_answers(job)
+    )
+    before = sandbox(integration).count("applications")
+
+    again = kombo.ats.create_application(
+        job_id=job.id, candidate=candidate("ADA@example.com"), screening_question_answers=required_answers(job)
+    )
+
+    assert again.data.id == first.data.id
+    assert [warning.message for warning in again.warnings] == [
+        "This candidate's application to this job was already created through Tributary; it is returned (nothing "
+        "was sent again)."
+    ]
+    assert sandbox(integration).count("applications") == before
     assert Application.objects.filter(integration=integration).count() == 1
 
 

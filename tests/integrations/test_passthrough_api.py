@@ -385,3 +385,32 @@ def test_the_answer_keeps_repeated_headers_as_lists_and_drops_hop_by_hop_ones() 
     assert present_response(empty, as_base64=False)["data"] is None
     broken = PassthroughResponse(url="u", status=502, headers=(("Content-Type", "application/json"),), content=b"<h")
     assert present_response(broken, as_base64=False)["data"] == "<h"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0, "multipart_form_data[0].value: expected a string or a file object {name, content_type, data | data_url}."),
+        ({"content_type": "text/plain"}, "multipart_form_data[0].value.name: This field is required."),
+        (
+            {"name": "a.txt", "data": "YQ==", "data_url": "https://files.example.com/a.txt"},
+            "multipart_form_data[0].value: give exactly one of data (base64) and data_url.",
+        ),
+    ],
+)
+def test_a_multipart_item_that_is_no_text_or_file_is_refused_by_name(
+    api_base_url: str, api_key: Any, sr_integration: Integration, sr: Emulator, value: Any, message: str
+) -> None:
+    response = requests.post(
+        f"{api_base_url}/passthrough/smartrecruiters/default",
+        json={"method": "POST", "path": "/candidates", "multipart_form_data": [{"name": "f", "value": value}]},
+        headers={"Authorization": f"Bearer {api_key.raw_key}", "X-Integration-Id": sr_integration.id},
+        timeout=10,
+    )
+
+    assert response.status_code == 400
+    assert (response.json()["error"]["code"], response.json()["error"]["message"]) == (
+        "PLATFORM.INPUT_INVALID",
+        message,
+    )
+    assert sr.stats()["totalRequests"] == 0

@@ -29,9 +29,17 @@ from apps.applications.writes.common import (
 from apps.applications.writes.errors import WriteUncertainError
 from apps.applications.writes.files import attachment_from, file_from
 from apps.applications.writes.idempotency import Attempt, WriteOutcome
+from apps.applications.writes.progress import (
+    CreateLog,
+    create_existing,
+    create_finish_after_error,
+    create_resume,
+    tributary_created,
+)
 from apps.applications.writes.screening import screening_answers_from
 from apps.attribution.selectors import attribution_source_for_write
 from apps.attribution.services import attribution_record_outcome
+from apps.connectors import steps
 from apps.connectors.base import Connector
 from apps.connectors.catalog import CoverageStatus, WriteAction
 from apps.connectors.dtos import (
@@ -47,7 +55,7 @@ from apps.connectors.dtos import (
     ScreeningAnswerInput,
     TrackedApplication,
 )
-from apps.connectors.errors import ConnectorUnsupported
+from apps.connectors.errors import ConnectorApplicationExists, ConnectorError, ConnectorUnsupported
 from apps.core.api.errors import ErrorCode, input_invalid
 from apps.core.timeutils import format_datetime, utcnow
 from apps.integrations.models import Integration
@@ -233,6 +241,42 @@ def _reconciled(connector: Connector, payload: CreateApplicationInput) -> Create
     )
 
 
+def _run_create(
+    *,
+    integration: Integration,
+    connector: Connector,
+    action: WriteAction,
+    payload: CreateApplicationInput,
+    attempt: Attempt,
+    log: CreateLog,
+) -> CreateApplicationResult:
+    """The connector's create, each confirmed step in `log`; resumed, never repeated, once the application exists."""
+    if log.application is not None:  # an earlier request with this key created it
+        attempt.acted = True
+        return create_resume(integration=integration, connector=connector, payload=payload, log=log)
+    if attempt.reconcile and (found := _reconciled(connector, payload)) is not None:
+        return found
+    attempt.sent = True
+    create = connector.create_candidate if action == WriteAction.CREATE_CANDIDATE else connector.create_application
+    try:
+        with steps.recording(log):
+            return create(payload)
+    except ConnectorApplicationExists:
+        # "Already applied": answered as such only when the application is not one Tributary created.
+        if log.application is None and tributary_created(integration=integration, payload=payload):
+            existing = create_existing(connector=connector, payload=payload)
+            if existing is not None:
+                return existing
+        raise
+    except ConnectorError as error:
+        if log.application is None:
+            raise
+        attempt.acted = True
+        return create_finish_after_error(
+            integration=integration, connector=connector, payload=payload, log=log, error=error
+        )
+
+
 def _create(
     *,
     integration: Integration,
@@ -255,14 +299,11 @@ def _create(
         payload, integration=integration, connector=connector, action=action, requested=body.get("source"),
         warnings=warnings,
     )  # fmt: skip
+    log = CreateLog.open(integration=integration, key=attempt.key, payload=payload)
     with calling_ats(integration):
-        result = _reconciled(connector, payload) if attempt.reconcile else None
-        if result is None:
-            attempt.sent = True
-            create = (
-                connector.create_candidate if action == WriteAction.CREATE_CANDIDATE else connector.create_application
-            )
-            result = create(payload)
+        result = _run_create(
+            integration=integration, connector=connector, action=action, payload=payload, attempt=attempt, log=log
+        )
     warnings.extend(result.warnings)
     stored = store_found(
         integration, application=result.application, candidate=result.candidate, via=TrackedVia.CREATED,

@@ -8,6 +8,8 @@
 - A write that may have reached the ATS without an answer (or whose owner died after sending it) leaves the key
   UNCERTAIN; the next retry runs with `Attempt.reconcile` set, and the service looks the result up in the ATS
   before sending anything again.
+- Once the ATS confirmed any step of a write (`Attempt.acted`, e.g. the application of a multi-step create), no
+  error releases the key or is stored as final: it stays UNCERTAIN and the retry resumes (writes.progress).
 - Anything else (invalid input, ATS unavailable or rate limiting before a write) releases the key: a retry runs
   afresh.
 """
@@ -26,9 +28,9 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from apps.applications.models import IdempotencyKey
+from apps.applications.models import CreateProgress, IdempotencyKey
 from apps.applications.writes.errors import WriteUncertainError
-from apps.core.api.errors import ApiError, ErrorCode, error_body, input_invalid
+from apps.core.api.errors import ApiError, ErrorCode, input_invalid
 from apps.core.timeutils import utcnow
 from apps.integrations.models import Integration
 
@@ -74,10 +76,13 @@ class WriteOutcome:
 @dataclass
 class Attempt:
     """One run of a write. `reconcile`: an earlier run with the same key may have written already, so look first.
-    The service sets `sent` right before it asks the ATS to write (from then on, a crash leaves it UNCERTAIN)."""
+    The service sets `sent` right before it asks the ATS to write (from then on, a crash leaves it UNCERTAIN), and
+    `acted` once the ATS confirmed a step (from then on, no error releases the key). `key`: the request's key."""
 
     reconcile: bool = False
     sent: bool = False
+    acted: bool = False
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,15 +173,17 @@ def idempotent_write(
         return claim.replay
     row = claim.row
     assert row is not None
-    attempt = Attempt(reconcile=claim.reconcile)
+    attempt = Attempt(reconcile=claim.reconcile, key=key)
     try:
         outcome = run(attempt)
     except WriteUncertainError:
         idempotency_mark_uncertain(row=row)
         raise
     except ApiError as error:
-        if error.code in FINAL_ERROR_CODES:
-            idempotency_complete(row=row, status=error.status, body=error_body(error.code, error.message))
+        if attempt.acted:
+            idempotency_mark_uncertain(row=row)  # the ATS holds part of it: the retry resumes, never re-sends
+        elif error.code in FINAL_ERROR_CODES:
+            idempotency_complete(row=row, status=error.status, body=error.body())
         elif attempt.sent and error.code not in NOTHING_WRITTEN_CODES:
             idempotency_mark_uncertain(row=row)  # e.g. a 5xx answer to the write: look before writing again
         else:
@@ -197,4 +204,6 @@ def idempotency_keys_purge(*, now: datetime | None = None) -> int:
     """Delete keys older than their TTL (they no longer count, see `idempotency_claim`); returns how many."""
     cutoff = (now or utcnow()) - _ttl()
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    # The steps of creates as old: a retry with their key no longer resumes (a finished create is tracked anyway).
+    CreateProgress.objects.filter(created_at__lt=cutoff).delete()
     return deleted

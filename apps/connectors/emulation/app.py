@@ -215,13 +215,16 @@ class EmulatorApp:
             if check:
                 self.check_access(request, route, request.principal)
             with self.lock:
-                return route.handler(request)
+                response = route.handler(request)
         except HttpError as error:
             return self.error_response(request, route, error)
         except Exception as exc:  # an emulator bug: answer 500 and keep the traceback visible
             self.last_exception = exc
             traceback.print_exc()
             return self.error_response(request, route, HttpError(500, "INTERNAL_ERROR", "Emulator error"))
+        if plan.lose_answer:
+            drop_connection(request.environ)
+        return response
 
     def fault_response(self, request: Request, route: Route, fault: Fault) -> Response:
         if fault.body is None:
@@ -308,6 +311,9 @@ class EmulatorApp:
             headers={str(k): str(v) for k, v in (body.get("headers") or {}).items()},
             retry_after=body.get("retryAfter"),
             latency=float(body.get("latency", 0.0)),
+            skip=int(body.get("skip", 0)),
+            probability=float(body["probability"]) if body.get("probability") is not None else None,
+            seed=int(body["seed"]) if body.get("seed") is not None else None,
         )
         return Response.json(fault.as_dict(), 201)
 

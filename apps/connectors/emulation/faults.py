@@ -2,23 +2,28 @@
 
 A fault matches on HTTP method (or any) and a shell-style path pattern (`/candidates*`, `/jobs/*/status`).
 `count` is how many requests it affects; `None` means every matching request until the faults are cleared.
+`skip` lets that many matching requests through first: `skip=2` faults the 3rd matching request (e.g. the
+read-back after a create, not the create). `probability` (with `seed`, for repeatable runs) makes it hit each
+matching request with that chance only: `{"probability": 0.2, "count": null}` faults a fifth of them.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import itertools
+import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("status", "latency", "drop")
+KINDS = ("status", "latency", "drop", "lose_answer")
 
 
 @dataclass
 class Fault:
     """One injected fault. `kind`: `status` (answer `status` with `body`), `latency` (wait `latency` seconds first),
-    `drop` (close the connection without an answer)."""
+    `drop` (close the connection without an answer), `lose_answer` (carry the request out, then close the
+    connection without its answer: the vendor acted and the caller cannot know)."""
 
     id: int
     kind: str
@@ -30,7 +35,12 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     retry_after: float | None = None
     latency: float = 0.0
+    skip: int = 0
+    probability: float | None = None
+    seed: int | None = None
     hits: int = 0
+    seen: int = 0
+    _random: random.Random | None = field(default=None, repr=False, compare=False)
 
     def matches(self, method: str, path: str) -> bool:
         if self.count is not None and self.count <= 0:
@@ -38,6 +48,17 @@ class Fault:
         if self.method and self.method.upper() != method.upper():
             return False
         return not self.path or fnmatch.fnmatchcase(path, self.path)
+
+    def applies(self) -> bool:
+        """Called once per matching request: whether this one is hit (after `skip`, with `probability`)."""
+        self.seen += 1
+        if self.seen <= self.skip:
+            return False
+        if self.probability is None:
+            return True
+        if self._random is None:
+            self._random = random.Random(self.seed)
+        return self._random.random() < self.probability
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +72,10 @@ class Fault:
             "headers": self.headers,
             "retryAfter": self.retry_after,
             "latency": self.latency,
+            "skip": self.skip,
+            "probability": self.probability,
+            "seed": self.seed,
+            "seen": self.seen,
             "hits": self.hits,
         }
 
@@ -62,6 +87,7 @@ class FaultPlan:
     latency: float = 0.0
     respond_with: Fault | None = None
     drop: bool = False
+    lose_answer: bool = False
 
 
 class FaultInjector:
@@ -84,7 +110,14 @@ class FaultInjector:
         headers: dict[str, str] | None = None,
         retry_after: float | None = None,
         latency: float = 0.0,
+        skip: int = 0,
+        probability: float | None = None,
+        seed: int | None = None,
     ) -> Fault:
+        if skip < 0:
+            raise ValueError("skip must not be negative")
+        if probability is not None and not 0.0 < probability <= 1.0:
+            raise ValueError("probability must be in (0, 1]")
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         if count is not None and count < 1:
@@ -105,6 +138,9 @@ class FaultInjector:
                 headers=dict(headers or {}),
                 retry_after=retry_after,
                 latency=latency,
+                skip=skip,
+                probability=probability,
+                seed=seed,
             )
             self._faults.append(fault)
             return fault
@@ -124,7 +160,7 @@ class FaultInjector:
         decisive: Fault | None = None
         with self._lock:
             for fault in self._faults:
-                if not fault.matches(method, path):
+                if not fault.matches(method, path) or not fault.applies():
                     continue
                 if fault.kind == "latency":
                     latency += fault.latency
@@ -139,4 +175,6 @@ class FaultInjector:
             self._faults = [fault for fault in self._faults if fault.count is None or fault.count > 0]
         if decisive is not None and decisive.kind == "drop":
             return FaultPlan(latency=latency, drop=True)
+        if decisive is not None and decisive.kind == "lose_answer":
+            return FaultPlan(latency=latency, lose_answer=True)
         return FaultPlan(latency=latency, respond_with=decisive)

@@ -14,6 +14,9 @@ ANSWERS = "/ats/answers"
 REJECTION_REASONS = "/ats/rejection_reasons"
 CANDIDATE_SOURCES = "/ats/candidate_sources"
 FEEDBACKS = "/ats/feedbacks"
+# Follow-up steps of a create that only Factorial knows (apps.connectors.steps).
+STEP_PERSONAL_URL = "candidate.social_links"
+STEP_SOURCE = "source"
 EMPLOYEES = "/employees/employees"
 CREDENTIALS = "/api_public/credentials"
 

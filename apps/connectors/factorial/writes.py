@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from apps.connectors import steps
 from apps.connectors.dtos import (
     ApplicationRef,
     AttachmentInput,
@@ -36,6 +37,8 @@ from apps.connectors.factorial.paths import (
     CANDIDATES,
     FEEDBACKS,
     JOB_POSTINGS,
+    STEP_PERSONAL_URL,
+    STEP_SOURCE,
     Raw,
 )
 from apps.connectors.http import fetch_file
@@ -193,28 +196,42 @@ class FactorialWrites:
         application_id = str(remote_id(raw.get("id")))
         candidate_id = str(remote_id(raw.get("ats_candidate_id")))
 
-        if application.stage_remote_id and application.stage_remote_id != remote_id(
-            raw.get("ats_application_phase_id")
-        ):
+        links = application.candidate.social_links
+        phase = remote_id(raw.get("ats_application_phase_id"))
+        moves = bool(application.stage_remote_id and application.stage_remote_id != phase)
+        pins = source_id is not None and api.api_id(str(remote_id(raw.get("source_id")))) != source_id
+        steps.record_application(
+            application_remote_id=application_id,
+            candidate_remote_id=candidate_id,
+            candidate_existed=existing is not None,
+            pending=[
+                *([steps.STAGE] if moves else []),
+                *([STEP_PERSONAL_URL] if links and existing is None else []),
+                *([STEP_SOURCE] if pins else []),
+            ],
+        )
+        if moves and application.stage_remote_id:
             try:
                 raw = self._move(application_id, application.stage_remote_id)
+                steps.record(steps.STAGE)
             except ConnectorInputError as error:
                 warnings.append(f"stage_id: Factorial refused the move ({error.remote_message or error.message}).")
-        links = application.candidate.social_links
         if links and existing is None:
             try:
                 self.client.put(f"{CANDIDATES}/{candidate_id}", {"id": int(candidate_id), "personal_url": links[0]})
+                steps.record(STEP_PERSONAL_URL)
             except ConnectorInputError as error:
                 warnings.append(f"candidate.social_links: not written ({error.remote_message or error.message}).")
             if len(links) > 1:
                 warnings.append("candidate.social_links: Factorial keeps one personal URL; only the first was written.")
         elif links:
             warnings.append("candidate.social_links: the candidate already existed; its personal URL was kept.")
-        if source_id is not None and api.api_id(str(remote_id(raw.get("source_id")))) != source_id:
+        if pins:
             # `PUT /ats/applications/{id}` takes `source_id` (F-SDK put body), the one place a write names the entry.
             raw = self.client.put(
                 f"{APPLICATIONS}/{application_id}", {"id": int(application_id), "source_id": source_id}
             )
+            steps.record(STEP_SOURCE)
         candidate = self.client.get(f"{CANDIDATES}/{candidate_id}")
         return CreateApplicationResult(
             application=cast(RemoteApplication, self._applications([raw])[0]),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from apps.connectors import steps
 from apps.connectors.base import Connector, ConnectorContext
 from apps.connectors.catalog import (
     READ_MODEL_FIELDS,
@@ -364,11 +365,17 @@ class SandboxConnector(Connector):
                 remote_fields=application.remote_fields,
             )
         )
-        return CreateApplicationResult(
+        result = CreateApplicationResult(
             application=mapping.application(created.application),
             candidate=mapping.candidate(created.candidate),
             candidate_existed=not created.candidate_created,
         )
+        steps.record_application(
+            application_remote_id=result.application.remote_id,
+            candidate_remote_id=result.candidate.remote_id,
+            candidate_existed=result.candidate_existed,
+        )
+        return result
 
     def find_application(self, *, job_remote_id: str, email_address: str) -> TrackedApplication | None:
         found = self.begin_call().find_application(job_id=job_remote_id, email=email_address)

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
+from apps.connectors import steps
 from apps.connectors.dtos import (
     ApplicationRef,
     AttachmentInput,
@@ -203,7 +204,8 @@ class SmartRecruitersWrites:
         - Other files: `POST /candidates/{id}/jobs/{jobId}/attachments` (multipart, typed), after the create.
         - SmartRecruiters creates every application in status NEW: a requested stage is set afterwards.
         - An existing candidate (same email) gets the new application; its profile is left as it is.
-        Follow-up steps that fail after the application exists become warnings, never a failed create.
+        Follow-up steps that fail after the application exists become warnings, never a failed create; a failure a
+        retry may get past propagates, and the write path finishes the create (apps.connectors.steps).
         """
         warnings: list[str] = []
         job_id = application.job_remote_id
@@ -280,17 +282,30 @@ class SmartRecruitersWrites:
         candidate_id = str(created["id"]) if isinstance(created, dict) and created.get("id") else None
         if candidate_id is None:
             raise ConnectorBadResponse("SmartRecruiters created the candidate but answered no id.")
-        for attachment in files:
-            if attachment is resume_sent:
-                continue
+        uploads = [index for index, attachment in enumerate(files) if attachment is not resume_sent]
+        moves = bool(application.stage_remote_id and application.stage_remote_id != "NEW")
+        steps.record_application(
+            application_remote_id=mapping.application_id(candidate_id, job_id),
+            candidate_remote_id=candidate_id,
+            candidate_existed=existing is not None,
+            pending=[*map(steps.attachment, uploads), *([steps.STAGE] if moves else [])],
+        )
+        for index in uploads:
+            attachment = files[index]
             try:
                 self._upload(path("candidates", candidate_id, "jobs", job_id, "attachments"), attachment)
+                steps.record(steps.attachment(index))
             except ConnectorError as error:
+                if steps.resumable(error):
+                    raise
                 warnings.append(f"attachments: “{attachment.name}” was not attached ({error.message}).")
-        if application.stage_remote_id and application.stage_remote_id != "NEW":
+        if moves and application.stage_remote_id:
             try:
                 self._set_status(candidate_id, job_id, application.stage_remote_id)
+                steps.record(steps.STAGE)
             except ConnectorError as error:
+                if steps.resumable(error):
+                    raise
                 warnings.append(
                     f"stage_id: SmartRecruiters creates applications as New; moving it to "
                     f"{application.stage_remote_id} failed ({error.remote_message or error.message})."

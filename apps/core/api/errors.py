@@ -95,24 +95,33 @@ DEFAULT_STATUS: dict[ErrorCode, int] = {
 class ApiError(Exception):
     """Raised by services and selectors; rendered as the contract's error body."""
 
-    def __init__(self, code: ErrorCode, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, code: ErrorCode, message: str, *, status: int | None = None, remote_ids: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status or DEFAULT_STATUS[code]
+        # Our extension: what a failed write left in the ATS (e.g. `{"application": …, "candidate": …}`).
+        self.remote_ids = remote_ids or None
+
+    def body(self) -> dict[str, object]:
+        return error_body(self.code, self.message, remote_ids=self.remote_ids)
 
 
 def input_invalid(message: str) -> ApiError:
     return ApiError(ErrorCode.PLATFORM_INPUT_INVALID, message)
 
 
-def error_body(code: ErrorCode | None, message: str, *, log_url: str | None = None) -> dict[str, object]:
-    return {
-        "status": "error",
-        "error": {
-            "code": code.value if code else None,
-            "title": TITLES[code] if code else None,
-            "message": message,
-            "log_url": log_url,
-        },
+def error_body(
+    code: ErrorCode | None, message: str, *, log_url: str | None = None, remote_ids: dict[str, str] | None = None
+) -> dict[str, object]:
+    error: dict[str, object] = {
+        "code": code.value if code else None,
+        "title": TITLES[code] if code else None,
+        "message": message,
+        "log_url": log_url,
     }
+    if remote_ids:
+        error["remote_ids"] = dict(remote_ids)
+    return {"status": "error", "error": error}

@@ -49,7 +49,7 @@ def _response(code: ErrorCode | None, message: str, status: int, headers: dict[s
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApiError):
-        return _response(exc.code, exc.message, exc.status)
+        return Response(exc.body(), status=exc.status)
     if isinstance(exc, exceptions.ValidationError):
         message = "; ".join(flatten_validation_detail(exc.detail)) or "Invalid input."
         return _response(ErrorCode.PLATFORM_INPUT_INVALID, message, 400)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import force_instance, is_serializer
 from rest_framework import serializers
 
 from apps.core.api.errors import ErrorCode
@@ -21,6 +22,14 @@ class ErrorDetailSerializer(serializers.Serializer):
     title = serializers.CharField(allow_null=True)
     message = serializers.CharField()
     log_url = serializers.CharField(allow_null=True)
+    remote_ids = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=(
+            "Tributary extension, on write errors only: the remote IDs of what the failed write left in the ATS "
+            "(`application`, `candidate`). Retry with the same Idempotency-Key and Tributary resumes it."
+        ),
+    )
 
 
 class ErrorResponseSerializer(serializers.Serializer):
@@ -69,6 +78,20 @@ class AutoSchema(BaseAutoSchema):
 
     `CheckApiKeyApi.OutputSerializer` becomes `CheckApiKeyOutput`, so the conventional nested names never collide.
     """
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        """drf-spectacular documents bodies of PUT, PATCH and POST only; a DELETE that takes one (removing a
+        candidate's tag takes `{"tag": {"name": …}}`) has it served too, when its serializer has fields."""
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        serializer = self.get_request_serializer()
+        if not is_serializer(serializer) or not force_instance(serializer).fields:
+            return None
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
 
     def get_serializer_name(self, serializer: serializers.Serializer, direction: str) -> str:
         qualname = serializer.__class__.__qualname__

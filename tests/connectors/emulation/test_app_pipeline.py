@@ -217,7 +217,10 @@ def test_faults_through_control_endpoints(tiny: tuple[TinyEmulator, str]) -> Non
     assert slow.status_code == 200
     assert app.clock.slept == [0.3]  # type: ignore[attr-defined]
     assert cleared == {"faults": []}
-    assert (bad.status_code, bad.json()) == (400, {"error": "kind must be one of status, latency, drop, expire_tokens"})
+    assert (bad.status_code, bad.json()) == (
+        400,
+        {"error": "kind must be one of status, latency, drop, lose_answer, expire_tokens"},
+    )
 
 
 def test_handler_bug_is_a_500_not_a_crash(tiny: tuple[TinyEmulator, str]) -> None:

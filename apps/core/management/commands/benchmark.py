@@ -15,6 +15,8 @@ BENCHMARKS: dict[str, str] = {
     "api": "apps.applications.benchmarks",
     "sync": "apps.integrations.benchmarks",
     "write": "apps.applications.writes.benchmark",
+    "faults": "apps.applications.writes.benchmark_faults",
+    "load": "apps.applications.writes.benchmark_load",
 }
 
 
