@@ -39,6 +39,7 @@ EVENT_CHOICES = [(value, value) for value in SUBSCRIBABLE_EVENT_TYPES]
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, assume_scheme="https", help_text="http(s) URL that receives the events.")
     event_types = forms.MultipleChoiceField(
         choices=EVENT_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every event type.",

@@ -15,14 +15,14 @@ from apps.core.models import PublicIdField, TimestampedModel
 class WebhookEventType(models.TextChoices):
     """The event types of the contract (§8), plus our test ping (sent only on request, to one endpoint)."""
 
-    DATA_CHANGED = "data-changed"
-    SYNC_FINISHED = "sync-finished"
-    INTEGRATION_CREATED = "integration-created"
-    INTEGRATION_STATE_CHANGED = "integration-state-changed"
-    INTEGRATION_DELETED = "integration-deleted"
-    CONNECTION_FLOW_FAILED = "connection-flow-failed"
-    ISSUE_STATUS_CHANGED = "issue-status-changed"
-    PING = "ping"
+    DATA_CHANGED = "data-changed", "data-changed"
+    SYNC_FINISHED = "sync-finished", "sync-finished"
+    INTEGRATION_CREATED = "integration-created", "integration-created"
+    INTEGRATION_STATE_CHANGED = "integration-state-changed", "integration-state-changed"
+    INTEGRATION_DELETED = "integration-deleted", "integration-deleted"
+    CONNECTION_FLOW_FAILED = "connection-flow-failed", "connection-flow-failed"
+    ISSUE_STATUS_CHANGED = "issue-status-changed", "issue-status-changed"
+    PING = "ping", "ping"
 
 
 SUBSCRIBABLE_EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in WebhookEventType if t != WebhookEventType.PING)
