@@ -154,7 +154,7 @@ def _claim(delivery_id: str, now: datetime) -> datetime | None:
             id=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, endpoint__active=True
         )
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=lease, attempts=F("attempts") + 1)
+        .update(lease_until=lease, attempts=F("attempts") + 1, enqueued_at=None)
     )
     return lease if claimed else None
 
@@ -244,35 +244,41 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str, now: dat
 # -- enqueueing and sweeping ---------------------------------------------------------------------------
 
 
+def _queue(delivery_id: str) -> None:
+    # Successful attempts are recorded as WebhookAttempt rows; django-q2 need not keep their task results too.
+    async_task(TASK_DELIVER, delivery_id, save=False)
+
+
 def enqueue_on_commit(delivery_ids: Sequence[str]) -> None:
     ids = list(delivery_ids)
     if ids:
-        transaction.on_commit(lambda: [async_task(TASK_DELIVER, delivery_id) for delivery_id in ids])
+        transaction.on_commit(lambda: [_queue(delivery_id) for delivery_id in ids])
 
 
-def _due(now: datetime) -> list[str]:
-    return list(
-        WebhookDelivery.objects.filter(
-            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, endpoint__active=True
-        )
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .order_by("next_attempt_at")
-        .values_list("id", flat=True)[:SWEEP_LIMIT]
-    )
+def _due(now: datetime, *, queued_or_not: bool) -> list[str]:
+    due = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, endpoint__active=True
+    ).filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+    if not queued_or_not:
+        requeue = now - timedelta(seconds=_seconds("WEBHOOK_REQUEUE_SECONDS"))
+        due = due.filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=requeue))
+    return list(due.order_by("next_attempt_at").values_list("id", flat=True)[:SWEEP_LIMIT])
 
 
 def webhook_sweep(*, now: datetime | None = None, inline: bool = False) -> dict[str, int]:
-    """Every minute: hand every due delivery to a worker (retries whose time came, tasks lost with a dead worker).
+    """Every minute: hand each due delivery no task is on its way for to a worker (retries whose time came, ones
+    a dead worker held or whose task was lost).
 
-    `inline` sends them in this process instead (tests and benchmarks drive time themselves)."""
+    `inline` sends every due delivery in this process instead (tests drive time themselves)."""
     now = now or utcnow()
-    due = _due(now)
+    due = _due(now, queued_or_not=inline)
     if inline:
         for delivery_id in due:
             webhook_deliver(delivery_id, now=now)
-    else:
-        for delivery_id in due:
-            async_task(TASK_DELIVER, delivery_id)
+        return {"due": len(due)}
+    WebhookDelivery.objects.filter(id__in=due).update(enqueued_at=now)
+    for delivery_id in due:
+        _queue(delivery_id)
     return {"due": len(due)}
 
 

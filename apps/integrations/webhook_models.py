@@ -101,6 +101,9 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # A worker holds the delivery while it sends; a worker that died loses it when this passes.
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a task for it was last queued; cleared when a worker takes it. The sweeper queues it again only when
+    # it is due and no task is on its way (or one was queued WEBHOOK_REQUEUE_SECONDS ago and never arrived).
+    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)

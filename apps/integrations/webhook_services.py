@@ -136,7 +136,7 @@ def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, now: datetime | None =
             "id", flat=True
         )
     )
-    WebhookDelivery.objects.filter(id__in=waiting).update(window_started_at=now, next_attempt_at=now)
+    WebhookDelivery.objects.filter(id__in=waiting).update(window_started_at=now, next_attempt_at=now, enqueued_at=now)
     enqueue_on_commit(waiting)
     return len(waiting)
 
@@ -173,7 +173,14 @@ def webhook_event_emit(
                 if endpoint.wants(type)
             ]
         deliveries = WebhookDelivery.objects.bulk_create(
-            WebhookDelivery(event=event, endpoint=endpoint, created_at=now, window_started_at=now, next_attempt_at=now)
+            WebhookDelivery(
+                event=event,
+                endpoint=endpoint,
+                created_at=now,
+                window_started_at=now,
+                next_attempt_at=now,
+                enqueued_at=now,
+            )  # fmt: skip
             for endpoint in endpoints
         )
         enqueue_on_commit([delivery.id for delivery in deliveries])
@@ -185,7 +192,11 @@ def webhook_delivery_send_again(*, delivery: WebhookDelivery, now: datetime | No
     now = now or utcnow()
     with transaction.atomic():
         WebhookDelivery.objects.filter(id=delivery.id).update(
-            status=WebhookDelivery.Status.PENDING, window_started_at=now, next_attempt_at=now, lease_until=None
+            status=WebhookDelivery.Status.PENDING,
+            window_started_at=now,
+            next_attempt_at=now,
+            lease_until=None,
+            enqueued_at=now,
         )
         enqueue_on_commit([delivery.id])
 
@@ -218,7 +229,11 @@ def webhook_endpoint_replay(*, endpoint: WebhookEndpoint, since: datetime, now: 
             WebhookDelivery.objects.filter(endpoint=endpoint, event_id__in=events).values_list("id", flat=True)
         )
         WebhookDelivery.objects.filter(id__in=queued).update(
-            status=WebhookDelivery.Status.PENDING, window_started_at=now, next_attempt_at=now, lease_until=None
+            status=WebhookDelivery.Status.PENDING,
+            window_started_at=now,
+            next_attempt_at=now,
+            lease_until=None,
+            enqueued_at=now,
         )
         enqueue_on_commit(queued)
     return len(queued)

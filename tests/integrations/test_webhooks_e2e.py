@@ -92,8 +92,11 @@ def _emit_and_roll_back(environment: Environment) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_loses_no_event_and_faults_are_retried(
-    environment: Environment, endpoint: WebhookEndpoint, receiver: Receiver, tmp_path: Path
+    environment: Environment, endpoint: WebhookEndpoint, receiver: Receiver, tmp_path: Path, settings: Any
 ) -> None:
+    # tasks queued to the killed worker never come back: the sweeper re-queues them after this (default 5 min)
+    settings.WEBHOOK_REQUEUE_SECONDS = 5
+
     # given a receiver that is slow, fails every 5th request with a 500 and every 7th with a 429
     def behave(number: int, body: dict[str, Any]) -> tuple[Any, ...]:
         time.sleep(0.05)

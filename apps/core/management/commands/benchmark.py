@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, str] = {
     "api": "apps.applications.benchmarks",
     "sync": "apps.integrations.benchmarks",
     "write": "apps.applications.writes.benchmark",
+    "webhooks": "apps.integrations.webhook_benchmark",
 }
 
 
