@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -491,3 +492,72 @@ def test_writes_that_store_records_announce_data_changed(
     (item,) = receiver.of_type("data-changed")
     assert [model.name for model in item.parsed.data.changed_models] == ["ats_applications", "ats_candidates"]
     assert item.parsed.data.integration_id == integration.id
+
+
+@pytest.mark.django_db
+def test_the_connection_flow_announces_the_new_integration_and_its_failures(
+    client: Any, environment: Environment, endpoint: WebhookEndpoint, receiver: Receiver
+) -> None:
+    issued = connect_link_create(
+        environment=environment, end_user_email="hr@globex.example.com", end_user_organization_name="Globex",
+        base_url="http://testserver", integration_tool="sandbox", end_user_origin_id="globex-7",
+    )  # fmt: skip
+    link = issued.url.removeprefix("http://testserver")
+    client.post(f"{link}connect", {"mode": "NONE"})
+    client.post(f"{link}source", {"action": "create"})
+    assert client.post(f"{link}finish").status_code == 200
+    integration = Integration.objects.get(connect_links__isnull=False)
+    expired = connect_link_create(
+        environment=environment, end_user_email="it@initech.example.com", end_user_organization_name="Initech",
+        base_url="http://testserver",
+    )  # fmt: skip
+    expired.link.expires_at = utcnow() - timedelta(minutes=1)
+    expired.link.save()
+    assert client.get(expired.url.removeprefix("http://testserver")).status_code == 410
+    deliver_all()
+
+    assert [item.type for item in receiver.received] == [
+        "integration-state-changed", "integration-created", "connection-flow-failed",
+    ]  # fmt: skip
+    state, created, failed = (item.parsed.data for item in receiver.received)
+    assert (state.integration_id, state.setup_status, state.state) == (integration.id, "COMPLETED", "ACTIVE")
+    assert (created.id, created.tool, created.category) == (integration.id, "sandbox", "ATS")
+    assert (created.end_user.organization_name, created.end_user.origin_id) == ("Globex", "globex-7")
+    assert (failed.integration_tool, failed.end_user.organization_name) == ("", "Initech")
+    assert failed.log_url.startswith("/admin/integrations/connectionflowfailure/")
+
+
+@pytest.mark.django_db
+def test_housekeeping_purges_old_events_but_keeps_pending_ones(
+    environment: Environment, endpoint: WebhookEndpoint, receiver: Receiver
+) -> None:
+    from apps.integrations.webhook_services import webhook_events_purge
+
+    old = utcnow() - timedelta(days=31)
+    delivered = webhook_event_emit(environment_id=environment.id, type="ping", data={"n": 0}, now=old)
+    deliver_all()
+    receiver.behave = lambda number, body: ("status", 503)
+    waiting = webhook_event_emit(environment_id=environment.id, type="ping", data={"n": 1}, now=old)
+    recent = _ping(environment, 2)
+
+    assert webhook_events_purge() == 1
+    assert set(WebhookEvent.objects.values_list("id", flat=True)) == {waiting.id, recent.id}
+    assert not WebhookEvent.objects.filter(id=delivered.id).exists()
+
+
+@pytest.mark.django_db
+def test_the_readme_verifier_accepts_our_deliveries(
+    environment: Environment, endpoint: WebhookEndpoint, receiver: Receiver
+) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    code = readme.split("Verify it like this:\n\n```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 - the README's own snippet, run as a receiver would
+    _ping(environment)
+    deliver_all()
+
+    (item,) = receiver.received
+    raw = item.body_raw
+    assert len([line for line in code.splitlines() if line.strip()]) == 4  # short enough to paste
+    assert namespace["kombo_signature_valid"](receiver.secret, raw, item.headers["x-kombo-signature"]) is True
+    assert namespace["kombo_signature_valid"](receiver.secret, raw + b" ", item.headers["x-kombo-signature"]) is False

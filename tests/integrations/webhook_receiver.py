@@ -49,6 +49,7 @@ class Received:
     kombo_ok: bool
     parsed: Any  # the SDK model (None for a ping)
     at: float  # time.time() when it arrived
+    body_raw: bytes = b""
 
 
 @dataclass
@@ -104,7 +105,7 @@ def start_receiver(receiver: Receiver) -> tuple[ThreadingHTTPServer, threading.T
             parsed = model.model_validate(body) if model is not None else None
             with receiver.lock:
                 receiver.received.append(
-                    Received(body["id"], body["type"], body, headers, standard_ok, kombo_ok, parsed, time.time())
+                    Received(body["id"], body["type"], body, headers, standard_ok, kombo_ok, parsed, time.time(), raw)
                 )
             self._answer(200, b"ok", {})
 
