@@ -142,3 +142,20 @@ def test_a_killed_worker_loses_no_event_and_faults_are_retried(
     assert not WebhookDelivery.objects.exclude(status="SUCCEEDED").exists()
     assert WebhookDelivery.objects.count() == total
     assert receiver.requests > len(set(ids))  # the 500s and 429s were retried
+
+
+@pytest.mark.django_db
+def test_a_failed_sync_announces_its_end_and_the_invalid_integration(
+    integration: Integration, store: SandboxStore, endpoint: WebhookEndpoint, receiver: Receiver
+) -> None:
+    from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+
+    store.set_api_key("required-key")  # the sandbox now rejects the integration's (empty) key
+    run, _ = sync_run_request(integration=integration, type="FULL", trigger="COMMAND", enqueue=False)
+    assert sync_run_execute(run_id=run.id, time_budget=float("inf")) == RunOutcome.FAILED
+    deliver_all()
+
+    assert [item.type for item in receiver.received] == ["sync-finished", "integration-state-changed"]
+    finished, state = (item.parsed.data for item in receiver.received)
+    assert (finished.sync_id, finished.sync_state) == (run.id, "FAILED")
+    assert (state.integration_id, state.state) == (integration.id, "INVALID")
