@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.core.api.errors import ApiError
+from apps.integrations.connect_admin import ReadOnlyAdmin
 from apps.integrations.webhook_models import (
     SUBSCRIBABLE_EVENT_TYPES,
     WebhookAttempt,
@@ -155,14 +156,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/integrations/webhook_replay.html", context)
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 class AttemptInline(admin.TabularInline):
     model = WebhookAttempt
     fields = (
@@ -178,7 +171,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnly):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at", "event_type", "event_id", "endpoint", "status", "attempts", "last_status_code",
         "next_attempt_at", "delivered_at",
@@ -228,7 +221,7 @@ class WebhookDeliveryAdmin(ReadOnly):
 
 
 @admin.register(WebhookAttempt)
-class WebhookAttemptAdmin(ReadOnly):
+class WebhookAttemptAdmin(ReadOnlyAdmin):
     list_display = (
         "started_at",
         "event_type",
@@ -248,7 +241,7 @@ class WebhookAttemptAdmin(ReadOnly):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnly):
+class WebhookEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "type", "id", "integration_id", "environment")
     list_filter = ("type", "environment")
     search_fields = ("id", "integration_id")
