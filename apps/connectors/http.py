@@ -720,6 +720,12 @@ def _guarded_session(allowed_networks: Sequence[Network]) -> requests.Session:
     return session
 
 
+def guarded_session(allowed_networks: Sequence[Network] = ()) -> requests.Session:
+    """A session that connects only to public addresses (or `allowed_networks`): the SSRF guard of `fetch_file`,
+    for other caller-given URLs (outgoing webhooks)."""
+    return _guarded_session(allowed_networks)
+
+
 def fetch_file(
     url: str,
     *,

@@ -294,3 +294,6 @@ class SyncRunAdmin(admin.ModelAdmin):
 
 # The connection flow's admin pages.
 from apps.integrations import connect_admin  # noqa: E402,F401
+
+# Outgoing webhooks' admin pages.
+from apps.integrations.webhook_admin import WebhookEndpointAdmin  # noqa: E402,F401

@@ -10,3 +10,6 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.integrations import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from apps.integrations.webhook_services import connect_signals
+
+        connect_signals()

@@ -32,6 +32,7 @@ from apps.integrations.models import (
     OAuthState,
 )
 from apps.integrations.services import integration_create, integration_set_credentials
+from apps.integrations.webhook_services import announce_connection_flow_failed, announce_integration_created
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +206,7 @@ def connect_flow_record_failure(
         reason=reason,
     )
     logger.info("Connection flow failure (%s, link %s): %s", step, link.id, reason)
+    announce_connection_flow_failed(failure=failure)
     return failure
 
 
@@ -442,6 +444,8 @@ def connect_flow_complete(*, link: ConnectLink, source_configured: bool) -> Comp
     integration.save(update_fields=["setup_status", "updated_at"])
     link.completed_at = utcnow()
     link.save(update_fields=["completed_at", "updated_at"])
+    if link.kind == ConnectLink.Kind.NEW:
+        announce_integration_created(integration=integration)
     token = _new_secret()
     ActivationToken.objects.create(
         token_hash=token_hash(token),

@@ -9,6 +9,7 @@ from apps.applications.writes.idempotency import idempotency_keys_purge
 from apps.core.timeutils import utcnow
 from apps.integrations.connect_services import connect_tokens_purge
 from apps.integrations.sync import sync_runs_purge
+from apps.integrations.webhook_services import webhook_events_purge
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ def housekeeping_run(*, now: datetime | None = None) -> dict[str, int]:
         "idempotency_keys": idempotency_keys_purge(now=now),
         "connect_tokens": connect_tokens_purge(now=now),
         "sync_runs": sync_runs_purge(now=now),
+        "webhook_events": webhook_events_purge(now=now),
     }
     logger.info("housekeeping deleted %s", deleted)
     return deleted

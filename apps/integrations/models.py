@@ -289,3 +289,12 @@ from apps.integrations.connect_models import (  # noqa: E402, F401
     ConnectLink,
     OAuthState,
 )
+
+# Outgoing webhooks (endpoints, the outbox, deliveries, attempts) live in their own module.
+from apps.integrations.webhook_models import (  # noqa: E402, F401
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookIntegrationState,
+)

@@ -42,6 +42,7 @@ from apps.core.api.errors import ApiError, ErrorCode, input_invalid
 from apps.core.logging import redact
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
+from apps.integrations.webhook_services import announce_state_if_changed
 
 logger = logging.getLogger("apps.integrations.passthrough")
 
@@ -241,6 +242,7 @@ def _api_error(error: ConnectorError, *, integration: Integration) -> ApiError:
         Integration.objects.filter(id=integration.id).update(
             state=Integration.State.INVALID, last_error=f"{MESSAGE_AUTH} ({detail})"[:5000]
         )
+        announce_state_if_changed(integration_id=integration.id)
         return ApiError(ErrorCode.PLATFORM_AUTHENTICATION_INVALID, MESSAGE_AUTH, status=403)
     if isinstance(error, ConnectorRateLimited):
         return ApiError(ErrorCode.PLATFORM_RATE_LIMIT_EXCEEDED, MESSAGE_RATE_LIMITED.format(detail=detail))

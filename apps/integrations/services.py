@@ -155,5 +155,9 @@ def integration_set_enabled(*, integration: Integration, enabled: bool) -> None:
     integration.save(update_fields=["enabled", "updated_at"])
 
 
+@transaction.atomic
 def integration_delete(*, integration: Integration) -> None:
+    from apps.integrations.webhook_services import announce_integration_deleted
+
+    announce_integration_deleted(integration=integration)
     integration.delete()

@@ -43,6 +43,8 @@ from apps.connectors.errors import ConnectorAuthError, ConnectorError, Connector
 from apps.core.bulk import bulk_insert
 from apps.core.timeutils import utcnow
 from apps.integrations.models import Integration, SyncRun, SyncRunModel, SyncSeenRecord
+from apps.integrations.webhook_delivery import schedule_apply as webhook_schedule_apply
+from apps.integrations.webhook_services import announce_state_if_changed, announce_sync_finished
 
 logger = logging.getLogger(__name__)
 
@@ -560,6 +562,8 @@ def _finish(run: SyncRun, token: str, *, status: str, error: str = "") -> None:
         )
         if done and status == SyncRun.Status.SUCCEEDED:
             Integration.objects.filter(id=run.integration_id).update(last_error="")
+        if done:
+            announce_sync_finished(run_id=run.id)
         waiting = SyncRun.objects.filter(integration_id=run.integration_id, status=SyncRun.Status.QUEUED).first()
         if done and waiting is not None:
             _enqueue(waiting.id)
@@ -618,6 +622,7 @@ def _record_connector_error(run: SyncRun, token: str, exc: ConnectorError) -> Ru
     _finish(run, token, status=SyncRun.Status.FAILED, error=message)
     if isinstance(exc, ConnectorAuthError):
         Integration.objects.filter(id=run.integration_id).update(state=Integration.State.INVALID, last_error=message)
+        announce_state_if_changed(integration_id=run.integration_id)
     else:
         Integration.objects.filter(id=run.integration_id).update(last_error=message)
     return RunOutcome.FAILED
@@ -712,4 +717,4 @@ def schedules_apply() -> list[str]:
         name=SCHEDULE_HOUSEKEEPING,
         defaults={"func": TASK_HOUSEKEEPING, "schedule_type": Schedule.HOURLY, "repeats": -1},
     )
-    return [SCHEDULE_DISPATCH, SCHEDULE_HOUSEKEEPING]
+    return [SCHEDULE_DISPATCH, SCHEDULE_HOUSEKEEPING, webhook_schedule_apply()]

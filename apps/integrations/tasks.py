@@ -22,3 +22,17 @@ def housekeeping() -> dict[str, int]:
     from apps.integrations.housekeeping import housekeeping_run
 
     return housekeeping_run()
+
+
+def webhook_deliver(delivery_id: str) -> str:
+    """One attempt of a webhook delivery (claimed atomically: a duplicate task does nothing)."""
+    from apps.integrations.webhook_delivery import webhook_deliver as deliver
+
+    return deliver(delivery_id)
+
+
+def webhook_sweep() -> dict[str, int]:
+    """Every minute: hand due webhook deliveries (retries, ones lost with a dead worker) to the workers."""
+    from apps.integrations.webhook_delivery import webhook_sweep as sweep
+
+    return sweep()

@@ -13,6 +13,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Page, sync_playwright
 
+from tests.integrations.webhooks_support import endpoint, receiver, webhook_settings  # noqa: F401 (fixtures)
+
 BROWSER_DIR = Path(__file__).resolve().parent
 ARTIFACTS = BROWSER_DIR.parents[1] / "test-artifacts" / "connect-flow"
 CHROMIUM = "/usr/bin/chromium"

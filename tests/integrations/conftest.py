@@ -8,6 +8,7 @@ from apps.connectors.sandbox.store import SandboxStore, forget_store
 from apps.integrations.connectors import sandbox_path_for, sandbox_store_for
 from apps.integrations.models import Integration, SyncRun
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+from tests.integrations.webhooks_support import endpoint, receiver, webhook_settings  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from apps.integrations.sync import (
     TASK_HOUSEKEEPING,
     sync_dispatch,
 )
+from apps.integrations.webhook_delivery import SCHEDULE_SWEEP, TASK_SWEEP
 from tests.factories.integrations import IntegrationFactory
 
 
@@ -35,10 +36,15 @@ def test_setup_schedules_is_idempotent(db: None) -> None:
     assert list(schedules) == [
         (SCHEDULE_HOUSEKEEPING, TASK_HOUSEKEEPING, Schedule.HOURLY, None, -1),
         (SCHEDULE_DISPATCH, TASK_DISPATCH, Schedule.MINUTES, 1, -1),
+        (SCHEDULE_SWEEP, TASK_SWEEP, Schedule.MINUTES, 1, -1),
     ]
     assert (
         out.getvalue()
-        == f"schedule {SCHEDULE_DISPATCH}: up to date\nschedule {SCHEDULE_HOUSEKEEPING}: up to date\n" * 2
+        == (
+            f"schedule {SCHEDULE_DISPATCH}: up to date\nschedule {SCHEDULE_HOUSEKEEPING}: up to date\n"
+            f"schedule {SCHEDULE_SWEEP}: up to date\n"
+        )
+        * 2
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from apps.applications.models import (
@@ -40,6 +41,7 @@ from apps.core.api.errors import ApiError, ErrorCode
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
+from apps.integrations.webhook_services import announce_records_written
 
 # -- actions on stored applications and candidates -------------------------------------------------------
 
@@ -68,21 +70,20 @@ def _candidate(integration: Integration, candidate_id: str) -> Candidate:
     return candidate
 
 
+def _store(integration: Integration, model: ReadModel, record: Any, now: datetime) -> None:
+    result = records_upsert(integration=integration, model=model, records=[record], now=now)
+    announce_records_written(integration=integration, results={model: result})
+
+
 def _refresh(integration: Integration, result: WriteResult) -> None:
     """Keep our copy in step with what the connector says the record is now."""
     now = utcnow()
     if result.candidate is not None:
         candidate = result.candidate
-        retry_on_conflict(
-            lambda: records_upsert(integration=integration, model=ReadModel.CANDIDATES, records=[candidate], now=now)
-        )
+        retry_on_conflict(lambda: _store(integration, ReadModel.CANDIDATES, candidate, now))
     if result.application is not None:
         application = result.application
-        retry_on_conflict(
-            lambda: records_upsert(
-                integration=integration, model=ReadModel.APPLICATIONS, records=[application], now=now
-            )
-        )
+        retry_on_conflict(lambda: _store(integration, ReadModel.APPLICATIONS, application, now))
 
 
 def _act(

@@ -35,6 +35,7 @@ from apps.core.api.errors import ApiError, ErrorCode, input_invalid
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
+from apps.integrations.webhook_services import announce_records_written
 
 T = TypeVar("T")
 REMOTE_PREFIX = "remote:"
@@ -241,8 +242,11 @@ def store_found(
 
     def write() -> Stored:
         now = utcnow()
-        records_upsert(integration=integration, model=ReadModel.CANDIDATES, records=[candidate], now=now)
-        records_upsert(integration=integration, model=ReadModel.APPLICATIONS, records=[application], now=now)
+        results = {
+            model: records_upsert(integration=integration, model=model, records=[record], now=now)
+            for model, record in ((ReadModel.CANDIDATES, candidate), (ReadModel.APPLICATIONS, application))
+        }
+        announce_records_written(integration=integration, results=results)
         for model, remote_id in ((Candidate, candidate.remote_id), (Application, application.remote_id)):
             model.objects.filter(  # type: ignore[attr-defined]
                 integration=integration, remote_id=remote_id, tracked_at__isnull=True

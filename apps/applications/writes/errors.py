@@ -32,6 +32,7 @@ from apps.connectors.errors import (
 )
 from apps.core.api.errors import ApiError, ErrorCode
 from apps.integrations.models import Integration
+from apps.integrations.webhook_services import announce_state_if_changed
 
 MESSAGE_UNCERTAIN = (
     "The ATS did not answer in time, so this may or may not have been written. It was not sent again. Retry with "
@@ -63,6 +64,7 @@ def api_error_for(error: ConnectorError, *, integration: Integration) -> ApiErro
         Integration.objects.filter(id=integration.id).update(
             state=Integration.State.INVALID, last_error=_with_remote(error.message, error)[:5000]
         )
+        announce_state_if_changed(integration_id=integration.id)
         return ApiError(ErrorCode.INTEGRATION_AUTHENTICATION_INVALID, _with_remote(MESSAGE_AUTH, error))
     if isinstance(error, ConnectorPermissionError):
         return ApiError(ErrorCode.INTEGRATION_PERMISSION_MISSING, _with_remote(error.message, error))

@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, str] = {
     "write": "apps.applications.writes.benchmark",
     "faults": "apps.applications.writes.benchmark_faults",
     "load": "apps.applications.writes.benchmark_load",
+    "webhooks": "apps.integrations.webhook_benchmark",
 }
 
 
