@@ -50,6 +50,7 @@ from apps.connectors.dtos import (
     OAuthClient,
     Page,
     RemoteApplication,
+    RemoteFieldDefinition,
     RemoteRecord,
     RemoteSource,
     ResultLinkInput,
@@ -65,7 +66,7 @@ from apps.connectors.errors import (
     ConnectorUnsupported,
 )
 from apps.connectors.factorial import client as api
-from apps.connectors.factorial import mapping
+from apps.connectors.factorial import fields, mapping
 from apps.connectors.factorial.client import FactorialClient, ListPage, remote_id
 from apps.connectors.http import fetch_file
 
@@ -371,6 +372,10 @@ class FactorialConnector(Connector):
         return self.client.refresh_after_rejection()
 
     # -- credentials and scopes ---------------------------------------------------------------------------
+
+    def list_fields(self) -> list[RemoteFieldDefinition]:
+        """The integration fields (see fields.py)."""
+        return fields.list_fields(self.client)
 
     def verify_credentials(self) -> None:
         """`GET /api_public/credentials`: who the credential is; any valid API key or token may ask."""

@@ -62,6 +62,7 @@ from apps.connectors.dtos import (
     Page,
     RemoteApplication,
     RemoteCandidate,
+    RemoteFieldDefinition,
     RemoteInterview,
     RemoteRecord,
     RemoteSource,
@@ -83,7 +84,7 @@ from apps.connectors.errors import (
     ConnectorUnsupported,
 )
 from apps.connectors.smartrecruiters import client as api
-from apps.connectors.smartrecruiters import mapping
+from apps.connectors.smartrecruiters import fields, mapping
 from apps.connectors.smartrecruiters.client import SmartRecruitersClient, path
 from apps.core.timeutils import format_datetime
 
@@ -472,6 +473,10 @@ class SmartRecruitersConnector(Connector):
         return self.client.renew_after_rejection()
 
     # -- credentials and scopes --------------------------------------------------------------------------
+
+    def list_fields(self) -> list[RemoteFieldDefinition]:
+        """The integration fields (see fields.py)."""
+        return fields.list_fields(self.client)
 
     def verify_credentials(self) -> None:
         """`GET /jobs?limit=1`. A 403 (a scope is missing) still proves the credentials: the scope tests say which."""

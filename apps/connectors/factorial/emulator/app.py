@@ -39,7 +39,7 @@ from apps.connectors.emulation.http import HttpError, Request, Response
 from apps.connectors.emulation.oauth import InvalidToken, OAuthClient, OAuthProvider
 from apps.connectors.emulation.ratelimit import Limits, RouteLimits, Ticket
 from apps.connectors.emulation.routing import Route
-from apps.connectors.factorial.emulator import render
+from apps.connectors.factorial.emulator import fields, render
 from apps.connectors.factorial.emulator.applying import apply, create_application, decode_cv
 from apps.connectors.factorial.emulator.seed import SeedConfig, build_state
 from apps.connectors.factorial.emulator.state import (
@@ -373,6 +373,7 @@ class FactorialEmulator(EmulatorApp):
         add("GET", f"{ats}/rejection_reasons", self.rejection_reasons_list, RECRUITMENT)
         add("GET", f"{ats}/rejection_reasons/{{id}}", self.rejection_reasons_get, RECRUITMENT)
         # Read-only in every API version (reference B4): no POST/PUT/DELETE routes, so writes answer 405.
+        fields.register(self, add, API, "custom_fields")  # the company's custom fields (emulator/fields.py)
         add("GET", f"{ats}/candidate_sources", self.candidate_sources_list, RECRUITMENT)
         add("GET", f"{ats}/candidate_sources/{{id}}", self.candidate_sources_get, RECRUITMENT)
 

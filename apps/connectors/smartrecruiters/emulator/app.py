@@ -26,7 +26,7 @@ from apps.connectors.emulation.http import HttpError, Request, Response
 from apps.connectors.emulation.oauth import InvalidToken, OAuthClient, OAuthProvider
 from apps.connectors.emulation.ratelimit import Limits, RouteLimits, Ticket
 from apps.connectors.emulation.routing import Route
-from apps.connectors.smartrecruiters.emulator import render
+from apps.connectors.smartrecruiters.emulator import fields, render
 from apps.connectors.smartrecruiters.emulator.applying import ApplyError, apply
 from apps.connectors.smartrecruiters.emulator.seed import SeedConfig, build_state
 from apps.connectors.smartrecruiters.emulator.state import (
@@ -390,6 +390,7 @@ class SmartRecruitersEmulator(EmulatorApp):
         add("GET", "/configuration/withdrawal-reasons", self.config_withdrawal_reasons, "configuration_read")
         add("GET", "/configuration/departments", self.config_departments, "configuration_read")
         add("GET", "/configuration/sources", self.config_source_types, "configuration_read")
+        fields.register(self, add)  # candidate and job properties (emulator/fields.py)
         add("GET", "/configuration/sources/{source_type}/values", self.config_source_values, "configuration_read")
         add(
             "GET",
