@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from apps.applications import presenters, schema, selectors
 from apps.applications.enums import EmploymentType, JobStatus, JobVisibility, Outcome, RoleScope
+from apps.applications.field_exposure import ENDPOINT_MODELS, expose, exposure_for
 from apps.applications.query import (
     CsvField,
     IsoDateTimeField,
@@ -32,6 +33,7 @@ class AtsListApi(APIView):
     InputSerializer: ClassVar[type[ListInputSerializer]] = ListInputSerializer
     selector: ClassVar[Callable[..., selectors.Page]]
     presenter: ClassVar[Callable[[Any], dict[str, Any]]]
+    model: ClassVar[str | None] = None  # models with integration fields / custom fields (field_exposure.py)
 
     def get(self, request: Request) -> Response:
         params = self.InputSerializer(data=_single_values(request))
@@ -40,7 +42,11 @@ class AtsListApi(APIView):
         integration = integration_for_request(request)
         result = type(self).selector(integration=integration, query=query)
         present = type(self).presenter
-        return page([present(record) for record in result.results], result.next_cursor)
+        exposure = exposure_for(integration, type(self).model)
+        if exposure is None:
+            return page([present(record) for record in result.results], result.next_cursor)
+        records = [expose(present(record), record.get("remote_data"), exposure) for record in result.results]
+        return page(records, result.next_cursor)
 
 
 def _single_values(request: Request) -> dict[str, str]:
@@ -72,6 +78,7 @@ class JobsInput(ListInputSerializer):
 @_list_schema("GetAtsJobs", "get_ats_jobs", JobsInput, schema.AtsJobSerializer)
 class JobsApi(AtsListApi):
     InputSerializer = JobsInput
+    model = ENDPOINT_MODELS["jobs"]
     selector = staticmethod(selectors.job_list)
     presenter = staticmethod(presenters.present_job)
 
@@ -87,6 +94,7 @@ class ApplicationsInput(ListInputSerializer):
 @_list_schema("GetAtsApplications", "get_ats_applications", ApplicationsInput, schema.AtsApplicationSerializer)
 class ApplicationsApi(AtsListApi):
     InputSerializer = ApplicationsInput
+    model = ENDPOINT_MODELS["applications"]
     selector = staticmethod(selectors.application_list)
     presenter = staticmethod(presenters.present_application)
 
@@ -101,6 +109,7 @@ class CandidatesInput(ListInputSerializer):
 @_list_schema("GetAtsCandidates", "get_ats_candidates", CandidatesInput, schema.AtsCandidateSerializer)
 class CandidatesApi(AtsListApi):
     InputSerializer = CandidatesInput
+    model = ENDPOINT_MODELS["candidates"]
     selector = staticmethod(selectors.candidate_list)
     presenter = staticmethod(presenters.present_candidate)
 

@@ -40,6 +40,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from apps.applications import presenters as p
 from apps.applications.cursors import decode_cursor, encode_cursor
+from apps.applications.field_exposure import needs_remote_data
 from apps.applications.models import (
     Application,
     ApplicationStage,
@@ -250,6 +251,8 @@ def _paginate(
         queryset = queryset.filter(id__gt=after)
     if query.updated_after is not None:
         queryset = _changed_since(queryset, changed or [Q(changed_at__gt=query.updated_after)], query.page_size + 1)
+    if needs_remote_data(integration, endpoint):  # integration fields or custom fields to show
+        columns = (*columns, "remote_data")
     rows = list(_fetch(queryset.order_by("id"), columns)[: query.page_size + 1])
     has_more = len(rows) > query.page_size
     rows = rows[: query.page_size]

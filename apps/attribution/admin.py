@@ -12,6 +12,7 @@ from apps.attribution.charts import coverage_chart
 from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.attribution.selectors import attribution_coverage_report, attribution_failures
 from apps.attribution.services import source_mapping_check, source_mapping_update
+from apps.integrations.issue_models import IntegrationIssue, IssueType
 
 EDITABLE_MAPPING_FIELDS = ("status", "source_name", "remote_id", "remote_type", "remote_subtype", "remote_label")
 
@@ -97,5 +98,8 @@ class ApplicationAttributionAdmin(admin.ModelAdmin):
             "days": days,
             "environments": environments,
             "failures": attribution_failures()[:50],
+            "issues": IntegrationIssue.objects.filter(
+                status=IntegrationIssue.Status.OPEN, type=IssueType.SOURCE_MISSING
+            ).select_related("integration"),
         }
         return TemplateResponse(request, "admin/attribution/coverage.html", context)

@@ -16,6 +16,7 @@ from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import RemoteSource
 from apps.connectors.errors import ConnectorError
 from apps.core.timeutils import utcnow
+from apps.integrations import issues
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
 
@@ -94,6 +95,9 @@ def source_mapping_check(*, integration: Integration, connector: Connector | Non
     try:
         if mapping.remote_id:
             source = connector.get_source(mapping.remote_id)
+            if source is None and mapping.source_name:
+                # Created again under the same name (what the source issue asks for): the mapping heals.
+                source = connector.find_source(mapping.source_name)
             if source is None:
                 mapping.status = SourceMapping.Status.BROKEN
                 mapping.last_error = MESSAGE_DELETED.format(
@@ -110,7 +114,12 @@ def source_mapping_check(*, integration: Integration, connector: Connector | Non
                 _configure(mapping, source)
     except ConnectorError as error:
         mapping.last_error = MESSAGE_CHECK_FAILED.format(error=error.message)
-    return _save_checked(mapping)
+        return _save_checked(mapping)
+    mapping = _save_checked(mapping)
+    issues.observe_source(
+        integration=integration, broken=mapping.status == SourceMapping.Status.BROKEN, detail=mapping.last_error
+    )
+    return mapping
 
 
 def source_mapping_select(

@@ -39,6 +39,7 @@ from apps.connectors.dtos import (
     Page,
     PassthroughRequest,
     PassthroughResponse,
+    RemoteFieldDefinition,
     RemoteRecord,
     RemoteSource,
     ResultLinkInput,
@@ -180,6 +181,12 @@ class Connector(abc.ABC):
         `parent_remote_ids` restricts application- or candidate-scoped models to those parents (coverage
         `scope`); scoped models require it.
         """
+
+    def list_fields(self) -> list[RemoteFieldDefinition]:
+        """Every field the ATS exposes on jobs, candidates and applications, live: the vendor's standard payload
+        fields as DEFAULT and the customer's own fields (from the ATS's field/metadata endpoints) as CUSTOM.
+        Default: none (the tool lists no fields)."""
+        return []
 
     # -- OAuth2 authorization code (the connection flow's redirect and callback) --------------------------
 

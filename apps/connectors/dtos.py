@@ -65,6 +65,21 @@ class IntegrationField:
 
 
 @dataclass(frozen=True, slots=True)
+class RemoteFieldDefinition:
+    """A field the ATS exposes on one model (integration fields, contract §6), found by `Connector.list_fields`.
+
+    `path` locates the raw value in the record's `remote_data`: each step is a key of an object, or a
+    `(name, value)` pair picking the element of a list whose `name` equals `value`. Empty: no value is read.
+    """
+
+    model: str  # a ReadModel value: ats_jobs | ats_candidates | ats_applications
+    key: str
+    label: str | None = None
+    type: str = "DEFAULT"  # DEFAULT (the vendor's standard payload) | CUSTOM (the customer's own fields)
+    path: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RoleAssignment:
     remote_id: str | None
     remote_label: str | None

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from apps.connectors.registry import CONNECTORS
 from apps.core.api.errors import ApiError
+from apps.integrations.field_admin import FieldExplorerMixin, IntegrationIssueInline
 from apps.integrations.models import ApiKey, Environment, Integration, SyncRun, SyncRunModel
 from apps.integrations.services import api_key_create, api_key_revoke, integration_set_credentials
 
@@ -179,14 +180,18 @@ class IntegrationForm(forms.ModelForm):
 
 
 @admin.register(Integration)
-class IntegrationAdmin(DeleteWithOwnedDataMixin, admin.ModelAdmin):
+class IntegrationAdmin(FieldExplorerMixin, DeleteWithOwnedDataMixin, admin.ModelAdmin):
     form = IntegrationForm
     list_display = ("id", "end_user_organization_name", "tool", "environment", "state", "setup_status", "enabled")
     list_filter = ("tool", "state", "setup_status", "enabled", "environment")
     list_select_related = ("environment",)
     search_fields = ("id", "end_user_organization_name", "end_user_email", "end_user_origin_id")
-    readonly_fields = ("id", "auth_kind", "masked_credentials", "credentials_key_id", "created_at", "updated_at")
+    readonly_fields = (
+        "id", "auth_kind", "masked_credentials", "credentials_key_id", "field_explorer_link",
+        "created_at", "updated_at",
+    )  # fmt: skip
     actions = ["sync_now", "full_sync_now"]
+    inlines = [IntegrationIssueInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Integration | None = None) -> tuple[str, ...]:
         return self.readonly_fields if obj is None else (*self.readonly_fields, "environment", "tool")

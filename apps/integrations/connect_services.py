@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 LINK_PATH = "/connect/{token}/"
 OAUTH_CALLBACK_PATH = "/connect/oauth/callback"
 
-MESSAGE_NO_TOOLS = "integration_category: Tributary offers no {category} tools; use one of: {available}."
+# The SDK sends integration_category "HRIS" unless told otherwise: say what to send instead.
+MESSAGE_NO_TOOLS = "integration_category: Tributary offers {offered} tools; send {send}."
 MESSAGE_UNKNOWN_TOOL = "integration_tool: {tool!r} is not available in Tributary; available tools: {available}."
 MESSAGE_REMOTE_ENV_WITHOUT_TOOL = "remote_environment: can only be set together with integration_tool."
 MESSAGE_UNKNOWN_SCOPE_CONFIG = "scope_config_id: {scope_config_id!r} is not a scope config of this environment."
@@ -126,8 +127,11 @@ def connect_link_create(
         # The SDK sends its default category (HRIS) even with a tool: the tool decides.
         integration_category = get_connector_class(integration_tool).category
     elif not _available_tools(integration_category):
+        from apps.connectors.registry import connector_classes
+
+        offered = list(dict.fromkeys(cls.category for cls in connector_classes()))
         raise input_invalid(
-            MESSAGE_NO_TOOLS.format(category=integration_category, available=", ".join(_available_tools()))
+            MESSAGE_NO_TOOLS.format(offered=" and ".join(offered), send=" or ".join(f'"{c}"' for c in offered))
         )
     link = ConnectLink(
         environment=environment,

@@ -85,6 +85,9 @@ class Integration(TimestampedModel):
     credentials = models.JSONField(default=dict, blank=True, editable=False)
     credentials_key_id = models.CharField(max_length=40, blank=True, editable=False)
     last_error = models.TextField(blank=True)
+    # What the read API adds to records, per model: passthrough-enabled fields and mapped custom fields (see
+    # apps.integrations.field_services.exposure_rebuild). Kept here so reading it costs no query.
+    field_exposure = models.JSONField(default=dict, blank=True, editable=False)
     # Sync settings. By default only candidates/applications created or imported through us are synced.
     sync_all_records = models.BooleanField(
         default=False, help_text="Sync every candidate and application of the ATS, not only tracked ones."
@@ -289,6 +292,8 @@ from apps.integrations.connect_models import (  # noqa: E402, F401
     ConnectLink,
     OAuthState,
 )
+from apps.integrations.field_models import CustomField, CustomFieldMapping, IntegrationField  # noqa: E402, F401
+from apps.integrations.issue_models import IntegrationIssue, IssueTransition, IssueType  # noqa: E402, F401
 
 # Outgoing webhooks (endpoints, the outbox, deliveries, attempts) live in their own module.
 from apps.integrations.webhook_models import (  # noqa: E402, F401

@@ -41,6 +41,7 @@ from apps.connectors.registry import get_connector_class
 from apps.core.api.errors import ApiError, ErrorCode, input_invalid
 from apps.core.logging import redact
 from apps.integrations.connectors import connector_for
+from apps.integrations.enabled import ensure_enabled
 from apps.integrations.models import Integration
 from apps.integrations.webhook_services import announce_state_if_changed
 
@@ -51,7 +52,6 @@ METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH")
 MESSAGE_TOOL = "tool: must be {expected!r}, the tool of this integration; got {got!r}."
 MESSAGE_NO_APIS = "api: {label} offers no passthrough API."
 MESSAGE_API = "api: must be one of {allowed} for {tool}; got {got!r}."
-MESSAGE_DISABLED = "The integration is disabled; enable it before sending passthrough requests."
 MESSAGE_INVALID = "The ATS rejected the integration's credentials; relink the integration first."
 MESSAGE_AUTH = "The ATS rejected the integration's credentials and they could not be renewed; relink the integration."
 MESSAGE_TIMEOUT = "The ATS did not answer in time ({detail})."
@@ -99,8 +99,7 @@ def passthrough_send(
         check_path(path)
     except PassthroughPathError as error:
         raise input_invalid(f"path: {error.message}") from None
-    if not integration.enabled or integration.state == Integration.State.INACTIVE:
-        raise input_invalid(MESSAGE_DISABLED)
+    ensure_enabled(integration)
     if integration.state == Integration.State.INVALID:
         raise ApiError(ErrorCode.PLATFORM_AUTHENTICATION_INVALID, MESSAGE_INVALID, status=403)
 

@@ -163,6 +163,8 @@ def tools_for_category(category: str, *, base_url: str) -> list[dict[str, object
 
 
 def integration_details(integration: Integration, *, base_url: str) -> dict[str, object]:
+    from apps.integrations.enabled import public_status
+
     connector_class = get_connector_class(integration.tool)
     assets = tool_assets(integration.tool, base_url)
     read_models = [
@@ -206,7 +208,7 @@ def integration_details(integration: Integration, *, base_url: str) -> dict[str,
             "icon_url": assets["icon_url"],
         },
         "category": connector_class.category,
-        "status": integration.state,
+        "status": public_status(integration),
         "setup_status": integration.setup_status,
         "end_user": {
             "organization_name": integration.end_user_organization_name,

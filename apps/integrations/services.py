@@ -151,8 +151,21 @@ def integration_rotate_credentials_key(*, integration: Integration) -> bool:
 
 
 def integration_set_enabled(*, integration: Integration, enabled: bool) -> None:
+    """Switch the integration off (INACTIVE: nothing reaches the ATS) or on again; switched on, its status is what
+    its credentials say again, and a sync is queued to catch up with what changed meanwhile."""
+    from apps.integrations.sync import sync_run_request
+
+    was_enabled = integration.enabled
     integration.enabled = enabled
-    integration.save(update_fields=["enabled", "updated_at"])
+    fields = ["enabled", "updated_at"]
+    if enabled and integration.state == Integration.State.INACTIVE:  # an older way to switch off
+        integration.state = Integration.State.ACTIVE
+        fields.append("state")
+    integration.save(update_fields=fields)
+    if enabled and not was_enabled:
+        from apps.integrations.models import SyncRun
+
+        sync_run_request(integration=integration, type=SyncRun.Type.DELTA, trigger=SyncRun.Trigger.API)
 
 
 @transaction.atomic

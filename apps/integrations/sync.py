@@ -81,8 +81,6 @@ SCHEDULE_DISPATCH = "tributary.sync_dispatch"
 TASK_HOUSEKEEPING = "apps.integrations.tasks.housekeeping"
 SCHEDULE_HOUSEKEEPING = "tributary.housekeeping"
 
-ERROR_INTEGRATION_DISABLED = "The integration is disabled; enable it before syncing."
-
 
 def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
@@ -128,10 +126,9 @@ def sync_run_request(
 
     A run may wait while another runs: changes made now are then picked up by the waiting one.
     """
-    if not integration.enabled:
-        from apps.core.api.errors import input_invalid
+    from apps.integrations.enabled import ensure_enabled
 
-        raise input_invalid(ERROR_INTEGRATION_DISABLED)
+    ensure_enabled(integration)
     existing = SyncRun.objects.filter(integration=integration, status=SyncRun.Status.QUEUED).first()
     if existing is not None:
         return existing, True
@@ -526,6 +523,7 @@ def sync_run_execute(
 ) -> RunOutcome:
     """Claim the run and work on it until it is done or the time budget is used up (then a new task goes on)."""
     from apps.integrations.connectors import connector_for
+    from apps.integrations.sync_observers import after_sync_attempt
 
     claimed = _claim(run_id, token=token, stale=stale if stale is not None else stale_after())
     if claimed is None:
@@ -540,10 +538,13 @@ def sync_run_execute(
     except LostClaim:
         return RunOutcome.LOST
     except ConnectorError as exc:
-        return _record_connector_error(run, claimed, exc)
+        outcome = _record_connector_error(run, claimed, exc)
+        after_sync_attempt(run, outcome, exc)
+        return outcome
     except Exception as exc:
         logger.exception("sync run %s failed", run_id)
         _finish(run, claimed, status=SyncRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        after_sync_attempt(run, RunOutcome.FAILED, exc)
         return RunOutcome.FAILED
     if not finished:
         if enqueue_continuation:
@@ -551,6 +552,7 @@ def sync_run_execute(
                 _enqueue(run_id, claimed)
         return RunOutcome.CONTINUED
     _finish(run, claimed, status=SyncRun.Status.SUCCEEDED)
+    after_sync_attempt(run, RunOutcome.SUCCEEDED)
     return RunOutcome.SUCCEEDED
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.integrations import apis, connect_apis
+from apps.integrations import apis, connect_apis, field_apis, issue_apis
 
 urlpatterns = [
     path("check-api-key", apis.CheckApiKeyApi.as_view(), name="check-api-key"),
@@ -16,6 +16,25 @@ urlpatterns = [
         "integrations/<str:integration_id>/setup-link",
         connect_apis.SetupLinkApi.as_view(),
         name="integration-setup-link",
+    ),
+    path(
+        "integrations/<str:integration_id>/integration-fields",
+        field_apis.IntegrationFieldsApi.as_view(),
+        name="integration-fields",
+    ),
+    path(
+        "integrations/<str:integration_id>/integration-fields/<str:integration_field_id>",
+        field_apis.IntegrationFieldApi.as_view(),
+        name="integration-field",
+    ),
+    path("integrations/<str:integration_id>/custom-fields", field_apis.CustomFieldsApi.as_view(), name="custom-fields"),
+    path(
+        "integrations/<str:integration_id>/custom-fields/<str:custom_field_id>",
+        field_apis.CustomFieldApi.as_view(),
+        name="custom-field",
+    ),
+    path(
+        "integrations/<str:integration_id>/issues", issue_apis.IntegrationIssuesApi.as_view(), name="integration-issues"
     ),
     path("connect/create-link", connect_apis.CreateLinkApi.as_view(), name="connect-create-link"),
     path(

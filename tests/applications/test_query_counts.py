@@ -88,3 +88,45 @@ def test_queries_per_page_do_not_grow_with_page_size_or_depth(
     assert deeper["results"][0]["id"] == first_large["results"][1]["id"]
     assert [row["id"] for row in deepest["results"]] == [row["id"] for row in first_large["results"][2:4]]
     assert changed["results"] == deepest["results"]
+
+
+@pytest.mark.parametrize(("endpoint", "model"), [("jobs", "ats_jobs"), ("candidates", "ats_candidates"),
+                                                 ("applications", "ats_applications")])  # fmt: skip
+def test_integration_fields_and_custom_fields_add_no_query(
+    api: Callable[[str], Any],
+    django_assert_num_queries: DjangoAssertNumQueries,
+    integration: Integration,
+    endpoint: str,
+    model: str,
+) -> None:
+    from apps.applications.identifiers import integration_field_id
+    from apps.applications.models import Application, Candidate, Job
+    from apps.integrations.field_models import IntegrationField
+    from apps.integrations.field_services import custom_field_create, custom_field_map, exposure_rebuild
+
+    record_model = {"jobs": Job, "candidates": Candidate, "applications": Application}[endpoint]
+    record_model.objects.filter(integration=integration).update(remote_data={"grade": "A", "extra": {"code": 7}})
+    fields = [
+        IntegrationField.objects.create(
+            id=integration_field_id(integration.id, model, key), integration=integration, model=model, key=key,
+            label=key, path=path, is_passthrough_enabled=True,
+        )
+        for key, path in (("grade", ["grade"]), ("extra.code", ["extra", "code"]))
+    ]  # fmt: skip
+    custom = custom_field_create(environment=integration.environment, model=model, key="level")
+    custom_field_map(integration=integration, custom_field=custom, integration_field_id=fields[1].id)
+    exposure_rebuild(integration=integration)
+
+    with django_assert_num_queries(QUERIES[endpoint]):
+        small = api(f"/v1/ats/{endpoint}?page_size=1")
+    with django_assert_num_queries(QUERIES[endpoint]):
+        large = api(f"/v1/ats/{endpoint}?page_size=250")
+
+    assert len(small["results"]) == 1
+    assert len(large["results"]) >= 7
+    for record in large["results"]:
+        assert record["integration_fields"] == [
+            {"id": fields[1].id, "key": "extra.code", "type": "DEFAULT", "value": 7, "label": "extra.code"},
+            {"id": fields[0].id, "key": "grade", "type": "DEFAULT", "value": "A", "label": "grade"},
+        ]
+        assert record["custom_fields"]["level"] == 7

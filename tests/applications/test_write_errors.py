@@ -241,8 +241,9 @@ def test_a_disabled_integration_writes_nothing(kombo: Kombo, integration: Integr
 
     assert _code(inactive) == (
         400,
-        "INTEGRATION.INACTIVE",
-        "The integration is disabled; enable it to reach the ATS.",
+        "PLATFORM.INPUT_INVALID",
+        f"The integration {integration.id} is disabled (status INACTIVE), so it does not reach the ATS; enable it "
+        f'with PUT /v1/integrations/{integration.id}/enabled {{"value": true}}. Synced data can still be read.',
     )
     assert sandbox(integration).find_application(job_id=JOB, email="ada@example.com") is None
 

@@ -280,14 +280,14 @@ def test_coverage_page_queries_do_not_grow_with_environments_and_integrations(
     ApplicationAttribution.objects.create(integration=integration, application_remote_id="x1", status="CONFIRMED")
     source_mapping_ensure(integration=integration)
     url = "/admin/attribution/applicationattribution/coverage/"
-    # session, user, environments, integrations, mappings, totals, per-day counts, latest failures
-    with django_assert_num_queries(8):
+    # session, user, environments, integrations, mappings, totals, per-day counts, latest failures, open issues
+    with django_assert_num_queries(9):
         assert staff.get(url).status_code == 200
 
     for number in range(3):
         other = IntegrationFactory(environment=EnvironmentFactory())
         source_mapping_ensure(integration=other)
         ApplicationAttribution.objects.create(integration=other, application_remote_id=f"y{number}", status="FAILED")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = staff.get(url).content.decode()
     assert page.count('class="coverage-chart"') == 8  # four environments with one integration each

@@ -65,7 +65,7 @@ OFFERED = ", ".join(CONNECTORS)
         (
             "no tools in category",
             {"integration_category": "HRIS"},
-            f"integration_category: Tributary offers no HRIS tools; use one of: {OFFERED}.",
+            'integration_category: Tributary offers ATS tools; send "ATS".',
         ),
         (
             "tool we do not offer",

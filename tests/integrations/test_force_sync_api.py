@@ -9,6 +9,7 @@ import requests
 from django_q.models import OrmQ
 from kombo import Kombo, errors
 
+from apps.integrations.enabled import MESSAGE_DISABLED
 from apps.integrations.models import ApiKey, Integration, SyncRun
 from apps.integrations.sync import TASK_EXECUTE
 
@@ -82,4 +83,4 @@ def test_force_sync_of_a_disabled_integration_is_refused(kombo: Kombo, integrati
         kombo.general.trigger_sync()
 
     assert caught.value.data.error.code == "PLATFORM.INPUT_INVALID"
-    assert str(caught.value) == "The integration is disabled; enable it before syncing."
+    assert str(caught.value) == MESSAGE_DISABLED.format(id=integration.id)

@@ -26,6 +26,7 @@ from apps.connectors.smartrecruiters.emulator import (
     SmartRecruitersEmulator,
 )
 from apps.connectors.smartrecruiters.emulator import create_app as sr_app
+from apps.integrations.enabled import MESSAGE_DISABLED
 from apps.integrations.models import Environment, Integration, RateLimitState
 from apps.integrations.passthrough_services import present_response
 from apps.integrations.selectors import integration_credentials
@@ -267,7 +268,7 @@ def test_a_disabled_integration_is_refused_like_force_sync(sdk: Kombo, sr_integr
     assert (status, code, text) == (
         400,
         "PLATFORM.INPUT_INVALID",
-        "The integration is disabled; enable it before sending passthrough requests.",
+        MESSAGE_DISABLED.format(id=sr_integration.id),
     )
 
 

@@ -34,13 +34,13 @@ from apps.connectors.registry import get_connector_class
 from apps.core.api.errors import ApiError, ErrorCode, input_invalid
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for
+from apps.integrations.enabled import ensure_enabled
 from apps.integrations.models import Integration
 from apps.integrations.webhook_services import announce_records_written
 
 T = TypeVar("T")
 REMOTE_PREFIX = "remote:"
 
-MESSAGE_INACTIVE = "The integration is disabled; enable it to reach the ATS."
 MESSAGE_INVALID = "The integration's credentials were rejected by the ATS; relink the integration first."
 MESSAGE_ACTION = "{tool} does not support this action ({action})."
 MESSAGE_NOT_FOUND = "{field}: no {what} with ID {value!r} exists in this integration."
@@ -62,8 +62,7 @@ WARNING_OTHER_TOOL = "remote_fields.{key}: these fields are for {key}, not {tool
 
 
 def writable(integration: Integration) -> None:
-    if not integration.enabled or integration.state == Integration.State.INACTIVE:
-        raise ApiError(ErrorCode.INTEGRATION_INACTIVE, MESSAGE_INACTIVE)
+    ensure_enabled(integration)
     if integration.state == Integration.State.INVALID:
         raise ApiError(ErrorCode.INTEGRATION_AUTHENTICATION_INVALID, MESSAGE_INVALID)
 

@@ -1,8 +1,8 @@
 """The ATS write actions (contract §5): validate, resolve our ids to remote ids, call the connector, store.
 
 Every action:
-1. refuses a disabled integration (INTEGRATION.INACTIVE) or one whose credentials were rejected
-   (INTEGRATION.AUTHENTICATION_INVALID), and an action the connector's `write_coverage` lacks
+1. refuses a disabled integration (PLATFORM.INPUT_INVALID, see apps.integrations.enabled) or one whose credentials
+   were rejected (INTEGRATION.AUTHENTICATION_INVALID), and an action the connector's `write_coverage` lacks
    (INTEGRATION.ACTION_NOT_AVAILABLE) — without calling the ATS;
 2. validates what the serializers could not (ids, screening answers, files) and names the field on failure;
 3. drops what the connector cannot write (coverage not SUPPORTED, `remote_fields` of other tools) with a

@@ -39,8 +39,10 @@ from apps.connectors.catalog import (
 )
 from apps.connectors.dtos import (
     OAuthClient,
+    RemoteFieldDefinition,
 )
 from apps.connectors.factorial import client as api
+from apps.connectors.factorial import fields
 from apps.connectors.factorial.client import FactorialClient, ListPage, remote_id
 from apps.connectors.factorial.paths import (
     CANDIDATE_SOURCES,
@@ -313,6 +315,10 @@ class FactorialConnector(FactorialReads, FactorialWrites, HttpConnector):
         return f"{self.context.base_url.rstrip('/')}/api"
 
     # -- credentials and scopes ---------------------------------------------------------------------------
+
+    def list_fields(self) -> list[RemoteFieldDefinition]:
+        """The integration fields (see fields.py)."""
+        return fields.list_fields(self.client)
 
     def verify_credentials(self) -> None:
         """`GET /api_public/credentials`: who the credential is; any valid API key or token may ask."""

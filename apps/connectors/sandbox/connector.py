@@ -39,6 +39,7 @@ from apps.connectors.dtos import (
     CreateApplicationResult,
     DownloadedFile,
     Page,
+    RemoteFieldDefinition,
     RemoteRecord,
     RemoteSource,
     ResultLinkInput,
@@ -54,7 +55,7 @@ from apps.connectors.errors import (
     ConnectorUnavailable,
     ConnectorWriteUncertain,
 )
-from apps.connectors.sandbox import mapping
+from apps.connectors.sandbox import fields, mapping
 from apps.connectors.sandbox.generator import DEFAULT_RECORDS, DEFAULT_SEED
 from apps.connectors.sandbox.store import (
     FaultKind,
@@ -217,6 +218,11 @@ class SandboxConnector(Connector):
         if lose_answer:
             raise ConnectorWriteUncertain("The sandbox carried out the write, but its answer was lost (injected).")
         return result
+
+    def list_fields(self) -> list[RemoteFieldDefinition]:
+        """The integration fields (see fields.py)."""
+        self.begin_call()
+        return fields.list_fields()
 
     def verify_credentials(self) -> None:
         """Succeeds unless the sandbox requires an API key and was given another one (or a fault is injected)."""

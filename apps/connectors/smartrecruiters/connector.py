@@ -43,6 +43,7 @@ from apps.connectors.catalog import (
 )
 from apps.connectors.dtos import (
     OAuthClient,
+    RemoteFieldDefinition,
     RemoteStage,
 )
 from apps.connectors.errors import (
@@ -53,6 +54,7 @@ from apps.connectors.errors import (
 )
 from apps.connectors.kit import HttpConnector, read_coverage, write_fields
 from apps.connectors.smartrecruiters import client as api
+from apps.connectors.smartrecruiters import fields
 from apps.connectors.smartrecruiters.client import SmartRecruitersClient, path
 from apps.connectors.smartrecruiters.reads import SmartRecruitersReads
 from apps.connectors.smartrecruiters.writes import (
@@ -386,6 +388,10 @@ class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, Http
         return self.api_base
 
     # -- credentials and scopes --------------------------------------------------------------------------
+
+    def list_fields(self) -> list[RemoteFieldDefinition]:
+        """The integration fields (see fields.py)."""
+        return fields.list_fields(self.client)
 
     def verify_credentials(self) -> None:
         """`GET /jobs?limit=1`. A 403 (a scope is missing) still proves the credentials: the scope tests say which."""

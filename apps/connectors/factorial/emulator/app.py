@@ -37,7 +37,7 @@ from apps.connectors.emulation.routing import Route
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID  # re-exported
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET  # re-exported
 from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, emulator_client
-from apps.connectors.factorial.emulator import render
+from apps.connectors.factorial.emulator import fields, render
 from apps.connectors.factorial.emulator.candidates import CandidatesApi
 from apps.connectors.factorial.emulator.company import CompanyApi
 from apps.connectors.factorial.emulator.control import ControlApi
@@ -370,6 +370,7 @@ class FactorialEmulator(JobsApi, CandidatesApi, QuestionsApi, CompanyApi, Contro
         add("GET", f"{ats}/rejection_reasons", self.rejection_reasons_list, RECRUITMENT)
         add("GET", f"{ats}/rejection_reasons/{{id}}", self.rejection_reasons_get, RECRUITMENT)
         # Read-only in every API version (reference B4): no POST/PUT/DELETE routes, so writes answer 405.
+        fields.register(self, add, API, "custom_fields")  # the company's custom fields (emulator/fields.py)
         add("GET", f"{ats}/candidate_sources", self.candidate_sources_list, RECRUITMENT)
         add("GET", f"{ats}/candidate_sources/{{id}}", self.candidate_sources_get, RECRUITMENT)
 

@@ -24,6 +24,7 @@ from apps.connectors.emulation.routing import Route
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID  # re-exported
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET  # re-exported
 from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, emulator_client
+from apps.connectors.smartrecruiters.emulator import fields
 from apps.connectors.smartrecruiters.emulator.applying import ApplyError
 from apps.connectors.smartrecruiters.emulator.candidates import CandidatesApi
 from apps.connectors.smartrecruiters.emulator.company import CompanyApi
@@ -361,6 +362,7 @@ class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, Ve
         add("GET", "/configuration/withdrawal-reasons", self.config_withdrawal_reasons, "configuration_read")
         add("GET", "/configuration/departments", self.config_departments, "configuration_read")
         add("GET", "/configuration/sources", self.config_source_types, "configuration_read")
+        fields.register(self, add)  # candidate and job properties (emulator/fields.py)
         add("GET", "/configuration/sources/{source_type}/values", self.config_source_values, "configuration_read")
         add(
             "GET",
