@@ -2,7 +2,7 @@
 
 Every transition goes through `_transition` (one code path): it updates the issue row and writes one
 `IssueTransition` in the same transaction, under a row lock, so concurrent observers record it once. Outgoing
-webhooks (`issue-status-changed`) announce those rows: hook the outbox in `_transition`.
+webhooks (`issue-status-changed`) announce each transition: `_transition` writes the outbox event with it.
 
 Who observes what:
 - the sync engine (`observe_sync_error` / `observe_sync_success`): credentials rejected, a permission missing,
@@ -29,6 +29,8 @@ from apps.connectors.errors import (
 from apps.core.timeutils import format_datetime, utcnow
 from apps.integrations.issue_models import IntegrationIssue, IssueTransition, IssueType
 from apps.integrations.models import Integration
+from apps.integrations.webhook_payloads import IssueChange
+from apps.integrations.webhook_services import announce_issue_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +115,21 @@ def _locked(integration: Integration, type: str) -> IntegrationIssue:
 
 
 def _transition(issue: IntegrationIssue, change: str, now: datetime) -> IssueTransition:
-    """The one place an issue changes state; the transition row is what webhooks announce (hook them here)."""
+    """The one place an issue changes state: the transition row and its `issue-status-changed` webhook event are
+    written in the same transaction."""
     issue.save()
-    return IssueTransition.objects.create(issue=issue, change=change, at=now, payload=issue_payload(issue))
+    transition = IssueTransition.objects.create(issue=issue, change=change, at=now, payload=issue_payload(issue))
+    integration = issue.integration
+    announce_issue_status_changed(
+        environment=integration.environment,
+        change=IssueChange(
+            change=change, issue_id=issue.id, type=issue.type, title=issue.title, status=issue.status,
+            markdown_message=issue.markdown_message, first_observed_at=issue.first_observed_at or now,
+            resolved_at=issue.resolved_at,
+        ),
+        integration=integration,
+    )  # fmt: skip
+    return transition
 
 
 def issue_raise(

@@ -4,6 +4,7 @@ resolves it when the cause goes away; each transition is recorded once."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -18,7 +19,15 @@ from apps.connectors.factorial.emulator import DEFAULT_API_KEY as FACTORIAL_KEY
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY as SR_KEY
 from apps.connectors.smartrecruiters.emulator.app import SCOPE_DESCRIPTIONS
 from apps.core.timeutils import format_datetime, utcnow
-from apps.integrations.models import ApiKey, Environment, Integration, IntegrationIssue, IssueTransition, SyncRun
+from apps.integrations.models import (
+    ApiKey,
+    Environment,
+    Integration,
+    IntegrationIssue,
+    IssueTransition,
+    SyncRun,
+    WebhookEvent,
+)
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
 from tests.integrations.fields_support import connected
 
@@ -105,6 +114,14 @@ def test_a_revoked_key_raises_authentication_failed_and_restoring_it_resolves_it
         ("integration.authentication_failed", "raised"),
         ("integration.authentication_failed", "resolved"),
     ]
+    # Each transition is announced once, in its own transaction, as the contract's `issue-status-changed`.
+    events = WebhookEvent.objects.filter(type="issue-status-changed", integration_id=integration.id)
+    announced = [json.loads(event.body)["data"] for event in events.order_by("created_at")]
+    assert [(data["change"], data["issue"]["id"], data["issue"]["status"]) for data in announced] == [
+        ("raised", issue.id, "OPEN"),
+        ("resolved", issue.id, "RESOLVED"),
+    ]
+    assert announced[-1]["issue"]["resolved_at"] == format_datetime(issue.resolved_at)
 
 
 def test_a_removed_scope_raises_permission_missing_until_it_is_granted_again(environment: Environment) -> None:
