@@ -263,7 +263,9 @@ def _run_create(
             return create(payload)
     except ConnectorApplicationExists:
         # "Already applied": answered as such only when the application is not one Tributary created.
-        if log.application is None and tributary_created(integration=integration, payload=payload):
+        # An earlier attempt with this key sent the create without hearing back (`reconcile`): it is ours too.
+        ours = attempt.reconcile or tributary_created(integration=integration, payload=payload)
+        if log.application is None and ours:
             existing = create_existing(connector=connector, payload=payload)
             if existing is not None:
                 return existing
