@@ -7,8 +7,8 @@ the admin call them inside a request on purpose, like a "test connection" button
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from apps.applications.models import Application
 from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.attribution.selectors import SETUP_STRATEGIES, SourceDecision, tool_source_strategy
 from apps.connectors.base import Connector
@@ -18,6 +18,9 @@ from apps.connectors.errors import ConnectorError
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
+
+if TYPE_CHECKING:  # the application is above us: its write path calls here (DESIGN.md "Attribution")
+    from apps.applications.models import Application
 
 MESSAGE_NOT_FOUND = "No source named {name!r} exists in the ATS yet."
 MESSAGE_DELETED = "The source {label!r} (id {remote_id}) no longer exists in the ATS."
