@@ -26,6 +26,7 @@ from apps.connectors.catalog import (
     WriteAction,
     WriteCoverage,
 )
+from apps.integrations.sync import TRACKED_MODELS  # synced only when tracked, unless an integration syncs all
 
 SOURCE_STRATEGY_LABELS: dict[SourceStrategy, str] = {
     SourceStrategy.FREE_TEXT: "Free text",
@@ -34,16 +35,15 @@ SOURCE_STRATEGY_LABELS: dict[SourceStrategy, str] = {
     SourceStrategy.UNSUPPORTED: "Unsupported",
 }
 SOURCE_STRATEGY_TEXTS: dict[SourceStrategy, str] = {
-    SourceStrategy.FREE_TEXT: "Free text: the source name is written as it is on every create.",
+    SourceStrategy.FREE_TEXT: "the source name is written as it is on every create.",
     SourceStrategy.MUST_EXIST: (
-        "Must exist: the end user creates the source in the ATS once (the connection flow's source step says "
+        "the end user creates the source in the ATS once (the connection flow's source step says "
         "where, and checks it live); Tributary finds it by its exact name and writes it on every create."
     ),
     SourceStrategy.CREATABLE: (
-        "Created through the API: the connection flow's source step creates the source when it is missing; "
-        "Tributary writes it on every create."
+        "the connection flow's source step creates the source when it is missing; Tributary writes it on every create."
     ),
-    SourceStrategy.UNSUPPORTED: "Unsupported: the ATS has no source Tributary can write.",
+    SourceStrategy.UNSUPPORTED: "the ATS has no source Tributary can write.",
 }
 SOURCE_LEVEL_TEXTS: dict[SourceLevel, str] = {
     SourceLevel.APPLICATION: "The ATS keeps the source on each application.",
@@ -113,6 +113,10 @@ class ToolCoverage:
         }
 
 
+def _strategy(strategy: SourceStrategy) -> str:
+    return f"{SOURCE_STRATEGY_LABELS[strategy]}: {SOURCE_STRATEGY_TEXTS[strategy]}"
+
+
 def _status(supported: bool) -> CoverageStatus:
     return CoverageStatus.SUPPORTED if supported else CoverageStatus.UNSUPPORTED
 
@@ -131,7 +135,7 @@ def _read_notes(connector_class: type[Connector], coverage: ReadCoverage) -> tup
         notes.append("Every sync reads all records: the ATS cannot filter this model by change date.")
     if coverage.scope in SCOPE_TEXTS:
         notes.append(SCOPE_TEXTS[coverage.scope])
-    if coverage.supports_remote_ids:
+    if coverage.supports_remote_ids and coverage.model in TRACKED_MODELS:
         notes.append("Tracked records are fetched by their ids.")
     return tuple(notes)
 
@@ -139,7 +143,7 @@ def _read_notes(connector_class: type[Connector], coverage: ReadCoverage) -> tup
 def _write_notes(connector_class: type[Connector], action: WriteAction) -> tuple[str, ...]:
     notes = []
     if action in (WriteAction.CREATE_APPLICATION, WriteAction.CREATE_CANDIDATE):
-        notes.append("Attribution: " + SOURCE_STRATEGY_TEXTS[connector_class.source_strategy])
+        notes.append("Attribution: " + _strategy(connector_class.source_strategy))
         if connector_class.salary_period:
             notes.append(f"Salary expectations are converted to a per-{connector_class.salary_period.lower()} amount.")
     if action == WriteAction.IMPORT_TRACKED_APPLICATION:
@@ -185,7 +189,11 @@ def write_action_rows(connector_class: type[Connector]) -> tuple[CoverageRow, ..
 def feature_rows(connector_class: type[Connector]) -> tuple[FeatureRow, ...]:
     reads = connector_class.read_coverage
     delta_models = [READ_MODEL_LABELS[entry.model].lower() for entry in reads if entry.supports_updated_since]
-    by_id = [READ_MODEL_LABELS[entry.model].lower() for entry in reads if entry.supports_remote_ids]
+    by_id = [
+        READ_MODEL_LABELS[entry.model].lower()
+        for entry in reads
+        if entry.supports_remote_ids and entry.model in TRACKED_MODELS
+    ]
     oauth = [mode.label for mode in connector_class.auth_modes if mode.kind.startswith("OAUTH2_")]
     guides = [mode.label for mode in connector_class.auth_modes if mode.guide]
     custom_fields = [
@@ -204,7 +212,7 @@ def feature_rows(connector_class: type[Connector]) -> tuple[FeatureRow, ...]:
             "automatic_source_writing",
             "Automatic source writing",
             _status(writes_source),
-            (SOURCE_STRATEGY_TEXTS[connector_class.source_strategy],)
+            (_strategy(connector_class.source_strategy),)
             + ((SOURCE_LEVEL_TEXTS[connector_class.source_level],) if writes_source else ()),
         ),
         FeatureRow(
