@@ -52,7 +52,7 @@ def test_the_index_renders_every_connector(page: Page, live_server: Any) -> None
     page.screenshot(path=str(SCREENSHOTS / "index.png"), full_page=True)
 
 
-@pytest.mark.parametrize("tool", ["sandbox", "smartrecruiters", "factorial"])
+@pytest.mark.parametrize("tool", sorted(CONNECTORS))  # sandbox, factorial, smartrecruiters and any added later
 def test_a_connector_page_renders_exactly_its_catalog(page: Page, live_server: Any, tool: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     connector = get_connector_class(tool)

@@ -11,15 +11,11 @@ from apps.integrations.models import ApiKey
 from apps.integrations.tool_catalog import feature_rows
 from tests.integrations.connector_pages import read_page
 
-TOOLS = ("sandbox", "smartrecruiters", "factorial")
+TOOLS = tuple(sorted(CONNECTORS))  # every registered connector has its page
 
 
 def _fields(names: tuple[str, ...], declared: dict[str, CoverageStatus]) -> dict[str, str]:
     return {name: declared.get(name, CoverageStatus.UNSUPPORTED).value for name in names}
-
-
-def test_the_pages_cover_every_registered_connector() -> None:
-    assert set(TOOLS) == set(CONNECTORS)
 
 
 def test_the_index_links_every_connector_page(client: Client) -> None:
