@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from apps.attribution.models import ApplicationAttribution, SourceMapping
-from apps.attribution.selectors import SETUP_STRATEGIES, SourceDecision, tool_source_strategy
+from apps.attribution.selectors import SourceDecision, tool_source_strategy
 from apps.connectors.base import Connector
 from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import RemoteSource
@@ -18,6 +18,7 @@ from apps.connectors.errors import ConnectorError
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
+from apps.integrations.source_step import SETUP_STRATEGIES
 
 if TYPE_CHECKING:  # the application is above us: its write path calls here (DESIGN.md "Attribution")
     from apps.applications.models import Application

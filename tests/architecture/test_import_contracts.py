@@ -62,9 +62,17 @@ def test_contracts_hold_on_the_real_tree(tmp_path: Path) -> None:
         (
             "apps/integrations/scratch.py",
             "from apps.applications.models import Application",
-            "applications -> attribution : integrations -> connectors -> core BROKEN",
+            "applications -> attribution -> integrations -> connectors -> core BROKEN",
             "apps.integrations is not allowed to import apps.applications: - apps.integrations.scratch -> "
             "apps.applications.models (l.3)",
+            "Contracts: 5 kept, 1 broken.",
+        ),
+        (
+            "apps/integrations/scratch.py",
+            "from apps.attribution.models import SourceMapping",
+            "applications -> attribution -> integrations -> connectors -> core BROKEN",
+            "apps.integrations is not allowed to import apps.attribution: - apps.integrations.scratch -> "
+            "apps.attribution.models (l.3)",
             "Contracts: 5 kept, 1 broken.",
         ),
         (
