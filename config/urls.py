@@ -13,6 +13,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
+    path("docs/connectors/", include("apps.integrations.docs_urls")),
     path("docs/", local_assets_only(SpectacularSwaggerView.as_view(url_name="openapi-schema")), name="swagger-ui"),
     path(
         "docs/redoc/",

@@ -24,7 +24,6 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from apps.applications.cursors import encode_cursor
 from apps.applications.enums import OfferStatus, Outcome, StageStatus, TrackedVia
 from apps.applications.models import (
     Application,
@@ -37,6 +36,7 @@ from apps.applications.models import (
     Offer,
     Tag,
 )
+from apps.core.api.cursors import encode_cursor
 from apps.core.ids import new_id
 from apps.core.runtime import tune_gc_for_serving
 from apps.core.timeutils import utcnow

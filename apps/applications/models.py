@@ -18,7 +18,7 @@ Rules for everyone who writes these tables (the sync engine, the write endpoints
 
 JSON columns hold the contract's wire shapes (documented per field), so the presenters can copy them out.
 `integration_fields` is a list of `{"key", "type": DEFAULT|CUSTOM, "value", "label"}`; the API adds each
-entry's stable `id` (`apps.applications.identifiers.integration_field_id`). `remote_data` is the raw vendor
+entry's stable `id` (`apps.core.derived_ids.integration_field_id`). `remote_data` is the raw vendor
 payload, never rendered by the lists.
 """
 

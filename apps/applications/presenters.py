@@ -35,8 +35,8 @@ from apps.applications.enums import (
     StageStatus,
     UserStatus,
 )
-from apps.applications.identifiers import integration_field_id, screening_option_id
 from apps.connectors.catalog import ReadModel
+from apps.core.derived_ids import integration_field_id, screening_option_id
 from apps.core.timeutils import format_datetime
 
 Row = dict[str, Any]

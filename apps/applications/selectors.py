@@ -39,7 +39,6 @@ from django.db.models import (
 from django.db.models.sql.compiler import SQLCompiler
 
 from apps.applications import presenters as p
-from apps.applications.cursors import decode_cursor, encode_cursor
 from apps.applications.field_exposure import needs_remote_data
 from apps.applications.models import (
     Application,
@@ -66,6 +65,7 @@ from apps.applications.models import (
 from apps.applications.query import ListQuery
 from apps.connectors.catalog import CoverageStatus, ReadModel
 from apps.connectors.registry import UnknownTool, get_connector_class
+from apps.core.api.cursors import decode_cursor, encode_cursor
 from apps.integrations.models import Integration
 
 M = TypeVar("M", bound=Model)

@@ -17,8 +17,6 @@ from apps.connectors.registry import get_connector_class
 from apps.core.timeutils import utcnow
 from apps.integrations.models import Environment, Integration
 
-SETUP_STRATEGIES = (SourceStrategy.MUST_EXIST, SourceStrategy.CREATABLE)
-
 REASON_WRITING_OFF = "Automatic source writing is turned off for this environment."
 REASON_UNSUPPORTED = "{tool} has no candidate source Tributary can write."
 REASON_NOT_SET_UP = "The source {name!r} is not set up in {tool} yet (source mapping {status})."
@@ -40,11 +38,10 @@ def tool_source_strategy(tool: str) -> SourceStrategy:
     return get_connector_class(tool).source_strategy
 
 
-def source_step_required(integration: Integration) -> bool:
-    """Whether the connection flow has a source step for this integration (its setup link has something to do)."""
-    return integration.environment.automatic_source_writing and tool_source_strategy(integration.tool) in (
-        SETUP_STRATEGIES
-    )
+def source_mapping_configured(integration: Integration) -> bool:
+    """Whether the integration's source is set up (the connection flow's source step is done)."""
+    mapping = source_mapping_get(integration)
+    return mapping is not None and mapping.status == SourceMapping.Status.CONFIGURED
 
 
 def attribution_source_for_write(integration: Integration) -> SourceDecision:

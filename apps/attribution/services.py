@@ -7,10 +7,10 @@ the admin call them inside a request on purpose, like a "test connection" button
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from apps.applications.models import Application
 from apps.attribution.models import ApplicationAttribution, SourceMapping
-from apps.attribution.selectors import SETUP_STRATEGIES, SourceDecision, tool_source_strategy
+from apps.attribution.selectors import SourceDecision, tool_source_strategy
 from apps.connectors.base import Connector
 from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import RemoteSource
@@ -19,6 +19,10 @@ from apps.core.timeutils import utcnow
 from apps.integrations import issues
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import Integration
+from apps.integrations.source_step import SETUP_STRATEGIES
+
+if TYPE_CHECKING:  # the application is above us: its write path calls here (DESIGN.md "Attribution")
+    from apps.applications.models import Application
 
 MESSAGE_NOT_FOUND = "No source named {name!r} exists in the ATS yet."
 MESSAGE_DELETED = "The source {label!r} (id {remote_id}) no longer exists in the ATS."

@@ -31,7 +31,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.attribution.models import SourceMapping
-from apps.attribution.selectors import source_step_required
 from apps.attribution.services import (
     source_mapping_check,
     source_mapping_create_remote,
@@ -58,6 +57,7 @@ from apps.integrations.connect_services import (
 )
 from apps.integrations.connectors import connector_for
 from apps.integrations.models import ConnectionFlowFailure, ConnectLink, OAuthState
+from apps.integrations.source_step import source_step_required
 
 logger = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from apps.integrations.connect_services import token_hash
 from apps.integrations.models import ConnectLink
+from apps.integrations.source_step import source_step_done, source_step_required
 
 
 class FlowStep(StrEnum):
@@ -25,15 +26,11 @@ def connect_link_for_token(token: str) -> ConnectLink | None:
 
 def connect_flow_step(link: ConnectLink) -> FlowStep:
     """The step a link is at: choose a tool, connect (credentials/OAuth + checks), the source step, or done."""
-    from apps.attribution.models import SourceMapping
-    from apps.attribution.selectors import source_mapping_get, source_step_required
-
     if not link.selected_tool:
         return FlowStep.TOOL
     if link.verified_at is None or link.integration is None:
         return FlowStep.CONNECT
     if source_step_required(link.integration):
-        mapping = source_mapping_get(link.integration)
-        if link.kind == ConnectLink.Kind.SETUP or mapping is None or mapping.status != SourceMapping.Status.CONFIGURED:
+        if link.kind == ConnectLink.Kind.SETUP or not source_step_done(link.integration):
             return FlowStep.SOURCE
     return FlowStep.DONE

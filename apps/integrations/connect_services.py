@@ -32,6 +32,7 @@ from apps.integrations.models import (
     OAuthState,
 )
 from apps.integrations.services import integration_create, integration_set_credentials
+from apps.integrations.source_step import source_step_required
 from apps.integrations.webhook_services import announce_connection_flow_failed, announce_integration_created
 
 logger = logging.getLogger(__name__)
@@ -182,8 +183,6 @@ def connect_link_create_setup(
     *, integration: Integration, link_type: str, base_url: str, language: str = "en"
 ) -> IssuedLink:
     """A link that reopens the source step; PLATFORM.INPUT_INVALID when the integration has no setup step."""
-    from apps.attribution.selectors import source_step_required
-
     if not source_step_required(integration):
         raise input_invalid(
             MESSAGE_NO_SETUP_STEP.format(

@@ -15,7 +15,7 @@ FIELD_MODEL_CHOICES = [(model, model) for model in FIELD_MODELS]
 class IntegrationField(TimestampedModel):
     """One field the integration's ATS exposes on one model, as its connector discovered it.
 
-    The id is derived from (integration, model, key) (`apps.applications.identifiers.integration_field_id`), so
+    The id is derived from (integration, model, key) (`apps.core.derived_ids.integration_field_id`), so
     it is the same id the read API gives the field in a record's `integration_fields`, and survives refreshes.
     `path` says where the raw value sits in a record's `remote_data` (see `apps.integrations.field_values`).
     """

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.applications.cursors import decode_cursor, encode_cursor
+from apps.connectors.catalog import ReadModel
+from apps.core.api.cursors import decode_cursor, encode_cursor
 from apps.integrations.field_models import CustomField, CustomFieldMapping, IntegrationField
 from apps.integrations.field_values import value_at
 from apps.integrations.models import Integration
+from apps.integrations.records import records as record_store
 
 FIELDS_MAX_PAGE_SIZE = 2000
 CUSTOM_FIELDS_MAX_PAGE_SIZE = 250
@@ -88,11 +90,13 @@ def custom_field_page(
 def field_samples(*, integration: Integration) -> dict[str, Any]:
     """A sample value per integration field id: from the most recently changed synced record of its model that
     has one (the admin's field explorer)."""
-    from apps.applications.models import Application, Candidate, Job
-
     samples: dict[str, Any] = {}
     fields = list(IntegrationField.objects.filter(integration=integration, is_present=True))
-    for model, record_model in (("ats_jobs", Job), ("ats_candidates", Candidate), ("ats_applications", Application)):
+    for model, read_model in (
+        ("ats_jobs", ReadModel.JOBS), ("ats_candidates", ReadModel.CANDIDATES),
+        ("ats_applications", ReadModel.APPLICATIONS),
+    ):  # fmt: skip
+        record_model: Any = record_store.RECORD_MODELS[read_model]
         wanted = [field for field in fields if field.model == model and field.path]
         if not wanted:
             continue

@@ -11,9 +11,9 @@ import logging
 
 from django.db import transaction
 
-from apps.applications.identifiers import integration_field_id
 from apps.connectors.base import Connector
 from apps.core.api.errors import ApiError, ErrorCode, input_invalid
+from apps.core.derived_ids import integration_field_id
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for
 from apps.integrations.field_models import FIELD_MODELS, CustomField, CustomFieldMapping, IntegrationField

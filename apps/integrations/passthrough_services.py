@@ -160,7 +160,7 @@ def _forwarded_headers(headers: Mapping[str, str], *, multipart: bool, warnings:
 
 def _multipart(items: Sequence[Mapping[str, Any]]) -> tuple[tuple[tuple[str, str], ...], tuple[PassthroughFile, ...]]:
     """Form fields (string values) and files (base64 `data` or a `data_url` fetched now) of the multipart body."""
-    from apps.applications.writes.files import file_from
+    from apps.integrations.files import file_from
 
     fields: list[tuple[str, str]] = []
     files: list[PassthroughFile] = []

@@ -4,22 +4,13 @@ import hashlib
 
 from django.http import HttpRequest
 
-from apps.connectors.base import Connector
-from apps.connectors.catalog import (
-    READ_MODEL_FIELDS,
-    READ_MODEL_LABELS,
-    WRITE_ACTION_FIELDS,
-    WRITE_ACTION_LABELS,
-    CoverageStatus,
-    ReadModel,
-    SourceStrategy,
-    WriteAction,
-)
+from apps.connectors.catalog import CoverageStatus
 from apps.connectors.registry import connector_classes, get_connector_class
 from apps.core.api.errors import ApiError, ErrorCode
 from apps.core.crypto import keyring
 from apps.core.timeutils import format_datetime
 from apps.integrations.models import ApiKey, Environment, Integration
+from apps.integrations.tool_catalog import CoverageRow, read_model_rows, tool_coverage, write_action_rows
 
 
 def api_key_hash(raw_key: str) -> str:
@@ -86,59 +77,6 @@ def tool_assets(tool: str, base_url: str) -> dict[str, str]:
     }
 
 
-def _coverage_row(key: str, label: str, field_names: tuple[str, ...], coverage: object | None) -> dict[str, object]:
-    fields = coverage.fields if coverage else {}  # type: ignore[attr-defined]
-    return {
-        "id": key,
-        "label": label,
-        "coverage_status": (CoverageStatus.SUPPORTED if coverage else CoverageStatus.UNSUPPORTED).value,
-        "fields": [
-            {"id": name, "coverage_status": fields.get(name, CoverageStatus.UNSUPPORTED).value} for name in field_names
-        ],
-    }
-
-
-def _read_model_rows(connector_class: type[Connector]) -> list[dict[str, object]]:
-    return [
-        _coverage_row(
-            model.value, READ_MODEL_LABELS[model], READ_MODEL_FIELDS[model], connector_class.coverage_for(model)
-        )
-        for model in ReadModel
-    ]
-
-
-def _write_action_rows(connector_class: type[Connector]) -> list[dict[str, object]]:
-    return [
-        _coverage_row(
-            action.value,
-            WRITE_ACTION_LABELS[action],
-            WRITE_ACTION_FIELDS[action],
-            connector_class.write_coverage_for(action),
-        )
-        for action in WriteAction
-    ]
-
-
-def _feature_rows(connector_class: type[Connector]) -> list[dict[str, str]]:
-    def status(supported: bool) -> str:
-        return (CoverageStatus.SUPPORTED if supported else CoverageStatus.UNSUPPORTED).value
-
-    delta = any(entry.supports_updated_since for entry in connector_class.read_coverage)
-    return [
-        {
-            "id": "automatic_source_writing",
-            "label": "Automatic source writing",
-            "coverage_status": status(connector_class.source_strategy != SourceStrategy.UNSUPPORTED),
-        },
-        {"id": "delta_sync", "label": "Delta sync", "coverage_status": status(delta)},
-        {
-            "id": "passthrough",
-            "label": "Passthrough API",
-            "coverage_status": status(bool(connector_class.passthrough_apis)),
-        },
-    ]
-
-
 def tools_for_category(category: str, *, base_url: str) -> list[dict[str, object]]:
     tools = []
     for connector_class in connector_classes(category.upper()):
@@ -152,11 +90,7 @@ def tools_for_category(category: str, *, base_url: str) -> list[dict[str, object
                 "partner_only_details_markdown": None,
                 "connection_guide_url": connector_class.connection_guide_url,
                 "assets": tool_assets(connector_class.tool, base_url),
-                "coverage": {
-                    "read_models": _read_model_rows(connector_class),
-                    "write_actions": _write_action_rows(connector_class),
-                    "features": _feature_rows(connector_class),
-                },
+                "coverage": tool_coverage(connector_class).as_contract(),
             }
         )
     return tools
@@ -183,7 +117,7 @@ def integration_details(integration: Integration, *, base_url: str) -> dict[str,
                 for field in row["fields"]  # type: ignore[attr-defined]
             ],
         }
-        for row in _read_model_rows(connector_class)
+        for row in map(CoverageRow.as_contract, read_model_rows(connector_class))
     ]
     write_actions = [
         {
@@ -196,7 +130,7 @@ def integration_details(integration: Integration, *, base_url: str) -> dict[str,
                 for field in row["fields"]  # type: ignore[attr-defined]
             ],
         }
-        for row in _write_action_rows(connector_class)
+        for row in map(CoverageRow.as_contract, write_action_rows(connector_class))
     ]
     return {
         "id": integration.id,

@@ -34,8 +34,6 @@ from django.db.models.functions import Coalesce
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
-from apps.applications import services as records
-from apps.applications.models import Application, ApplicationStage, Candidate
 from apps.connectors.base import Connector
 from apps.connectors.catalog import ReadModel, Scope
 from apps.connectors.dtos import Page, RemoteJob
@@ -43,6 +41,7 @@ from apps.connectors.errors import ConnectorAuthError, ConnectorError, Connector
 from apps.core.bulk import bulk_insert
 from apps.core.timeutils import utcnow
 from apps.integrations.models import Integration, SyncRun, SyncRunModel, SyncSeenRecord
+from apps.integrations.records import records
 from apps.integrations.webhook_delivery import schedule_apply as webhook_schedule_apply
 from apps.integrations.webhook_services import announce_state_if_changed, announce_sync_finished
 
@@ -217,12 +216,14 @@ class _Plan:
 
 
 def _tracked_queryset(integration: Integration, model: ReadModel) -> Any:
+    applications = records.RECORD_MODELS[ReadModel.APPLICATIONS].objects  # type: ignore[attr-defined]
     if model == ReadModel.CANDIDATES:
-        tracked_applications = Application.objects.filter(integration=integration, tracked_at__isnull=False)
-        return Candidate.objects.filter(integration=integration).filter(
+        tracked_applications = applications.filter(integration=integration, tracked_at__isnull=False)
+        candidates = records.RECORD_MODELS[model].objects  # type: ignore[attr-defined]
+        return candidates.filter(integration=integration).filter(
             Q(tracked_at__isnull=False) | Q(id__in=tracked_applications.values("candidate_id"))
         )
-    return Application.objects.filter(integration=integration, tracked_at__isnull=False)
+    return applications.filter(integration=integration, tracked_at__isnull=False)
 
 
 def _parent_queryset(integration: Integration, scope: Scope, *, sync_all: bool, live: bool = True) -> Any:
@@ -230,8 +231,7 @@ def _parent_queryset(integration: Integration, scope: Scope, *, sync_all: bool, 
     With `live=False` also the ones gone from the ATS: their children are gone too."""
     model = ReadModel.APPLICATIONS if scope == Scope.APPLICATION else ReadModel.CANDIDATES
     if sync_all:
-        record_model = Application if scope == Scope.APPLICATION else Candidate
-        queryset = record_model.objects.filter(integration=integration)
+        queryset = records.RECORD_MODELS[model].objects.filter(integration=integration)  # type: ignore[attr-defined]
     else:
         queryset = _tracked_queryset(integration, model)
     queryset = queryset.filter(remote_id__isnull=False)
@@ -486,7 +486,7 @@ class _Engine:
         if model == ReadModel.APPLICATION_STAGES and not seen.exists():
             return 0
         if only is None and model == ReadModel.APPLICATION_STAGES:
-            only = ApplicationStage.objects.filter(integration=self.integration)
+            only = records.RECORD_MODELS[model].objects.filter(integration=self.integration)  # type: ignore[attr-defined]
         # Statistics of freshly filled tables say "1 row", so the planner picks a nested loop that compares every
         # record with every seen id (quadratic). A hash anti join is linear: no nested loops for this statement.
         with planner_setting("enable_nestloop", "off"):

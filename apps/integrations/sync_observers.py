@@ -33,9 +33,9 @@ def _observe(run: SyncRun, outcome: str, exc: BaseException | None) -> None:
 
 
 def _after_full_sync(run: SyncRun) -> None:
-    from apps.attribution.services import source_mapping_check
     from apps.integrations.connectors import connector_for
     from apps.integrations.field_services import integration_fields_refresh
+    from apps.integrations.source_step import source_recheck
 
     integration = run.integration
     connector = connector_for(integration)
@@ -44,4 +44,4 @@ def _after_full_sync(run: SyncRun) -> None:
     except ConnectorError as error:
         logger.warning("integration %s: listing its fields failed: %s", integration.id, error.message)
     if hasattr(integration, "source_mapping"):
-        source_mapping_check(integration=integration, connector=connector)
+        source_recheck(integration, connector)

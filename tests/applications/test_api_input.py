@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from apps.applications.cursors import INVALID_CURSOR_MESSAGE, encode_cursor
+from apps.core.api.cursors import INVALID_CURSOR_MESSAGE, encode_cursor
 from apps.integrations.models import ApiKey, Integration
 from tests.factories import applications as f
 

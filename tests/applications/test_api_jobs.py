@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from kombo import Kombo
 
-from apps.applications.identifiers import screening_option_id
+from apps.core.derived_ids import screening_option_id
 from apps.integrations.models import Integration
 from tests.applications.support import collect, ids
 from tests.factories import applications as f

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
-from apps.applications.cursors import INVALID_CURSOR_MESSAGE, decode_cursor, encode_cursor
+from apps.core.api.cursors import INVALID_CURSOR_MESSAGE, decode_cursor, encode_cursor
 from apps.core.api.errors import ApiError
 
 LAST_ID = "3PJ8PZhZZa1eEdd2DtPNtVup"

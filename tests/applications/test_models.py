@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from apps.applications import models
-from apps.applications.identifiers import integration_field_id, screening_option_id
+from apps.core.derived_ids import integration_field_id, screening_option_id
 from apps.core.ids import is_valid_id
 from apps.integrations.models import Integration
 from tests.factories import applications as f

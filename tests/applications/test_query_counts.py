@@ -99,8 +99,8 @@ def test_integration_fields_and_custom_fields_add_no_query(
     endpoint: str,
     model: str,
 ) -> None:
-    from apps.applications.identifiers import integration_field_id
     from apps.applications.models import Application, Candidate, Job
+    from apps.core.derived_ids import integration_field_id
     from apps.integrations.field_models import IntegrationField
     from apps.integrations.field_services import custom_field_create, custom_field_map, exposure_rebuild
 

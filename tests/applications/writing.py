@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from apps.applications.identifiers import screening_option_id
 from apps.applications.models import Job, ScreeningQuestion
 from apps.applications.services import records_upsert
 from apps.connectors.catalog import ReadModel
 from apps.connectors.sandbox.store import SandboxStore
+from apps.core.derived_ids import screening_option_id
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for, sandbox_store_for
 from apps.integrations.models import Integration

@@ -16,13 +16,13 @@ import pytest
 from kombo import Kombo
 from playwright.sync_api import Page, expect
 
-from apps.applications.identifiers import screening_option_id
 from apps.applications.models import Job
 from apps.applications.services import records_upsert
 from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.connectors.catalog import ReadModel
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, create_app
+from apps.core.derived_ids import screening_option_id
 from apps.core.timeutils import utcnow
 from apps.integrations.connect_services import oauth_redirect_uri
 from apps.integrations.connectors import connector_for

@@ -27,7 +27,6 @@ from apps.applications.writes.common import (
 )
 from apps.applications.writes.downloads import attachment_download_ticket
 from apps.applications.writes.errors import WriteUncertainError
-from apps.applications.writes.files import attachment_from
 from apps.applications.writes.idempotency import Attempt, WriteOutcome
 from apps.connectors.base import Connector
 from apps.connectors.catalog import ReadModel, WriteAction
@@ -40,6 +39,7 @@ from apps.connectors.dtos import (
 from apps.core.api.errors import ApiError, ErrorCode
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for
+from apps.integrations.files import attachment_from
 from apps.integrations.models import Integration
 from apps.integrations.webhook_services import announce_records_written
 

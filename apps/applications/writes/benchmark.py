@@ -24,12 +24,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from apps.applications.identifiers import screening_option_id
 from apps.applications.models import Job, ScreeningQuestion
 from apps.applications.services import records_upsert
 from apps.attribution.services import source_mapping_create_remote
 from apps.connectors.catalog import ReadModel
 from apps.connectors.sandbox.store import forget_store
+from apps.core.derived_ids import screening_option_id
 from apps.core.runtime import tune_gc_for_serving
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for, sandbox_path_for

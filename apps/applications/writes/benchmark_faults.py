@@ -20,7 +20,6 @@ from typing import Any
 import requests
 from django.test import Client
 
-from apps.applications.identifiers import screening_option_id
 from apps.applications.models import Application, ScreeningQuestion
 from apps.applications.writes.common import write_connector
 from apps.applications.writes.services import job_for_write
@@ -28,6 +27,7 @@ from apps.attribution.services import source_mapping_check
 from apps.connectors.catalog import AuthKind, WriteAction
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, create_app
+from apps.core.derived_ids import screening_option_id
 from apps.integrations.models import Environment, Integration
 from apps.integrations.services import api_key_create, api_key_revoke, integration_create, integration_delete
 

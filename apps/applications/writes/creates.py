@@ -27,7 +27,6 @@ from apps.applications.writes.common import (
     write_connector,
 )
 from apps.applications.writes.errors import WriteUncertainError
-from apps.applications.writes.files import attachment_from, file_from
 from apps.applications.writes.idempotency import Attempt, WriteOutcome
 from apps.applications.writes.progress import (
     CreateLog,
@@ -58,6 +57,7 @@ from apps.connectors.dtos import (
 from apps.connectors.errors import ConnectorApplicationExists, ConnectorError, ConnectorUnsupported
 from apps.core.api.errors import ErrorCode, input_invalid
 from apps.core.timeutils import format_datetime, utcnow
+from apps.integrations.files import attachment_from, file_from
 from apps.integrations.models import Integration
 
 MESSAGE_IMPORT_KEYS = "Send the IDs of the application under one of these keys: {keys}."

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from apps.applications import selectors
-from apps.applications.identifiers import derived_id
 from apps.applications.models import Application, Attachment
 from apps.applications.presenters import CANDIDATE_COLUMNS, present_application, present_candidate
 from apps.applications.query import ListQuery
 from apps.applications.writes.downloads import attachment_download_path
 from apps.connectors.dtos import RemoteAttachment
+from apps.core.derived_ids import derived_id
 from apps.core.timeutils import format_datetime
 from apps.integrations.models import Integration
 

@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any
 
 from apps.applications.enums import QuestionFormat
-from apps.applications.identifiers import screening_option_id
 from apps.applications.models import ScreeningQuestion
 from apps.connectors.dtos import AttachmentInput, ScreeningAnswerInput
 from apps.core.api.errors import input_invalid
+from apps.core.derived_ids import screening_option_id
 from apps.core.timeutils import parse_datetime
 
 FIELD = "screening_question_answers"

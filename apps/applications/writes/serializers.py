@@ -150,7 +150,7 @@ class WriteCandidateSerializer(serializers.Serializer):
 
 @extend_schema_field({"type": "string", "format": "byte"})
 class Base64TextField(serializers.Field):
-    """Base64 file content, kept as text: decoded (and checked) by `writes.files`.
+    """Base64 file content, kept as text: decoded (and checked) by `apps.integrations.files`.
 
     Not a CharField: its per-character checks would walk megabytes of base64 in Python for nothing.
     """
