@@ -156,7 +156,14 @@ def test_a_failed_sync_announces_its_end_and_the_invalid_integration(
     assert sync_run_execute(run_id=run.id, time_budget=float("inf")) == RunOutcome.FAILED
     deliver_all()
 
-    assert [item.type for item in receiver.received] == ["sync-finished", "integration-state-changed"]
-    finished, state = (item.parsed.data for item in receiver.received)
+    assert [item.type for item in receiver.received] == [
+        "sync-finished", "integration-state-changed", "issue-status-changed",
+    ]  # fmt: skip
+    finished, state, issue = (item.parsed.data for item in receiver.received)
     assert (finished.sync_id, finished.sync_state) == (run.id, "FAILED")
     assert (state.integration_id, state.state) == (integration.id, "INVALID")
+    assert (issue.change, issue.issue.type, issue.issue.status) == (
+        "raised",
+        "integration.authentication_failed",
+        "OPEN",
+    )
