@@ -256,8 +256,12 @@ def feature_rows(connector_class: type[Connector]) -> tuple[FeatureRow, ...]:
         FeatureRow(
             "custom_field_explorer",
             "Custom field explorer",
-            CoverageStatus.NOT_IMPLEMENTED,
-            (f"`custom_fields` are read on: {', '.join(custom_fields)}.",) if custom_fields else (),
+            CoverageStatus.SUPPORTED,
+            (
+                "The ATS's fields are listed live (the admin's field explorer, `GET …/integration-fields`)"
+                " and can be mapped to the environment's custom fields.",
+            )
+            + ((f"`custom_fields` are read on: {', '.join(custom_fields)}.",) if custom_fields else ()),
         ),
     )
 
