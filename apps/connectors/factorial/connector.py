@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from apps.connectors.base import ConnectorContext
 from apps.connectors.catalog import (
-    READ_MODEL_FIELDS,
     WRITE_ACTION_FIELDS,
     AuthKind,
     AuthMode,
     CredentialField,
     RateBudget,
-    ReadCoverage,
     ReadModel,
     Scope,
     ScopeTest,
@@ -56,24 +55,10 @@ from apps.connectors.factorial.paths import (
 )
 from apps.connectors.factorial.reads import FactorialReads
 from apps.connectors.factorial.writes import FactorialWrites
-from apps.connectors.kit import HttpConnector
+from apps.connectors.kit import HttpConnector, read_coverage
 
-
-def _coverage(
-    model: ReadModel,
-    *,
-    unsupported: tuple[str, ...] = (),
-    updated_since: bool = False,
-    remote_ids: bool = True,
-    scope: Scope = Scope.NONE,
-) -> ReadCoverage:
-    return ReadCoverage(
-        model=model,
-        fields=fields_with_status(READ_MODEL_FIELDS[model], unsupported=unsupported),
-        supports_updated_since=updated_since,
-        supports_remote_ids=remote_ids,
-        scope=scope,
-    )
+# Every Factorial list filters by `ids[]`, so reads by remote id are the default here.
+_coverage = partial(read_coverage, remote_ids=True)
 
 
 READ_COVERAGE = (
