@@ -116,6 +116,10 @@ class Connector(abc.ABC):
     # fields it requires, e.g. {"smartrecruiters": ("candidate_remote_id", "job_remote_id")}. The write path
     # checks that exactly one of these keys is present with non-empty string ids and passes it on.
     tracked_application_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    # What the connector and its emulator assume where the vendor reference says NOT FOUND, one sentence each
+    # (each also marked "assumed" in a comment at its place in the code). The connector page lists them; every
+    # vendor connector has some (a contract test checks), the sandbox none.
+    assumptions: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context

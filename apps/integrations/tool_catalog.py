@@ -316,6 +316,7 @@ class ConnectorPage:
     source_links: tuple[tuple[str, str], ...]
     passthrough_apis: tuple[str, ...]
     rate_limit: str
+    assumptions: tuple[str, ...]
     coverage: ToolCoverage
 
     @property
@@ -389,5 +390,6 @@ def connector_page(connector_class: type[Connector]) -> ConnectorPage:
         source_links=setup.links if setup else (),
         passthrough_apis=connector_class.passthrough_apis,
         rate_limit=_rate_limit_text(connector_class),
+        assumptions=connector_class.assumptions,
         coverage=tool_coverage(connector_class),
     )

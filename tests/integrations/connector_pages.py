@@ -17,6 +17,7 @@ class PageData:
     auth_modes: list[str] = field(default_factory=list)
     source_strategy: str = ""
     tool_slug: str = ""
+    assumptions: int = 0  # how many assumptions the page lists
 
 
 class _Reader(HTMLParser):
@@ -44,6 +45,8 @@ class _Reader(HTMLParser):
             self.data.scope_tests.append(values["data-scope-test"])
         elif "data-auth-mode" in values:
             self.data.auth_modes.append(values["data-auth-mode"])
+        elif "data-assumption" in values:
+            self.data.assumptions += 1
         elif "data-source-strategy" in values:
             self.data.source_strategy = values["data-source-strategy"]
         if tag == "section":

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from apps.connectors.catalog import READ_MODEL_FIELDS, WRITE_ACTION_FIELDS, CoverageStatus, ReadModel, WriteAction
+from apps.connectors.emulation.registry import EMULATORS
 from apps.connectors.registry import CONNECTORS, get_connector_class
 from apps.integrations.models import ApiKey
 from apps.integrations.tool_catalog import feature_rows
@@ -87,3 +88,21 @@ def test_a_page_shows_the_connection_guide_and_the_source_step(client: Client) -
 
 def test_an_unknown_tool_has_no_page(client: Client) -> None:
     assert client.get("/docs/connectors/workday/").status_code == 404
+
+
+@pytest.mark.parametrize("tool", tuple(sorted(EMULATORS)))
+def test_every_vendor_connector_lists_its_assumptions_on_its_page(client: Client, tool: str) -> None:
+    """A tool with an emulator stands in for a real vendor, whose reference always leaves something NOT FOUND."""
+    connector = get_connector_class(tool)
+
+    page = read_page(client.get(f"/docs/connectors/{tool}/").content.decode())
+
+    assert len(connector.assumptions) >= 1
+    assert page.assumptions == len(connector.assumptions)
+
+
+def test_the_sandbox_assumes_nothing(client: Client) -> None:
+    page = read_page(client.get("/docs/connectors/sandbox/").content.decode())
+
+    assert get_connector_class("sandbox").assumptions == ()
+    assert page.assumptions == 0

@@ -42,6 +42,7 @@ from apps.connectors.dtos import (
 )
 from apps.connectors.factorial import client as api
 from apps.connectors.factorial import fields
+from apps.connectors.factorial.assumptions import ASSUMPTIONS
 from apps.connectors.factorial.client import FactorialClient, ListPage, remote_id
 from apps.connectors.factorial.paths import (
     CANDIDATE_SOURCES,
@@ -258,6 +259,7 @@ class FactorialConnector(FactorialReads, FactorialWrites, HttpConnector):
     passthrough_apis = ("api",)  # `factorial/api`, the SDK's passthrough id for Factorial
     reports_deletions = False
 
+    assumptions = ASSUMPTIONS
     client_class = FactorialClient
     max_page_size = api.MAX_PAGE_SIZE
 

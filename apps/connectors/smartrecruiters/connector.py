@@ -55,6 +55,7 @@ from apps.connectors.errors import (
 from apps.connectors.kit import HttpConnector, read_coverage, write_fields
 from apps.connectors.smartrecruiters import client as api
 from apps.connectors.smartrecruiters import fields
+from apps.connectors.smartrecruiters.assumptions import ASSUMPTIONS
 from apps.connectors.smartrecruiters.client import SmartRecruitersClient, path
 from apps.connectors.smartrecruiters.reads import SmartRecruitersReads
 from apps.connectors.smartrecruiters.writes import (
@@ -360,6 +361,7 @@ class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, Http
     reports_deletions = False
     tracked_application_keys = {"smartrecruiters": ("candidate_remote_id", "job_remote_id")}
 
+    assumptions = ASSUMPTIONS
     client_class = SmartRecruitersClient
     max_page_size = api.MAX_PAGE_SIZE
 

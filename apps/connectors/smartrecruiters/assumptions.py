@@ -1,0 +1,24 @@
+"""Where SmartRecruiters' public material says NOT FOUND, what this connector and its emulator assume.
+
+Each sentence matches an "assumed" / NOT FOUND comment at its place in the code; the connector page lists them.
+"""
+
+from __future__ import annotations
+
+ASSUMPTIONS: tuple[str, ...] = (
+    "The OAuth token answer is RFC 6749 JSON (`access_token`, `expires_in`, `refresh_token`); SmartRecruiters' "
+    "exact token JSON is not documented.",
+    "The ids of the default source library (types, sub-types, sources) are our own slugs, seeded and configurable; "
+    "only their labels are documented.",
+    "A job's hiring process is not linked from `JobDetails`, so every job is given the company's hiring process "
+    "stages.",
+    "Which application statuses `PUT .../status` refuses is not documented; the emulator refuses moves out of a "
+    "final status.",
+    "Message visibility values are not documented; the emulator mirrors `shareWith`, and notes carry no privacy flag.",
+    "The recruiter UI's job and profile page URLs follow the app's routes; their pattern is not in the API docs.",
+    "Of several applications, the most recent is the candidate's primary one.",
+    "The body of a 403 for a missing OAuth scope is not documented; the emulator answers the usual error list.",
+    "Custom field configuration items carry `type` and `required` beside the documented `{id, label}`.",
+    "Offers have no candidate or job fields; they are read from the offer's links.",
+    "A job ad's create answers 201, like every other create.",
+)
