@@ -3,10 +3,10 @@
 Sync-all mode (every candidate and application), into the configured database (run it on PostgreSQL).
 - `--tool sandbox` (default): the in-process sandbox ATS. Prints records/s, upstream calls per record, the delta's
   share of the full sync's time and peak RSS.
-- `--tool smartrecruiters`: the SmartRecruiters emulator served on loopback with its real limits on (10 requests
-  per second, 8 at once, `GET /candidates` 1 at once) and the real clock; the sync goes through the shared rate
-  limiter as in production. Prints the requests per second achieved, requests per synced record, 429s, the peak
-  rate and concurrency the emulator saw, and the number of failed runs.
+- `--tool <vendor>` (`apps/integrations/sync_benchmarks/`): the vendor's emulator served on loopback with its real
+  limits on and the real clock; the sync goes through the shared rate limiter as in production. Prints the requests
+  per second achieved and its share of the vendor's budget, requests per synced record, 429s, the peak rate and
+  concurrency the emulator saw, and the number of failed runs.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from apps.integrations.connectors import sandbox_path_for, sandbox_store_for
 from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import environment_create, integration_create
 from apps.integrations.sync import sync_run_execute, sync_run_request
+from apps.integrations.sync_benchmarks import EMULATED_SYNC_BENCHMARKS, run_emulated
 
 ENVIRONMENT_NAME = "benchmark"
 
@@ -34,9 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the integration and its data afterwards.")
     parser.add_argument(
         "--tool",
-        choices=("sandbox", "smartrecruiters"),
+        choices=("sandbox", *sorted(EMULATED_SYNC_BENCHMARKS)),
         default="sandbox",
-        help="The ATS: the in-process sandbox, or the SmartRecruiters emulator with its real rate limits.",
+        help="The ATS: the in-process sandbox, or a vendor's emulator with its real rate limits.",
     )
 
 
@@ -59,8 +60,8 @@ def _timed_sync(integration: Integration, run_type: str) -> tuple[SyncRun, float
 
 def run(options: dict[str, Any], progress: Callable[[str], Any]) -> dict[str, Any]:
     settings.DEBUG = False  # no query log
-    if options.get("tool") == "smartrecruiters":
-        return _run_smartrecruiters(options, progress)
+    if options.get("tool", "sandbox") != "sandbox":
+        return run_emulated(options["tool"], options, progress)
     records = options["records"]
     environment = Environment.objects.filter(name=ENVIRONMENT_NAME).first() or environment_create(
         name=ENVIRONMENT_NAME, display_name="Benchmark"
@@ -108,102 +109,3 @@ def run(options: dict[str, Any], progress: Callable[[str], Any]) -> dict[str, An
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
             integration.delete()
-
-
-# -- SmartRecruiters: the emulator with real limits --------------------------------------------------------------
-
-# Records a SmartRecruiters candidate brings on average with the emulator's seed: the candidate, 1.3 applications and
-# their attachments, offers, interviews and notes (measured: ~5 records per candidate).
-SMARTRECRUITERS_RECORDS_PER_CANDIDATE = 5
-
-
-def _smartrecruiters_seed(records: int) -> dict[str, int]:
-    candidates = max(2, records // SMARTRECRUITERS_RECORDS_PER_CANDIDATE)
-    jobs = max(4, candidates // 50)
-    return {
-        "seed": 7,
-        "users": max(6, jobs),
-        "jobs": jobs,
-        "candidates": candidates,
-        "applications": min(candidates * jobs, candidates * 13 // 10),
-    }
-
-
-def _sync(integration: Integration, run_type: str) -> tuple[SyncRun, float]:
-    run, _ = sync_run_request(integration=integration, type=run_type, trigger=SyncRun.Trigger.COMMAND, enqueue=False)
-    started = time.perf_counter()
-    sync_run_execute(run_id=run.id, time_budget=float("inf"), enqueue_continuation=False)
-    elapsed = time.perf_counter() - started
-    run.refresh_from_db()
-    return run, elapsed
-
-
-def _run_smartrecruiters(options: dict[str, Any], progress: Callable[[str], Any]) -> dict[str, Any]:
-    from apps.connectors.catalog import AuthKind
-    from apps.connectors.emulation.server import LoopbackServer
-    from apps.connectors.smartrecruiters.connector import SmartRecruitersConnector
-    from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, create_app
-
-    seed = _smartrecruiters_seed(options["records"])
-    environment = Environment.objects.filter(name=ENVIRONMENT_NAME).first() or environment_create(
-        name=ENVIRONMENT_NAME, display_name="Benchmark"
-    )
-    app = create_app(seed=seed, limits_enabled=True)
-    budget = SmartRecruitersConnector.rate_budget
-    assert budget is not None
-    with LoopbackServer(app) as server:
-        integration = integration_create(
-            environment=environment, tool="smartrecruiters", end_user_organization_name="Benchmark Inc.",
-            auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_API_KEY}, base_url=server.url,
-            setup_status=Integration.SetupStatus.COMPLETED,
-        )  # fmt: skip
-        integration.sync_all_records = True
-        integration.save(update_fields=["sync_all_records"])
-        try:
-            progress(f"SmartRecruiters emulator on {server.url} with real limits, seeded {seed}; full sync\n")
-            full, full_seconds = _sync(integration, SyncRun.Type.FULL)
-            full_stats = app.stats.snapshot()
-            app.stats.reset()
-            state = app.state
-            moved = 0
-            for application in list(state.applications.values())[: max(1, len(state.applications) // 100)]:
-                if application.status in ("NEW", "IN_REVIEW"):
-                    with app.lock:
-                        state.set_status(application, {"status": "INTERVIEW"})
-                    moved += 1
-            progress(f"moved {moved} applications; delta sync\n")
-            delta, delta_seconds = _sync(integration, SyncRun.Type.DELTA)
-            delta_stats = app.stats.snapshot()
-            failed = [run for run in (full, delta) if run.status != SyncRun.Status.SUCCEEDED]
-            (credential,) = full_stats["credentials"].values()
-            return {
-                "tool": "smartrecruiters",
-                "database": connection.vendor,
-                "seed": seed,
-                "budget": {
-                    "documented_requests_per_second": 10,
-                    "booked_requests_per_second": budget.requests_per_second,
-                    "max_concurrency": budget.max_concurrency,
-                    "concurrency_overrides": budget.concurrency_overrides,
-                },
-                "records": full.fetched,
-                "full_sync_seconds": round(full_seconds, 2),
-                "full_upstream_calls": full.upstream_calls,
-                "requests_per_record": round(full.upstream_calls / max(1, full.fetched), 3),
-                "achieved_requests_per_second": round(full.upstream_calls / full_seconds, 2),
-                "emulator_requests_per_second": full_stats["requestsPerSecond"],
-                "rate_limited_429": full_stats["rateLimited"] + delta_stats["rateLimited"],
-                "peak_rate_per_second": credential["peakRate"],
-                "peak_concurrency": credential["peakConcurrency"],
-                "moved_applications": moved,
-                "delta_sync_seconds": round(delta_seconds, 2),
-                "delta_records_read": delta.fetched,
-                "delta_records_updated": delta.updated,
-                "delta_upstream_calls": delta.upstream_calls,
-                "runs": 2,
-                "failed_runs": len(failed),
-                "errors": [run.error for run in failed],
-            }
-        finally:
-            if not options.get("keep"):
-                integration.delete()

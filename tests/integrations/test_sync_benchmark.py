@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from apps.integrations.models import Integration
+from apps.integrations.sync_benchmarks import EMULATED_SYNC_BENCHMARKS
 
 
 def test_smartrecruiters_benchmark_syncs_the_emulator_within_its_limits(db: None) -> None:
@@ -26,3 +28,20 @@ def test_smartrecruiters_benchmark_syncs_the_emulator_within_its_limits(db: None
     assert figures["peak_concurrency"] == 1
     assert figures["budget"]["booked_requests_per_second"] == 9.0
     assert not Integration.objects.filter(tool="smartrecruiters").exists()  # removed unless --keep
+
+
+@pytest.mark.parametrize("tool", sorted(EMULATED_SYNC_BENCHMARKS))
+def test_every_vendor_benchmark_runs_a_full_and_a_delta_sync_against_its_emulator(db: None, tool: str) -> None:
+    out = StringIO()
+
+    call_command("benchmark", "sync", "--tool", tool, "--records", "20", "--json", stdout=out, stderr=StringIO())
+    figures = json.loads(out.getvalue())
+
+    assert figures["tool"] == tool
+    assert (figures["runs"], figures["failed_runs"], figures["rate_limited_429"]) == (2, 0, 0)
+    assert figures["changed_records"] >= 1
+    assert figures["delta_records_updated"] >= figures["changed_records"]
+    assert figures["share_of_documented_budget"] == round(
+        figures["achieved_requests_per_second"] / figures["budget"]["documented_requests_per_second"], 3
+    )
+    assert not Integration.objects.filter(tool=tool).exists()
