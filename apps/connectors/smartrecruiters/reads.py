@@ -19,7 +19,7 @@ from apps.connectors.dtos import (
 )
 from apps.connectors.kit import Reader, ReadQuery
 from apps.connectors.smartrecruiters import client as api
-from apps.connectors.smartrecruiters import mapping
+from apps.connectors.smartrecruiters import job_mapping, mapping
 from apps.connectors.smartrecruiters.client import path
 from apps.core.timeutils import format_datetime
 
@@ -122,13 +122,13 @@ class SmartRecruitersReads:
         ads = api._content(self.client.get(path("jobs", job_id, "jobads")), "jobads")
         history = api._content(self.client.get(path("jobs", job_id, "status", "history")), "status history")
         configuration = None
-        ad = mapping.default_ad(ads)
-        uuid = mapping.posting_uuid(ad) if ad else None
+        ad = job_mapping.default_ad(ads)
+        uuid = job_mapping.posting_uuid(ad) if ad else None
         if uuid:
             configuration = self.client.get_or_none(
                 path("postings", uuid, "configuration"), {"conditionalsIncluded": "true"}
             )
-        return mapping.job(
+        return job_mapping.job(
             details,
             team=team,
             ads=ads,

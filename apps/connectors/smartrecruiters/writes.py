@@ -33,7 +33,7 @@ from apps.connectors.errors import (
     ConnectorNotFound,
 )
 from apps.connectors.smartrecruiters import client as api
-from apps.connectors.smartrecruiters import mapping
+from apps.connectors.smartrecruiters import job_mapping, mapping
 from apps.connectors.smartrecruiters.client import path
 
 JsonDict = dict[str, Any]
@@ -130,8 +130,8 @@ class SmartRecruitersWrites:
     def _posting_uuid(self, job_id: str) -> str | None:
         """The UUID of the job's published default posting (from its job ads' `applyUrl`), None when unpublished."""
         ads = api._content(self.client.get(path("jobs", job_id, "jobads")), "jobads")
-        ad = mapping.default_ad(ads)
-        return mapping.posting_uuid(ad) if ad else None
+        ad = job_mapping.default_ad(ads)
+        return job_mapping.posting_uuid(ad) if ad else None
 
     def _candidate_by_email(self, email: str, job_id: str | None = None) -> JsonDict | None:
         """The candidate whose email is `email` (case-insensitive), from a keyword search of `GET /candidates`."""
@@ -185,7 +185,7 @@ class SmartRecruitersWrites:
         result = []
         for answer in answers:
             question = questions.get(answer.question_remote_id)
-            field = mapping.answer_field(question) if question else None
+            field = job_mapping.answer_field(question) if question else None
             values = mapping.answer_values(field, answer) if field else None
             if field is None or values is None:
                 warnings.append(
@@ -212,7 +212,7 @@ class SmartRecruitersWrites:
         job = self.client.get_or_none(path("jobs", job_id))
         if not isinstance(job, dict):
             raise ConnectorNotFound(f"SmartRecruiters has no job {job_id}.", status_code=404)
-        if job.get("status") not in mapping.OPEN_JOB_STATUSES:
+        if job.get("status") not in job_mapping.OPEN_JOB_STATUSES:
             raise ConnectorJobClosed(
                 f"The job {job_id} takes no applications (status {job.get('status')}).",
                 remote_message=f"Job status is {job.get('status')}.",
