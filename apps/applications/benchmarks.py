@@ -4,7 +4,9 @@
 with that many tracked applications, each with its own candidate (tagged), an interview and, for every
 fourth one, an offer, spread over jobs that share a set of stages. It then requests page 1 and page
 `--deep-page` of `GET /v1/ats/applications?page_size=N` in-process through the whole Django stack (middleware,
-authentication, integration lookup, rendering) and prints p50/p95 latency, queries per page and peak RSS.
+authentication, integration lookup, rendering) and prints p50/p95 latency, queries per page and peak RSS, and, in
+the same run, each page's floor (its own SQL executed raw plus `json.dumps` of its own body, interleaved with the
+requests) and `api_over_floor`, the p50 of the request over the p50 of its floor.
 Run it with `DEBUG=false` and against PostgreSQL for meaningful figures. By default the process's garbage
 collector is set up as the WSGI/ASGI entry points do (`--gc default` keeps CPython's defaults, for comparison).
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import resource
 import statistics
 import time
@@ -123,21 +126,26 @@ def _cursor_before(integration: Integration, page_number: int, page_size: int) -
 def _measure(client: Client, pages: dict[str, str], requests: int, page_size: int) -> dict[str, Any]:
     """Time the pages in turns (page 1, deep page, page 1, ...) so that load on the machine hits both alike."""
     queries: dict[str, int] = {}
+    floors: dict[str, tuple[list[str], bytes]] = {}
     for label, url in pages.items():
         for _ in range(5):  # warm-up: connections, caches, the API key's last-use stamp
             _get(client, url)
         with CaptureQueriesContext(connection) as captured:
-            body = _get(client, url)
+            response = client.get(url)
         queries[label] = len(captured)  # read now: the next request_started signal empties the log
+        body = response.json()
         if len(body["data"]["results"]) != page_size:
             raise RuntimeError(f"{label}: expected a full page of {page_size}, got {len(body['data']['results'])}")
+        floors[label] = ([query["sql"] for query in captured.captured_queries], response.content)
     timings: dict[str, list[float]] = {label: [] for label in pages}
+    floor_timings: dict[str, list[float]] = {label: [] for label in pages}
     collections_before = [generation["collections"] for generation in gc.get_stats()]
     for _ in range(requests):
         for label, url in pages.items():
             started = time.perf_counter()
             _get(client, url)
             timings[label].append((time.perf_counter() - started) * 1000)
+            floor_timings[label].append(_floor(*floors[label]))
     # Full (generation 2) collections pause a request for far longer than the rest: worth seeing next to p95.
     collections = [
         after["collections"] - before for after, before in zip(gc.get_stats(), collections_before, strict=True)
@@ -152,8 +160,28 @@ def _measure(client: Client, pages: dict[str, str], requests: int, page_size: in
             "queries": queries[label],
             "results": page_size,
         }
+        floor = sorted(floor_timings[label])
+        figures[label]["floor_p50_ms"] = round(statistics.median(floor), 2)
+        figures[label]["api_over_floor"] = round(statistics.median(values) / statistics.median(floor), 3)
     figures["gc_collections_by_generation"] = collections
     return figures
+
+
+def _floor(statements: list[str], content: bytes) -> float:
+    """What the request costs at the least, in ms: its own SQL executed raw (every row fetched) and its own body
+    decoded and encoded again with the standard library's json. Savepoints are left out (they need the request's
+    transaction and return nothing)."""
+    body = json.loads(content)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+                continue
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
+    json.dumps(body)
+    return (time.perf_counter() - started) * 1000
 
 
 def _get(client: Client, url: str) -> dict[str, Any]:

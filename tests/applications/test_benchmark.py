@@ -30,6 +30,8 @@ def test_benchmark_seeds_measures_and_reuses(transactional_db: None) -> None:
         assert figures[page]["results"] == 5
         assert figures[page]["queries"] == 6
         assert figures[page]["p50_ms"] > 0
+        assert figures[page]["floor_p50_ms"] > 0  # the page's own 6 statements, run raw, and its body encoded
+        assert figures[page]["api_over_floor"] > 0
     assert figures["peak_rss_mb"] > 0
 
     again = StringIO()
