@@ -22,6 +22,16 @@ class ControlApi:
         self.add_control("POST", "/_emulator/sources/{id}/archive", self._control_source_archive)
         self.add_control("POST", "/_emulator/sync-tokens/expire", self._control_expire_sync_tokens)
         self.add_control("POST", "/_emulator/api-keys/{key}", self._control_api_key_update)
+        self.add_control("DELETE", "/_emulator/candidates/{id}", self._control_candidate_delete)
+
+    def _control_candidate_delete(self, request: Request) -> Response:
+        """A user deletes a candidate in Ashby's UI (the API has no delete): it and its applications vanish."""
+        candidate = self.state.candidates.pop(request.path_params["id"], None)
+        if candidate is None:
+            raise ControlError("Unknown candidate", 404)
+        for app_id in candidate["applicationIds"]:
+            self.state.applications.pop(app_id, None)
+        return Response.json({"deleted": candidate["id"]})
 
     def _control_source_create(self, request: Request) -> Response:
         """An organisation admin creates a source under a source type (`{"title", "sourceType": "Inbound"}`)."""
