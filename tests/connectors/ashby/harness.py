@@ -82,6 +82,10 @@ class AshbyHarness(EmulatedHarness, WriteHarness):
             ids.append(self.api("candidate.create", body)["id"])
         return ids
 
+    def app_forms(self) -> dict[str, dict[str, Any]]:
+        """Submitted form values by form instance id (from the emulator's state)."""
+        return {f["id"]: f["submittedValues"] for f in self.state()["formInstances"]}
+
     def remote_ids(self) -> set[str]:
         return {candidate["id"] for candidate in self.state()["candidates"]}
 

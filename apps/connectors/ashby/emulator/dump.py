@@ -31,5 +31,9 @@ def dump(state: State, config: SeedConfig) -> dict[str, Any]:
             for sid, s in state.sources.items()
         ],
         "archiveReasons": list(state.archive_reasons.values()),
+        "formInstances": [
+            {"id": fid, "applicationId": aid, "submittedValues": state.form_values.get(fid, {})}
+            for fid, aid in state.form_instances.items()
+        ],
         "files": [dict(f) for f in state.files.values()],
     }

@@ -130,4 +130,5 @@ def submit(
         "submittedValues": values,
     }
     state.form_instances[instance["id"]] = application["id"]
+    state.form_values[instance["id"]] = values
     return {"submittedFormInstance": instance, "formMessages": {"blocked": False}}

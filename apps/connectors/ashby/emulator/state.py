@@ -50,6 +50,7 @@ class State:
     archive_reasons: dict[str, JsonDict] = field(default_factory=dict)
     files: dict[str, JsonDict] = field(default_factory=dict)  # handle → {id, name, handle, size, contentType}
     form_instances: dict[str, str] = field(default_factory=dict)  # submitted form instance id → application id
+    form_values: dict[str, JsonDict] = field(default_factory=dict)  # submitted form instance id → its values
     seq: dict[str, dict[str, int]] = field(default_factory=lambda: {name: {} for name in RESOURCES})
     sync_tokens: dict[str, tuple[str, int, datetime]] = field(default_factory=dict)  # token → (resource, seq, at)
     counter: int = 0
