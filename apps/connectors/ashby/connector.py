@@ -231,3 +231,7 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
     def passthrough_base_url(self, api_name: str) -> str:
         self.check_passthrough_api(api_name)
         return self.api_base
+
+    def sync_token(self, model: ReadModel) -> str | None:
+        """The `syncToken` of the model's last complete read (stored per model by the sync engine)."""
+        return self.sync_tokens.get(str(model))

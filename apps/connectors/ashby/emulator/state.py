@@ -90,22 +90,24 @@ class State:
             since = self._sync_token_seq(resource, token)
         seqs = self.seq[resource]
         rows = sorted((row for row in rows if seqs.get(row["id"], 0) > since), key=lambda row: row["id"])
-        offset = 0
+        offset, start = 0, self.counter
         cursor = body.get("cursor")
         if cursor is not None:
-            offset = _decode_cursor(cursor, resource, since)
+            offset, start = _decode_cursor(cursor, resource, since)
         page = rows[offset : offset + limit]
         more = offset + limit < len(rows)
         answer: JsonDict = {"success": True, "results": page, "moreDataAvailable": more}
         if more:
-            answer["nextCursor"] = _encode_cursor(resource, since, offset + limit)
+            answer["nextCursor"] = _encode_cursor(resource, since, offset + limit, start)
         else:
-            answer["syncToken"] = self._issue_sync_token(resource)
+            answer["syncToken"] = self._issue_sync_token(resource, start)
         return answer
 
-    def _issue_sync_token(self, resource: str) -> str:
+    def _issue_sync_token(self, resource: str, start: int) -> str:
+        """assumed: the token marks the state when the sync's first page was read, so a record changed while the
+        pages were read comes again in the next incremental sync (the token's exact semantics are NOT FOUND)."""
         token = secrets.token_urlsafe(12)
-        self.sync_tokens[token] = (resource, self.counter, self.now())
+        self.sync_tokens[token] = (resource, start, self.now())
         return token
 
     def _sync_token_seq(self, resource: str, token: Any) -> int:
@@ -123,17 +125,17 @@ class State:
         return len(self.sync_tokens)
 
 
-def _encode_cursor(resource: str, since: int, offset: int) -> str:
-    raw = json.dumps([resource, since, offset]).encode()
+def _encode_cursor(resource: str, since: int, offset: int, start: int) -> str:
+    raw = json.dumps([resource, since, offset, start]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: Any, resource: str, since: int) -> int:
+def _decode_cursor(cursor: Any, resource: str, since: int) -> tuple[int, int]:
     try:
         padded = str(cursor) + "=" * (-len(str(cursor)) % 4)
-        name, token_since, offset = json.loads(base64.urlsafe_b64decode(padded))
+        name, token_since, offset, start = json.loads(base64.urlsafe_b64decode(padded))
     except (ValueError, TypeError):
         raise Refused("invalid_next_cursor", "The cursor is invalid") from None
     if name != resource or token_since != since or not isinstance(offset, int) or offset < 0:
         raise Refused("invalid_next_cursor", "The cursor does not belong to this list")
-    return offset
+    return offset, int(start)
