@@ -21,6 +21,7 @@ from apps.connectors.dtos import (
     CreateApplicationResult,
     RemoteSource,
     ScreeningAnswerInput,
+    TrackedApplication,
     WriteResult,
 )
 from apps.connectors.errors import ConnectorApplicationExists, ConnectorInputError, ConnectorJobClosed
@@ -124,6 +125,17 @@ class AshbyWrites:
             candidate_existed=existing is not None,
             warnings=tuple(warnings),
         )
+
+    def find_application(self, *, job_remote_id: str, email_address: str) -> TrackedApplication | None:
+        """`candidate.search {email}` (exact) and the candidate's application to this job; writes nothing."""
+        for candidate in self.client.result("candidate.search", {"email": email_address.strip()}):
+            for app_id in candidate.get("applicationIds") or ():
+                raw = self.client.result("application.info", {"applicationId": app_id})
+                if (raw.get("job") or {}).get("id") == job_remote_id:
+                    return TrackedApplication(
+                        application=mapping.application(raw), candidate=mapping.candidate(candidate)
+                    )
+        return None
 
     def create_candidate(self, application: CreateApplicationInput) -> CreateApplicationResult:
         return self.create_application(application)
