@@ -159,6 +159,12 @@ class Connector(abc.ABC):
         """How many calls this instance made to the ATS so far (benchmarks and sync statistics)."""
         return self.context.http.calls if self.context.http is not None else 0
 
+    def sync_token(self, model: ReadModel) -> str | None:
+        """The vendor's incremental-sync token for `model` after a complete read (e.g. Ashby's `syncToken`), which
+        the sync engine stores per model and hands back in `context.options["sync_tokens"]` (model → token) to
+        the next run's connector. None (the default) for vendors without such tokens."""
+        return None
+
     @abc.abstractmethod
     def verify_credentials(self) -> None:
         """One cheap authenticated call. Raises ConnectorError; returns None when the credentials work."""

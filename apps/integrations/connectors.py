@@ -76,8 +76,11 @@ def build_connector(
     save_credentials: Callable[[dict[str, str]], None] | None = None,
     credentials_renewal: CredentialsRenewal | None = None,
     rate_limiter: RateLimiter | None = None,
+    sync_tokens: Mapping[str, str] | None = None,
 ) -> Connector:
-    """A connector for `tool` acting for `integration_key`; HTTP connectors share that key's rate budget."""
+    """A connector for `tool` acting for `integration_key`; HTTP connectors share that key's rate budget.
+    `sync_tokens`: the stored incremental-sync tokens per model (`Connector.sync_token`), passed on as
+    `options["sync_tokens"]`."""
     connector_class = get_connector_class(tool)
     credentials = dict(credentials or {})
     base_url = (base_url or tool_base_url(tool)).rstrip("/")
@@ -102,7 +105,10 @@ def build_connector(
         credentials=credentials,
         auth_kind=AuthKind(auth_kind or AuthKind.NONE),
         http=http,
-        options=connector_options(tool, integration_key),
+        options={
+            **connector_options(tool, integration_key),
+            **({"sync_tokens": dict(sync_tokens)} if sync_tokens else {}),
+        },
         **context_kwargs,
     )
     return connector_class(context)
@@ -123,4 +129,5 @@ def connector_for(integration: Integration, *, rate_limiter: RateLimiter | None 
         credentials=integration_credentials(integration),
         credentials_renewal=credentials_renewal,
         rate_limiter=rate_limiter,
+        sync_tokens=integration.sync_tokens,
     )

@@ -88,6 +88,8 @@ class Integration(TimestampedModel):
     # What the read API adds to records, per model: passthrough-enabled fields and mapped custom fields (see
     # apps.integrations.field_services.exposure_rebuild). Kept here so reading it costs no query.
     field_exposure = models.JSONField(default=dict, blank=True, editable=False)
+    # The vendor's incremental-sync token per read model (`Connector.sync_token`), e.g. Ashby's `syncToken`.
+    sync_tokens = models.JSONField(default=dict, blank=True, editable=False)
     # Sync settings. By default only candidates/applications created or imported through us are synced.
     sync_all_records = models.BooleanField(
         default=False, help_text="Sync every candidate and application of the ATS, not only tracked ones."

@@ -458,6 +458,7 @@ class _Engine:
                 if model == ReadModel.JOBS:
                     vanished += self._mark_vanished(ReadModel.APPLICATION_STAGES, now)
             SyncSeenRecord.objects.filter(run=self.run).delete()
+            self._store_sync_token(model)
             SyncRunModel.objects.filter(id=checkpoint.id).update(
                 status=SyncRunModel.Status.DONE, finished_at=now, deleted=F("deleted") + vanished
             )
@@ -469,6 +470,13 @@ class _Engine:
             self.progress(self.run)
 
     # -- helpers -----------------------------------------------------------------------------------
+
+    def _store_sync_token(self, model: ReadModel) -> None:
+        """Keep the vendor's incremental-sync token of a completely read model for the next run (if it has one)."""
+        token = self.connector.sync_token(model)
+        stored = Integration.objects.filter(id=self.integration.id).values_list("sync_tokens", flat=True).first() or {}
+        if token is not None and stored.get(model.value) != token:
+            Integration.objects.filter(id=self.integration.id).update(sync_tokens={**stored, model.value: token})
 
     def _lock(self) -> None:
         """Inside a transaction: lock our run row (and beat the heart), or stop if the claim is no longer ours."""

@@ -28,6 +28,7 @@ ENVIRONMENT_NAME = "benchmark"
 
 # tool -> dotted path of its `EmulatedSyncBenchmark`; greppable like the connector and emulator registries.
 EMULATED_SYNC_BENCHMARKS: dict[str, str] = {
+    "ashby": "apps.integrations.sync_benchmarks.ashby.BENCHMARK",
     "factorial": "apps.integrations.sync_benchmarks.factorial.BENCHMARK",
     "smartrecruiters": "apps.integrations.sync_benchmarks.smartrecruiters.BENCHMARK",
 }

@@ -1,0 +1,20 @@
+"""Where Ashby's public material says NOT FOUND, what this connector and its emulator assume.
+
+Each sentence matches an "assumed" / NOT FOUND comment at its place in the code; the connector page lists them.
+"""
+
+from __future__ import annotations
+
+ASSUMPTIONS: tuple[str, ...] = (
+    "Ashby documents no general rate limit per API key; we book 10 requests per second and the emulator allows "
+    "15 per second, 5 at once.",
+    "A `syncToken` expires after 7 days (its lifetime is not documented); an expired token falls back to a full read.",
+    "Incremental results do not report deletions.",
+    "A wrong or deactivated API key answers 403 with the code `invalid_api_key`.",
+    "An unknown `sourceId` is refused with `invalid_input`.",
+    "An application to a job that is not Open is refused with `job_not_open`, a second application of one "
+    "candidate to one job with `application_already_exists`.",
+    "`applicationForm.submit` with a known e-mail address joins the existing candidate.",
+    "A candidate's single `name` is split at the first space into first and last name.",
+    "Sources are matched by their exact title.",
+)

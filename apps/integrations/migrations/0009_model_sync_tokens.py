@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("integrations", "0006_integration_fields_custom_fields_and_issues")]
+
+    operations = [
+        migrations.AddField(
+            model_name="integration",
+            name="sync_tokens",
+            field=models.JSONField(blank=True, default=dict, editable=False),
+        ),
+    ]

@@ -1,0 +1,112 @@
+"""End to end over loopback: an Ashby integration synced by the real engine; the engine keeps each model's
+`syncToken`, the next delta sends it, and a delta after Ashby expired the tokens still finds every change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from kombo import Kombo
+
+from apps.connectors.ashby.emulator import DEFAULT_API_KEY, AshbyEmulator, create_app, operations
+from apps.connectors.catalog import AuthKind
+from apps.connectors.emulation.server import LoopbackServer
+from apps.integrations.models import Environment, Integration, SyncRun
+from apps.integrations.services import integration_create
+from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+
+
+@pytest.fixture
+def emulator() -> Iterator[tuple[AshbyEmulator, str]]:
+    app = create_app(limits_enabled=False)  # the real clock: deltas compare with our own
+    with LoopbackServer(app) as server:
+        yield app, server.url
+
+
+def every(list_call: Callable[..., Any]) -> list[Any]:
+    results: list[Any] = []
+    page = list_call(page_size=250)
+    while page is not None:
+        results.extend(page.result.data.results)
+        page = page.next()
+    return results
+
+
+def sync(integration: Integration, run_type: str = SyncRun.Type.FULL) -> SyncRun:
+    run, _ = sync_run_request(integration=integration, type=run_type, trigger=SyncRun.Trigger.COMMAND, enqueue=False)
+    outcome = sync_run_execute(run_id=run.id, time_budget=float("inf"))
+    run.refresh_from_db()
+    assert outcome == RunOutcome.SUCCEEDED, run.error
+    return run
+
+
+@pytest.fixture
+def ashby(environment: Environment, emulator: tuple[AshbyEmulator, str]) -> Integration:
+    integration = integration_create(
+        environment=environment,
+        tool="ashby",
+        end_user_organization_name="Acme Corp",
+        auth_kind=AuthKind.API_KEY,
+        credentials={"api_key": DEFAULT_API_KEY},
+        base_url=emulator[1],
+        setup_status=Integration.SetupStatus.COMPLETED,
+    )
+    integration.sync_all_records = True
+    integration.save(update_fields=["sync_all_records"])
+    return integration
+
+
+def _change_stage(app: AshbyEmulator, application: dict[str, Any], kind: str) -> None:
+    plan = app.state.plans[application["currentInterviewStage"]["interviewPlanId"]]
+    stage = next(s for s in plan if s["type"] == kind)
+    body: dict[str, Any] = {"applicationId": application["id"], "interviewStageId": stage["id"]}
+    if kind == "Archived":
+        body["archiveReasonId"] = next(iter(app.state.archive_reasons))
+    operations.change_stage(app.state, body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sync_tokens_are_kept_per_model_and_an_expired_one_falls_back_to_a_full_read(
+    ashby: Integration, emulator: tuple[AshbyEmulator, str], kombo_client: Callable[..., Kombo]
+) -> None:
+    app, _url = emulator
+    sdk = kombo_client(integration_id=ashby.id)
+
+    full = sync(ashby)
+    ashby.refresh_from_db()
+
+    assert {m.model: m.fetched for m in full.model_checkpoints.all()} == {
+        "ats_users": 3,
+        "ats_tags": 1,
+        "ats_rejection_reasons": 3,
+        "ats_jobs": 3,
+        "ats_candidates": 6,
+        "ats_applications": 6,
+    }
+    assert set(ashby.sync_tokens) == {"ats_users", "ats_tags", "ats_jobs", "ats_candidates", "ats_applications"}
+    jobs = every(sdk.ats.get_jobs)
+    assert [s.name for s in jobs[0].stages][:2] == ["New Lead", "Application Review"]
+    assert {q.format_.TYPE for q in jobs[0].screening_questions} >= {"SINGLE_SELECT", "MULTI_SELECT", "BOOLEAN"}
+    assert {a.outcome for a in every(sdk.ats.get_applications)} == {"PENDING"}
+
+    # a delta with valid tokens: Ashby returns only what changed
+    first, second, third = list(app.state.applications.values())[:3]
+    _change_stage(app, first, "Hired")
+    tokens_before = dict(ashby.sync_tokens)
+    delta = sync(ashby, SyncRun.Type.DELTA)
+    ashby.refresh_from_db()
+
+    assert {m.model: m.fetched for m in delta.model_checkpoints.all()}["ats_applications"] == 1
+    assert ashby.sync_tokens["ats_applications"] != tokens_before["ats_applications"]
+
+    # Ashby expires every token; two more changes; the delta falls back to a full read and misses nothing
+    app.state.expire_sync_tokens()
+    _change_stage(app, second, "Archived")
+    _change_stage(app, third, "Hired")
+    after_expiry = sync(ashby, SyncRun.Type.DELTA)
+
+    # the two changed now, and the first: changed just before the previous delta, inside the engine's DELTA_OVERLAP
+    assert {m.model: m.fetched for m in after_expiry.model_checkpoints.all()}["ats_applications"] == 3
+    outcomes = {a.remote_id: a.outcome for a in every(sdk.ats.get_applications)}
+    assert [outcomes[a["id"]] for a in (first, second, third)] == ["HIRED", "DECLINED", "HIRED"]
