@@ -10,6 +10,7 @@ from apps.connectors.base import Connector
 
 CONNECTORS: dict[str, str] = {
     "factorial": "apps.connectors.factorial.connector.FactorialConnector",
+    "greenhouse": "apps.connectors.greenhouse.connector.GreenhouseConnector",
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
     "smartrecruiters": "apps.connectors.smartrecruiters.connector.SmartRecruitersConnector",
 }

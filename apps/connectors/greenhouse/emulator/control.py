@@ -24,6 +24,8 @@ class ControlApi:
         add("DELETE", "/_emulator/candidates/{id}", self._control_delete_candidate)
         add("PATCH", "/_emulator/candidates/{id}", self._control_edit_candidate)
         add("POST", "/_emulator/applications/{id}/hire", self._control_hire)
+        add("PATCH", "/_emulator/applications/{id}", self._control_edit_application)
+        add("DELETE", "/_emulator/applications/{id}", self._control_delete_application)
         add("POST", "/_emulator/jobs/{id}/close", self._control_close_job)
 
     def _control_add_source(self, request: Request) -> Response:
@@ -46,6 +48,18 @@ class ControlApi:
         candidate.update({k: v for k, v in request.json_object().items() if k not in ("id", "created_at")})
         self.state.touch(candidate)
         return Response.json(candidate)
+
+    def _control_edit_application(self, request: Request) -> Response:
+        """A recruiter edits the application in the UI (any top-level key, e.g. `custom_fields`)."""
+        application = self.state.get(self.state.applications, "Application", _id(request))
+        application.update({k: v for k, v in request.json_object().items() if k not in ("id", "created_at")})
+        self.state.touch(application)
+        return Response.json(application)
+
+    def _control_delete_application(self, request: Request) -> Response:
+        application = self.state.get(self.state.applications, "Application", _id(request))
+        del self.state.applications[application["id"]]
+        return Response.json({"deleted": application["id"]})
 
     def _control_hire(self, request: Request) -> Response:
         return Response.json(self.state.hire(_id(request)))
