@@ -9,7 +9,7 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Harvest v3 error bodies are not documented; the emulator answers the v1 shape "
     '`{"message", "errors": [{"message", "field"}]}` with 422 for validation errors.',
     "The v3 rate limit per 30-second window is unpublished; the emulator allows 75 requests per window (the figure "
-    "a peer survey cites) and the connector books 2 requests per second.",
+    "a peer survey cites) and the connector books 2.2 requests per second.",
     "A request that mixes `cursor` with another query parameter is refused with 422 (the status is not documented).",
     "An unknown query parameter on a v3 list is refused with 422 rather than ignored.",
     "The body of `POST /v3/candidates` is not documented; the connector sends the v3 candidate's writable fields "
