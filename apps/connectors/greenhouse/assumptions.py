@@ -15,8 +15,8 @@ ASSUMPTIONS: tuple[str, ...] = (
     "The body of `POST /v3/candidates` is not documented; the connector sends the v3 candidate's writable fields "
     "(names, company, title, email_addresses, phone_numbers, website_addresses).",
     "Applying to a closed job, or twice to one job, is refused with 422 (wording not documented).",
-    "The token endpoint answers RFC 6749 JSON; the connector asks for it on the API host (`{base}/token`), which is "
-    "where the emulator serves it. Production's separate auth.greenhouse.io host is not reached yet.",
+    "The token endpoint answers RFC 6749 JSON. For Greenhouse's own API host tokens come from auth.greenhouse.io; "
+    "any other base URL (the emulator) serves `/token` and `/authorize` itself.",
     "Without `sub` a client-credentials token acts as a service account with Site Admin list access.",
     "Filters `candidate_ids` / `application_ids` on notes, attachments and applied candidate tags are assumed "
     "(their v3 pages were not readable).",

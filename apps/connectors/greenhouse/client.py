@@ -7,12 +7,15 @@ Facts: /work/shared/reference/ats-greenhouse-lever.md Part A (A1, A2).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+import requests
 
 from apps.connectors import oauth2
 from apps.connectors.catalog import AuthKind
@@ -23,8 +26,10 @@ from apps.connectors.oauth2 import ACCESS_TOKEN, API_KEY, CLIENT_ID, CLIENT_SECR
 
 DEFAULT_BASE_URL = "https://harvest.greenhouse.io"
 V3 = "/v3"
-# `auth.greenhouse.io/token` in production; the HTTP seam only talks to the integration's host, so the connector
-# asks `{base}/token` (the emulator serves it there). Assumed / not yet for production (see ASSUMPTIONS).
+# Tokens come from `auth.greenhouse.io/token` (A1) when the API is Greenhouse's own host; any other base (the
+# emulator, a proxy) serves `/token` itself (assumed: there is no documented sandbox host).
+PRODUCTION_API_HOST = "harvest.greenhouse.io"
+AUTH_BASE_URL = "https://auth.greenhouse.io"
 TOKEN_PATH = "/token"
 AUTHORIZE_PATH = "/authorize"
 TRANSITION_TOKEN_PATH = "/auth/token"
@@ -96,7 +101,7 @@ class GreenhouseClient:
             form = {"grant_type": "client_credentials"}
             if credentials.get(USER_ID):
                 form["sub"] = credentials[USER_ID]
-            body = _token(self.http, form, basic=(client_id, secret))
+            body = _token(token_http(self.http), form, basic=(client_id, secret))
             return {**credentials, **oauth2.token_credentials(body, now=self.clock())}
         if self.auth_kind == AuthKind.API_KEY:
             return {**credentials, **self._transition_token(credentials)}
@@ -104,7 +109,9 @@ class GreenhouseClient:
         if not refresh:
             raise ConnectorAuthError("The Greenhouse access token expired and cannot be refreshed; reconnect.")
         form = {"grant_type": "refresh_token", "refresh_token": refresh}
-        body = _token(self.http, form, basic=(credentials.get(CLIENT_ID, ""), credentials.get(CLIENT_SECRET, "")))
+        body = _token(
+            token_http(self.http), form, basic=(credentials.get(CLIENT_ID, ""), credentials.get(CLIENT_SECRET, ""))
+        )
         # Refresh tokens rotate on every use; reuse is `invalid_grant` (A1).
         return {**credentials, **oauth2.token_credentials(body, now=self.clock())}
 
@@ -192,6 +199,22 @@ class GreenhouseClient:
         return rows
 
 
+def auth_base(api_base: str) -> str:
+    """Where the authorize page and the token endpoint live for this API base."""
+    return AUTH_BASE_URL if urlsplit(api_base).hostname == PRODUCTION_API_HOST else api_base.rstrip("/")
+
+
+def token_http(http: HttpClient) -> HttpClient:
+    """The HTTP seam for token requests: the integration's own client, or one on auth.greenhouse.io (same
+    secrets, timeouts and retries; its own limiter lane) when the API is Greenhouse's production host."""
+    base = auth_base(http.base_url)
+    if base == http.base_url.rstrip("/"):
+        return http
+    return dataclasses.replace(
+        http, base_url=base, rate_key=f"{http.rate_key}:auth", budget=None, session=requests.Session(), calls=0
+    )
+
+
 def _token(http: HttpClient, form: Mapping[str, str], *, basic: tuple[str, str]) -> JsonDict:
     """`POST /token`, Basic client_id:client_secret, form body (GH-V3-DOC authentication)."""
     encoded = base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode()
@@ -213,10 +236,10 @@ def _token(http: HttpClient, form: Mapping[str, str], *, basic: tuple[str, str])
 def authorize_url(base_url: str, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
     query = {"client_id": client.client_id, "redirect_uri": redirect_uri, "response_type": "code", "state": state,
              "scope": " ".join(scopes)}  # fmt: skip
-    return f"{base_url.rstrip('/')}{AUTHORIZE_PATH}?{urlencode(query)}"
+    return f"{auth_base(base_url)}{AUTHORIZE_PATH}?{urlencode(query)}"
 
 
 def exchange_code(http: HttpClient, *, client: OAuthClient, code: str, redirect_uri: str, now: float) -> dict[str, str]:
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-    body = _token(http, form, basic=(client.client_id, client.client_secret))
+    body = _token(token_http(http), form, basic=(client.client_id, client.client_secret))
     return {**oauth2.token_credentials(body, now=now), CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret}

@@ -45,3 +45,24 @@ def test_catalog_metadata() -> None:
     assert GreenhouseConnector.beta is True
     assert not GreenhouseConnector.can(WriteAction.ADD_CANDIDATE_ATTACHMENT)
     assert GreenhouseConnector.can(WriteAction.REMOVE_CANDIDATE_TAG)
+
+
+def test_production_tokens_come_from_the_auth_host_and_emulated_ones_from_the_base() -> None:
+    from apps.connectors.dtos import OAuthClient
+    from apps.connectors.greenhouse import client as api
+    from apps.connectors.http import HttpClient
+
+    production = HttpClient(base_url="https://harvest.greenhouse.io", rate_key="gh:1", secrets=["s3cret"])
+    emulated = HttpClient(base_url="http://127.0.0.1:8113", rate_key="gh:2")
+
+    auth = api.token_http(production)
+    assert (auth.base_url, auth.rate_key, list(auth.secrets)) == ("https://auth.greenhouse.io", "gh:1:auth", ["s3cret"])
+    assert api.token_http(emulated) is emulated
+    url = api.authorize_url(
+        "https://harvest.greenhouse.io", client=OAuthClient("cid", "cs"), redirect_uri="https://t.example/cb",
+        state="st", scopes=["harvest:jobs:list"],
+    )  # fmt: skip
+    assert url == (
+        "https://auth.greenhouse.io/authorize?client_id=cid&redirect_uri=https%3A%2F%2Ft.example%2Fcb"
+        "&response_type=code&state=st&scope=harvest%3Ajobs%3Alist"
+    )
