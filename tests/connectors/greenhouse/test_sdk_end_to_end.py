@@ -17,7 +17,9 @@ from django.test import Client
 from kombo import Kombo
 
 from apps.attribution.models import ApplicationAttribution, SourceMapping
+from apps.connectors.catalog import RateBudget
 from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.greenhouse.connector import GreenhouseConnector
 from apps.connectors.greenhouse.emulator import (
     ADMIN_USER_ID,
     DEFAULT_CLIENT_ID,
@@ -32,7 +34,10 @@ PDF = b"%PDF-1.4\n% Ada Lovelace, CV\n"
 
 
 @pytest.fixture
-def greenhouse(settings: Any) -> Iterator[tuple[GreenhouseEmulator, str]]:
+def greenhouse(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[GreenhouseEmulator, str]]:
+    # The emulator runs with its limits off here, so the connector need not pace itself at 2.2 requests per second
+    # (the sync benchmark and the emulator tests keep the real limits).
+    monkeypatch.setattr(GreenhouseConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=4))
     app = create_app(limits_enabled=False)  # the real clock: deltas compare with our own
     with LoopbackServer(app) as server:
         settings.CONNECTOR_BASE_URLS = {"greenhouse": server.url}
