@@ -9,8 +9,9 @@ from django.utils.module_loading import import_string
 from apps.connectors.base import Connector
 
 CONNECTORS: dict[str, str] = {
-    "factorial": "apps.connectors.factorial.connector.FactorialConnector",
     "ashby": "apps.connectors.ashby.connector.AshbyConnector",
+    "factorial": "apps.connectors.factorial.connector.FactorialConnector",
+    "greenhouse": "apps.connectors.greenhouse.connector.GreenhouseConnector",
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
     "smartrecruiters": "apps.connectors.smartrecruiters.connector.SmartRecruitersConnector",
 }

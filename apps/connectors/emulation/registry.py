@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 EMULATORS: dict[str, str] = {
-    "factorial": "apps.connectors.factorial.emulator.app.create_app",
     "ashby": "apps.connectors.ashby.emulator.app.create_app",
+    "factorial": "apps.connectors.factorial.emulator.app.create_app",
+    "greenhouse": "apps.connectors.greenhouse.emulator.app.create_app",
     "smartrecruiters": "apps.connectors.smartrecruiters.emulator.app.create_app",
 }
 

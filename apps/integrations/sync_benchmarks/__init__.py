@@ -30,6 +30,7 @@ ENVIRONMENT_NAME = "benchmark"
 EMULATED_SYNC_BENCHMARKS: dict[str, str] = {
     "ashby": "apps.integrations.sync_benchmarks.ashby.BENCHMARK",
     "factorial": "apps.integrations.sync_benchmarks.factorial.BENCHMARK",
+    "greenhouse": "apps.integrations.sync_benchmarks.greenhouse.BENCHMARK",
     "smartrecruiters": "apps.integrations.sync_benchmarks.smartrecruiters.BENCHMARK",
 }
 
@@ -89,7 +90,7 @@ def run_emulated(tool: str, options: dict[str, Any], progress: Callable[[str], A
             delta_stats = app.stats.snapshot()
             failed = [run for run in (full, delta) if run.status != SyncRun.Status.SUCCEEDED]
             credentials = list(full_stats["credentials"].values())
-            achieved = full.upstream_calls / full_seconds
+            achieved = round(full.upstream_calls / full_seconds, 2)  # the share is of the figure printed
             return {
                 "tool": tool,
                 "database": connection.vendor,

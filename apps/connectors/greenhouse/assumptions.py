@@ -1,0 +1,27 @@
+"""Where Greenhouse's public material says NOT FOUND, what this connector and its emulator assume.
+
+Each sentence matches an "assumed" / NOT FOUND comment at its place in the code; the connector page lists them.
+"""
+
+from __future__ import annotations
+
+ASSUMPTIONS: tuple[str, ...] = (
+    "Harvest v3 error bodies are not documented; the emulator answers the v1 shape "
+    '`{"message", "errors": [{"message", "field"}]}` with 422 for validation errors.',
+    "The v3 rate limit per 30-second window is unpublished; the emulator allows 75 requests per window (the figure "
+    "a peer survey cites) and the connector books 2.2 requests per second.",
+    "A request that mixes `cursor` with another query parameter is refused with 422 (the status is not documented).",
+    "An unknown query parameter on a v3 list is refused with 422 rather than ignored.",
+    "The body of `POST /v3/candidates` is not documented; the connector sends the v3 candidate's writable fields "
+    "(names, company, title, email_addresses, phone_numbers, website_addresses).",
+    "Applying to a closed job, or twice to one job, is refused with 422 (wording not documented).",
+    "The token endpoint answers RFC 6749 JSON. For Greenhouse's own API host tokens come from auth.greenhouse.io; "
+    "any other base URL (the emulator) serves `/token` and `/authorize` itself.",
+    "Without `sub` a client-credentials token acts as a service account with Site Admin list access.",
+    "Filters `candidate_ids` / `application_ids` on notes, attachments and applied candidate tags are assumed "
+    "(their v3 pages were not readable).",
+    "Screening answers cannot be written through Harvest (only the Job Board apply takes them); they are written as "
+    "an admin-only note on the application, with a warning.",
+    "Result links are written as notes (Greenhouse has no link object), with a warning.",
+    "A deleted candidate or application leaves no trace a v3 list reports (deletions come by webhook only).",
+)

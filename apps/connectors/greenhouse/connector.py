@@ -1,0 +1,245 @@
+"""The Greenhouse connector: Harvest v3 catalog (auth, coverage, scope tests, source strategy) and wiring.
+
+Delta sync: every v3 list takes `updated_at=gt|<time>`; deletions are reported by webhooks only (A7), so
+`reports_deletions = False` and a FULL sync finds what vanished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from apps.connectors.catalog import (
+    WRITE_ACTION_FIELDS,
+    AuthKind,
+    AuthMode,
+    CredentialField,
+    RateBudget,
+    ReadModel,
+    ScopeTest,
+    SourceLevel,
+    SourceSetupGuide,
+    SourceStrategy,
+    WriteAction,
+    WriteCoverage,
+    fields_with_status,
+)
+from apps.connectors.dtos import OAuthClient
+from apps.connectors.greenhouse import client as api
+from apps.connectors.greenhouse.assumptions import ASSUMPTIONS
+from apps.connectors.greenhouse.reads import GreenhouseReads
+from apps.connectors.greenhouse.writes import GreenhouseWrites
+from apps.connectors.kit import HttpConnector, read_coverage
+from apps.connectors.oauth2 import API_KEY, CLIENT_ID, CLIENT_SECRET
+
+_coverage = partial(read_coverage, remote_ids=True, updated_since=True)
+
+READ_COVERAGE = (
+    _coverage(ReadModel.USERS, unsupported=("system_roles",)),  # only `site_admin`, no role list in v3 users
+    _coverage(ReadModel.REJECTION_REASONS),
+    _coverage(ReadModel.TAGS),
+    _coverage(
+        ReadModel.JOBS,
+        # v3 jobs know departments/offices by id only; no salary, employment type, category or posting URL here.
+        unsupported=(
+            "category",
+            "department",
+            "post_url",
+            "experience_level",
+            "weekly_hours",
+            "employment_type",
+            "visibility",
+            "remote_work_status",
+            "salary_amount",
+            "salary_amount_from",
+            "salary_amount_to",
+            "salary_currency",
+            "salary_period",
+            "location",
+            "remote_url",
+            "hiring_team",
+        ),
+    ),  # fmt: skip
+    _coverage(ReadModel.CANDIDATES, unsupported=("source", "location", "remote_url")),
+    # Answers are on Job Board applications only; the v3 application's `answers` stay in remote_data.
+    _coverage(ReadModel.APPLICATIONS, unsupported=("screening_question_answers", "remote_url")),
+    _coverage(ReadModel.NOTES, unsupported=("title",)),
+    _coverage(ReadModel.ATTACHMENTS),
+)
+
+_CREATE_FIELDS = fields_with_status(
+    WRITE_ACTION_FIELDS[WriteAction.CREATE_APPLICATION],
+    unsupported=(
+        "candidate.additional_phone_numbers", "candidate.location", "candidate.gender", "candidate.availability_date",
+        "candidate.salary_expectations", "sourced_by", "gdpr_consent", "remote_fields",
+    ),
+)  # fmt: skip
+
+
+def _simple(action: WriteAction) -> WriteCoverage:
+    return WriteCoverage(
+        action=action, fields=fields_with_status(WRITE_ACTION_FIELDS[action], unsupported=("remote_fields",))
+    )
+
+
+WRITE_COVERAGE = (
+    WriteCoverage(action=WriteAction.CREATE_APPLICATION, fields=_CREATE_FIELDS),
+    WriteCoverage(action=WriteAction.CREATE_CANDIDATE, fields=_CREATE_FIELDS),
+    _simple(WriteAction.MOVE_APPLICATION_STAGE),
+    _simple(WriteAction.REJECT_APPLICATION),
+    _simple(WriteAction.ADD_APPLICATION_NOTE),
+    _simple(WriteAction.ADD_APPLICATION_ATTACHMENT),
+    _simple(WriteAction.ADD_APPLICATION_RESULT_LINK),
+    _simple(WriteAction.ADD_CANDIDATE_TAG),
+    _simple(WriteAction.REMOVE_CANDIDATE_TAG),
+    WriteCoverage(action=WriteAction.GET_APPLICATION_ATTACHMENTS),
+    WriteCoverage(action=WriteAction.GET_CANDIDATE_ATTACHMENTS),
+)
+
+USER_FIELD = CredentialField(
+    name=api.USER_ID,
+    label="Greenhouse user ID",
+    secret=False,
+    help_text="The numeric ID of the Site Admin user Tributary acts as (sent as `sub`; it replaces On-Behalf-Of).",
+    placeholder="4080",
+)
+SCOPES = (
+    "harvest:jobs:list", "harvest:job_interview_stages:list", "harvest:job_posts:list", "harvest:candidates:list",
+    "harvest:candidates:create", "harvest:applications:list", "harvest:applications:create",
+    "harvest:applications:move", "harvest:applications:reject", "harvest:sources:list", "harvest:users:list",
+    "harvest:rejection_reasons:list", "harvest:notes:list", "harvest:notes:create", "harvest:candidate_tags:list",
+    "harvest:candidate_tags:create", "harvest:applied_candidate_tags:list", "harvest:applied_candidate_tags:create",
+    "harvest:applied_candidate_tags:delete", "harvest:attachments:list", "harvest:attachments:create",
+)  # fmt: skip
+SCOPE_PATHS = {
+    "jobs": "/jobs", "candidates": "/candidates", "applications": "/applications", "sources": "/sources",
+    "users": "/users",
+}  # fmt: skip
+
+
+class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
+    """Greenhouse Recruiting over Harvest v3 (v1/v2 were sunset on 2026-08-31)."""
+
+    tool = "greenhouse"
+    label = "Greenhouse"
+    beta = True
+    default_base_url = api.DEFAULT_BASE_URL
+    connection_guide_url = "https://harvestdocs.greenhouse.io/docs/authentication"
+    read_coverage = READ_COVERAGE
+    write_coverage = WRITE_COVERAGE
+    auth_modes = (
+        AuthMode(
+            kind=AuthKind.OAUTH2_CLIENT_CREDENTIALS,
+            label="Harvest v3 client credentials",
+            fields=(
+                CredentialField(
+                    name=CLIENT_ID, label="Client ID", secret=False, help_text="Dev Center → API Credentials."
+                ),
+                CredentialField(
+                    name=CLIENT_SECRET, label="Client secret", help_text="Shown once when the credential is created."
+                ),
+                USER_FIELD,
+            ),
+            guide=(
+                "1. Sign in to Greenhouse as a **Site Admin**.\n"
+                "2. Open **Configure → Dev Center → API Credential Management** and create a **Harvest v3** "
+                "credential for a custom integration named e.g. *Tributary*.\n"
+                "3. Grant the permissions listed below (jobs, job posts, stages, candidates, applications, sources, "
+                "users, notes, tags, attachments).\n"
+                "4. Paste the client ID and secret below, and the numeric ID of the Site Admin user Tributary acts "
+                "as (the list endpoints of v3 only answer Site Admins)."
+            ),
+            links=(("Greenhouse Harvest v3: authentication", "https://harvestdocs.greenhouse.io/docs/authentication"),),
+            oauth_scopes=SCOPES,
+        ),
+        AuthMode(
+            kind=AuthKind.OAUTH2_AUTHORIZATION_CODE,
+            label="Sign in with Greenhouse",
+            guide=(
+                "Sign in with a Greenhouse **Site Admin** account and approve access for Tributary (Greenhouse "
+                "partners connect this way; client credentials are not available to partners)."
+            ),
+            links=(("Greenhouse: partner OAuth", "https://harvestdocs.greenhouse.io/docs/harvest-partner-oauth"),),
+            oauth_scopes=SCOPES,
+        ),
+        AuthMode(
+            kind=AuthKind.API_KEY,
+            label="Harvest v1 key (transition)",
+            fields=(CredentialField(name=API_KEY, label="Harvest API key", help_text="A v1 Harvest key."), USER_FIELD),
+            guide=(
+                "A Harvest v1 key still mints v3 tokens through `POST /auth/token` until v1 keys are retired. "
+                "Prefer client credentials: this mode ends with v1."
+            ),
+            links=(
+                (
+                    "Greenhouse: Harvest v3 migration",
+                    "https://harvestdocs.greenhouse.io/docs/write-endpoint-migration-guide",
+                ),
+            ),
+        ),
+    )
+    # Fixed 30 s windows with an unpublished ceiling (A2; 75/window assumed = 2.5/s): we book 2.2.
+    rate_budget = RateBudget(requests_per_second=2.2, max_concurrency=4)
+    scope_tests = tuple(
+        ScopeTest(
+            id=name,
+            label=f"Read {name.replace('_', ' ')}",
+            fix_hint=(
+                f"Give the Harvest credential the permission harvest:{name}:list (Dev Center → API Credential "
+                "Management → Manage permissions), and make sure the user ID belongs to a Site Admin."
+            ),
+        )
+        for name in SCOPE_PATHS
+    )
+    # Sources and referrers are read-only in every Harvest version (A4): the end user creates ours under
+    # Configure → Custom Options → Sources, we find it by exact name and send its `source_id` on every create.
+    source_strategy = SourceStrategy.MUST_EXIST
+    source_level = SourceLevel.APPLICATION
+    source_setup = SourceSetupGuide(
+        guide=(
+            "Greenhouse lets a Site Admin add sources only in its interface (the API can read them but not create "
+            "them).\n\n"
+            "1. In Greenhouse open **Configure → Custom Options → Sources**.\n"
+            "2. Add a new source named exactly **{source_name}** (strategy *Third-party boards*, or whatever fits).\n"
+            "3. Come back here and check again.\n\n"
+            "Every application created through this connection then carries this source. (The Job Board `gh_src` "
+            "tracking links and Candidate Ingestion are not used: they credit a tracking link or the partner, not "
+            "a source the customer names.)"
+        ),
+        links=(("Greenhouse: sources", "https://harvestdocs.greenhouse.io/reference/get_v3-sources"),),
+        source_type_label=None,
+    )
+    passthrough_apis = ("harvest",)  # `greenhouse/harvest`
+    reports_deletions = False
+    assumptions = ASSUMPTIONS
+    client_class = api.GreenhouseClient
+    max_page_size = api.MAX_PAGE_SIZE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._catalogues = {}
+
+    def client_options(self) -> dict[str, Any]:
+        return {"page_size": self.page_size(100)}
+
+    def passthrough_base_url(self, api_name: str) -> str:
+        self.check_passthrough_api(api_name)
+        return f"{self.api_base}/v3"
+
+    def verify_credentials(self) -> None:
+        """A token, then one cheap list (`GET /v3/users?per_page=1`): v3 lists answer Site Admins only."""
+        self.client.list_page("/users", {"per_page": 1}, None)
+
+    def run_scope_test(self, test_id: str) -> None:
+        path = SCOPE_PATHS.get(test_id)
+        if path is None:
+            super().run_scope_test(test_id)
+            return
+        self.client.list_page(path, {"per_page": 1}, None)
+
+    def oauth_authorize_url(self, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
+        return api.authorize_url(self.api_base, client=client, redirect_uri=redirect_uri, state=state, scopes=scopes)
+
+    def oauth_exchange_code(self, *, client: OAuthClient, code: str, redirect_uri: str) -> dict[str, str]:
+        return api.exchange_code(self.http, client=client, code=code, redirect_uri=redirect_uri, now=self._clock())

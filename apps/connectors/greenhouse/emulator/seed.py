@@ -1,0 +1,115 @@
+"""Deterministic Greenhouse data: the same `SeedConfig` always builds the same company."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+from apps.connectors.emulation.clock import Clock
+from apps.connectors.emulation.seeding import SeedConfigBase
+from apps.connectors.greenhouse.emulator.state import State
+
+BASE_TIME = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
+STAGE_NAMES = ("Application Review", "Recruiter Phone Screen", "Face to Face", "Offer")
+# Built-in sources (A4 doc examples and type names); custom ones come from POST /_emulator/sources.
+SOURCES = (("LinkedIn", "social_media"), ("Referral", "referrals"), ("Indeed", "third_party_boards"))
+REASONS = (
+    ("Lacking skill(s)/qualification(s)", 1, "WE_REJECTED_THEM", "We rejected them"),
+    ("Higher Salary Offer Made", 2, "THEY_REJECTED_US", "They rejected us"),
+    ("Missing resume", 1, "WE_REJECTED_THEM", "We rejected them"),
+)
+# job_post.questions answer types (GH-V3-SPEC): one question per format the connector maps.
+QUESTIONS = (
+    ("short_text", "What is your notice period?", True),
+    ("long_text", "Why do you want to work for us?", False),
+    ("boolean", "Have you ever worked for our organization before?", True),
+    ("single_select", "Highest degree", False),
+    ("multi_select", "Languages", False),
+    ("attachment", "Portfolio", False),
+)
+
+
+@dataclass(frozen=True)
+class SeedConfig(SeedConfigBase):
+    """`POST /_emulator/seed` keys: `seed, jobs, candidates`."""
+
+    counts: ClassVar[tuple[str, ...]] = ("seed", "jobs", "candidates")
+
+    seed: int = 1
+    jobs: int = 2
+    candidates: int = 3
+
+
+def build_state(config: SeedConfig, clock: Clock) -> State:
+    state = State(clock=clock)
+    at = BASE_TIME
+    for first, last, admin in (("Ada", "Admin", True), ("Rita", "Recruiter", False)):
+        email = f"{first.lower()}@greenhouse.example"
+        state.add(
+            state.users,
+            {"name": f"{first} {last}", "first_name": first, "last_name": last, "primary_email": email,
+             "emails": [email], "deactivated": False, "site_admin": admin, "employee_id": None},
+            at,
+        )  # fmt: skip
+    for name, kind in SOURCES:
+        state.add(state.sources, {"name": name, "type": {"id": 1, "name": kind}}, at)
+    for name, type_id, key, label in REASONS:
+        state.add(state.rejection_reasons, {"name": name, "type": {"id": type_id, "key": key, "name": label}}, at)
+    job_ids = [_job(state, f"Engineer {n}", "open", at + timedelta(hours=n)) for n in range(1, config.jobs + 1)]
+    _job(state, "Archived Role", "closed", at)
+    for number in range(1, config.candidates + 1):
+        when = at + timedelta(days=1, minutes=number)
+        candidate = state.add(
+            state.candidates,
+            {"first_name": f"Seed{config.seed}", "last_name": f"Person {number}", "preferred_name": None,
+             "company": None, "title": None, "last_activity_at": None, "private": False, "can_email": True,
+             "time_zone": None, "tags": [], "linked_user_ids": [],
+             "email_addresses": [{"value": f"p{number}@candidates.example", "type": "personal"}],
+             "phone_numbers": [], "addresses": [], "website_addresses": [], "social_media_addresses": [],
+             "custom_fields": {}},
+            when,
+        )  # fmt: skip
+        if job_ids:
+            job_id = job_ids[number % len(job_ids)]
+            stage = state.stages_of(job_id)[0]
+            state.add(
+                state.applications,
+                {"referrer_id": None, "source_id": None, "recruiter_id": None, "coordinator_id": None,
+                 "needs_decision": False, "prospect": False, "rejected_at": None, "last_activity_at": None,
+                 "stage_id": stage["id"], "candidate_id": candidate["id"], "job_id": job_id, "job_post_id": None,
+                 "status": "in_process", "stage_name": stage["name"], "rejection_reason_id": None,
+                 "custom_fields": {}, "answers": [], "prospective_job_ids": []},
+                when,
+            )  # fmt: skip
+    return state
+
+
+def _job(state: State, name: str, status: str, at: datetime) -> int:
+    job = state.add(
+        state.jobs,
+        {"name": name, "requisition_id": f"REQ-{state.next_id}", "notes": None, "confidential": False,
+         "status": status, "opened_at": state.stamp(at)["created_at"], "closed_at": None, "is_template": False,
+         "copied_from_id": None, "department_id": None, "office_ids": [], "custom_fields": {}},
+        at,
+    )  # fmt: skip
+    for order, stage_name in enumerate(STAGE_NAMES):
+        state.add(state.stages, {"job_id": job["id"], "sort_order": order, "name": stage_name, "active": True}, at)
+    questions = []
+    for index, (kind, label, required) in enumerate(QUESTIONS):
+        options = []
+        if kind in ("single_select", "multi_select"):
+            labels = ("Bachelor", "Master") if kind == "single_select" else ("English", "German", "French")
+            options = [{"id": job["id"] * 100 + index * 10 + n, "label": text} for n, text in enumerate(labels)]
+        qid = job["id"] * 100 + index
+        questions.append(
+            {"id": qid, "description": None, "answer_type": kind, "required": required, "private": False,
+             "label": label, "name": f"question_{qid}", "options": options}
+        )  # fmt: skip
+    state.add(
+        state.job_posts,
+        {"job_id": job["id"], "title": name, "internal": False, "external": True, "active": status == "open",
+         "live": status == "open", "content": f"<p>{name}</p>", "questions": questions},
+        at,
+    )  # fmt: skip
+    return int(job["id"])

@@ -1,0 +1,238 @@
+"""Greenhouse Harvest v3 raw JSON → DTOs (pure). Reference: /work/shared/reference/ats-greenhouse-lever.md A5-A6."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from apps.connectors.dtos import (
+    EmailAddress,
+    PhoneNumber,
+    RemoteApplication,
+    RemoteAttachment,
+    RemoteCandidate,
+    RemoteJob,
+    RemoteJobPosting,
+    RemoteNote,
+    RemoteRejectionReason,
+    RemoteScreeningQuestion,
+    RemoteSource,
+    RemoteStage,
+    RemoteTag,
+    RemoteUser,
+    ScreeningQuestionOption,
+    SocialMedia,
+)
+from apps.core.timeutils import parse_datetime as _parse
+
+Raw = dict[str, Any]
+
+# job_post.questions[].answer_type (GH-V3-SPEC) → the contract's format and details.
+QUESTION_FORMAT: dict[str, tuple[str, Raw]] = {
+    "short_text": ("TEXT", {"display_type": "SINGLE_LINE"}),
+    "long_text": ("TEXT", {"display_type": "MULTI_LINE"}),
+    "boolean": ("BOOLEAN", {}),
+    "single_select": ("SINGLE_SELECT", {"display_type": "DROPDOWN"}),
+    "multi_select": ("MULTI_SELECT", {}),
+    "attachment": ("FILE", {}),
+}
+JOB_STATUS = {"open": "OPEN", "closed": "CLOSED", "draft": "DRAFT"}
+EMAIL_TYPES = {"personal": "PERSONAL", "work": "WORK", "other": "OTHER"}
+PHONE_TYPES = {"home": "HOME", "work": "WORK", "mobile": "MOBILE", "skype": "SKYPE", "other": "OTHER"}
+ATTACHMENT_TYPES = {"resume": "CV", "cover_letter": "COVER_LETTER"}
+
+
+def sid(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    return str(value)
+
+
+def parse_datetime(value: Any) -> Any:
+    return _parse(value) if isinstance(value, str) and value else None
+
+
+def text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def user(raw: Raw) -> RemoteUser:
+    return RemoteUser(
+        remote_id=str(raw["id"]),
+        first_name=text(raw.get("first_name")),
+        last_name=text(raw.get("last_name")),
+        email=text(raw.get("primary_email")),
+        status="INACTIVE" if raw.get("deactivated") else "ACTIVE",
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        remote_data=raw,
+    )
+
+
+def rejection_reason(raw: Raw) -> RemoteRejectionReason:
+    return RemoteRejectionReason(remote_id=str(raw["id"]), name=text(raw.get("name")), remote_data=raw)
+
+
+def tag(raw: Raw) -> RemoteTag:
+    return RemoteTag(remote_id=str(raw["id"]), name=text(raw.get("name")), remote_data=raw)
+
+
+def source(raw: Raw) -> RemoteSource:
+    kind = raw.get("type") if isinstance(raw.get("type"), dict) else {}
+    return RemoteSource(
+        remote_id=str(raw["id"]), label=str(raw.get("name") or ""), type=text(kind.get("name")), remote_data=raw
+    )
+
+
+def stage(raw: Raw) -> RemoteStage:
+    order = raw.get("sort_order")
+    return RemoteStage(
+        remote_id=str(raw["id"]),
+        name=text(raw.get("name")),
+        index=order if isinstance(order, int) else None,
+        status="ACTIVE" if raw.get("active", True) else "INACTIVE",
+        remote_data=raw,
+    )
+
+
+def question(raw: Raw, index: int) -> RemoteScreeningQuestion:
+    kind = str(raw.get("answer_type") or "")
+    format_type, details = QUESTION_FORMAT.get(kind, ("UNKNOWN", {}))
+    options: tuple[ScreeningQuestionOption, ...] = ()
+    if format_type in ("SINGLE_SELECT", "MULTI_SELECT"):
+        options = tuple(
+            ScreeningQuestionOption(remote_id=str(o["id"]), name=str(o.get("label") or ""))
+            for o in raw.get("options") or ()
+            if isinstance(o, dict) and o.get("id") is not None
+        )
+    return RemoteScreeningQuestion(
+        remote_id=str(raw["id"]),
+        title=text(raw.get("label")),
+        description=text(raw.get("description")),
+        format_type=format_type,
+        format_details=dict(details) if format_type != "UNKNOWN" else {"raw_question": raw},
+        options=options,
+        required=raw.get("required") if isinstance(raw.get("required"), bool) else None,
+        index=index,
+        remote_data=raw,
+    )
+
+
+def job_posting(raw: Raw) -> RemoteJobPosting:
+    return RemoteJobPosting(
+        remote_id=str(raw["id"]),
+        title=text(raw.get("title")),
+        description_html=text(raw.get("content")),
+        status="ACTIVE" if raw.get("live") else "INACTIVE",
+        visibility="PUBLIC" if raw.get("external") else "INTERNAL",
+        remote_data=raw,
+    )
+
+
+def job(raw: Raw, *, stages: Sequence[Raw] = (), posts: Sequence[Raw] = ()) -> RemoteJob:
+    """A v3 job with its interview stages (by `sort_order`) and its posts' questions (the first live post's)."""
+    ordered = sorted((s for s in stages if s.get("active", True)), key=lambda s: s.get("sort_order") or 0)
+    live = [p for p in posts if p.get("live")] or list(posts)
+    questions = [q for q in (live[0].get("questions") or ()) if isinstance(q, dict)] if live else []
+    return RemoteJob(
+        remote_id=str(raw["id"]),
+        name=text(raw.get("name")),
+        job_code=text(raw.get("requisition_id")),
+        description=text(live[0].get("content")) if live else None,
+        confidential=raw.get("confidential") if isinstance(raw.get("confidential"), bool) else None,
+        status=JOB_STATUS.get(str(raw.get("status")), str(raw.get("status")).upper() if raw.get("status") else None),
+        opened_at=parse_datetime(raw.get("opened_at")),
+        closed_at=parse_datetime(raw.get("closed_at")),
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        stages=tuple(stage(s) for s in ordered),
+        screening_questions=tuple(question(q, i) for i, q in enumerate(questions)),
+        job_postings=tuple(job_posting(p) for p in posts),
+        custom_fields=dict(raw.get("custom_fields") or {}),
+        remote_data=raw,
+    )
+
+
+def candidate(raw: Raw) -> RemoteCandidate:
+    emails = tuple(
+        EmailAddress(email_address=e["value"], type=EMAIL_TYPES.get(str(e.get("type")), "OTHER"))
+        for e in raw.get("email_addresses") or ()
+        if isinstance(e, dict) and e.get("value")
+    )
+    phones = tuple(
+        PhoneNumber(phone_number=p["value"], type=PHONE_TYPES.get(str(p.get("type")), "OTHER"))
+        for p in raw.get("phone_numbers") or ()
+        if isinstance(p, dict) and p.get("value")
+    )
+    links = [*(raw.get("website_addresses") or ()), *(raw.get("social_media_addresses") or ())]
+    social = tuple(SocialMedia(link=w["value"]) for w in links if isinstance(w, dict) and w.get("value"))
+    return RemoteCandidate(
+        remote_id=str(raw["id"]),
+        first_name=text(raw.get("first_name")),
+        last_name=text(raw.get("last_name")),
+        company=text(raw.get("company")),
+        title=text(raw.get("title")),
+        confidential=raw.get("private") if isinstance(raw.get("private"), bool) else None,
+        email_addresses=emails,
+        phone_numbers=phones,
+        social_media=social,
+        # v3 candidates carry tag names only (ids live on applied_candidate_tags): the name is the remote id.
+        tags=tuple(RemoteTag(remote_id=str(name), name=str(name)) for name in raw.get("tags") or () if name),
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        custom_fields=dict(raw.get("custom_fields") or {}),
+        remote_data=raw,
+    )
+
+
+def outcome(status: Any) -> str:
+    """hired → HIRED, rejected → DECLINED, anything else (in_process, converted) → PENDING (A6)."""
+    return {"hired": "HIRED", "rejected": "DECLINED"}.get(str(status), "PENDING")
+
+
+def application(raw: Raw, *, reasons: Mapping[str, Raw], sources: Mapping[str, Raw]) -> RemoteApplication:
+    reason = reasons.get(sid(raw.get("rejection_reason_id")) or "")
+    found = sources.get(sid(raw.get("source_id")) or "")
+    return RemoteApplication(
+        remote_id=str(raw["id"]),
+        candidate_remote_id=str(raw["candidate_id"]),
+        job_remote_id=sid(raw.get("job_id")),
+        current_stage_remote_id=sid(raw.get("stage_id")),
+        outcome=outcome(raw.get("status")),
+        rejection_reason_remote_id=sid(raw.get("rejection_reason_id")),
+        rejection_reason_name=text(reason.get("name")) if reason else None,
+        rejected_at=parse_datetime(raw.get("rejected_at")),
+        source=text(found.get("name")) if found else None,
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        custom_fields=dict(raw.get("custom_fields") or {}),
+        remote_data=raw,
+    )
+
+
+def note(raw: Raw) -> RemoteNote:
+    return RemoteNote(
+        remote_id=str(raw["id"]),
+        candidate_remote_id=str(raw.get("candidate_id")),
+        application_remote_id=sid(raw.get("application_id")),
+        author_remote_id=sid(raw.get("user_id")),
+        content_html=text(raw.get("body")),
+        is_private=raw.get("visibility") != "public",
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        remote_data=raw,
+    )
+
+
+def attachment(raw: Raw) -> RemoteAttachment:
+    return RemoteAttachment(
+        remote_id=str(raw["id"]),
+        candidate_remote_id=str(raw.get("candidate_id")),
+        application_remote_id=sid(raw.get("application_id")),
+        file_name=text(raw.get("filename")),
+        type=ATTACHMENT_TYPES.get(str(raw.get("type")), "OTHER"),
+        content_type=text(raw.get("content_type")),
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        remote_data=raw,
+    )

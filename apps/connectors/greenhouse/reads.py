@@ -1,0 +1,79 @@
+"""Greenhouse reads: one page reader per model over Harvest v3 lists (`updated_at=gt|…` deltas, `ids` reads).
+
+Deletions are reported by webhooks only (A7, no deleted-list endpoint): `reports_deletions = False`, a FULL sync
+finds what vanished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from apps.connectors.catalog import ReadModel
+from apps.connectors.dtos import Page, RemoteRecord
+from apps.connectors.greenhouse import mapping
+from apps.connectors.kit import Reader, ReadQuery
+from apps.core.timeutils import format_datetime
+
+Raw = dict[str, Any]
+
+
+class GreenhouseReads:
+    """The read side of `GreenhouseConnector` (mixed in)."""
+
+    client: Any
+    _catalogues: dict[str, dict[str, Raw]]
+
+    def readers(self) -> Mapping[ReadModel, Reader]:
+        return {
+            ReadModel.USERS: self._simple("/users", mapping.user),
+            ReadModel.REJECTION_REASONS: self._simple("/rejection_reasons", mapping.rejection_reason),
+            ReadModel.TAGS: self._simple("/candidate_tags", mapping.tag),
+            ReadModel.JOBS: self._read_jobs,
+            ReadModel.CANDIDATES: self._simple("/candidates", mapping.candidate),
+            ReadModel.APPLICATIONS: self._read_applications,
+            ReadModel.NOTES: self._simple("/notes", mapping.note),
+            ReadModel.ATTACHMENTS: self._simple("/attachments", mapping.attachment),
+        }
+
+    def catalogue(self, path: str) -> dict[str, Raw]:
+        """Sources / rejection reasons by id, read once per connector instance."""
+        if path not in self._catalogues:
+            self._catalogues[path] = {str(row["id"]): row for row in self.client.list_all(path)}
+        return self._catalogues[path]
+
+    def _rows(self, path: str, q: ReadQuery, **params: Any) -> tuple[list[Raw], str | None]:
+        if q.remote_ids is not None:
+            return self.client.list_by_ids(path, list(q.remote_ids), **params), None
+        if q.updated_since is not None and not q.cursor:
+            params["updated_at"] = f"gt|{format_datetime(q.updated_since)}"
+        return self.client.list_page(path, params, q.cursor)
+
+    def _simple(self, path: str, convert: Callable[[Raw], RemoteRecord]) -> Reader:
+        def read(q: ReadQuery) -> Page[RemoteRecord]:
+            rows, cursor = self._rows(path, q)
+            return Page(items=[convert(row) for row in rows], next_cursor=cursor)
+
+        return read
+
+    def _read_jobs(self, q: ReadQuery) -> Page[RemoteRecord]:
+        rows, cursor = self._rows("/jobs", q)
+        ids = [str(row["id"]) for row in rows]
+        stages = self.client.list_by_ids("/job_interview_stages", ids, name="job_ids") if ids else []
+        posts = self.client.list_by_ids("/job_posts", ids, name="job_ids") if ids else []
+        items: list[RemoteRecord] = [
+            mapping.job(
+                row,
+                stages=[s for s in stages if s.get("job_id") == row["id"]],
+                posts=[p for p in posts if p.get("job_id") == row["id"]],
+            )
+            for row in rows
+        ]
+        return Page(items=items, next_cursor=cursor)
+
+    def _read_applications(self, q: ReadQuery) -> Page[RemoteRecord]:
+        rows, cursor = self._rows("/applications", q)
+        reasons = self.catalogue("/rejection_reasons") if any(r.get("rejection_reason_id") for r in rows) else {}
+        sources = self.catalogue("/sources") if any(r.get("source_id") for r in rows) else {}
+        items: list[RemoteRecord] = [mapping.application(row, reasons=reasons, sources=sources) for row in rows]
+        return Page(items=items, next_cursor=cursor)

@@ -1,0 +1,106 @@
+"""Faults over loopback: with about 20 % of Harvest calls answered 429 / 503 or dropped, a full sync stores the same
+records as the emulator holds; a create whose answer is lost, retried with its Idempotency-Key, makes one
+application."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from kombo import Kombo
+from kombo.errors import KomboAtsError
+
+from apps.connectors.catalog import AuthKind, RateBudget
+from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.greenhouse.connector import GreenhouseConnector
+from apps.connectors.greenhouse.emulator import ADMIN_USER_ID, DEFAULT_API_KEY, GreenhouseEmulator, create_app
+from apps.integrations.models import Environment, Integration, SyncRun
+from apps.integrations.services import integration_create
+from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+
+
+@pytest.fixture
+def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[GreenhouseEmulator, str]]:
+    # The emulator runs with its limits off here, so the connector need not pace itself at 2.2 requests per second
+    # (the sync benchmark and the emulator tests keep the real limits).
+    monkeypatch.setattr(GreenhouseConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=4))
+    app = create_app(limits_enabled=False, seed={"candidates": 30, "jobs": 3})
+    with LoopbackServer(app) as server:
+        yield app, server.url
+
+
+def every(list_call: Callable[..., Any]) -> list[Any]:
+    results: list[Any] = []
+    page = list_call(page_size=250)
+    while page is not None:
+        results.extend(page.result.data.results)
+        page = page.next()
+    return results
+
+
+def sync(integration: Integration) -> SyncRun:
+    run, _ = sync_run_request(
+        integration=integration, type=SyncRun.Type.FULL, trigger=SyncRun.Trigger.COMMAND, enqueue=False
+    )
+    outcome = sync_run_execute(run_id=run.id, time_budget=float("inf"))
+    run.refresh_from_db()
+    assert outcome == RunOutcome.SUCCEEDED, run.error
+    return run
+
+
+def faults(url: str, **body: Any) -> None:
+    requests.post(f"{url}/_emulator/faults", json=body, timeout=10).raise_for_status()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_faulty_full_sync_stores_every_record_and_a_lost_create_is_written_once(
+    environment: Environment, emulator: tuple[GreenhouseEmulator, str], kombo_client: Callable[..., Kombo]
+) -> None:
+    app, url = emulator
+    integration = integration_create(
+        environment=environment, tool="greenhouse", end_user_organization_name="Acme Corp", auth_kind=AuthKind.API_KEY,
+        credentials={"api_key": DEFAULT_API_KEY, "user_id": str(ADMIN_USER_ID)}, base_url=url,
+        setup_status=Integration.SetupStatus.COMPLETED,
+    )  # fmt: skip
+    Integration.objects.filter(pk=integration.pk).update(sync_all_records=True)
+    integration.refresh_from_db()
+    for kind, extra in (("status", {"status": 503}), ("status", {"status": 429, "retryAfter": 1}), ("drop", {})):
+        faults(url, kind=kind, count=None, path="/v3/*", probability=0.07, seed=len(extra), **extra)
+
+    sync(integration)
+
+    hits = sum(fault["hits"] for fault in requests.get(f"{url}/_emulator/faults", timeout=10).json()["faults"])
+    requests.delete(f"{url}/_emulator/faults", timeout=10).raise_for_status()
+    sdk = kombo_client(integration_id=integration.id)
+    assert sorted(int(c.remote_id) for c in every(sdk.ats.get_candidates)) == sorted(app.state.candidates)
+    assert sorted(int(a.remote_id) for a in every(sdk.ats.get_applications)) == sorted(app.state.applications)
+    assert len(every(sdk.ats.get_jobs)) == len(app.state.jobs)
+    assert hits >= 2  # the sync went through injected faults and still stored everything
+
+    job = next(j for j in every(sdk.ats.get_jobs) if j.name == "Engineer 1")
+    notice, _, before, *_ = job.screening_questions
+    answers = [{"question_id": notice.id, "answer": "Now"}, {"question_id": before.id, "answer": True}]
+    faults(url, kind="lose_answer", count=1, method="POST", path="/v3/applications")
+    person = {"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada@example.com"}
+    headers = {"Idempotency-Key": "gh-order-1"}
+    try:
+        first = sdk.ats.create_application(
+            job_id=job.id, candidate=person, screening_question_answers=answers, http_headers=headers
+        )
+    except KomboAtsError:
+        first = None
+    again = sdk.ats.create_application(
+        job_id=job.id, candidate=person, screening_question_answers=answers, http_headers=headers
+    )
+
+    mine = [
+        a
+        for a in app.state.applications.values()
+        if app.state.candidates[a["candidate_id"]]["email_addresses"][0]["value"] == "ada@example.com"
+    ]
+    assert len(mine) == 1
+    assert again.data.remote_id == str(mine[0]["id"])
+    if first is not None:
+        assert first.data.id == again.data.id
