@@ -12,6 +12,7 @@ from typing import Any
 EMULATORS: dict[str, str] = {
     "factorial": "apps.connectors.factorial.emulator.app.create_app",
     "smartrecruiters": "apps.connectors.smartrecruiters.emulator.app.create_app",
+    "workable": "apps.connectors.workable.emulator.app.create_app",
 }
 
 
