@@ -12,6 +12,7 @@ CONNECTORS: dict[str, str] = {
     "factorial": "apps.connectors.factorial.connector.FactorialConnector",
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
     "smartrecruiters": "apps.connectors.smartrecruiters.connector.SmartRecruitersConnector",
+    "workable": "apps.connectors.workable.connector.WorkableConnector",
 }
 
 
