@@ -68,8 +68,9 @@ READ_COVERAGE = (
     ),
     _coverage(
         ReadModel.APPLICATIONS,
-        # The reason is text only (no id) after a disqualification (reference A5); answers come with reads by id.
-        unsupported=("rejection_reason_remote_id", "custom_fields"),
+        # The reason is text only (no id) after a disqualification (reference A5). `disqualified_at` and the
+        # answers are only on a candidate read by id, not in the `/candidates` list a sync pages through.
+        unsupported=("rejected_at", "screening_question_answers", "custom_fields"),
         updated_since=True,
     ),
 )

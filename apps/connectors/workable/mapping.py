@@ -19,9 +19,15 @@ from apps.connectors.dtos import (
     ScreeningAnswer,
     ScreeningQuestionOption,
 )
-from apps.core.timeutils import parse_datetime
+from apps.core.timeutils import parse_datetime as _parse
 
 Raw = dict[str, Any]
+
+
+def parse_datetime(value: Any) -> Any:
+    """ISO-8601 or None (Workable sends `null` for empty values, reference A1)."""
+    return _parse(value) if isinstance(value, str) and value else None
+
 
 # Question `type` → the contract's format (reference A5: free_text, short_text, multiple_choice, boolean, dropdown,
 # numeric, date, file); `multiple_choice` with `single_answer` is a single select.
