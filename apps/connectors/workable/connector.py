@@ -96,6 +96,9 @@ WRITE_COVERAGE = (
     _action(WriteAction.MOVE_APPLICATION_STAGE),
     _action(WriteAction.REJECT_APPLICATION),
     _action(WriteAction.ADD_APPLICATION_NOTE),
+    # A file or a result link on an existing candidate: a comment (with its one attachment).
+    _action(WriteAction.ADD_APPLICATION_ATTACHMENT),
+    _action(WriteAction.ADD_APPLICATION_RESULT_LINK),
     _action(WriteAction.ADD_CANDIDATE_TAG),
     _action(WriteAction.REMOVE_CANDIDATE_TAG),
 )

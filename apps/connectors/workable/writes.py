@@ -14,9 +14,11 @@ from typing import Any
 
 from apps.connectors.dtos import (
     ApplicationRef,
+    AttachmentInput,
     CreateApplicationInput,
     CreateApplicationResult,
     RemoteSource,
+    ResultLinkInput,
     ScreeningAnswerInput,
     TrackedApplication,
     WriteResult,
@@ -159,6 +161,29 @@ class WorkableWrites:
         body = {"member_id": self._member(remote_fields), "comment": {"body": content}}
         self.client.call("POST", f"/candidates/{application.remote_id}/comments", body=body)
         return WriteResult()
+
+    def add_application_attachment(
+        self, application: ApplicationRef, *, attachment: AttachmentInput, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        """Workable takes files on an existing candidate only as a comment's one attachment (reference A5)."""
+        body = {
+            "member_id": self._member(remote_fields),
+            "comment": {
+                "body": f"Attachment: {attachment.name}",
+                "attachment": {"name": attachment.name, "data": base64.b64encode(attachment.data).decode()},
+            },
+        }
+        self.client.call("POST", f"/candidates/{application.remote_id}/comments", body=body)
+        return WriteResult(
+            warnings=("attachment: Workable keeps files of an existing candidate as a comment's attachment.",)
+        )
+
+    def add_application_result_link(
+        self, application: ApplicationRef, *, link: ResultLinkInput, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        body = {"member_id": self._member(remote_fields), "comment": {"body": f"{link.label}: {link.url}"}}
+        self.client.call("POST", f"/candidates/{application.remote_id}/comments", body=body)
+        return WriteResult(warnings=("link: Workable has no result links; written as a comment.",))
 
     def _tags(self, candidate_remote_id: str) -> list[str]:
         return list(self.client.get(f"/candidates/{candidate_remote_id}")["candidate"].get("tags") or [])

@@ -14,6 +14,7 @@ from apps.connectors.dtos import (
     CreateApplicationInput,
     RemoteApplication,
     RemoteJob,
+    ResultLinkInput,
     ScreeningAnswerInput,
     SourceInstruction,
 )
@@ -132,6 +133,23 @@ def test_move_reject_note_and_tags_reach_the_emulator(wk: WK) -> None:
     assert isinstance(application, RemoteApplication)
     assert (application.outcome, application.current_stage_remote_id) == ("DECLINED", "interview")
     assert application.rejection_reason_name == "Doesn't have required qualifications"
+
+
+def test_attachments_and_result_links_become_comments(wk: WK) -> None:
+    connector = workable_connector(wk.url)
+    created = connector.create_application(_input("files@example.com"))
+    ref = ApplicationRef(remote_id=created.application.remote_id)
+    file = AttachmentInput("test.pdf", "OTHER", "application/pdf", b"%PDF")
+    assert connector.add_application_attachment(ref, attachment=file, remote_fields={}).warnings == (
+        "attachment: Workable keeps files of an existing candidate as a comment's attachment.",
+    )
+    link = ResultLinkInput(label="Assessment", url="https://tests.example/r/1")
+    connector.add_application_result_link(ref, link=link, remote_fields={})
+    stored = next(c for c in wk.state()["candidates"] if c["id"] == ref.remote_id)
+    assert [(c["body"], c["attachment"]) for c in stored["comments"]] == [
+        ("Attachment: test.pdf", {"name": "test.pdf", "data": "JVBERg=="}),
+        ("Assessment: https://tests.example/r/1", None),
+    ]
 
 
 def test_hired_stage_reads_as_hired(wk: WK) -> None:
