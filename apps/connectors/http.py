@@ -243,8 +243,9 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
 
 
 def parse_rate_limit_reset(headers: Mapping[str, str], *, now: float) -> float | None:
-    """Seconds until `X-RateLimit-Reset`, which vendors send as epoch seconds or as seconds from now."""
-    raw = headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset")
+    """Seconds until `X-RateLimit-Reset` (Workable: `X-Rate-Limit-Reset`), which vendors send as epoch seconds or as
+    seconds from now."""
+    raw = headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset") or headers.get("X-Rate-Limit-Reset")
     if not raw:
         return None
     try:

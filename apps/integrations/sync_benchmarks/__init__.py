@@ -32,6 +32,7 @@ EMULATED_SYNC_BENCHMARKS: dict[str, str] = {
     "factorial": "apps.integrations.sync_benchmarks.factorial.BENCHMARK",
     "greenhouse": "apps.integrations.sync_benchmarks.greenhouse.BENCHMARK",
     "smartrecruiters": "apps.integrations.sync_benchmarks.smartrecruiters.BENCHMARK",
+    "workable": "apps.integrations.sync_benchmarks.workable.BENCHMARK",
 }
 
 

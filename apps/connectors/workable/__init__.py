@@ -1,0 +1,1 @@
+"""Workable (API v3): connector and emulator."""

@@ -1,0 +1,26 @@
+"""Where Workable's public material says NOT FOUND, what this connector and its emulator assume.
+
+Each sentence matches an "assumed" / NOT FOUND comment at its place in the code; the connector page lists them.
+"""
+
+from __future__ import annotations
+
+ASSUMPTIONS: tuple[str, ...] = (
+    "The account-path form of the v3 base (`https://www.workable.com/spi/v3/accounts/{subdomain}`) answers like "
+    "`https://{subdomain}.workable.com/spi/v3`, so the subdomain travels with the credentials.",
+    "The 429 body and a `Retry-After` header are not documented: the emulator answers "
+    '`{"error": "Rate limit exceeded"}` with only the `X-Rate-Limit-*` headers, and the connector waits until '
+    "`X-Rate-Limit-Reset`.",
+    'The 403 for a missing scope answers the same `{"error": ...}` shape as the documented 401 and 404.',
+    "No concurrency cap is documented beside the 10 requests per 10 seconds of an account token.",
+    "`GET /members` needs any read scope (its scope is not documented).",
+    "Only published jobs take candidates; draft, closed and archived jobs refuse them (422).",
+    "A `limit` above 100 is refused (400) rather than cut to 100.",
+    "`updated_after` / `created_after` compare strictly after, at second resolution; invalid values answer 422.",
+    "An unknown subdomain answers 404 like a missing record.",
+    "Answer read shapes other than text and choices echo the written key (`checked`, `value`, `date`).",
+    "The acting member of a move, disqualification or comment is "
+    "`remote_fields.workable.on_behalf_of_user_remote_id`, else the account's first active admin.",
+    "A disqualified candidate that is also in the hired stage reads as DECLINED.",
+    "Deletions are not reported (only a `candidate_deleted` webhook, unconfirmed): a FULL sync finds them.",
+)

@@ -1,0 +1,175 @@
+"""The Workable connector (API v3): catalog (auth, coverage, scope tests, source strategy) and wiring.
+
+Delta sync: `/jobs` and `/candidates` take `updated_after` and page by `since_id` (reference A2/A7). Deletions are
+not reported. Candidates and applications are the same records (one job per Workable candidate).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import partial
+
+from apps.connectors.base import ConnectorContext
+from apps.connectors.catalog import (
+    WRITE_ACTION_FIELDS,
+    AuthKind,
+    AuthMode,
+    CredentialField,
+    RateBudget,
+    ReadModel,
+    ScopeTest,
+    SourceLevel,
+    SourceStrategy,
+    WriteAction,
+    WriteCoverage,
+    fields_with_status,
+)
+from apps.connectors.kit import HttpConnector, read_coverage
+from apps.connectors.oauth2 import API_KEY
+from apps.connectors.workable import client as api
+from apps.connectors.workable.assumptions import ASSUMPTIONS
+from apps.connectors.workable.reads import WorkableReads
+from apps.connectors.workable.writes import WorkableWrites
+
+_coverage = partial(read_coverage, remote_ids=True)
+
+READ_COVERAGE = (
+    _coverage(ReadModel.USERS, unsupported=("system_roles",)),
+    _coverage(ReadModel.REJECTION_REASONS),
+    _coverage(
+        ReadModel.JOBS,
+        # No category, experience level, hours, single salary amount, opening/closing dates, posting or team
+        # in the `/jobs` list (reference A5).
+        unsupported=(
+            "description",
+            "category",
+            "experience_level",
+            "weekly_hours",
+            "employment_type",
+            "visibility",
+            "salary_amount",
+            "salary_period",
+            "opened_at",
+            "closed_at",
+            "contact",
+            "job_postings",
+            "hiring_team",
+            "custom_fields",
+        ),
+        updated_since=True,
+    ),  # fmt: skip
+    _coverage(
+        ReadModel.CANDIDATES,
+        # The list has no company, social profiles, structured location or custom fields; tags only on a
+        # candidate read by id.
+        unsupported=("company", "confidential", "social_media", "location", "custom_fields"),
+        updated_since=True,
+    ),
+    _coverage(
+        ReadModel.APPLICATIONS,
+        # The reason is text only (no id) after a disqualification (reference A5). `disqualified_at` and the
+        # answers are only on a candidate read by id, not in the `/candidates` list a sync pages through.
+        unsupported=("rejected_at", "screening_question_answers", "custom_fields"),
+        updated_since=True,
+    ),
+)
+
+_CREATE_FIELDS = fields_with_status(
+    WRITE_ACTION_FIELDS[WriteAction.CREATE_APPLICATION],
+    unsupported=(
+        "candidate.additional_email_addresses", "candidate.company", "candidate.additional_phone_numbers",
+        "candidate.location", "candidate.availability_date", "candidate.salary_expectations", "candidate.gender",
+        "candidate.social_links",
+        "sourced_by", "gdpr_consent", "remote_fields",
+    ),
+)  # fmt: skip
+
+
+def _action(action: WriteAction) -> WriteCoverage:
+    return WriteCoverage(action=action, fields=fields_with_status(WRITE_ACTION_FIELDS[action]))
+
+
+WRITE_COVERAGE = (
+    WriteCoverage(action=WriteAction.CREATE_APPLICATION, fields=_CREATE_FIELDS),
+    WriteCoverage(action=WriteAction.CREATE_CANDIDATE, fields=_CREATE_FIELDS),
+    _action(WriteAction.MOVE_APPLICATION_STAGE),
+    _action(WriteAction.REJECT_APPLICATION),
+    _action(WriteAction.ADD_APPLICATION_NOTE),
+    # A file or a result link on an existing candidate: a comment (with its one attachment).
+    _action(WriteAction.ADD_APPLICATION_ATTACHMENT),
+    _action(WriteAction.ADD_APPLICATION_RESULT_LINK),
+    _action(WriteAction.ADD_CANDIDATE_TAG),
+    _action(WriteAction.REMOVE_CANDIDATE_TAG),
+)
+
+
+class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
+    """Workable over its public REST API v3 with an account access token."""
+
+    tool = "workable"
+    label = "Workable"
+    beta = True  # not every must-show point holds yet (see /work/notes/issue-22.md)
+    default_base_url = api.DEFAULT_BASE_URL
+    connection_guide_url = "https://workable.readme.io/docs/generate-an-access-token"
+    read_coverage = READ_COVERAGE
+    write_coverage = WRITE_COVERAGE
+    auth_modes = (
+        AuthMode(
+            kind=AuthKind.API_KEY,
+            label="Access token",
+            fields=(
+                CredentialField(
+                    name=api.SUBDOMAIN,
+                    label="Subdomain",
+                    help_text="The part before .workable.com in your Workable address, e.g. acme.",
+                    placeholder="acme",
+                ),
+                CredentialField(
+                    name=API_KEY,
+                    label="Access token",
+                    help_text="Settings → Integrations → Access token → Generate new token.",
+                    placeholder="b5d1…",
+                ),
+            ),
+            guide=(
+                "1. Sign in to Workable as an **admin**.\n"
+                "2. Open **Settings → Integrations → Access token** and choose **Generate new token**.\n"
+                "3. Give it the scopes **r_jobs**, **r_candidates**, **w_candidates** and **w_comments**.\n"
+                "4. Copy the token (Workable shows it once) and paste it below with your subdomain."
+            ),
+            links=(("Workable: access tokens", "https://workable.readme.io/docs/generate-an-access-token"),),
+        ),
+    )
+    # Account tokens: 10 requests per 10-second window (reference A2); booked a little below.
+    rate_budget = RateBudget(requests_per_second=0.95, max_concurrency=2)
+    scope_tests = (
+        ScopeTest(id="r_jobs", label="Read jobs (r_jobs)", fix_hint="Generate a token with the r_jobs scope."),
+        ScopeTest(id="r_candidates", label="Read candidates (r_candidates)", fix_hint="Add the r_candidates scope."),
+    )
+    source_strategy = SourceStrategy.FREE_TEXT
+    source_level = SourceLevel.APPLICATION  # a Workable candidate is one application
+    passthrough_apis = ("v3",)  # `workable/v3`
+    reports_deletions = False
+    assumptions = ASSUMPTIONS
+    client_class = api.WorkableClient
+    max_page_size = api.MAX_PAGE_SIZE
+
+    def __init__(self, context: ConnectorContext, *, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(context, clock=clock)
+        self._stage_cache = {}
+
+    def verify_credentials(self) -> None:
+        self.client.get("/members", {"limit": 1})
+
+    def run_scope_test(self, test_id: str) -> None:
+        if test_id == "r_jobs":
+            self.client.get("/jobs", {"limit": 1})
+        elif test_id == "r_candidates":
+            self.client.get("/candidates", {"limit": 1})
+        else:
+            super().run_scope_test(test_id)
+
+    def passthrough_base_url(self, api_id: str) -> str:
+        self.check_passthrough_api(api_id)
+        return self.api_base + self.client.base

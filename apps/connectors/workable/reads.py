@@ -1,0 +1,92 @@
+"""Workable reads: jobs (with stages and questions), candidates and applications (the same list: a Workable
+candidate is one application), members as users, disqualification reasons. Deltas by `updated_after`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from apps.connectors.catalog import ReadModel
+from apps.connectors.dtos import Page, RemoteRecord
+from apps.connectors.errors import ConnectorNotFound
+from apps.connectors.kit import Reader, ReadQuery
+from apps.connectors.workable import mapping
+
+LIST_PAGE = 100  # the maximum `limit`: the budget is requests, not records
+
+
+def updated_after(q: ReadQuery) -> str | None:
+    """ISO-8601 basic form, whole seconds floored (Workable compares strictly after, at second resolution)."""
+    if q.updated_since is None:
+        return None
+    return (q.updated_since - timedelta(microseconds=q.updated_since.microsecond)).strftime("%Y%m%dT%H%M%SZ")
+
+
+class WorkableReads:
+    """The read side of `WorkableConnector` (mixed in)."""
+
+    client: Any
+    _stage_cache: dict[str, list[dict[str, Any]]]
+    page_size: Any  # HttpConnector.page_size
+
+    def readers(self) -> Mapping[ReadModel, Reader]:
+        return {
+            ReadModel.JOBS: self._read_jobs,
+            ReadModel.CANDIDATES: lambda q: self._read_candidates(q, mapping.candidate),
+            ReadModel.APPLICATIONS: lambda q: self._read_candidates(q, self._application),
+            ReadModel.USERS: self._read_users,
+            ReadModel.REJECTION_REASONS: self._read_reasons,
+        }
+
+    def _stages(self, shortcode: str) -> list[dict[str, Any]]:
+        if shortcode not in self._stage_cache:
+            self._stage_cache[shortcode] = list(self.client.get(f"/jobs/{shortcode}/stages").get("stages") or [])
+        return self._stage_cache[shortcode]
+
+    def _application(self, raw: dict[str, Any]) -> RemoteRecord:
+        shortcode = (raw.get("job") or {}).get("shortcode")
+        slugs = {s["name"]: s["slug"] for s in self._stages(shortcode)} if shortcode else {}
+        return mapping.application(raw, slugs)
+
+    def _read_jobs(self, q: ReadQuery) -> Page[RemoteRecord]:
+        if q.remote_ids is not None:
+            rows = [row for shortcode in q.remote_ids if (row := self._one(f"/jobs/{shortcode}", None))]
+            cursor = None
+        else:
+            rows, cursor = self.client.list_page(
+                "/jobs", "jobs", cursor=q.cursor, limit=self.page_size(LIST_PAGE), updated_after=updated_after(q)
+            )
+        items: list[RemoteRecord] = []
+        for row in rows:
+            shortcode = row["shortcode"]
+            questions = self.client.get(f"/jobs/{shortcode}/questions").get("questions") or []
+            items.append(mapping.job(row, self._stages(shortcode), questions))
+        return Page(items=items, next_cursor=cursor)
+
+    def _one(self, path: str, key: str | None) -> dict[str, Any] | None:
+        try:
+            body = self.client.get(path)
+        except ConnectorNotFound:
+            return None
+        return body[key] if key else body
+
+    def _read_candidates(self, q: ReadQuery, convert: Any) -> Page[RemoteRecord]:
+        if q.remote_ids is not None:
+            rows = [row for rid in q.remote_ids if (row := self._one(f"/candidates/{rid}", "candidate"))]
+            return Page(items=[convert(row) for row in rows])
+        rows, cursor = self.client.list_page(
+            "/candidates",
+            "candidates",
+            cursor=q.cursor,
+            limit=self.page_size(LIST_PAGE),
+            updated_after=updated_after(q),
+        )
+        return Page(items=[convert(row) for row in rows], next_cursor=cursor)
+
+    def _read_users(self, q: ReadQuery) -> Page[RemoteRecord]:
+        members = self.client.get("/members", {"limit": LIST_PAGE}).get("members") or []
+        return Page(items=[mapping.user(m) for m in members])
+
+    def _read_reasons(self, q: ReadQuery) -> Page[RemoteRecord]:
+        return Page(items=[mapping.rejection_reason(r) for r in self.client.get("/disqualification_reasons")])
