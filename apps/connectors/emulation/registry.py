@@ -11,6 +11,7 @@ from typing import Any
 
 EMULATORS: dict[str, str] = {
     "factorial": "apps.connectors.factorial.emulator.app.create_app",
+    "teamtailor": "apps.connectors.teamtailor.emulator.app.create_app",
     "smartrecruiters": "apps.connectors.smartrecruiters.emulator.app.create_app",
 }
 
