@@ -10,6 +10,7 @@ from apps.connectors.base import Connector
 
 CONNECTORS: dict[str, str] = {
     "factorial": "apps.connectors.factorial.connector.FactorialConnector",
+    "teamtailor": "apps.connectors.teamtailor.connector.TeamtailorConnector",
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
     "smartrecruiters": "apps.connectors.smartrecruiters.connector.SmartRecruitersConnector",
 }

@@ -31,7 +31,7 @@ from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, api_key
 from apps.connectors.teamtailor.emulator import dump
 from apps.connectors.teamtailor.emulator.resources import ResourcesApi
 from apps.connectors.teamtailor.emulator.seed import SeedConfig, build_state
-from apps.connectors.teamtailor.emulator.state import Invalid, State
+from apps.connectors.teamtailor.emulator.state import Invalid, Question, State
 
 DEFAULT_API_KEY = "tt-emulator-eu-admin-key"
 DEFAULT_NA_API_KEY = "tt-emulator-na-admin-key"
@@ -88,6 +88,7 @@ class TeamtailorEmulator(ResourcesApi, VendorEmulator):
         self._register_routes()
         self.add_control("DELETE", "/_emulator/records/{table}/{id}", self._control_delete)
         self.add_control("GET", "/_emulator/regions", self._control_regions)
+        self.add_control("POST", "/_emulator/jobs", self._control_job)
 
     # ================================================================== pipeline hooks
     def preflight(self, request: Request, route: Route) -> None:
@@ -191,6 +192,31 @@ class TeamtailorEmulator(ResourcesApi, VendorEmulator):
             raise ControlError(f"Unknown table {table}", 404)
         self.state.delete(table, request.path_params["id"])
         return Response.json({"deleted": True})
+
+    def _control_job(self, request: Request) -> Response:
+        """A job made in Teamtailor's job editor: `{"title", "status"?, "internal"?, "stages"?: [names],
+        "questions"?: [{"title", "question-type", "alternatives"?, "multiple"?, "mandatory"?, ...}]}`."""
+        body = request.json_object()
+        job = self.state.add_job(
+            str(body.get("title") or "Job"),
+            status=str(body.get("status") or "open"),
+            internal=bool(body.get("internal")),
+            body=str(body.get("body") or ""),
+            stages=tuple(body.get("stages") or ("Screening", "Interview")),
+        )
+        for item in body.get("questions") or ():
+            question = Question(
+                self.state.new_id(),
+                str(item["title"]),
+                str(item["question-type"]),
+                alternatives=list(item.get("alternatives") or ()),
+                multiple=bool(item.get("multiple")),
+                single_line=bool(item.get("single-line")),
+                start_with=item.get("start-with"),
+                end_with=item.get("end-with"),
+            )
+            self.state.pick_question(job.id, question, mandatory=bool(item.get("mandatory")))
+        return Response.json({"id": job.id, "stages": [s.id for s in self.state.job_stages(job.id)]}, 201)
 
     def _control_regions(self, request: Request) -> Response:
         return Response.json({"requests": dict(self.region_requests)})
