@@ -8,7 +8,7 @@ from __future__ import annotations
 ASSUMPTIONS: tuple[str, ...] = (
     "Rate limits are not documented (the X-Rate-Limit-* headers carry static values): the emulator allows 50 "
     "requests per 10 seconds per API key and answers 429 with a JSON:API error and Retry-After; the connector "
-    "books 4 requests per second.",
+    "books 4.5 requests per second.",
     "Error bodies follow the JSON:API `errors[]` shape `{status, title, detail, source}`; only `detail` is "
     "documented as read by the official client.",
     "Only the API versions 20161108, 20240404 and 20240904 are served; a missing or unknown X-Api-Version is "

@@ -148,9 +148,9 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
             links=(("Teamtailor: API keys", "https://app.teamtailor.com/app/settings/integrations/api-keys"),),
         ),
     )
-    # Limits are not documented (static X-Rate-Limit-* headers): 4 requests per second and 4 at once, below the
+    # Limits are not documented (static X-Rate-Limit-* headers): 4.5 requests per second and 4 at once, below the
     # emulator's assumed 50 per 10 seconds.
-    rate_budget = RateBudget(requests_per_second=4, max_concurrency=4)
+    rate_budget = RateBudget(requests_per_second=4.5, max_concurrency=4)
     scope_tests = (
         ScopeTest(
             id="jobs",
