@@ -12,7 +12,7 @@ from apps.connectors.kit import Reader, ReadQuery
 from apps.connectors.teamtailor import mapping
 from apps.connectors.teamtailor.client import JsonApiPage, included_index
 
-JOB_INCLUDE = {"include": "stages,picked-questions,questions"}
+JOB_INCLUDE = {"include": "stages,picked-questions.question"}
 # The application's candidate and job ids come as relationship data only when included; sparse fieldsets keep
 # the included candidate and job to one attribute each (JSON:API `fields[type]`).
 APPLICATION_INCLUDE = {

@@ -85,6 +85,10 @@ def test_include_fills_included_and_relationship_data(tt: TT) -> None:
     assert "data" not in plain["relationships"]["stages"]
     assert plain["relationships"]["stages"]["links"]["related"] == f"{tt.url}/eu/v1/jobs/{plain['id']}/stages"
     assert tt.get("/jobs", params={"include": "nope"}).status_code == 400
+    nested = tt.get("/jobs", params={"include": "picked-questions.question"}).json()
+    picked = [item for item in nested["included"] if item["type"] == "picked-questions"]
+    assert [item["relationships"]["question"]["data"]["type"] for item in picked[:2]] == ["questions", "questions"]
+    assert "data" not in body["included"][0]["relationships"]["job"]  # a stage included without a nested path
 
 
 def test_sparse_fieldsets_keep_only_the_asked_attributes(tt: TT) -> None:

@@ -209,7 +209,10 @@ class Document:
         }
         self.included: dict[tuple[str, int], dict[str, Any]] = {}
 
-    def resource(self, kind: str, record: Any, *, primary: bool = True) -> dict[str, Any]:
+    def resource(self, kind: str, record: Any, *, paths: set[str] | None = None) -> dict[str, Any]:
+        """`paths`: the include paths relative to this record (`question`, `stages`); None: the request's."""
+        paths = self.includes if paths is None else paths
+        direct = {path.split(".", 1)[0] for path in paths}
         url = f"{self.base}/{kind}/{record.id}"
         attrs = attributes(kind, record, self.base)
         wanted = self.fields.get(kind)
@@ -220,27 +223,29 @@ class Document:
             if wanted is not None and name not in wanted:
                 continue
             entry: dict[str, Any] = {"links": {"self": f"{url}/relationships/{name}", "related": f"{url}/{name}"}}
-            if primary and name in self.includes:
+            if name in direct:
+                nested = {path.split(".", 1)[1] for path in paths if path.startswith(name + ".")}
                 ids = rel.ids(self.state, record)
                 if rel.to_many:
                     entry["data"] = [{"id": str(i), "type": rel.type} for i in ids or []]
                     for i in ids or []:
-                        self._include(rel.type, i)
+                        self._include(rel.type, i, nested)
                 else:
                     entry["data"] = None if ids is None else {"id": str(ids), "type": rel.type}
                     if ids is not None:
-                        self._include(rel.type, ids)
+                        self._include(rel.type, ids, nested)
             relationships[name] = entry
         out: dict[str, Any] = {"id": str(record.id), "type": kind, "links": {"self": url}, "attributes": attrs}
         if relationships:
             out["relationships"] = relationships
         return out
 
-    def _include(self, kind: str, identifier: int) -> None:
+    def _include(self, kind: str, identifier: int, paths: set[str]) -> None:
         key = (kind, identifier)
         record = getattr(self.state, TABLE[kind]).get(identifier)
         if key not in self.included and record is not None:
-            self.included[key] = self.resource(kind, record, primary=False)
+            self.included[key] = {}  # reserved first: a cycle of includes ends here
+            self.included[key] = self.resource(kind, record, paths=paths)
 
     def one(self, record: Any) -> dict[str, Any]:
         body: dict[str, Any] = {"data": self.resource(self.kind, record)}
@@ -300,13 +305,17 @@ def _includes(request: Request, kind: str) -> set[str]:
     raw = request.arg("include")
     names = {name.strip() for name in (raw or "").split(",") if name.strip()}
     for name in names:
-        if name not in RELATIONSHIPS[kind]:
-            raise HttpError(
-                400,
-                "Invalid field",
-                f"{name} is not a valid includable relationship of {kind}",
-                details=[{"parameter": "include"}],
-            )
+        current = kind
+        for part in name.split("."):  # `picked-questions.question`: a relationship of the included records
+            rel = RELATIONSHIPS[current].get(part)
+            if rel is None:
+                raise HttpError(
+                    400,
+                    "Invalid field",
+                    f"{part} is not a valid includable relationship of {current}",
+                    details=[{"parameter": "include"}],
+                )
+            current = rel.type
     return names
 
 
