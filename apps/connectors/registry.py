@@ -14,6 +14,7 @@ CONNECTORS: dict[str, str] = {
     "greenhouse": "apps.connectors.greenhouse.connector.GreenhouseConnector",
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
     "smartrecruiters": "apps.connectors.smartrecruiters.connector.SmartRecruitersConnector",
+    "teamtailor": "apps.connectors.teamtailor.connector.TeamtailorConnector",
     "workable": "apps.connectors.workable.connector.WorkableConnector",
 }
 

@@ -14,6 +14,7 @@ EMULATORS: dict[str, str] = {
     "factorial": "apps.connectors.factorial.emulator.app.create_app",
     "greenhouse": "apps.connectors.greenhouse.emulator.app.create_app",
     "smartrecruiters": "apps.connectors.smartrecruiters.emulator.app.create_app",
+    "teamtailor": "apps.connectors.teamtailor.emulator.app.create_app",
     "workable": "apps.connectors.workable.emulator.app.create_app",
 }
 

@@ -1,0 +1,1 @@
+"""Teamtailor (public JSON:API `/v1`): connector and emulator."""

@@ -1,0 +1,32 @@
+"""Teamtailor's catalog in the flow: every text it shows has German, the logo exists, beta until every point holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+
+from apps.connectors.catalog import SourceStrategy
+from apps.connectors.registry import get_connector_class
+from tests.integrations.test_connect_flow_i18n import flow_texts
+
+
+def test_every_flow_text_has_german_but_the_product_name_and_the_key_placeholder() -> None:
+    connector = get_connector_class("teamtailor")
+    texts = flow_texts(connector)
+
+    with translation.override("de"):
+        untranslated = {text for text in texts if translation.gettext(text) == text}
+
+    assert len(texts) == 10
+    assert untranslated == {"Teamtailor", "abc123…"}
+
+
+def test_logo_source_strategy_and_beta() -> None:
+    connector = get_connector_class("teamtailor")
+
+    assert (Path(settings.BASE_DIR) / "static" / "tools" / "teamtailor.svg").read_text().startswith("<svg")
+    assert connector.source_strategy == SourceStrategy.FREE_TEXT
+    assert connector.beta is True
+    assert len(connector.assumptions) == 8
