@@ -43,6 +43,9 @@ SYNC_TYPES = (
     IssueType.SYNCS_FAILING,
 )
 
+# The texts of `source_missing` when the source exists but has another type (same issue type, its own words).
+SOURCE_WRONG_TYPE = "integration.source_missing:wrong_type"
+
 TEXTS: dict[str, tuple[str, str]] = {
     IssueType.AUTHENTICATION_FAILED: (
         "{tool} rejected the credentials",
@@ -60,6 +63,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{detail}\n\nCandidates created from now on cannot be attributed to you.\n\n**To fix it:** create the "
         "source again in {tool} with exactly the same name, or pick another one in the setup link "
         "(`POST /v1/integrations/{{id}}/setup-link`).",
+    ),
+    SOURCE_WRONG_TYPE: (
+        "The candidate source has the wrong type in {tool}",
+        "{detail}\n\nCandidates created from now on cannot be attributed to you.\n\n**To fix it:** pick a source "
+        "of the right type in the setup link (`POST /v1/integrations/{{id}}/setup-link`), or create one with exactly "
+        "the same name and the right type in {tool}.",
     ),
     IssueType.ATS_UNREACHABLE: (
         "{tool} is unreachable",
@@ -101,10 +110,12 @@ def issue_payload(issue: IntegrationIssue) -> dict[str, Any]:
     }
 
 
-def _texts(integration: Integration, type: str, detail: str, **extra: object) -> tuple[str, str]:
+def _texts(
+    integration: Integration, type: str, detail: str, texts: str | None = None, **extra: object
+) -> tuple[str, str]:
     from apps.connectors.registry import get_connector_class
 
-    title, message = TEXTS[type]
+    title, message = TEXTS[texts or type]
     values = {"tool": get_connector_class(integration.tool).label, "detail": detail, **extra}
     return title.format(**values), message.format(**values).replace("{id}", integration.id)
 
@@ -134,13 +145,15 @@ def _transition(issue: IntegrationIssue, change: str, now: datetime) -> IssueTra
 
 def issue_raise(
     *, integration: Integration, type: str, detail: str = "", now: datetime | None = None,
-    first_observed_at: datetime | None = None, **extra: object,
+    first_observed_at: datetime | None = None, texts: str | None = None, **extra: object,
 ) -> IntegrationIssue:  # fmt: skip
-    """Open the issue (recording the transition) unless it is open already (then only `last_observed_at`)."""
+    """Open the issue (recording the transition) unless it is open already (then only `last_observed_at`).
+
+    `texts`: another entry of TEXTS to word it with (default: the type's own)."""
     now = now or utcnow()
     with transaction.atomic():
         issue = _locked(integration, type)
-        issue.title, issue.markdown_message = _texts(integration, type, detail, **extra)
+        issue.title, issue.markdown_message = _texts(integration, type, detail, texts, **extra)
         issue.last_observed_at = now
         if issue.status == IntegrationIssue.Status.OPEN:
             issue.save(update_fields=["title", "markdown_message", "last_observed_at", "updated_at"])
@@ -236,10 +249,14 @@ def observe_sync_success(*, integration: Integration, now: datetime | None = Non
         integration.state = Integration.State.ACTIVE
 
 
-def observe_source(*, integration: Integration, broken: bool, detail: str, now: datetime | None = None) -> None:
-    """After a live check of the configured source: `broken` when it is gone from the ATS."""
+def observe_source(
+    *, integration: Integration, broken: bool, detail: str, now: datetime | None = None, wrong_type: bool = False
+) -> None:
+    """After a live check of the configured source: `broken` when it is gone from the ATS or (`wrong_type`) exists
+    with another type than the connector's source setup asks for."""
     if broken:
-        issue_raise(integration=integration, type=IssueType.SOURCE_MISSING, detail=detail, now=now)
+        texts = SOURCE_WRONG_TYPE if wrong_type else None
+        issue_raise(integration=integration, type=IssueType.SOURCE_MISSING, detail=detail, now=now, texts=texts)
     else:
         issue_resolve(integration=integration, type=IssueType.SOURCE_MISSING, now=now)
 
