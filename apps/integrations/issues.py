@@ -7,7 +7,10 @@ webhooks (`issue-status-changed`) announce each transition: `_transition` writes
 Who observes what:
 - the sync engine (`observe_sync_error` / `observe_sync_success`): credentials rejected, a permission missing,
   the ATS unreachable or rate-limiting for `ISSUE_OUTAGE_MINUTES`, `ISSUE_SYNC_FAILURES` runs failed in a row;
-- the source check (`observe_source`, after every live re-check of the source mapping): the configured source gone.
+- the source check (`observe_source`, after every live re-check of the source mapping): the configured source gone
+  or of the wrong type;
+- outgoing webhooks (`observe_webhook_endpoint`): an endpoint disabled after failing for 24 h (an issue of the
+  environment: no integration, `subject` = the endpoint's id), resolved when staff re-enable it.
 """
 
 from __future__ import annotations
@@ -121,7 +124,9 @@ def _texts(
 
 
 def _locked(integration: Integration, type: str) -> IntegrationIssue:
-    IntegrationIssue.objects.get_or_create(integration=integration, type=type)
+    IntegrationIssue.objects.get_or_create(
+        integration=integration, type=type, defaults={"environment_id": integration.environment_id}
+    )
     return IntegrationIssue.objects.select_for_update().get(integration=integration, type=type)
 
 
@@ -132,7 +137,7 @@ def _transition(issue: IntegrationIssue, change: str, now: datetime) -> IssueTra
     transition = IssueTransition.objects.create(issue=issue, change=change, at=now, payload=issue_payload(issue))
     integration = issue.integration
     announce_issue_status_changed(
-        environment=integration.environment,
+        environment=issue.environment,
         change=IssueChange(
             change=change, issue_id=issue.id, type=issue.type, title=issue.title, status=issue.status,
             markdown_message=issue.markdown_message, first_observed_at=issue.first_observed_at or now,
@@ -265,3 +270,56 @@ def integration_issues(*, integration: Integration) -> list[IntegrationIssue]:
     """Raised at least once (never-raised pending rows are internal), open ones first, newest first."""
     issues = IntegrationIssue.objects.filter(integration=integration, first_observed_at__isnull=False)
     return sorted(issues, key=lambda issue: (issue.status != "OPEN", -issue.first_observed_at.timestamp()))
+
+
+# -- issues of the environment ------------------------------------------------------------------------------
+
+WEBHOOK_DISABLED_TEXTS = (
+    "A webhook endpoint was disabled",
+    "Tributary disabled the webhook endpoint {url} (id {endpoint_id}): {reason} Its events wait and are not "
+    "delivered.\n\n**To fix it:** make the endpoint answer 2xx again, then have it re-enabled (admin → Webhook "
+    "endpoints → enable); the waiting events are then delivered.",
+)
+
+
+def observe_webhook_endpoint(
+    *, environment_id: str, endpoint_id: str, url: str, disabled: bool, reason: str = "", now: datetime | None = None
+) -> bool:
+    """An endpoint was disabled (raise its issue) or enabled again (resolve it). True if a transition happened."""
+    now = now or utcnow()
+    type = IssueType.WEBHOOK_ENDPOINT_DISABLED
+    with transaction.atomic():
+        if not disabled and not IntegrationIssue.objects.filter(
+            environment_id=environment_id, integration=None, type=type, subject=endpoint_id,
+            status=IntegrationIssue.Status.OPEN,
+        ).exists():  # fmt: skip
+            return False
+        IntegrationIssue.objects.get_or_create(
+            environment_id=environment_id, integration=None, type=type, subject=endpoint_id
+        )
+        issue = IntegrationIssue.objects.select_for_update().get(
+            environment_id=environment_id, integration=None, type=type, subject=endpoint_id
+        )
+        if disabled:
+            title, message = WEBHOOK_DISABLED_TEXTS
+            issue.title = title
+            issue.markdown_message = message.format(url=url, endpoint_id=endpoint_id, reason=reason)
+            issue.last_observed_at = now
+            if issue.status == IntegrationIssue.Status.OPEN:
+                issue.save(update_fields=["title", "markdown_message", "last_observed_at", "updated_at"])
+                return False
+            issue.status, issue.first_observed_at, issue.resolved_at = IntegrationIssue.Status.OPEN, now, None
+            _transition(issue, IssueTransition.Change.RAISED, now)
+        else:
+            issue.status, issue.resolved_at = IntegrationIssue.Status.RESOLVED, now
+            _transition(issue, IssueTransition.Change.RESOLVED, now)
+    logger.info("environment %s: webhook endpoint %s issue %s", environment_id, endpoint_id, issue.status)
+    return True
+
+
+def environment_issues(*, environment_id: str) -> list[IntegrationIssue]:
+    """The environment's own issues (no integration) raised at least once, open ones first, newest first."""
+    found = IntegrationIssue.objects.filter(
+        environment_id=environment_id, integration=None, first_observed_at__isnull=False
+    )
+    return sorted(found, key=lambda issue: (issue.status != "OPEN", -issue.first_observed_at.timestamp()))
