@@ -96,17 +96,22 @@ def source_mapping_check(*, integration: Integration, connector: Connector | Non
         mapping.status = SourceMapping.Status.NOT_REQUIRED
         return _save_checked(mapping)
     connector = connector or connector_for(integration)
+    wrong_type: str | None = None
     try:
         if mapping.remote_id:
             source = connector.get_source(mapping.remote_id)
             if source is None and mapping.source_name:
                 # Created again under the same name (what the source issue asks for): the mapping heals.
                 source = connector.find_source(mapping.source_name)
+            wrong_type = connector.source_type_problem(source) if source is not None else None
             if source is None:
                 mapping.status = SourceMapping.Status.BROKEN
                 mapping.last_error = MESSAGE_DELETED.format(
                     label=mapping.remote_label or mapping.source_name, remote_id=mapping.remote_id
                 )
+            elif wrong_type is not None:
+                mapping.status = SourceMapping.Status.BROKEN
+                mapping.last_error = wrong_type
             else:
                 _configure(mapping, source)
         else:
@@ -121,7 +126,10 @@ def source_mapping_check(*, integration: Integration, connector: Connector | Non
         return _save_checked(mapping)
     mapping = _save_checked(mapping)
     issues.observe_source(
-        integration=integration, broken=mapping.status == SourceMapping.Status.BROKEN, detail=mapping.last_error
+        integration=integration,
+        broken=mapping.status == SourceMapping.Status.BROKEN,
+        detail=mapping.last_error,
+        wrong_type=wrong_type is not None,
     )
     return mapping
 

@@ -226,6 +226,12 @@ class Connector(abc.ABC):
         """The source with this remote id, or None when it no longer exists."""
         return next((source for source in self.list_sources() if source.remote_id == remote_id), None)
 
+    def source_type_problem(self, source: RemoteSource) -> str | None:
+        """Why `source` (which exists) cannot be used: it has another type than `source_setup` asks for. None: fine.
+
+        Tools whose sources have no types (the default) accept any."""
+        return None
+
     def create_source(self, name: str) -> RemoteSource:
         """Create a source called `name` (CREATABLE tools only) and return it."""
         raise ConnectorUnsupported(f"{self.tool} cannot create candidate sources through its API")

@@ -14,10 +14,13 @@ class IssueType(models.TextChoices):
     ATS_UNREACHABLE = "integration.ats_unreachable", "ATS unreachable"
     ATS_RATE_LIMITED = "integration.ats_rate_limited", "ATS rate-limiting"
     SYNCS_FAILING = "integration.syncs_failing", "Syncs failing repeatedly"
+    # Of the environment (no integration): one row per disabled endpoint (`subject` = the endpoint's id).
+    WEBHOOK_ENDPOINT_DISABLED = "environment.webhook_endpoint_disabled", "Webhook endpoint disabled"
 
 
 class IntegrationIssue(TimestampedModel):
-    """One row per (integration, issue type). OPEN while the cause is observed, RESOLVED once it went away.
+    """One row per (integration, issue type), or for an issue of the environment (`integration` null) one per
+    (environment, type, subject). OPEN while the cause is observed, RESOLVED once it went away.
 
     A cause that only counts after a while (unreachable, rate-limited) is first only noted in `pending_since`;
     the issue opens when it lasted `ISSUE_OUTAGE_MINUTES`, with `first_observed_at` = that first sighting.
@@ -29,7 +32,12 @@ class IntegrationIssue(TimestampedModel):
         RESOLVED = "RESOLVED"
 
     id = PublicIdField()
-    integration = models.ForeignKey("integrations.Integration", on_delete=models.CASCADE, related_name="issues")
+    environment = models.ForeignKey("integrations.Environment", on_delete=models.CASCADE, related_name="issues")
+    integration = models.ForeignKey(
+        "integrations.Integration", on_delete=models.CASCADE, related_name="issues", null=True, blank=True,
+        help_text="Null: an issue of the environment (e.g. a disabled webhook endpoint).",
+    )  # fmt: skip
+    subject = models.CharField(max_length=40, blank=True, help_text="What an environment issue is about (an id).")
     type = models.CharField(max_length=60, choices=IssueType.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RESOLVED)
     title = models.CharField(max_length=200, blank=True)
@@ -41,7 +49,14 @@ class IntegrationIssue(TimestampedModel):
 
     class Meta:
         ordering = ["-first_observed_at"]
-        constraints = [models.UniqueConstraint(fields=["integration", "type"], name="one_issue_per_type")]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "type"], name="one_issue_per_type"),
+            models.UniqueConstraint(
+                fields=["environment", "type", "subject"],
+                condition=models.Q(integration__isnull=True),
+                name="one_environment_issue_per_type_and_subject",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} ({self.status})"

@@ -7,7 +7,10 @@ webhooks (`issue-status-changed`) announce each transition: `_transition` writes
 Who observes what:
 - the sync engine (`observe_sync_error` / `observe_sync_success`): credentials rejected, a permission missing,
   the ATS unreachable or rate-limiting for `ISSUE_OUTAGE_MINUTES`, `ISSUE_SYNC_FAILURES` runs failed in a row;
-- the source check (`observe_source`, after every live re-check of the source mapping): the configured source gone.
+- the source check (`observe_source`, after every live re-check of the source mapping): the configured source gone
+  or of the wrong type;
+- outgoing webhooks (`observe_webhook_endpoint`): an endpoint disabled after failing for 24 h (an issue of the
+  environment: no integration, `subject` = the endpoint's id), resolved when staff re-enable it.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ SYNC_TYPES = (
     IssueType.SYNCS_FAILING,
 )
 
+# The texts of `source_missing` when the source exists but has another type (same issue type, its own words).
+SOURCE_WRONG_TYPE = "integration.source_missing:wrong_type"
+
 TEXTS: dict[str, tuple[str, str]] = {
     IssueType.AUTHENTICATION_FAILED: (
         "{tool} rejected the credentials",
@@ -60,6 +66,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{detail}\n\nCandidates created from now on cannot be attributed to you.\n\n**To fix it:** create the "
         "source again in {tool} with exactly the same name, or pick another one in the setup link "
         "(`POST /v1/integrations/{{id}}/setup-link`).",
+    ),
+    SOURCE_WRONG_TYPE: (
+        "The candidate source has the wrong type in {tool}",
+        "{detail}\n\nCandidates created from now on cannot be attributed to you.\n\n**To fix it:** pick a source "
+        "of the right type in the setup link (`POST /v1/integrations/{{id}}/setup-link`), or create one with exactly "
+        "the same name and the right type in {tool}.",
     ),
     IssueType.ATS_UNREACHABLE: (
         "{tool} is unreachable",
@@ -101,16 +113,20 @@ def issue_payload(issue: IntegrationIssue) -> dict[str, Any]:
     }
 
 
-def _texts(integration: Integration, type: str, detail: str, **extra: object) -> tuple[str, str]:
+def _texts(
+    integration: Integration, type: str, detail: str, texts: str | None = None, **extra: object
+) -> tuple[str, str]:
     from apps.connectors.registry import get_connector_class
 
-    title, message = TEXTS[type]
+    title, message = TEXTS[texts or type]
     values = {"tool": get_connector_class(integration.tool).label, "detail": detail, **extra}
     return title.format(**values), message.format(**values).replace("{id}", integration.id)
 
 
 def _locked(integration: Integration, type: str) -> IntegrationIssue:
-    IntegrationIssue.objects.get_or_create(integration=integration, type=type)
+    IntegrationIssue.objects.get_or_create(
+        integration=integration, type=type, defaults={"environment_id": integration.environment_id}
+    )
     return IntegrationIssue.objects.select_for_update().get(integration=integration, type=type)
 
 
@@ -121,7 +137,7 @@ def _transition(issue: IntegrationIssue, change: str, now: datetime) -> IssueTra
     transition = IssueTransition.objects.create(issue=issue, change=change, at=now, payload=issue_payload(issue))
     integration = issue.integration
     announce_issue_status_changed(
-        environment=integration.environment,
+        environment=issue.environment,
         change=IssueChange(
             change=change, issue_id=issue.id, type=issue.type, title=issue.title, status=issue.status,
             markdown_message=issue.markdown_message, first_observed_at=issue.first_observed_at or now,
@@ -134,13 +150,15 @@ def _transition(issue: IntegrationIssue, change: str, now: datetime) -> IssueTra
 
 def issue_raise(
     *, integration: Integration, type: str, detail: str = "", now: datetime | None = None,
-    first_observed_at: datetime | None = None, **extra: object,
+    first_observed_at: datetime | None = None, texts: str | None = None, **extra: object,
 ) -> IntegrationIssue:  # fmt: skip
-    """Open the issue (recording the transition) unless it is open already (then only `last_observed_at`)."""
+    """Open the issue (recording the transition) unless it is open already (then only `last_observed_at`).
+
+    `texts`: another entry of TEXTS to word it with (default: the type's own)."""
     now = now or utcnow()
     with transaction.atomic():
         issue = _locked(integration, type)
-        issue.title, issue.markdown_message = _texts(integration, type, detail, **extra)
+        issue.title, issue.markdown_message = _texts(integration, type, detail, texts, **extra)
         issue.last_observed_at = now
         if issue.status == IntegrationIssue.Status.OPEN:
             issue.save(update_fields=["title", "markdown_message", "last_observed_at", "updated_at"])
@@ -236,10 +254,14 @@ def observe_sync_success(*, integration: Integration, now: datetime | None = Non
         integration.state = Integration.State.ACTIVE
 
 
-def observe_source(*, integration: Integration, broken: bool, detail: str, now: datetime | None = None) -> None:
-    """After a live check of the configured source: `broken` when it is gone from the ATS."""
+def observe_source(
+    *, integration: Integration, broken: bool, detail: str, now: datetime | None = None, wrong_type: bool = False
+) -> None:
+    """After a live check of the configured source: `broken` when it is gone from the ATS or (`wrong_type`) exists
+    with another type than the connector's source setup asks for."""
     if broken:
-        issue_raise(integration=integration, type=IssueType.SOURCE_MISSING, detail=detail, now=now)
+        texts = SOURCE_WRONG_TYPE if wrong_type else None
+        issue_raise(integration=integration, type=IssueType.SOURCE_MISSING, detail=detail, now=now, texts=texts)
     else:
         issue_resolve(integration=integration, type=IssueType.SOURCE_MISSING, now=now)
 
@@ -248,3 +270,56 @@ def integration_issues(*, integration: Integration) -> list[IntegrationIssue]:
     """Raised at least once (never-raised pending rows are internal), open ones first, newest first."""
     issues = IntegrationIssue.objects.filter(integration=integration, first_observed_at__isnull=False)
     return sorted(issues, key=lambda issue: (issue.status != "OPEN", -issue.first_observed_at.timestamp()))
+
+
+# -- issues of the environment ------------------------------------------------------------------------------
+
+WEBHOOK_DISABLED_TEXTS = (
+    "A webhook endpoint was disabled",
+    "Tributary disabled the webhook endpoint {url} (id {endpoint_id}): {reason} Its events wait and are not "
+    "delivered.\n\n**To fix it:** make the endpoint answer 2xx again, then have it re-enabled (admin → Webhook "
+    "endpoints → enable); the waiting events are then delivered.",
+)
+
+
+def observe_webhook_endpoint(
+    *, environment_id: str, endpoint_id: str, url: str, disabled: bool, reason: str = "", now: datetime | None = None
+) -> bool:
+    """An endpoint was disabled (raise its issue) or enabled again (resolve it). True if a transition happened."""
+    now = now or utcnow()
+    type = IssueType.WEBHOOK_ENDPOINT_DISABLED
+    with transaction.atomic():
+        if not disabled and not IntegrationIssue.objects.filter(
+            environment_id=environment_id, integration=None, type=type, subject=endpoint_id,
+            status=IntegrationIssue.Status.OPEN,
+        ).exists():  # fmt: skip
+            return False
+        IntegrationIssue.objects.get_or_create(
+            environment_id=environment_id, integration=None, type=type, subject=endpoint_id
+        )
+        issue = IntegrationIssue.objects.select_for_update().get(
+            environment_id=environment_id, integration=None, type=type, subject=endpoint_id
+        )
+        if disabled:
+            title, message = WEBHOOK_DISABLED_TEXTS
+            issue.title = title
+            issue.markdown_message = message.format(url=url, endpoint_id=endpoint_id, reason=reason)
+            issue.last_observed_at = now
+            if issue.status == IntegrationIssue.Status.OPEN:
+                issue.save(update_fields=["title", "markdown_message", "last_observed_at", "updated_at"])
+                return False
+            issue.status, issue.first_observed_at, issue.resolved_at = IntegrationIssue.Status.OPEN, now, None
+            _transition(issue, IssueTransition.Change.RAISED, now)
+        else:
+            issue.status, issue.resolved_at = IntegrationIssue.Status.RESOLVED, now
+            _transition(issue, IssueTransition.Change.RESOLVED, now)
+    logger.info("environment %s: webhook endpoint %s issue %s", environment_id, endpoint_id, issue.status)
+    return True
+
+
+def environment_issues(*, environment_id: str) -> list[IntegrationIssue]:
+    """The environment's own issues (no integration) raised at least once, open ones first, newest first."""
+    found = IntegrationIssue.objects.filter(
+        environment_id=environment_id, integration=None, first_observed_at__isnull=False
+    )
+    return sorted(found, key=lambda issue: (issue.status != "OPEN", -issue.first_observed_at.timestamp()))

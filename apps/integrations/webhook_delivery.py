@@ -238,6 +238,12 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str, now: dat
             endpoint.active, endpoint.disabled_at, endpoint.disabled_reason = False, now, reason
             logger.warning("webhook endpoint %s disabled: %s", endpoint.id, reason)
             endpoint_disabled.send(sender=WebhookEndpoint, endpoint=endpoint, reason=reason)
+            from apps.integrations.issues import observe_webhook_endpoint  # issues announce through webhooks
+
+            observe_webhook_endpoint(
+                environment_id=endpoint.environment_id, endpoint_id=endpoint.id, url=endpoint.url, disabled=True,
+                reason=reason, now=now,
+            )  # fmt: skip
     return bool(done)
 
 

@@ -138,6 +138,11 @@ def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, now: datetime | None =
     )
     WebhookDelivery.objects.filter(id__in=waiting).update(window_started_at=now, next_attempt_at=now, enqueued_at=now)
     enqueue_on_commit(waiting)
+    from apps.integrations.issues import observe_webhook_endpoint  # issues announce through this module
+
+    observe_webhook_endpoint(
+        environment_id=endpoint.environment_id, endpoint_id=endpoint.id, url=endpoint.url, disabled=False, now=now
+    )
     return len(waiting)
 
 

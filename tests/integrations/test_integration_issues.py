@@ -193,6 +193,57 @@ def test_a_deleted_source_raises_source_missing_and_creating_it_again_resolves_i
     ]
 
 
+def test_a_source_of_the_wrong_type_raises_source_missing_in_its_own_words_and_the_right_one_resolves_it(
+    environment: Environment,
+) -> None:
+    """SmartRecruiters: staff point the mapping by hand at a source that exists but is of the type "other" (not
+    Paid → Job Board, what its source setup asks for): the check breaks the mapping and raises the issue."""
+    from apps.attribution.services import source_mapping_update
+
+    with connected(environment, "smartrecruiters") as found:
+        integration = found.integration
+        name = environment.effective_source_name
+        control(found.url, "POST", "/sources", json={"label": name, "type": "paid", "subtype": "job_board"})
+        mapping = source_mapping_check(integration=integration)
+        right = (mapping.status, mapping.remote_id, mapping.remote_label)
+        assert right[0] == "CONFIGURED"
+        assert right[1].startswith("paid:")
+        assert right[2] == name
+        other = control(
+            found.url, "POST", "/sources", json={"label": "Acme Fair", "type": "other", "subtype": "events"}
+        )
+
+        source_mapping_update(mapping=mapping, remote_id=f"other:{other['id']}")
+        mapping = source_mapping_check(integration=integration)
+        assert mapping.status == "BROKEN"
+        expected_detail = (
+            f"The source 'Acme Fair' (id other:{other['id']}) is of the type 'other' in SmartRecruiters; Tributary's "
+            "source must be of the type Paid → Job Board ('paid')."
+        )
+        assert mapping.last_error == expected_detail
+        issue = IntegrationIssue.objects.get(integration=integration)
+        assert (issue.type, issue.status, issue.title) == (
+            "integration.source_missing", "OPEN", "The candidate source has the wrong type in SmartRecruiters",
+        )  # fmt: skip
+        assert issue.markdown_message == (
+            f"{expected_detail}\n\nCandidates created from now on cannot be attributed to you.\n\n**To fix it:** "
+            "pick a source of the right type in the setup link "
+            f"(`POST /v1/integrations/{integration.id}/setup-link`), or create one with exactly the same name and "
+            "the right type in SmartRecruiters."
+        )
+        source_mapping_check(integration=integration)  # observed again: still one open issue, no new transition
+
+        source_mapping_update(mapping=mapping, remote_id=right[1])
+        mapping = source_mapping_check(integration=integration)
+
+    assert (mapping.status, mapping.remote_id, mapping.remote_label) == right
+    assert IntegrationIssue.objects.get(integration=integration).status == "RESOLVED"
+    assert transitions(integration) == [
+        ("integration.source_missing", "raised"),
+        ("integration.source_missing", "resolved"),
+    ]
+
+
 def test_a_20_minute_outage_raises_ats_unreachable_after_15_minutes_and_resolves_when_it_ends(
     environment: Environment, settings: Any
 ) -> None:

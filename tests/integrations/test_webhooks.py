@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from apps.integrations.models import (
     ConnectionFlowFailure,
     Environment,
     Integration,
+    IntegrationIssue,
+    IssueTransition,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -332,7 +335,19 @@ def test_an_endpoint_failing_for_24_hours_is_disabled_and_re_enabled_by_staff(
     waiting = WebhookDelivery.objects.filter(endpoint=endpoint, status="PENDING").count()
     assert waiting > 0
 
-    # when staff re-enable it and the receiver is back, the waiting deliveries go out
+    # the environment has an issue (no integration) naming the endpoint, raised once, also in the API
+    issue = IntegrationIssue.objects.get(environment=environment)
+    assert (issue.integration, issue.subject, issue.type, issue.status, issue.title) == (
+        None, endpoint.id, "environment.webhook_endpoint_disabled", "OPEN", "A webhook endpoint was disabled",
+    )  # fmt: skip
+    assert issue.first_observed_at == endpoint.disabled_at
+    assert issue.markdown_message.startswith(
+        f"Tributary disabled the webhook endpoint {endpoint.url} (id {endpoint.id}): {endpoint.disabled_reason} "
+    )
+    raised = json.loads(WebhookEvent.objects.get(type="issue-status-changed").body)["data"]
+    assert (raised["issue"]["status"], raised["issue"]["id"], raised["integration"]) == ("OPEN", issue.id, None)
+
+    # when staff re-enable it and the receiver is back, the waiting deliveries go out, and the issue resolves
     receiver.behave = lambda number, body: ("ok",)
     assert webhook_endpoint_enable(endpoint=endpoint) == waiting
     deliver_all()
@@ -340,7 +355,14 @@ def test_an_endpoint_failing_for_24_hours_is_disabled_and_re_enabled_by_staff(
     assert (endpoint.active, endpoint.disabled_at, endpoint.disabled_reason, endpoint.failing_since) == (
         True, None, "", None,
     )  # fmt: skip
-    assert len(receiver.received) == waiting
+    assert len(receiver.received) == waiting + 1  # and the issue's resolution
+    # once each way (sorted: the raise is stamped with the simulated clock, the re-enabling with the real one)
+    assert sorted(t.change for t in IssueTransition.objects.filter(issue=issue)) == ["raised", "resolved"]
+    issue.refresh_from_db()
+    assert (issue.status, issue.resolved_at is not None) == ("RESOLVED", True)
+    announced = [item.body["data"]["issue"]["status"] for item in receiver.received if item.parsed is not None]
+    assert announced == ["RESOLVED"]  # the raise came when it was disabled: not queued for it
+
     assert pending() == 0
 
 

@@ -94,6 +94,16 @@ class SmartRecruitersWrites:
         raw = self.client.get_or_none(path("configuration", "sources", type_id, "values", value_id))
         return mapping.source(type_id, raw) if isinstance(raw, dict) and raw.get("id") is not None else None
 
+    def source_type_problem(self, source: RemoteSource) -> str | None:
+        """A source of another type than ours (e.g. a mapping pointed by hand at an "other" source): unusable."""
+        wanted = self.source_type_id()
+        if source.type == wanted:
+            return None
+        return (
+            f"The source {source.label!r} (id {source.remote_id}) is of the type {source.type!r} in SmartRecruiters; "
+            f"Tributary's source must be of the type {SOURCE_TYPE} → {SOURCE_SUBTYPE} ({wanted!r})."
+        )
+
     def _shown_source(self, raw: JsonDict) -> RemoteSource | None:
         """The source an application / assignment shows: its label, and its id from `actions.sourceDetails`."""
         name = mapping.text(raw.get("source"))
