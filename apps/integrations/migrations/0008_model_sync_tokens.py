@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("integrations", "0006_integration_fields_custom_fields_and_issues")]
+    dependencies = [("integrations", "0007_environment_issues")]
 
     operations = [
         migrations.AddField(
