@@ -272,8 +272,17 @@ class SyncRunAdmin(admin.ModelAdmin):
     search_fields = ("id", "integration__id", "integration__end_user_organization_name")
     raw_id_fields = ("integration",)
     inlines = [SyncRunModelInline]
-    readonly_fields = [field.name for field in SyncRun._meta.fields if field.name != "claim_token"] + ["progress"]
+    readonly_fields = [field.name for field in SyncRun._meta.fields if field.name != "claim_token"] + [
+        "progress",
+        "outbound_calls",
+    ]
     exclude = ("claim_token",)
+
+    @admin.display(description="Request log")
+    def outbound_calls(self, obj: SyncRun) -> str:
+        from apps.integrations.request_log_admin import calls_link_for_run
+
+        return calls_link_for_run(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -299,6 +308,9 @@ class SyncRunAdmin(admin.ModelAdmin):
 
 # The connection flow's admin pages.
 from apps.integrations import connect_admin  # noqa: E402,F401
+
+# The request log's admin list.
+from apps.integrations.request_log_admin import OutboundRequestAdmin  # noqa: E402,F401
 
 # Outgoing webhooks' admin pages.
 from apps.integrations.webhook_admin import WebhookEndpointAdmin  # noqa: E402,F401
