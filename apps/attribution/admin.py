@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 from apps.attribution.charts import coverage_chart
 from apps.attribution.models import ApplicationAttribution, SourceMapping
-from apps.attribution.selectors import attribution_coverage_report, attribution_failures
+from apps.attribution.selectors import attribution_coverage, attribution_coverage_report, attribution_failures
 from apps.attribution.services import source_mapping_check, source_mapping_update
+from apps.integrations.admin_dashboard import Figure
 from apps.integrations.issue_models import IntegrationIssue, IssueType
 
 EDITABLE_MAPPING_FIELDS = ("status", "source_name", "remote_id", "remote_type", "remote_subtype", "remote_label")
@@ -103,3 +104,12 @@ class ApplicationAttributionAdmin(admin.ModelAdmin):
             ).select_related("integration"),
         }
         return TemplateResponse(request, "admin/attribution/coverage.html", context)
+
+
+def coverage_figures() -> list[Figure]:
+    """The admin home's figure: the share of applications created in the last 7 days whose source was confirmed."""
+    series = attribution_coverage(days=7).series
+    total, confirmed = sum(point.total for point in series), sum(point.confirmed for point in series)
+    value = f"{confirmed / total:.0%} ({confirmed} of {total})" if total else "no applications"
+    url = reverse("admin:attribution_coverage") + "?days=7"
+    return [Figure("Attribution coverage, last 7 days", value, url, alert=bool(total) and confirmed < total)]

@@ -309,8 +309,13 @@ class SyncRunAdmin(admin.ModelAdmin):
 # The connection flow's admin pages.
 from apps.integrations import connect_admin  # noqa: E402,F401
 
+# Tributary's name, the dashboard home, the synced data last.
+from apps.integrations.admin_dashboard import install as _install_dashboard  # noqa: E402
+
 # The request log's admin list.
 from apps.integrations.request_log_admin import OutboundRequestAdmin  # noqa: E402,F401
 
 # Outgoing webhooks' admin pages.
 from apps.integrations.webhook_admin import WebhookEndpointAdmin  # noqa: E402,F401
+
+_install_dashboard(admin.site)
