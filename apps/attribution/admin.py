@@ -6,19 +6,52 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 from apps.attribution.charts import coverage_chart
 from apps.attribution.models import ApplicationAttribution, SourceMapping
-from apps.attribution.selectors import attribution_coverage_report, attribution_failures
+from apps.attribution.selectors import attribution_coverage, attribution_coverage_report, attribution_failures
 from apps.attribution.services import source_mapping_check, source_mapping_update
+from apps.connectors.errors import ConnectorError
+from apps.integrations.admin_dashboard import Figure
+from apps.integrations.connectors import connector_for
 from apps.integrations.issue_models import IntegrationIssue, IssueType
 
 EDITABLE_MAPPING_FIELDS = ("status", "source_name", "remote_id", "remote_type", "remote_subtype", "remote_label")
 
 
+class SourceMappingForm(forms.ModelForm):
+    """A mapping saved as CONFIGURED is checked live first (the flow's check): the ATS must have that source."""
+
+    class Meta:
+        model = SourceMapping
+        fields = EDITABLE_MAPPING_FIELDS
+        help_texts = {
+            "remote_type": 'The ATS\'s source type id where it has types (SmartRecruiters: e.g. "custom"); '
+            "empty for ATSs with a flat source list.",
+            "remote_subtype": "The ATS's source subtype id under that type, where it has one.",
+        }
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        remote_id = cleaned.get("remote_id")
+        if cleaned.get("status") != SourceMapping.Status.CONFIGURED or not remote_id or self.instance.pk is None:
+            return cleaned
+        integration = self.instance.integration
+        try:
+            source = connector_for(integration).get_source(str(remote_id))
+        except ConnectorError as exc:
+            raise forms.ValidationError(
+                f"We could not check the source in {integration.tool} ({exc.message}); nothing was saved."
+            ) from None
+        if source is None:
+            self.add_error("remote_id", f"{integration.tool} has no source with the id {remote_id!r}.")
+        return cleaned
+
+
 @admin.register(SourceMapping)
 class SourceMappingAdmin(admin.ModelAdmin):
+    form = SourceMappingForm
     list_display = ("integration", "strategy", "status", "source_name", "remote_label", "remote_id", "last_checked_at")
     list_filter = ("status", "strategy", "integration__environment", "integration__tool")
     list_select_related = ("integration", "integration__environment")
@@ -103,3 +136,12 @@ class ApplicationAttributionAdmin(admin.ModelAdmin):
             ).select_related("integration"),
         }
         return TemplateResponse(request, "admin/attribution/coverage.html", context)
+
+
+def coverage_figures() -> list[Figure]:
+    """The admin home's figure: the share of applications created in the last 7 days whose source was confirmed."""
+    series = attribution_coverage(days=7).series
+    total, confirmed = sum(point.total for point in series), sum(point.confirmed for point in series)
+    value = f"{confirmed / total:.0%} ({confirmed} of {total})" if total else "no applications"
+    url = reverse("admin:attribution_coverage") + "?days=7"
+    return [Figure("Attribution coverage, last 7 days", value, url, alert=bool(total) and confirmed < total)]

@@ -15,4 +15,8 @@ class AttributionConfig(AppConfig):
         from apps.integrations.source_step import source_recheck_register, source_step_register
 
         source_step_register(source_mapping_configured)
+        from apps.attribution.admin import coverage_figures
+        from apps.integrations.admin_dashboard import dashboard_panel_register
+
+        dashboard_panel_register("attribution", coverage_figures)
         source_recheck_register(source_mapping_check)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 import requests.adapters
@@ -344,6 +344,46 @@ def _nothing_was_sent(exc: requests.RequestException) -> bool:
     return False
 
 
+# -- the request log seam ------------------------------------------------------------------------------
+#
+# Every request the client sends (each attempt, each redirect hop) is described once to the registered sink.
+# `apps.integrations` registers the sink that stores these rows (the request log) at start-up, so this module needs
+# no import of it. Everything in an `OutboundCall` is already scrubbed of secrets.
+
+BODY_EXCERPT_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class OutboundCall:
+    started_at: float  # epoch seconds (the client's clock)
+    rate_key: str  # the integration id the client works for
+    method: str
+    path: str  # path and query, secret values redacted
+    status: int | None  # None: no answer (refused, dropped, timed out)
+    duration: float  # seconds, sending to the end of the body
+    attempt: int  # 1 for the first attempt of a logical request
+    rate_limit_wait: float  # seconds spent waiting for the rate limiter before sending
+    body_excerpt: str  # the first 4 KB of a non-2xx answer, scrubbed; "" for 2xx
+    error: str = ""  # what went wrong without an answer, scrubbed
+
+
+CallSink = Callable[[OutboundCall], None]
+_call_sinks: list[CallSink] = []
+
+
+def call_sink_register(sink: CallSink | None) -> None:
+    """Where `OutboundCall`s go (one sink; None removes it). Called from `IntegrationsConfig.ready`."""
+    _call_sinks[:] = [sink] if sink is not None else []
+
+
+def _emit(call: OutboundCall) -> None:
+    for sink in _call_sinks:
+        try:
+            sink(call)
+        except Exception:  # a broken log must never break a request
+            logger.exception("the request log sink failed")
+
+
 # -- the client -------------------------------------------------------------------------------------
 
 
@@ -454,6 +494,7 @@ class HttpClient:
                     method, url, params=params, json_body=json_body, data=data, files=files,
                     headers=headers, timeout=timeout or self.timeout, lane=lane,
                     safe_to_repeat=safe_to_repeat, authenticate=authenticate, raise_for_status=raise_for_status,
+                    attempt=attempt,
                 )  # fmt: skip
             except ConnectorError as exc:
                 wait = self._retry_wait(exc, attempt=attempt, safe_to_repeat=safe_to_repeat, policy=policy)
@@ -519,6 +560,7 @@ class HttpClient:
         safe_to_repeat: bool,
         authenticate: bool,
         raise_for_status: bool = True,
+        attempt: int = 1,
     ) -> HttpResponse:
         send_headers: dict[str, str] = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         send_headers.update(self.default_headers)
@@ -526,6 +568,10 @@ class HttpClient:
         send_params: dict[str, Any] = dict(params or {})
         if authenticate and self.auth is not None:
             self.auth(send_headers, send_params)
+        # Parameters the auth hook added (API keys in the query) are never logged, whatever their name.
+        secret_params = {
+            key for key, value in send_params.items() if key not in (params or {}) or value in self.secrets
+        }
         budget = self.budget
         limiter_context: AbstractContextManager[None] = (
             self.rate_limiter.slot(self.rate_key, budget, lane) if budget is not None else contextlib.nullcontext()
@@ -538,12 +584,16 @@ class HttpClient:
                 requests_per_second=budget.rate_overrides[rate_lane], max_concurrency=budget.max_concurrency
             )
             lane_context = self.rate_limiter.slot(rate_key_for(self.rate_key, rate_lane), lane_budget)
+        waiting = time.monotonic()
         with lane_context, limiter_context:
             started = time.monotonic()
+            rate_limit_wait = started - waiting
             redirects = 0
             current_url = url
             while True:
                 self.calls += 1
+                sent_at, sent = self.clock(), time.monotonic()
+                logged_path = self._logged_path(current_url, send_params, secret_params)
                 try:
                     response = self.session.request(
                         method, current_url, params=send_params or None, json=json_body, data=data, files=files,
@@ -552,14 +602,33 @@ class HttpClient:
                     with response:
                         content = read_capped(response, self.max_response_bytes)
                 except requests.RequestException as exc:
-                    raise self._transport_error(method, current_url, exc, safe_to_repeat=safe_to_repeat) from None
+                    error = self._transport_error(method, current_url, exc, safe_to_repeat=safe_to_repeat)
+                    _emit(OutboundCall(
+                        started_at=sent_at, rate_key=self.rate_key, method=method, path=logged_path, status=None,
+                        duration=time.monotonic() - sent, attempt=attempt, rate_limit_wait=rate_limit_wait,
+                        body_excerpt="", error=self._scrub(error.message),
+                    ))  # fmt: skip
+                    raise error from None
                 except BodyTooLarge as exc:
                     declared = f" ({exc.declared} declared)" if exc.declared else ""
+                    _emit(OutboundCall(
+                        started_at=sent_at, rate_key=self.rate_key, method=method, path=logged_path,
+                        status=response.status_code, duration=time.monotonic() - sent, attempt=attempt,
+                        rate_limit_wait=rate_limit_wait, body_excerpt="", error="body too large; not read",
+                    ))  # fmt: skip
                     raise ConnectorBadResponse(
                         f"{method} {self._scrub(_path_of(current_url))} answered more than "
                         f"{self.max_response_bytes} bytes{declared}; not read.",
                         status_code=response.status_code,
                     ) from None
+                ok = 200 <= response.status_code < 300
+                _emit(OutboundCall(
+                    started_at=sent_at, rate_key=self.rate_key, method=method, path=logged_path,
+                    status=response.status_code, duration=time.monotonic() - sent, attempt=attempt,
+                    rate_limit_wait=rate_limit_wait,
+                    body_excerpt="" if ok else self._scrub(content[:BODY_EXCERPT_BYTES].decode("utf-8", "replace")),
+                ))  # fmt: skip
+                rate_limit_wait = 0.0  # a redirect hop waits for nothing
                 if response.is_redirect and redirects < MAX_REDIRECTS:
                     location = urljoin(current_url, response.headers.get("Location", ""))
                     if not raise_for_status and not (self._same_origin(location) and method in IDEMPOTENT_METHODS):
@@ -639,6 +708,17 @@ class HttpClient:
             )
         kind = "timed out" if timed_out else f"failed ({type(exc).__name__})"
         return ConnectorUnavailable(f"{where}: {kind}.", nothing_sent=nothing_sent, timed_out=timed_out)
+
+    def _logged_path(self, url: str, params: Mapping[str, Any], secret_params: set[str]) -> str:
+        """The path and query of a request as the request log keeps it: secret parameters' values redacted."""
+        parts = urlsplit(url)
+        query = [
+            (key, REDACTED if key in secret_params else value)
+            for key, values in params.items()
+            for value in (values if isinstance(values, list | tuple) else [values])
+        ]
+        joined = "&".join(part for part in (parts.query, urlencode(query, safe="[]:,")) if part)
+        return self._scrub(f"{parts.path or '/'}{'?' + joined if joined else ''}")
 
     def _scrub(self, text: str) -> str:
         for secret in self.secrets:

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from apps.connectors.registry import CONNECTORS
 from apps.core.api.errors import ApiError
 from apps.integrations.field_admin import FieldExplorerMixin, IntegrationIssueInline
+from apps.integrations.integration_page import IntegrationPageMixin
 from apps.integrations.models import ApiKey, Environment, Integration, SyncRun, SyncRunModel
 from apps.integrations.services import api_key_create, api_key_revoke, integration_set_credentials
 
@@ -159,7 +160,6 @@ class IntegrationForm(forms.ModelForm):
             "setup_status",
             "enabled",
             "base_url",
-            "last_error",
             "sync_all_records",
             "delta_sync_minutes",
             "full_sync_minutes",
@@ -180,7 +180,7 @@ class IntegrationForm(forms.ModelForm):
 
 
 @admin.register(Integration)
-class IntegrationAdmin(FieldExplorerMixin, DeleteWithOwnedDataMixin, admin.ModelAdmin):
+class IntegrationAdmin(IntegrationPageMixin, FieldExplorerMixin, DeleteWithOwnedDataMixin, admin.ModelAdmin):
     form = IntegrationForm
     list_display = ("id", "end_user_organization_name", "tool", "environment", "state", "setup_status", "enabled")
     list_filter = ("tool", "state", "setup_status", "enabled", "environment")
@@ -188,7 +188,7 @@ class IntegrationAdmin(FieldExplorerMixin, DeleteWithOwnedDataMixin, admin.Model
     search_fields = ("id", "end_user_organization_name", "end_user_email", "end_user_origin_id")
     readonly_fields = (
         "id", "auth_kind", "masked_credentials", "credentials_key_id", "field_explorer_link",
-        "created_at", "updated_at",
+        "created_at", "updated_at", *IntegrationPageMixin.page_fields,
     )  # fmt: skip
     actions = ["sync_now", "full_sync_now"]
     inlines = [IntegrationIssueInline]
@@ -263,23 +263,39 @@ class SyncRunModelInline(admin.TabularInline):
 class SyncRunAdmin(admin.ModelAdmin):
     """The monitoring view of syncs: one row per run, with its progress."""
 
-    list_display = (
-        "id", "integration", "type", "trigger", "status", "progress", "current_model", "fetched", "created",
-        "updated", "deleted", "upstream_calls", "created_at", "duration", "short_error",
-    )  # fmt: skip
+    # At most 8 columns (they fit at 1440 px); counters, trigger and the rest are on the change page.
+    list_display = ("id", "integration_id_shown", "type", "status", "progress", "created_seconds", "duration",
+                    "short_error")  # fmt: skip
     list_filter = ("status", "type", "trigger")
     list_select_related = ("integration",)
     search_fields = ("id", "integration__id", "integration__end_user_organization_name")
     raw_id_fields = ("integration",)
     inlines = [SyncRunModelInline]
-    readonly_fields = [field.name for field in SyncRun._meta.fields if field.name != "claim_token"] + ["progress"]
+    readonly_fields = [field.name for field in SyncRun._meta.fields if field.name != "claim_token"] + [
+        "progress",
+        "outbound_calls",
+    ]
     exclude = ("claim_token",)
+
+    @admin.display(description="Request log")
+    def outbound_calls(self, obj: SyncRun) -> str:
+        from apps.integrations.request_log_admin import calls_link_for_run
+
+        return calls_link_for_run(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description="Integration", ordering="integration_id")
+    def integration_id_shown(self, obj: SyncRun) -> str:
+        return obj.integration_id  # as it is: no "Sandbox:…" capitalisation
+
+    @admin.display(description="Created", ordering="created_at")
+    def created_seconds(self, obj: SyncRun) -> str:
+        return obj.created_at.strftime("%Y-%m-%d %H:%M:%S")
 
     @admin.display(description="Progress")
     def progress(self, obj: SyncRun) -> str:
@@ -300,5 +316,13 @@ class SyncRunAdmin(admin.ModelAdmin):
 # The connection flow's admin pages.
 from apps.integrations import connect_admin  # noqa: E402,F401
 
+# Tributary's name, the dashboard home, the synced data last.
+from apps.integrations.admin_dashboard import install as _install_dashboard  # noqa: E402
+
+# The request log's admin list.
+from apps.integrations.request_log_admin import OutboundRequestAdmin  # noqa: E402,F401
+
 # Outgoing webhooks' admin pages.
 from apps.integrations.webhook_admin import WebhookEndpointAdmin  # noqa: E402,F401
+
+_install_dashboard(admin.site)

@@ -13,3 +13,6 @@ class IntegrationsConfig(AppConfig):
         from apps.integrations.webhook_services import connect_signals
 
         connect_signals()
+        from apps.integrations.request_log import register
+
+        register()  # the request log: every outbound ATS call (apps.connectors.http) becomes a row

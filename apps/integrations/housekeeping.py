@@ -12,6 +12,7 @@ from datetime import datetime
 
 from apps.core.timeutils import utcnow
 from apps.integrations.connect_services import connect_tokens_purge
+from apps.integrations.request_log import outbound_requests_purge
 from apps.integrations.sync import sync_runs_purge
 from apps.integrations.webhook_services import webhook_events_purge
 
@@ -21,6 +22,7 @@ Purge = Callable[..., int]  # called as purge(now=...), returns how many rows it
 
 _PURGES: dict[str, Purge] = {
     "connect_tokens": connect_tokens_purge,
+    "outbound_requests": outbound_requests_purge,
     "sync_runs": sync_runs_purge,
     "webhook_events": webhook_events_purge,
 }

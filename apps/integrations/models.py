@@ -297,6 +297,9 @@ from apps.integrations.connect_models import (  # noqa: E402, F401
 from apps.integrations.field_models import CustomField, CustomFieldMapping, IntegrationField  # noqa: E402, F401
 from apps.integrations.issue_models import IntegrationIssue, IssueTransition, IssueType  # noqa: E402, F401
 
+# The request log (outbound ATS calls) lives in its own module.
+from apps.integrations.request_log_models import OutboundRequest  # noqa: E402, F401
+
 # Outgoing webhooks (endpoints, the outbox, deliveries, attempts) live in their own module.
 from apps.integrations.webhook_models import (  # noqa: E402, F401
     WebhookAttempt,

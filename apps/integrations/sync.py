@@ -530,12 +530,27 @@ def sync_run_execute(
     enqueue_continuation: bool = True,
 ) -> RunOutcome:
     """Claim the run and work on it until it is done or the time budget is used up (then a new task goes on)."""
-    from apps.integrations.connectors import connector_for
-    from apps.integrations.sync_observers import after_sync_attempt
+    from apps.integrations.request_log import request_log_scope
 
     claimed = _claim(run_id, token=token, stale=stale if stale is not None else stale_after())
     if claimed is None:
         return RunOutcome.NOT_CLAIMED
+    with request_log_scope(sync_run_id=run_id):  # the run's outbound calls, written at the end of this task
+        return _execute_claimed(run_id, claimed, time_budget=time_budget, progress=progress,
+                                enqueue_continuation=enqueue_continuation)  # fmt: skip
+
+
+def _execute_claimed(
+    run_id: str,
+    claimed: str,
+    *,
+    time_budget: float | None,
+    progress: ProgressCallback | None,
+    enqueue_continuation: bool,
+) -> RunOutcome:
+    from apps.integrations.connectors import connector_for
+    from apps.integrations.sync_observers import after_sync_attempt
+
     run = SyncRun.objects.select_related("integration").get(id=run_id)
     deadline = time.monotonic() + (time_budget if time_budget is not None else task_time_budget())
     try:

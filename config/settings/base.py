@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Outbound ATS calls made while answering a request are stored together at its end (the request log).
+    "apps.integrations.request_log.RequestLogScopeMiddleware",
 ]
 
 # LOG_FORMAT=json: one JSON object per log line, and one line per request (gunicorn's own access log is then off).
@@ -202,6 +204,8 @@ SYNC_STALE_AFTER_SECONDS = env.int("SYNC_STALE_AFTER_SECONDS", default=600)
 # Finished sync runs (and their per-model checkpoints) are kept this long; each integration's latest successful
 # run of each type is always kept, since the next delta starts from its watermark.
 SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=30)
+# The request log (every outbound ATS call, apps.integrations.request_log) is kept this long.
+REQUEST_LOG_RETENTION_DAYS = env.int("REQUEST_LOG_RETENTION_DAYS", default=14)
 SYNC_TASK_TIME_BUDGET_SECONDS = env.int("SYNC_TASK_TIME_BUDGET_SECONDS", default=int(0.8 * Q_CLUSTER["timeout"]))
 
 # Connectors and the connection flow.

@@ -225,10 +225,16 @@ def test_admin_edits_and_rechecks_a_mapping(staff: Client, fake_integration: Int
             "remote_label": "Acme Jobs",
         },
     )
-    assert response.status_code == 302
+    # checked live on save: the ATS has no src-7, so nothing is saved
+    assert response.status_code == 200
+    assert f"{fake_integration.tool} has no source with the id &#x27;src-7&#x27;." in response.content.decode()
     mapping.refresh_from_db()
-    assert (mapping.status, mapping.remote_id) == ("CONFIGURED", "src-7")
+    assert mapping.remote_id != "src-7"
 
+    # a mapping that was right once and whose source went away since (saved before the check existed)
+    SourceMapping.objects.filter(pk=mapping.pk).update(
+        status="CONFIGURED", source_name="Acme Jobs", remote_id="src-7", remote_type="custom", remote_label="Acme Jobs"
+    )
     # the live re-check finds that src-7 does not exist in the ATS
     response = staff.post(
         "/admin/attribution/sourcemapping/", {"action": "recheck", "_selected_action": [mapping.pk]}, follow=True

@@ -78,7 +78,13 @@ def test_housekeeping_deletes_only_what_outlived_its_use(db: None) -> None:
 
     deleted = housekeeping_run(now=NOW)
 
-    assert deleted == {"idempotency_keys": 1, "connect_tokens": 2, "sync_runs": 2, "webhook_events": 0}
+    assert deleted == {
+        "idempotency_keys": 1,
+        "connect_tokens": 2,
+        "sync_runs": 2,
+        "webhook_events": 0,
+        "outbound_requests": 0,
+    }
     assert set(SyncRun.objects.values_list("id", flat=True)) == {
         last_full.id, last_delta.id, recent_failure.id, others_only_run.id,
     }  # fmt: skip
@@ -94,5 +100,17 @@ def test_housekeeping_task_is_idempotent(db: None) -> None:
     integration = IntegrationFactory()
     _key(integration, "old", hours_ago=10 * 24)
 
-    assert housekeeping() == {"idempotency_keys": 1, "connect_tokens": 0, "sync_runs": 0, "webhook_events": 0}
-    assert housekeeping() == {"idempotency_keys": 0, "connect_tokens": 0, "sync_runs": 0, "webhook_events": 0}
+    assert housekeeping() == {
+        "idempotency_keys": 1,
+        "connect_tokens": 0,
+        "sync_runs": 0,
+        "webhook_events": 0,
+        "outbound_requests": 0,
+    }
+    assert housekeeping() == {
+        "idempotency_keys": 0,
+        "connect_tokens": 0,
+        "sync_runs": 0,
+        "webhook_events": 0,
+        "outbound_requests": 0,
+    }
