@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0006_integration_fields_custom_fields_and_issues'),
+        ('integrations', '0008_model_sync_tokens'),
     ]
 
     operations = [
