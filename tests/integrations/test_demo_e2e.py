@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
@@ -15,16 +14,7 @@ from apps.connectors.sandbox import mapping
 from apps.connectors.sandbox.store import forget_store
 from apps.integrations.connectors import sandbox_path_for, sandbox_store_for
 from apps.integrations.models import Integration, SyncRun
-
-
-def every(list_call: Callable[..., Any]) -> list[Any]:
-    """All results of a list endpoint, paging with the SDK's own `next()`."""
-    results: list[Any] = []
-    page = list_call(page_size=250)
-    while page is not None:
-        results.extend(page.result.data.results)
-        page = page.next()
-    return results
+from tests.connectors.sync_support import every
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,7 +4,6 @@ limiter, checkpoints), read back through the official SDK; outcomes follow what 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from kombo import Kombo
@@ -14,7 +13,7 @@ from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.factorial.emulator import DEFAULT_API_KEY, FactorialEmulator, create_app
 from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import integration_create
-from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+from tests.connectors.sync_support import every, sync
 
 
 @pytest.fixture
@@ -22,23 +21,6 @@ def emulator() -> Iterator[tuple[FactorialEmulator, str]]:
     app = create_app(limits_enabled=False)  # the real clock: deltas compare with our own
     with LoopbackServer(app) as server:
         yield app, server.url
-
-
-def every(list_call: Callable[..., Any]) -> list[Any]:
-    results: list[Any] = []
-    page = list_call(page_size=250)
-    while page is not None:
-        results.extend(page.result.data.results)
-        page = page.next()
-    return results
-
-
-def sync(integration: Integration, run_type: str = SyncRun.Type.FULL) -> SyncRun:
-    run, _ = sync_run_request(integration=integration, type=run_type, trigger=SyncRun.Trigger.COMMAND, enqueue=False)
-    outcome = sync_run_execute(run_id=run.id, time_budget=float("inf"))
-    run.refresh_from_db()
-    assert outcome == RunOutcome.SUCCEEDED, run.error
-    return run
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from apps.connectors.greenhouse.emulator import ADMIN_USER_ID, DEFAULT_API_KEY, 
 from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import integration_create
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+from tests.connectors.sync_support import every
 
 
 @pytest.fixture
@@ -29,15 +30,6 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[GreenhouseEmulat
     app = create_app(limits_enabled=False, seed={"candidates": 30, "jobs": 3})
     with LoopbackServer(app) as server:
         yield app, server.url
-
-
-def every(list_call: Callable[..., Any]) -> list[Any]:
-    results: list[Any] = []
-    page = list_call(page_size=250)
-    while page is not None:
-        results.extend(page.result.data.results)
-        page = page.next()
-    return results
 
 
 def sync(integration: Integration) -> SyncRun:

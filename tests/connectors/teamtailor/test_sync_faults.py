@@ -4,7 +4,6 @@ and with a fifth of the requests failing (429 / 503) a full sync ends with the v
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 import requests
@@ -16,6 +15,7 @@ from apps.connectors.teamtailor.emulator import DEFAULT_API_KEY, TeamtailorEmula
 from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import integration_create
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+from tests.connectors.sync_support import every
 
 
 @pytest.fixture
@@ -48,15 +48,6 @@ def sync(integration: Integration) -> SyncRun:
     run.refresh_from_db()
     assert outcome == RunOutcome.SUCCEEDED, run.error
     return run
-
-
-def every(list_call: Callable[..., Any]) -> list[Any]:
-    results: list[Any] = []
-    page = list_call(page_size=250)
-    while page is not None:
-        results.extend(page.result.data.results)
-        page = page.next()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
