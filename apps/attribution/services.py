@@ -140,7 +140,7 @@ def source_mapping_select(
     """Use an existing source of the ATS (picked in the flow or the admin). Raises ConnectorError, ValueError."""
     mapping = source_mapping_ensure(integration=integration)
     connector = connector or connector_for(integration)
-    source = connector.get_source(remote_id)
+    source = connector.select_source(remote_id)
     if source is None:
         raise ValueError(MESSAGE_UNKNOWN_SOURCE.format(remote_id=remote_id))
     _configure(mapping, source)

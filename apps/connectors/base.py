@@ -226,6 +226,12 @@ class Connector(abc.ABC):
         """The source with this remote id, or None when it no longer exists."""
         return next((source for source in self.list_sources() if source.remote_id == remote_id), None)
 
+    def select_source(self, remote_id: str) -> RemoteSource | None:
+        """The source with this id, checked live, for the flow or the admin to use (picked from `list_sources`,
+        or pasted where `source_setup.remote_id_label` asks for an id). None when it does not exist; tools whose
+        ATS explains the refusal raise ConnectorNotFound / ConnectorInputError with its message instead."""
+        return self.get_source(remote_id)
+
     def source_type_problem(self, source: RemoteSource) -> str | None:
         """Why `source` (which exists) cannot be used: it has another type than `source_setup` asks for. None: fine.
 

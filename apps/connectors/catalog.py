@@ -146,6 +146,9 @@ class SourceSetupGuide:
     guide: str
     links: tuple[tuple[str, str], ...] = ()  # (label, url)
     source_type_label: str | None = None
+    # For tools whose sources cannot be found by name (Personio's recruiting channels): the label of the id the
+    # end user pastes instead (e.g. "Channel ID"); the flow checks it live through `Connector.select_source`.
+    remote_id_label: str | None = None
 
 
 @dataclass(frozen=True)

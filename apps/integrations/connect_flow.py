@@ -474,6 +474,7 @@ def _source_context(link: ConnectLink, token: str, mapping: SourceMapping, conne
         "guide": render_markdown(_(guide.guide).replace("{source_name}", markdown_literal(name))) if guide else "",
         "guide_links": guide.links if guide else (),
         "source_type_label": _(guide.source_type_label) if guide and guide.source_type_label else None,
+        "remote_id_label": _(guide.remote_id_label) if guide and guide.remote_id_label else None,
         "sources": sources,
         "can_create": mapping.strategy == SourceStrategy.CREATABLE,
         "steps": _steps(link, FlowStep.SOURCE),
@@ -517,6 +518,7 @@ def source(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
     context = _source_context(link, token, mapping, connector)
     context["error"] = error
     context["checked"] = request.method == "POST"
+    context["pasted_remote_id"] = request.POST.get("remote_id", "") if error else ""
     return _render(request, link, "connect/source.html", context, token=token)
 
 

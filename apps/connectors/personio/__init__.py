@@ -1,0 +1,1 @@
+"""Personio Recruiting connector."""
