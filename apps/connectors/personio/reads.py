@@ -31,7 +31,7 @@ class PersonioReads:
             ReadModel.APPLICATIONS: self._read_applications,
         }
 
-    def category(self, category_id: str | None) -> Raw | None:
+    def job_category(self, category_id: str | None) -> Raw | None:
         """`GET /v2/recruiting/categories/{id}` once per connector instance (stages belong to the category)."""
         if not category_id:
             return None
@@ -59,7 +59,8 @@ class PersonioReads:
     def _read_jobs(self, q: ReadQuery) -> Page[RemoteRecord]:
         rows, cursor = self._rows("/jobs", q, delta=False)  # no incremental filter on jobs (A3)
         items: list[RemoteRecord] = [
-            mapping.job(row, category=self.category(str((row.get("category") or {}).get("id") or ""))) for row in rows
+            mapping.job(row, category=self.job_category(str((row.get("category") or {}).get("id") or "")))
+            for row in rows
         ]
         return Page(items=items, next_cursor=cursor)
 

@@ -25,6 +25,7 @@ from apps.connectors.dtos import (
 from apps.connectors.errors import (
     ConnectorApplicationExists,
     ConnectorBadResponse,
+    ConnectorError,
     ConnectorInputError,
     ConnectorJobClosed,
     ConnectorNotFound,
@@ -217,7 +218,13 @@ class PersonioWrites:
             _, refusal = self.client.v1(V1_APPLICATIONS, json_body=self._body(application, None, files))
         if refusal is not None:
             raise self._refused(refusal, job_id)
-        found = self.find_application(job_remote_id=job_id, email_address=email)
+        try:
+            found = self.find_application(job_remote_id=job_id, email_address=email)
+        except ConnectorError as error:
+            # Personio has created it (201): whatever fails now must not lead to a second create.
+            raise ConnectorWriteUncertain(
+                f"Personio accepted the application (201, no id) but it could not be looked up: {error.message}"
+            ) from None
         if found is None:
             raise ConnectorWriteUncertain(
                 "Personio accepted the application (201, no id) but it cannot be found by email and job yet."

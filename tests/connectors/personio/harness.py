@@ -112,13 +112,15 @@ class PersonioHarness(EmulatedHarness, WriteHarness):
         self.control("PATCH", f"/applications/{remote_id}", json={"channel_id": channel["id"]})
         self.clock.advance(60)
         self.control("POST", f"/applications/{remote_id}/stage", json={"stage_id": "rejected"})
-        token = requests.post(
-            f"{self.url}/v2/auth/token", timeout=10,
-            data={"grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET},
-        ).json()["access_token"]  # fmt: skip
-        raw = requests.get(
-            f"{self.url}/v2/recruiting/applications/{remote_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10
-        ).json()["_data"]  # fmt: skip
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+        }
+        token = requests.post(f"{self.url}/v2/auth/token", timeout=10, data=form).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        raw = requests.get(f"{self.url}/v2/recruiting/applications/{remote_id}", headers=headers, timeout=10).json()
+        raw = raw["_data"]
         state = next(a for a in self.state()["applications"] if str(a["id"]) == remote_id)
         expected = RemoteApplication(
             remote_id=remote_id,
