@@ -211,7 +211,7 @@ class PersonioConnector(PersonioReads, PersonioWrites, HttpConnector):
         self._categories = {}
 
     def client_options(self) -> dict[str, Any]:
-        return {"page_size": self.page_size(100)}
+        return {"page_size": self.page_size(api.MAX_PAGE_SIZE)}
 
     def passthrough_base_url(self, api_name: str) -> str:
         self.check_passthrough_api(api_name)
