@@ -69,8 +69,8 @@ OFFERED = ", ".join(CONNECTORS)
         ),
         (
             "tool we do not offer",
-            {"integration_tool": "personio"},
-            f"integration_tool: 'personio' is not available in Tributary; available tools: {OFFERED}.",
+            {"integration_tool": "recruitee"},
+            f"integration_tool: 'recruitee' is not available in Tributary; available tools: {OFFERED}.",
         ),
         ("not a contract tool", {"integration_tool": "nope"}, 'integration_tool: "nope" is not a valid choice.'),
         (
