@@ -135,3 +135,14 @@ def test_the_channels_screen_lists_adds_and_deletes(pe: PE) -> None:
     assert listed == ["Personio career page", "LinkedIn", "Acme Jobs"]
     assert deleted.status_code == 200
     assert reasons(pe.v1(json=body)) == [("recruiting_channel_id", "errors.posting-validation.channel-not-found")]
+
+
+def test_the_token_endpoint_allows_150_requests_per_minute(
+    pe: PE, personio_app: PersonioEmulator, personio_clock: ManualClock
+) -> None:
+    personio_app.limiter.enabled = True
+    answers = [pe.token().status_code for _ in range(150)]
+    personio_clock.advance(61)
+
+    assert answers == [200] * 149 + [429]  # the fixture's login was the first of the minute
+    assert pe.token().status_code == 200

@@ -26,7 +26,7 @@ from apps.connectors.personio.emulator import (
     PersonioEmulator,
     create_app,
 )
-from apps.integrations.models import Integration
+from apps.integrations.models import Integration, IntegrationIssue
 from tests.connectors.sync_support import every, sync
 
 PDF = b"%PDF-1.4\n% Ada Lovelace, CV\n"
@@ -149,3 +149,18 @@ def test_connect_with_a_pasted_channel_sync_apply_and_unsupported_follow_ups(
     after = next(a for a in every(sdk.ats.get_applications) if a.id == created.id)
     assert (after.outcome, after.current_stage.name) == ("DECLINED", "Rejected")
     assert after.rejected_at is not None
+
+    # The admin deletes the channel in Personio's settings: the next create goes in without it, with a warning, and
+    # its attribution fails with the reason and raises the source issue.
+    requests.delete(f"{url}/_emulator/channels/{channel_id}", timeout=10).raise_for_status()
+    second = sdk.ats.create_application(
+        job_id=job.id, candidate={"first_name": "Grace", "last_name": "Hopper", "email_address": "grace@example.com"}
+    )
+    assert app.state.applications[int(second.data.remote_id)]["channel_id"] is None
+    assert f"no longer knows the recruiting channel {channel_id}" in " ".join(w.message for w in second.warnings)
+    failed = ApplicationAttribution.objects.get(application_remote_id=second.data.remote_id)
+    assert (failed.status, failed.reason) == (
+        "FAILED", f"The source 'Recruiting channel {channel_id}' (id {channel_id}) no longer exists in the ATS.",
+    )  # fmt: skip
+    issue = IntegrationIssue.objects.get(integration=integration)
+    assert (issue.type, issue.status) == ("integration.source_missing", "OPEN")
