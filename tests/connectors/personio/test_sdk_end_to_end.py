@@ -109,6 +109,7 @@ def test_connect_with_a_pasted_channel_sync_apply_and_unsupported_follow_ups(
         candidate={"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada@example.com",
                    "phone_number": "+44 20 7946 0000", "gender": "FEMALE"},
         attachments=[cv],
+        remote_fields={"personio": {"application": {"message": "Looking forward to it.", "tags": ["tributary"]}}},
     )  # fmt: skip
     created = response.data
     assert (created.outcome, created.current_stage.name, created.job.id) == ("PENDING", "Unassigned", job.id)
@@ -122,6 +123,7 @@ def test_connect_with_a_pasted_channel_sync_apply_and_unsupported_follow_ups(
     assert str(stored["id"]) == created.remote_id
     assert stored["channel_id"] == channel_id
     assert stored["attributes"] == {"phone": "+44 20 7946 0000", "gender": "female"}
+    assert (stored["message"], stored["tags"]) == ("Looking forward to it.", ["tributary"])
     assert [(f["original_filename"], f["category"], f["size"]) for f in stored["files"]] == [
         ("ada-cv.pdf", "cv", len(PDF))
     ]
@@ -141,7 +143,7 @@ def test_connect_with_a_pasted_channel_sync_apply_and_unsupported_follow_ups(
     ]  # fmt: skip
     assert messages[0].startswith("Personio does not support this action (Move application to stage)")
     assert app.state.applications[stored["id"]]["updated_at"] == before
-    assert app.state.tags == set()
+    assert app.state.tags == {"tributary"}  # the create's own, nothing from the refused tag
 
     # A recruiter rejects in Personio's UI: the next delta reads it back DECLINED.
     requests.post(f"{url}/_emulator/applications/{stored['id']}/stage", json={"stage_id": "rejected"}, timeout=10)
