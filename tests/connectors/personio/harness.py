@@ -50,6 +50,7 @@ def personio_connector(
 class PersonioHarness(EmulatedHarness, WriteHarness):
     model = ReadModel.APPLICATIONS
     page_size = 5
+    create_call = ("POST", "/v1/recruiting/applications")  # after the document uploads (…/documents)
 
     def __init__(self, url: str, clock: ManualClock) -> None:
         super().__init__(url, clock)
@@ -64,10 +65,9 @@ class PersonioHarness(EmulatedHarness, WriteHarness):
         if fault != Fault.TIMEOUT:
             super().inject_fault(fault, retry_after=retry_after)
             return
-        # Reads of applications time out, and so does the create itself (its lookups are GETs of applications
-        # too, so the create's fault skips the one lookup before it).
-        self.control("POST", "/faults", json={"kind": "latency", "latency": READ_TIMEOUT * 3, "count": 1,
-                                              "path": "/v*/recruiting/applications"})  # fmt: skip
+        # The model's endpoint only: a read of applications times out, not the token request before it.
+        spec = {**self.fault_spec(fault), "count": 1, "path": "/v2/recruiting/applications*"}
+        self.control("POST", "/faults", json=spec)
 
     def open_job(self) -> tuple[str, tuple[ScreeningAnswerInput, ...]]:
         job = next(job for job in self.state()["jobs"] if job["status"] == "published")

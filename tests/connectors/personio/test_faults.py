@@ -21,7 +21,7 @@ from apps.connectors.personio.emulator import PersonioEmulator, create_app
 from apps.integrations.models import Environment, Integration
 from apps.integrations.services import integration_create
 from tests.connectors.contract import application_input
-from tests.connectors.emulated import READ_TIMEOUT
+from tests.connectors.emulated import HOLD
 from tests.connectors.personio.harness import CREDENTIALS, personio_connector
 from tests.connectors.sync_support import every, sync
 
@@ -49,13 +49,15 @@ def test_a_create_whose_answer_times_out_is_found_once_by_email_and_job(
     connector = personio_connector(url)
     job = next(str(j["id"]) for j in app.state.jobs.values() if j["status"] == "published")
     # The create is carried out, but its answer comes later than the client waits.
-    faults(url, kind="latency", latency=READ_TIMEOUT * 3, count=1, method="POST", path="/v1/recruiting/applications")
+    faults(url, kind="latency", latency=HOLD, count=1, method="POST", path="/v1/recruiting/applications")
 
     with pytest.raises(ConnectorWriteUncertain):
         connector.create_application(application_input(job, (), "late@example.com"))
-    deadline = time.monotonic() + 10
-    while not applications_of(app, "late@example.com") and time.monotonic() < deadline:
-        time.sleep(0.05)  # Personio is still working on the request the client gave up on
+    # Personio finishes the request the client gave up on: the hold ends, the create is carried out.
+    requests.delete(f"{url}/_emulator/faults", timeout=10).raise_for_status()
+    deadline = time.monotonic() + 30
+    while requests.get(f"{url}/_emulator/faults", timeout=10).json()["held"] and time.monotonic() < deadline:
+        time.sleep(0.01)
     found = connector.find_application(job_remote_id=job, email_address="LATE@example.com")
 
     [made] = applications_of(app, "late@example.com")
