@@ -313,7 +313,7 @@ def error_for_status(
     if status == 429:
         return ConnectorRateLimited(f"{where}: rate limited (429).", retry_after=retry_after, **kwargs)
     if status >= 500:
-        return ConnectorUnavailable(f"{where}: the ATS failed ({status}).", **kwargs)
+        return ConnectorUnavailable(f"{where}: the ATS failed ({status}).", retry_after=retry_after, **kwargs)
     if status in (400, 409, 422):
         return ConnectorInputError(f"{where}: the ATS refused the request ({status}).", **kwargs)
     return ConnectorError(f"{where}: unexpected answer ({status}).", **kwargs)
@@ -538,6 +538,8 @@ class HttpClient:
             return wait if wait <= policy.max_wait else None
         if not (safe_to_repeat or (isinstance(exc, ConnectorUnavailable) and exc.nothing_sent)):
             return None
+        if isinstance(exc, ConnectorUnavailable) and exc.retry_after is not None:  # a 503 saying when to come back (RFC 9110 §10.2.3): that, not our guess
+            return exc.retry_after if exc.retry_after <= policy.max_wait else None
         return self._backoff(attempt, policy)
 
     @staticmethod
