@@ -1,7 +1,8 @@
 """Keyed creates through injected faults: none lost, none duplicated, none unrecoverable, every one tracked.
 
 `manage.py benchmark faults --creates 1000 --fault-rate 0.2 --json` serves the SmartRecruiters emulator on loopback
-(its rate limits off, and our own per-integration budget with them: `rate_limits_off`, so the run takes minutes), connects an integration to it (its source set up), and injects
+(its rate limits off, and our own per-integration budget with them: `rate_limits_off`; so the run takes minutes),
+connects an integration to it (its source set up), and injects
 seeded random faults on every vendor request: a share `--fault-rate` of them answers 429 or 503, or (writes only)
 is carried out with its answer lost. It then sends `--creates` create-application requests in-process through the
 whole Django stack, one `Idempotency-Key` each, retrying as a careful client does (on 429, 5xx and 409 with the same
