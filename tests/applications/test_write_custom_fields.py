@@ -8,10 +8,14 @@ from typing import Any
 import pytest
 import requests
 
+from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY as SR_KEY
+from apps.connectors.smartrecruiters.emulator import create_app as smartrecruiters_app
 from apps.integrations.field_models import CustomField, IntegrationField
 from apps.integrations.field_services import custom_field_create, custom_field_map, integration_fields_refresh
-from apps.integrations.models import ApiKey, Integration, SyncRun
+from apps.integrations.models import ApiKey, Environment, Integration, SyncRun
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+from tests.applications.test_write_resume import SR_SEED, Vendor, _integration
 from tests.applications.writing import candidate, required_answers, sandbox, stored_job
 
 
@@ -128,3 +132,33 @@ def test_unknown_and_unmapped_keys_are_refused_by_name_and_nothing_is_written(
     expected = message.format(integration=integration.id, unmapped=mapped["unmapped"].id)
     assert (error["code"], error["message"]) == ("PLATFORM.INPUT_INVALID", expected)
     assert sandbox(integration).count("applications") == before
+
+
+# The first candidate property of the SmartRecruiters emulator's seed ("Salary expectation", tests/integrations/
+# fields_support.py).
+SR_SALARY_PROPERTY = "5f3c1a2e-7b44-4d1e-9a0c-1b2c3d4e5f01"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vendor_that_takes_no_custom_field_values_yet_creates_and_says_it_dropped_them(
+    environment: Environment, api_base_url: str, api_key: ApiKey
+) -> None:
+    with LoopbackServer(smartrecruiters_app(seed=SR_SEED, limits_enabled=False)) as server:
+        vendor = Vendor("smartrecruiters", server.url, _integration(environment, "smartrecruiters", server.url, SR_KEY))
+        integration_fields_refresh(integration=vendor.integration)
+        salary = custom_field_create(environment=environment, model="ats_applications", key="salary")
+        target = IntegrationField.objects.get(integration=vendor.integration, key=SR_SALARY_PROPERTY)
+        custom_field_map(integration=vendor.integration, custom_field=salary, integration_field_id=target.id)
+        job = vendor.open_job()
+
+        response = _post(api_base_url, api_key, vendor.integration, f"/ats/jobs/{job.id}/applications", {
+            "candidate": candidate("ada@example.com"), "screening_question_answers": required_answers(job),
+            "custom_fields": {"salary": "90k"},
+        })  # fmt: skip
+
+        assert response.status_code == 200, response.text
+        dropped = (
+            "custom_fields: SmartRecruiters takes no custom field values through Tributary yet; not written (salary)."
+        )
+        assert dropped in [warning["message"] for warning in response.json()["warnings"]]
+        assert vendor.applications_of("ada@example.com") == 1
