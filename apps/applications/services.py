@@ -18,375 +18,69 @@ not tracked) are skipped and counted as such.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
+from apps.applications.activity_services import (
+    attachments_upsert,
+    interviews_upsert,
+    notes_upsert,
+    offers_upsert,
+    scorecards_upsert,
+)
 from apps.applications.models import (
     Application,
     ApplicationStage,
     AtsUser,
-    Attachment,
     Candidate,
     CandidateTag,
     HiringTeamMember,
-    Interview,
-    InterviewUser,
     Job,
     JobPosting,
     JobStage,
-    Note,
-    Offer,
     RejectionReason,
     Role,
-    Scorecard,
     ScreeningQuestion,
     Tag,
     UserRoleAssignment,
 )
+from apps.applications.upserting import (
+    RECORD_MODELS,
+    Json,
+    UpsertResult,
+    _by_remote_id,
+    _ids_by_remote_id,
+    _integration_fields,
+    _location,
+    _role_entry,
+    _Row,
+    _screening_answers,
+    _simple_upsert,
+    _soft_delete,
+    _sync_links,
+    _upsert,
+    content_hash,
+)
 from apps.connectors.catalog import ReadModel
 from apps.connectors.dtos import (
-    IntegrationField,
-    Location,
     RemoteApplication,
     RemoteApplicationStage,
-    RemoteAttachment,
     RemoteCandidate,
-    RemoteInterview,
     RemoteJob,
-    RemoteNote,
-    RemoteOffer,
     RemoteRejectionReason,
     RemoteRole,
-    RemoteScorecard,
     RemoteStage,
     RemoteTag,
     RemoteUser,
     RoleAssignment,
-    ScreeningAnswer,
 )
-from apps.core.bulk import JsonText, bulk_insert, bulk_update
-from apps.core.ids import new_id
-from apps.core.timeutils import format_datetime
 from apps.integrations.models import Integration
 
-Json = dict[str, Any]
-_HALF = 32  # hex characters per half of content_hash
-
-# The Django model that holds each read model.
-RECORD_MODELS: dict[ReadModel, type[models.Model]] = {
-    ReadModel.USERS: AtsUser,
-    ReadModel.ROLES: Role,
-    ReadModel.TAGS: Tag,
-    ReadModel.REJECTION_REASONS: RejectionReason,
-    ReadModel.APPLICATION_STAGES: ApplicationStage,
-    ReadModel.JOBS: Job,
-    ReadModel.CANDIDATES: Candidate,
-    ReadModel.APPLICATIONS: Application,
-    ReadModel.OFFERS: Offer,
-    ReadModel.INTERVIEWS: Interview,
-    ReadModel.NOTES: Note,
-    ReadModel.SCORECARDS: Scorecard,
-    ReadModel.ATTACHMENTS: Attachment,
-}
-
-
-@dataclass
-class UpsertResult:
-    """What one upsert did with the records it was given."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0  # refers to a parent we do not hold (not tracked, not synced)
-
-    def __iadd__(self, other: UpsertResult) -> UpsertResult:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.skipped += other.skipped
-        return self
-
-
-# -- hashing and value helpers ---------------------------------------------------------------------
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    return str(value)
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_json_default)
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=_HALF // 2).hexdigest()
-
-
-def content_hash(values: Json, remote_data: Any) -> str:
-    """`<hash of the unified values><hash of the raw payload>`; only the first half decides `changed_at`."""
-    return _digest(_canonical(values)) + _digest(_canonical(remote_data))
-
-
-def _location(value: Location | None) -> Json | None:
-    if value is None:
-        return None
-    return {
-        "city": value.city,
-        "country": value.country,
-        "raw": value.raw,
-        "state": value.state,
-        "street_1": value.street_1,
-        "street_2": value.street_2,
-        "zip_code": value.zip_code,
-    }
-
-
-def _integration_fields(fields: Sequence[IntegrationField]) -> list[Json]:
-    return [{"key": f.key, "type": f.type, "value": f.value, "label": f.label} for f in fields]
-
-
-def _answer_value(answer: ScreeningAnswer) -> Any:
-    if isinstance(answer.value, datetime):
-        return format_datetime(answer.value)
-    if isinstance(answer.value, tuple):
-        return list(answer.value)
-    return answer.value
-
-
-_ANSWER_KEYS = {
-    "TEXT": "content",
-    "SINGLE_SELECT": "choice",
-    "MULTI_SELECT": "choices",
-    "BOOLEAN": "checked",
-    "NUMBER": "number",
-    "DATE": "date",
-    "UNKNOWN": "raw",
-}
-
-
-def _screening_answers(answers: Sequence[ScreeningAnswer]) -> list[Json]:
-    """The contract's answer shape; FILE answers have no variant in the contract and are left out."""
-    return [
-        {
-            "question": {"remote_id": answer.question_remote_id, "title": answer.question_title, "type": answer.type},
-            "answer": {_ANSWER_KEYS[answer.type]: _answer_value(answer)},
-        }
-        for answer in answers
-        if answer.type in _ANSWER_KEYS
-    ]
-
-
-def _role_entry(role: RoleAssignment) -> Json:
-    return {"remote_id": role.remote_id, "remote_label": role.remote_label, "unified_type": role.unified_type}
-
-
-# -- generic machinery -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Row:
-    key: tuple[Any, ...]
-    values: Json  # every column to write except id, integration, changed_at, remote_deleted_at, hashes
-    raw: Any
-
-
-def _upsert(
-    model: type[models.Model],
-    *,
-    integration: Integration,
-    existing: Iterable[tuple[Any, ...]],
-    rows: Iterable[_Row],
-    now: datetime,
-    result: UpsertResult,
-) -> dict[tuple[Any, ...], str]:
-    """Insert new rows, update changed ones, revive vanished ones. Returns key → our id for every row given.
-
-    `existing` holds `(*key, id, content_hash, remote_deleted_at)` of the rows already stored for these keys.
-    """
-    unique: dict[tuple[Any, ...], _Row] = {}
-    for row in rows:
-        unique[row.key] = row  # a record twice in one page: the last one wins
-    found = {tuple(entry[:-3]): entry[-3:] for entry in existing}
-    creates: list[Json] = []
-    full_updates: list[Json] = []
-    raw_updates: list[Json] = []
-    update_fields: set[str] = set()
-    ids: dict[tuple[Any, ...], str] = {}
-    for key, row in unique.items():
-        raw_json = JsonText(_canonical(row.raw)) if row.raw is not None else None
-        new_hash = _digest(_canonical(row.values)) + _digest(raw_json or "null")
-        current = found.get(key)
-        if current is None:
-            pk = new_id()
-            creates.append(
-                {
-                    "id": pk,
-                    "integration_id": integration.id,
-                    "changed_at": now,
-                    "content_hash": new_hash,
-                    "remote_data": raw_json,
-                    **row.values,
-                }
-            )
-            result.created += 1
-        else:
-            pk, old_hash, deleted_at = current
-            if deleted_at is not None or old_hash[:_HALF] != new_hash[:_HALF]:
-                full_updates.append(
-                    {
-                        "id": pk,
-                        "changed_at": now,
-                        "remote_deleted_at": None,
-                        "content_hash": new_hash,
-                        "remote_data": raw_json,
-                        **row.values,
-                    }
-                )
-                update_fields.update(row.values)
-                result.updated += 1
-            elif old_hash != new_hash:
-                raw_updates.append({"id": pk, "content_hash": new_hash, "remote_data": raw_json})
-                result.unchanged += 1
-            else:
-                result.unchanged += 1
-        ids[key] = pk
-    bulk_insert(model, creates)
-    bulk_update(
-        model, full_updates, sorted(update_fields | {"changed_at", "remote_deleted_at", "content_hash", "remote_data"})
-    )
-    bulk_update(model, raw_updates, ["content_hash", "remote_data"])
-    return ids
-
-
-def _soft_delete(queryset: QuerySet[Any], now: datetime) -> int:
-    return queryset.filter(remote_deleted_at__isnull=True).update(remote_deleted_at=now, changed_at=now)
-
-
-def _by_remote_id(
-    model: type[models.Model], integration: Integration, remote_ids: Iterable[str | None], columns: Sequence[str]
-) -> list[tuple[Any, ...]]:
-    """`(remote_id, *columns)` of the integration's rows with these remote ids.
-
-    On PostgreSQL one index probe per id (a LATERAL join): with `remote_id = ANY(...)` the planner trusts
-    statistics taken before a big first sync ("this integration has no rows") and filters every row of the
-    integration instead, which makes a first sync quadratic.
-    """
-    wanted = sorted({remote_id for remote_id in remote_ids if remote_id})
-    if not wanted:
-        return []
-    if connection.vendor != "postgresql":
-        return list(
-            model.objects.filter(integration=integration, remote_id__in=wanted).values_list("remote_id", *columns)  # type: ignore[attr-defined]
-        )
-    quote = connection.ops.quote_name
-    selected = ", ".join(quote(model._meta.get_field(column).column) for column in columns)
-    sql = (
-        f"SELECT w.remote_id, t.* FROM unnest(%s::text[]) AS w(remote_id) CROSS JOIN LATERAL "
-        f"(SELECT {selected} FROM {quote(model._meta.db_table)} WHERE integration_id = %s "
-        "AND remote_id = w.remote_id LIMIT 1) AS t"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [wanted, integration.id])
-        return [tuple(row) for row in cursor.fetchall()]
-
-
-def _ids_by_remote_id(
-    model: type[models.Model], integration: Integration, remote_ids: Iterable[str | None]
-) -> dict[str, str]:
-    return dict(_by_remote_id(model, integration, remote_ids, ["id"]))  # type: ignore[arg-type]
-
-
-def _sync_links(
-    model: type[models.Model],
-    *,
-    integration: Integration,
-    parent_field: str,
-    child_field: str,
-    parent_ids: Sequence[str],
-    desired: dict[tuple[str, str], Json],
-    now: datetime,
-    parents_are_new: bool = False,
-) -> None:
-    """Make the live join rows of `parent_ids` exactly `desired` ({(parent id, child id): extra columns}).
-
-    `parents_are_new`: the parents were all inserted just now, so they have no join rows to look up.
-    """
-    if not parent_ids:
-        return
-    extra_fields = sorted({field for extras in desired.values() for field in extras})
-    existing = (
-        []
-        if parents_are_new
-        else model.objects.filter(**{f"{parent_field}_id__in": parent_ids}).values_list(  # type: ignore[attr-defined]
-            "id", f"{parent_field}_id", f"{child_field}_id", "remote_deleted_at", *extra_fields
-        )
-    )
-    seen: set[tuple[str, str]] = set()
-    revive_or_change: list[Json] = []
-    to_delete: list[str] = []
-    for pk, parent_id, child_id, deleted_at, *extras in existing:
-        key = (parent_id, child_id)
-        if key not in desired:
-            if deleted_at is None:
-                to_delete.append(pk)
-            continue
-        seen.add(key)
-        wanted = desired[key]
-        if deleted_at is not None or any(
-            wanted[field] != value for field, value in zip(extra_fields, extras, strict=True)
-        ):
-            revive_or_change.append({"id": pk, "changed_at": now, "remote_deleted_at": None, **wanted})
-    bulk_insert(
-        model,
-        [
-            {
-                "id": new_id(),
-                "integration_id": integration.id,
-                "changed_at": now,
-                f"{parent_field}_id": parent_id,
-                f"{child_field}_id": child_id,
-                **extras,
-            }
-            for (parent_id, child_id), extras in desired.items()
-            if (parent_id, child_id) not in seen
-        ],
-    )
-    bulk_update(model, revive_or_change, ["changed_at", "remote_deleted_at", *extra_fields])
-    if to_delete:
-        model.objects.filter(id__in=to_delete).update(remote_deleted_at=now, changed_at=now)  # type: ignore[attr-defined]
-
-
-def _simple_upsert(
-    model: type[models.Model],
-    *,
-    integration: Integration,
-    records: Sequence[Any],
-    values: Callable[[Any], Json],
-    now: datetime,
-) -> tuple[UpsertResult, dict[str, str]]:
-    result = UpsertResult()
-    ids = _upsert(
-        model,
-        integration=integration,
-        existing=_by_remote_id(
-            model, integration, [r.remote_id for r in records], ["id", "content_hash", "remote_deleted_at"]
-        ),
-        rows=(_Row((r.remote_id,), {"remote_id": r.remote_id, **values(r)}, r.remote_data) for r in records),
-        now=now,
-        result=result,
-    )
-    return result, {key[0]: pk for key, pk in ids.items()}
+__all__ = ["RECORD_MODELS", "UpsertResult", "content_hash"]  # re-exported: imported from here
 
 
 # -- reference data ----------------------------------------------------------------------------------
@@ -650,145 +344,6 @@ def applications_upsert(
         }  # fmt: skip
 
     return _simple_upsert(Application, integration=integration, records=records, values=values, now=now)[0]
-
-
-# -- application activity ----------------------------------------------------------------------------
-
-
-def _partition(records: Sequence[Any], keep: Callable[[Any], bool], result: UpsertResult) -> list[Any]:
-    kept = [record for record in records if keep(record)]
-    result.skipped += len(records) - len(kept)
-    return kept
-
-
-def offers_upsert(*, integration: Integration, records: Sequence[RemoteOffer], now: datetime) -> UpsertResult:
-    application_ids = _ids_by_remote_id(Application, integration, (r.application_remote_id for r in records))
-    skipped = UpsertResult()
-    kept = _partition(
-        records, lambda r: not r.application_remote_id or r.application_remote_id in application_ids, skipped
-    )
-
-    def values(o: RemoteOffer) -> Json:
-        return {
-            "application_id": application_ids.get(o.application_remote_id or ""), "status": o.status,
-            "employment_start_date": o.employment_start_date, "remote_created_at": o.remote_created_at,
-            "remote_updated_at": o.remote_updated_at, "custom_fields": o.custom_fields, "integration_fields": [],
-        }  # fmt: skip
-
-    result, _ = _simple_upsert(Offer, integration=integration, records=kept, values=values, now=now)
-    result.skipped = skipped.skipped
-    return result
-
-
-def interviews_upsert(*, integration: Integration, records: Sequence[RemoteInterview], now: datetime) -> UpsertResult:
-    """Interviews with their interviewers (`InterviewUser` join rows)."""
-    application_ids = _ids_by_remote_id(Application, integration, (r.application_remote_id for r in records))
-    skipped = UpsertResult()
-    kept = _partition(
-        records, lambda r: not r.application_remote_id or r.application_remote_id in application_ids, skipped
-    )
-    stage_ids = _ids_by_remote_id(ApplicationStage, integration, (r.stage_remote_id for r in kept))
-    user_ids = _ids_by_remote_id(AtsUser, integration, (uid for r in kept for uid in r.user_remote_ids))
-
-    def values(i: RemoteInterview) -> Json:
-        return {
-            "application_id": application_ids.get(i.application_remote_id or ""),
-            "stage_id": stage_ids.get(i.stage_remote_id or ""), "title": i.title, "starting_at": i.starting_at,
-            "ending_at": i.ending_at, "canceled": i.canceled, "video_conferencing_url": i.video_conferencing_url,
-            "location": _location(i.location), "remote_created_at": i.remote_created_at,
-            "remote_updated_at": i.remote_updated_at, "custom_fields": {}, "integration_fields": [],
-        }  # fmt: skip
-
-    result, ids = _simple_upsert(Interview, integration=integration, records=kept, values=values, now=now)
-    _sync_links(
-        InterviewUser, integration=integration, parent_field="interview", child_field="user",
-        parent_ids=list(ids.values()),
-        desired={
-            (ids[interview.remote_id], user_ids[uid]): {}
-            for interview in kept for uid in interview.user_remote_ids if uid in user_ids
-        },
-        now=now,
-    )  # fmt: skip
-    result.skipped = skipped.skipped
-    return result
-
-
-def notes_upsert(*, integration: Integration, records: Sequence[RemoteNote], now: datetime) -> UpsertResult:
-    candidate_ids = _ids_by_remote_id(Candidate, integration, (r.candidate_remote_id for r in records))
-    skipped = UpsertResult()
-    kept = _partition(records, lambda r: r.candidate_remote_id in candidate_ids, skipped)
-    application_ids = _ids_by_remote_id(Application, integration, (r.application_remote_id for r in kept))
-    author_ids = _ids_by_remote_id(AtsUser, integration, (r.author_remote_id for r in kept))
-
-    def values(n: RemoteNote) -> Json:
-        return {
-            "candidate_id": candidate_ids[n.candidate_remote_id],
-            "application_id": application_ids.get(n.application_remote_id or ""),
-            "author_id": author_ids.get(n.author_remote_id or ""), "title": n.title, "content_html": n.content_html,
-            "is_private": n.is_private, "remote_created_at": n.remote_created_at,
-            "remote_updated_at": n.remote_updated_at, "custom_fields": {}, "integration_fields": [],
-        }  # fmt: skip
-
-    result, _ = _simple_upsert(Note, integration=integration, records=kept, values=values, now=now)
-    result.skipped = skipped.skipped
-    return result
-
-
-def _scorecard_response(response: Any) -> Json:
-    entry: Json = {
-        "type": response.type, "remote_id": response.remote_id, "label": response.label,
-        "description": response.description, "required": response.required, "answer": response.answer,
-    }  # fmt: skip
-    if response.type in ("SINGLE_SELECT", "MULTI_SELECT"):
-        entry["options"] = [{"remote_id": remote_id, "label": label} for remote_id, label in response.options]
-    return entry
-
-
-def scorecards_upsert(*, integration: Integration, records: Sequence[RemoteScorecard], now: datetime) -> UpsertResult:
-    candidate_ids = _ids_by_remote_id(Candidate, integration, (r.candidate_remote_id for r in records))
-    application_ids = _ids_by_remote_id(Application, integration, (r.application_remote_id for r in records))
-    skipped = UpsertResult()
-    kept = _partition(
-        records,
-        lambda r: (r.application_remote_id in application_ids) or (r.candidate_remote_id in candidate_ids),
-        skipped,
-    )
-    interview_ids = _ids_by_remote_id(Interview, integration, (r.interview_remote_id for r in kept))
-    author_ids = _ids_by_remote_id(AtsUser, integration, (r.author_remote_id for r in kept))
-
-    def values(s: RemoteScorecard) -> Json:
-        return {
-            "candidate_id": candidate_ids.get(s.candidate_remote_id or ""),
-            "application_id": application_ids.get(s.application_remote_id or ""),
-            "interview_id": interview_ids.get(s.interview_remote_id or ""),
-            "author_id": author_ids.get(s.author_remote_id or ""),
-            "responses": [_scorecard_response(response) for response in s.responses],
-            "remote_created_at": s.remote_created_at, "remote_updated_at": s.remote_updated_at,
-            "custom_fields": {}, "integration_fields": [],
-        }  # fmt: skip
-
-    result, _ = _simple_upsert(Scorecard, integration=integration, records=kept, values=values, now=now)
-    result.skipped = skipped.skipped
-    return result
-
-
-def attachments_upsert(*, integration: Integration, records: Sequence[RemoteAttachment], now: datetime) -> UpsertResult:
-    candidate_ids = _ids_by_remote_id(Candidate, integration, (r.candidate_remote_id for r in records))
-    skipped = UpsertResult()
-    kept = _partition(records, lambda r: r.candidate_remote_id in candidate_ids, skipped)
-    application_ids = _ids_by_remote_id(Application, integration, (r.application_remote_id for r in kept))
-
-    def values(a: RemoteAttachment) -> Json:
-        return {
-            "candidate_id": candidate_ids[a.candidate_remote_id],
-            "application_id": application_ids.get(a.application_remote_id or ""), "file_name": a.file_name,
-            "type": a.type, "content_type": a.content_type, "remote_created_at": a.remote_created_at,
-            "remote_updated_at": a.remote_updated_at, "custom_fields": {}, "integration_fields": [],
-        }  # fmt: skip
-
-    result, _ = _simple_upsert(Attachment, integration=integration, records=kept, values=values, now=now)
-    result.skipped = skipped.skipped
-    return result
 
 
 UPSERTS: dict[ReadModel, Callable[..., UpsertResult]] = {

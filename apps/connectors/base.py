@@ -100,6 +100,9 @@ class Connector(abc.ABC):
     scope_tests: ClassVar[tuple[ScopeTest, ...]] = ()
     read_coverage: ClassVar[tuple[ReadCoverage, ...]] = ()
     write_coverage: ClassVar[tuple[WriteCoverage, ...]] = ()
+    # Whether `create_application` writes `CreateApplicationInput.custom_fields` (values for the ATS's own fields,
+    # Tributary's `custom_fields` extension of the create bodies). False: such values are dropped with a warning.
+    takes_custom_fields: ClassVar[bool] = False
     source_strategy: ClassVar[SourceStrategy] = SourceStrategy.UNSUPPORTED
     source_level: ClassVar[SourceLevel] = SourceLevel.APPLICATION
     source_setup: ClassVar[SourceSetupGuide | None] = None  # the flow's source step (MUST_EXIST / CREATABLE)

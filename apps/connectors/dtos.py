@@ -497,6 +497,16 @@ class GdprConsent:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomFieldValue:
+    """A value for one of the ATS's own fields, from the request's `custom_fields` (Tributary's extension) through
+    the integration's custom field mapping: `model` and `key` are the integration field's (`RemoteFieldDefinition`)."""
+
+    model: str  # ats_candidates | ats_applications
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
 class CreateApplicationInput:
     """A create-application (or legacy create-candidate) request, validated and resolved to remote ids.
 
@@ -506,6 +516,7 @@ class CreateApplicationInput:
       a new candidate and its application; never overwrite an existing candidate's source.
     - `requested_source`: the request's deprecated `source`, see `RequestedSource`.
     - `remote_fields`: the request's `remote_fields[<this tool>]` only (other tools' keys were dropped).
+    - `custom_fields`: values for the ATS's own fields (only for connectors with `takes_custom_fields`).
     Fields the connector's write coverage marks as not SUPPORTED have been removed (with a warning) already.
     """
 
@@ -519,6 +530,7 @@ class CreateApplicationInput:
     sourced_by_user_remote_id: str | None = None
     gdpr_consent: GdprConsent | None = None
     remote_fields: Mapping[str, Any] = field(default_factory=dict)
+    custom_fields: tuple[CustomFieldValue, ...] = ()
 
     @property
     def resume(self) -> AttachmentInput | None:

@@ -53,11 +53,20 @@ class ConnectorUnavailable(ConnectorError):
 
     retryable = True
 
-    def __init__(self, message: str, *, nothing_sent: bool = False, timed_out: bool = False, **kwargs: object) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        nothing_sent: bool = False,
+        timed_out: bool = False,
+        retry_after: float | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         # True when the request never left (connection refused): even a write may be re-sent.
         self.nothing_sent = nothing_sent
         self.timed_out = timed_out  # no answer in time (as opposed to a refused or dropped connection)
+        self.retry_after = retry_after  # a 5xx's `Retry-After`, when it said when to come back
 
 
 class ConnectorRateLimited(ConnectorError):

@@ -336,6 +336,9 @@ class HttpClient:
             return wait if wait <= policy.max_wait else None
         if not (safe_to_repeat or (isinstance(exc, ConnectorUnavailable) and exc.nothing_sent)):
             return None
+        if isinstance(exc, ConnectorUnavailable) and exc.retry_after is not None:
+            # a 503 that says when to come back (RFC 9110 §10.2.3): that, not our guess
+            return exc.retry_after if exc.retry_after <= policy.max_wait else None
         return self._backoff(attempt, policy)
 
     @staticmethod

@@ -116,7 +116,7 @@ def error_for_status(
     if status == 429:
         return ConnectorRateLimited(f"{where}: rate limited (429).", retry_after=retry_after, **kwargs)
     if status >= 500:
-        return ConnectorUnavailable(f"{where}: the ATS failed ({status}).", **kwargs)
+        return ConnectorUnavailable(f"{where}: the ATS failed ({status}).", retry_after=retry_after, **kwargs)
     if status in (400, 409, 422):
         return ConnectorInputError(f"{where}: the ATS refused the request ({status}).", **kwargs)
     return ConnectorError(f"{where}: unexpected answer ({status}).", **kwargs)

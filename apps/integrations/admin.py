@@ -319,6 +319,9 @@ from apps.integrations import connect_admin  # noqa: E402,F401
 # Tributary's name, the dashboard home, the synced data last.
 from apps.integrations.admin_dashboard import install as _install_dashboard  # noqa: E402
 
+# Every issue, of integrations and of environments.
+from apps.integrations.issue_admin import IntegrationIssueAdmin  # noqa: E402,F401
+
 # The request log's admin list.
 from apps.integrations.request_log_admin import OutboundRequestAdmin  # noqa: E402,F401
 

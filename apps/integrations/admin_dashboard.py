@@ -73,7 +73,11 @@ def integration_figures() -> list[Figure]:
 
 def operation_figures() -> list[Figure]:
     now = utcnow()
-    open_issues = IntegrationIssue.objects.filter(status=IntegrationIssue.Status.OPEN).count()
+    issues = IntegrationIssue.objects.filter(status=IntegrationIssue.Status.OPEN).aggregate(
+        of_integrations=Count("id", filter=Q(integration__isnull=False)),
+        of_environments=Count("id", filter=Q(integration__isnull=True)),
+    )
+    open_issues, environment_issues = issues["of_integrations"], issues["of_environments"]
     latest_finished = (
         SyncRun.objects.filter(integration=OuterRef("pk"), finished_at__isnull=False)
         .order_by("-finished_at", "-id")
@@ -100,7 +104,16 @@ def operation_figures() -> list[Figure]:
     failing_deliveries = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED).count()
     return [
         Figure(
-            "Open integration issues", str(open_issues), _changelist("integration"), alert=open_issues > 0
+            "Open integration issues",
+            str(open_issues),
+            _changelist("integrationissue", "status__exact=OPEN&of=integration"),
+            alert=open_issues > 0,
+        ),  # fmt: skip
+        Figure(
+            "Open environment issues (e.g. a webhook endpoint disabled)",
+            str(environment_issues),
+            _changelist("integrationissue", "status__exact=OPEN&of=environment"),
+            alert=environment_issues > 0,
         ),  # fmt: skip
         Figure(
             "Integrations whose last sync failed",

@@ -1,4 +1,5 @@
-"""`GET /v1/integrations/{id}/issues`: Tributary's extension listing what is wrong with an integration."""
+"""Tributary's extensions listing issues: `GET /v1/integrations/{id}/issues` (what is wrong with an integration)
+and `GET /v1/environment/issues` (what is wrong with the environment itself, e.g. a disabled webhook endpoint)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from apps.core.api.fields import StrictCharField
 from apps.core.api.responses import page
 from apps.core.api.schema import error_responses, list_envelope
 from apps.integrations.issue_models import IssueType
-from apps.integrations.issues import integration_issues, issue_payload
+from apps.integrations.issues import environment_issues, integration_issues, issue_payload
 from apps.integrations.selectors import integration_get
 
 
@@ -40,3 +41,26 @@ class IntegrationIssuesApi(APIView):
     def get(self, request: Request, integration_id: str) -> Response:
         integration = integration_get(environment=request.auth.environment, integration_id=integration_id)
         return page([issue_payload(issue) for issue in integration_issues(integration=integration)], None)
+
+
+class EnvironmentIssueSerializer(IntegrationIssueSerializer):
+    subject = StrictCharField(help_text="What the issue is about: for `environment.webhook_endpoint_disabled`, the "
+                              "webhook endpoint's id.")  # fmt: skip
+
+
+class EnvironmentIssuesApi(APIView):
+    @extend_schema(
+        operation_id="get_environment_issues",
+        summary="List the environment's own issues (Tributary extension)",
+        description=(
+            "Not part of the Kombo API: issues of the environment the API key belongs to rather than of one "
+            "integration; today `environment.webhook_endpoint_disabled` (an outgoing webhook endpoint failed for "
+            "24 hours and was disabled; `subject` is its id; resolved when staff re-enable it). Each is the `issue` "
+            "object of the `issue-status-changed` webhook (sent with `integration: null`) plus its `subject`. Open "
+            "ones first, newest first, all on one page."
+        ),
+        responses={200: list_envelope("GetEnvironmentIssues", EnvironmentIssueSerializer), **error_responses(401)},
+    )
+    def get(self, request: Request) -> Response:
+        issues = environment_issues(environment_id=request.auth.environment.id)
+        return page([{**issue_payload(issue), "subject": issue.subject} for issue in issues], None)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from django.db import IntegrityError, connections, transaction
 
 from apps.connectors.catalog import RateBudget
-from apps.connectors.http_limits import concurrency_limit
+from apps.connectors.http_limits import RateLimiter, UnlimitedRateLimiter, concurrency_limit
 from apps.integrations.models import RateLimitLease, RateLimitState
 
 # A lease outlives any single request (timeouts are far below this), then frees itself.
@@ -106,5 +106,22 @@ class DatabaseRateLimiter:
             return float(cursor.fetchone()[0])
 
 
-def shared_rate_limiter() -> DatabaseRateLimiter:
-    return DatabaseRateLimiter()
+_limits_off = False  # only `rate_limits_off` sets it
+
+
+def shared_rate_limiter() -> RateLimiter:
+    return UnlimitedRateLimiter() if _limits_off else DatabaseRateLimiter()
+
+
+@contextlib.contextmanager
+def rate_limits_off() -> Iterator[None]:
+    """Connectors built in this process book no budget while inside (no spacing, no slots, no limiter rows).
+
+    Only for benchmarks against a loopback emulator whose own limits are off: the budget exists to keep us under
+    the vendor's limits, and there spacing the requests measures the budget, not the code under test."""
+    global _limits_off
+    previous, _limits_off = _limits_off, True
+    try:
+        yield
+    finally:
+        _limits_off = previous

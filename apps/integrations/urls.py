@@ -36,6 +36,7 @@ urlpatterns = [
     path(
         "integrations/<str:integration_id>/issues", issue_apis.IntegrationIssuesApi.as_view(), name="integration-issues"
     ),
+    path("environment/issues", issue_apis.EnvironmentIssuesApi.as_view(), name="environment-issues"),
     path("connect/create-link", connect_apis.CreateLinkApi.as_view(), name="connect-create-link"),
     path(
         "connect/integration-by-token/<str:token>",

@@ -151,7 +151,8 @@ SPECTACULAR_SETTINGS = {
     # No spec validation against swagger.io's online validator (a request leaving the machine).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Enums stay inline: many unrelated fields are called `status`, and the contract names none of them.
-    "POSTPROCESSING_HOOKS": [],
+    # Request schemas as strict as the validation (NUL-free parameters, cursor shape, one file source).
+    "POSTPROCESSING_HOOKS": ["apps.core.api.schema_strict.strict_requests"],
 }
 
 Q_CLUSTER = {

@@ -271,6 +271,34 @@ def test_the_reported_case_read_back_429_then_the_retry_gets_the_application(
     assert _create(kombo, job, "grace@example.com", "order-7").model_dump() == retried.model_dump()
 
 
+def test_a_lost_create_answer_then_a_429_while_reconciling_keeps_the_key_and_the_next_retry_gets_it(
+    smartrecruiters: Vendor, kombo_client: Callable[..., Kombo]
+) -> None:
+    # given: SmartRecruiters creates the application but its answer is lost (the client sees a 504)
+    kombo = kombo_client(integration_id=smartrecruiters.integration.id)
+    job = smartrecruiters.open_job()
+    smartrecruiters.fault(count=1, kind="lose_answer", method="POST", path="/postings/*/candidates")
+    first = _attempt(lambda: _create(kombo, job, "hedy@example.com", "order-9"))
+    assert isinstance(first, Failed)
+    assert first.status == 504
+    assert IdempotencyKey.objects.get(key="order-9").status == "UNCERTAIN"
+
+    # when: the retry's look-up of the application is rate-limited throughout
+    smartrecruiters.fault(count=None, method="GET", path="/candidates/*/jobs/*", status=429, retryAfter=0)
+    second = _attempt(lambda: _create(kombo, job, "hedy@example.com", "order-9"))
+
+    # then: the key is still to be reconciled (released, the next retry would create again and hit "already
+    # exists": the benchmark's unrecoverable case)
+    assert isinstance(second, Failed)
+    assert (second.status, second.code) == (429, "REMOTE.RATE_LIMIT_EXCEEDED")
+    assert IdempotencyKey.objects.get(key="order-9").status == "UNCERTAIN"
+
+    # and once the ATS recovers, the next retry answers 200 with the one application, tracked and attributed
+    smartrecruiters.heal()
+    retried = _create(kombo, job, "hedy@example.com", "order-9")
+    _assert_created_once(smartrecruiters, retried, "hedy@example.com")
+
+
 def test_already_applied_without_a_key_is_the_application_tributary_created(
     smartrecruiters: Vendor, kombo_client: Callable[..., Kombo]
 ) -> None:

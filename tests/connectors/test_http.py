@@ -189,6 +189,16 @@ def test_get_is_retried_after_5xx_and_then_succeeds(server: ScriptedServer) -> N
     assert len(sleeps) == 2
 
 
+def test_a_503_with_retry_after_waits_exactly_that(server: ScriptedServer) -> None:
+    server.script(Reply(503, {}, {"Retry-After": "0"}), Reply(503, {}, {"Retry-After": "2"}), Reply(200, {"ok": 1}))
+    client, sleeps = client_for(server)
+
+    assert client.get("/jobs").json() == {"ok": 1}
+
+    assert sleeps == [2.0]  # no wait after "0", then 2 s: not the backoff's 0.5 s and 1 s
+    assert len(server.seen) == 3
+
+
 def test_post_is_not_resent_after_5xx(server: ScriptedServer) -> None:
     server.script(Reply(500, {"error": "boom"}), Reply(200))
     client, sleeps = client_for(server)

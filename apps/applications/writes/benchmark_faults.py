@@ -1,7 +1,8 @@
 """Keyed creates through injected faults: none lost, none duplicated, none unrecoverable, every one tracked.
 
 `manage.py benchmark faults --creates 1000 --fault-rate 0.2 --json` serves the SmartRecruiters emulator on loopback
-(its rate limits off, so the run takes minutes), connects an integration to it (its source set up), and injects
+(its rate limits off, and our own per-integration budget with them: `rate_limits_off`; so the run takes minutes),
+connects an integration to it (its source set up), and injects
 seeded random faults on every vendor request: a share `--fault-rate` of them answers 429 or 503, or (writes only)
 is carried out with its answer lost. It then sends `--creates` create-application requests in-process through the
 whole Django stack, one `Idempotency-Key` each, retrying as a careful client does (on 429, 5xx and 409 with the same
@@ -29,6 +30,7 @@ from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, create_app
 from apps.core.derived_ids import screening_option_id
 from apps.integrations.models import Environment, Integration
+from apps.integrations.ratelimit import rate_limits_off
 from apps.integrations.services import api_key_create, api_key_revoke, integration_create, integration_delete
 
 ENVIRONMENT_NAME = "benchmark-faults"
@@ -76,7 +78,7 @@ def _answers(job: Any) -> list[dict[str, Any]]:
 def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
     count: int = options["creates"]
     app = create_app(seed=SEED, limits_enabled=False)
-    with LoopbackServer(app) as server:
+    with LoopbackServer(app) as server, rate_limits_off():
         environment, _ = Environment.objects.get_or_create(
             name=ENVIRONMENT_NAME, defaults={"display_name": "Benchmark Jobs"}
         )

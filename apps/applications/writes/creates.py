@@ -26,6 +26,7 @@ from apps.applications.writes.common import (
     user_remote_id,
     write_connector,
 )
+from apps.applications.writes.custom_fields import custom_field_values
 from apps.applications.writes.errors import WriteUncertainError
 from apps.applications.writes.idempotency import Attempt, WriteOutcome
 from apps.applications.writes.progress import (
@@ -195,6 +196,9 @@ def _create_input(
         ),
         gdpr_consent=GdprConsent(given=consent.get("given"), expires_at=consent.get("expires_at")) if consent else None,
         remote_fields=own_remote_fields(integration, connector, action, body.get("remote_fields"), warnings),
+        custom_fields=custom_field_values(
+            integration=integration, connector=connector, value=body.get("custom_fields"), warnings=warnings
+        ),
     )
 
 

@@ -10,6 +10,8 @@
   before sending anything again.
 - Once the ATS confirmed any step of a write (`Attempt.acted`, e.g. the application of a multi-step create), no
   error releases the key or is stored as final: it stays UNCERTAIN and the retry resumes (writes.progress).
+- A retry that is reconciling (the key was UNCERTAIN) keeps it UNCERTAIN whatever goes wrong before it found
+  out: a 429 on the look-up proves nothing about the earlier run's write.
 - Anything else (invalid input, ATS unavailable or rate limiting before a write) releases the key: a retry runs
   afresh.
 """
@@ -180,8 +182,10 @@ def idempotent_write(
         idempotency_mark_uncertain(row=row)
         raise
     except ApiError as error:
-        if attempt.acted:
-            idempotency_mark_uncertain(row=row)  # the ATS holds part of it: the retry resumes, never re-sends
+        if attempt.acted or attempt.reconcile:
+            # the ATS holds part of it, or an earlier run may have written (this one failed before it could look
+            # or finish looking): the retry resumes or looks again, never re-sends, never takes "already exists"
+            idempotency_mark_uncertain(row=row)
         elif error.code in FINAL_ERROR_CODES:
             idempotency_complete(row=row, status=error.status, body=error.body())
         elif attempt.sent and error.code not in NOTHING_WRITTEN_CODES:
@@ -190,7 +194,7 @@ def idempotent_write(
             idempotency_release(row=row)
         raise
     except BaseException:
-        if attempt.sent:
+        if attempt.sent or attempt.reconcile:
             idempotency_mark_uncertain(row=row)
         else:
             idempotency_release(row=row)

@@ -31,6 +31,16 @@ def _optional_text(max_length: int = 1000) -> serializers.CharField:
     return StrictCharField(required=False, allow_null=True, allow_blank=True, max_length=max_length)
 
 
+# `HTTP_URL` (Django's URLValidator) as a schema pattern: http(s), a dotted host name with a TLD, an optional port,
+# path and query; at most 2,048 characters (URLValidator's own limit). Stricter than the validator where it has to
+# be (no IP addresses, IDNs or `localhost`), so a URL the schema allows is one we accept.
+HTTP_URL_PATTERN = (
+    "^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}"
+    "(?::[0-9]{1,5})?(?:[/?#][^\\s]*)?$"
+)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN, "maxLength": 2048})
 class HttpUrlField(StrictCharField):
     """An absolute http(s) URL."""
 
@@ -233,12 +243,39 @@ class WriteGdprConsentSerializer(serializers.Serializer):
     given = serializers.BooleanField(required=False, allow_null=True)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        # per tool an object (contract §5.3); a null under a tool's key is refused
+        "additionalProperties": {"type": "object", "additionalProperties": {}},
+        "description": "Per-tool passthrough fields; only the key of the integration's own tool is used.",
+    }
+)
+class RemoteFieldsField(serializers.DictField):
+    pass
+
+
 def remote_fields_field() -> serializers.DictField:
-    return serializers.DictField(
+    return RemoteFieldsField(
         child=serializers.JSONField(),
         required=False,
         allow_null=True,
         help_text="Per-tool passthrough fields; only the key of the integration's own tool is used.",
+    )
+
+
+def custom_fields_field() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Tributary extension: values for the environment's custom fields of candidates and applications, by "
+            'key (`{"notice_period": 4}`). Each is written to the ATS field the integration maps the key to '
+            "(`PUT /integrations/{id}/custom-fields/{id}`); an unknown or unmapped key is refused naming it. Where "
+            "the ATS takes no such values through Tributary yet, they are dropped with a warning."
+        ),
     )
 
 
@@ -250,6 +287,7 @@ class CreateApplicationBodySerializer(serializers.Serializer):
     sourced_by = WriteSourcedBySerializer(required=False, allow_null=True)
     gdpr_consent = WriteGdprConsentSerializer(required=False, allow_null=True)
     remote_fields = remote_fields_field()
+    custom_fields = custom_fields_field()
     screening_question_answers = WriteScreeningAnswerSerializer(many=True, required=False)
 
 
@@ -266,6 +304,7 @@ class CreateCandidateBodySerializer(serializers.Serializer):
     sourced_by = WriteSourcedBySerializer(required=False, allow_null=True)
     gdpr_consent = WriteGdprConsentSerializer(required=False, allow_null=True)
     remote_fields = remote_fields_field()
+    custom_fields = custom_fields_field()
     screening_question_answers = WriteScreeningAnswerSerializer(many=True, required=False)
 
 

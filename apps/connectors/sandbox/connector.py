@@ -120,6 +120,7 @@ class SandboxConnector(Connector):
         )
         for model in ReadModel
     )
+    takes_custom_fields = True  # the documents' own `custom_fields` (fields.py: CUSTOM)
     write_coverage = tuple(
         WriteCoverage(action=action, fields=fields_with_status(WRITE_ACTION_FIELDS[action])) for action in WriteAction
     )
@@ -369,6 +370,7 @@ class SandboxConnector(Connector):
                     {"given": consent.given, "expires_at": _iso(consent.expires_at)} if consent is not None else None
                 ),
                 remote_fields=application.remote_fields,
+                custom_fields=_custom_fields(application),
             )
         )
         result = CreateApplicationResult(
@@ -540,3 +542,11 @@ def _link_details(link: ResultLinkInput) -> dict[str, Any]:
 
 def _iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _custom_fields(application: CreateApplicationInput) -> dict[str, dict[str, Any]]:
+    """The values for the documents' own `custom_fields`, per document (`candidates`, `applications`)."""
+    found: dict[str, dict[str, Any]] = {"candidates": {}, "applications": {}}
+    for item in application.custom_fields:
+        found["candidates" if item.model == "ats_candidates" else "applications"][item.key] = item.value
+    return found

@@ -40,6 +40,7 @@ class StoreWrites:
         sourced_by_user_id: str | None = None,
         gdpr_consent: Mapping[str, Any] | None = None,
         remote_fields: Mapping[str, Any] | None = None,
+        custom_fields: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> CreatedApplication:
         """Apply `candidate` to a job. An existing candidate (same email, any case) is reused, its source kept.
 
@@ -84,8 +85,14 @@ class StoreWrites:
                 created_candidate = False
             else:
                 cand = self._candidate_doc(db, candidate, source=source, now=now)
-                self._store(db, "candidates", cand, updated_at=now)
                 created_candidate = True
+            own = (custom_fields or {}).get("candidates") or {}
+            if own or created_candidate:
+                # an existing candidate's other custom fields stay; the request's values are set
+                cand["custom_fields"] = {**(cand.get("custom_fields") or {}), **own}
+                if not created_candidate:
+                    cand["updated_at"] = now
+                self._store(db, "candidates", cand, updated_at=now)
 
             app_id = self._new_id(db, "applications")
             application = {
@@ -94,7 +101,8 @@ class StoreWrites:
                 "source": source if source is not None else cand.get("source"), "answers": answers,
                 "created_at": now, "updated_at": now,
                 "url": f"https://app.sandbox-ats.example.com/applications/{app_id}",
-                "custom_fields": {}, "sourced_by": sourced_by_user_id, "gdpr_consent": dict(gdpr_consent or {}),
+                "custom_fields": dict((custom_fields or {}).get("applications") or {}),
+                "sourced_by": sourced_by_user_id, "gdpr_consent": dict(gdpr_consent or {}),
                 "remote_fields": dict(remote_fields or {}),
             }  # fmt: skip
             self._store(db, "applications", application, updated_at=now, application_id=app_id, candidate_id=cand["id"])
