@@ -442,7 +442,11 @@ def oauth_start(request: HttpRequest, link: ConnectLink, token: str) -> HttpResp
     popup = request.GET.get("popup") == "1"
     try:
         authorize_url = connect_flow_oauth_start(
-            link=link, link_token=token, base_url=public_base_url(request), popup=popup
+            link=link,
+            link_token=token,
+            base_url=public_base_url(request),
+            popup=popup,
+            progressive=request.GET.get("progressive") == "1",
         )
     except (ValueError, ConnectorError) as error:
         message = error.message if isinstance(error, ConnectorError) else str(error)

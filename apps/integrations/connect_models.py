@@ -102,6 +102,8 @@ class OAuthState(TimestampedModel):
     # The link token, encrypted (apps.core.crypto), so the callback can continue the flow on the link's pages.
     link_token_encrypted = models.TextField(editable=False)
     popup = models.BooleanField(default=False, help_text="Started from an embedded flow in a popup window.")
+    # Started from a page with script: after the code exchange the checks page runs the checks one by one.
+    progressive = models.BooleanField(default=False)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -286,7 +286,9 @@ def _link_token_aad(state_hash: str) -> str:
     return f"oauth-state:{state_hash}"
 
 
-def connect_flow_oauth_start(*, link: ConnectLink, link_token: str, base_url: str, popup: bool = False) -> str:
+def connect_flow_oauth_start(
+    *, link: ConnectLink, link_token: str, base_url: str, popup: bool = False, progressive: bool = False
+) -> str:
     """Begin the authorization-code round trip: returns the ATS's authorize URL carrying a fresh `state`."""
     tool = link.selected_tool
     client = oauth_client(tool)
@@ -308,6 +310,7 @@ def connect_flow_oauth_start(*, link: ConnectLink, link_token: str, base_url: st
         tool=tool,
         redirect_uri=redirect_uri,
         popup=popup,
+        progressive=progressive,
         expires_at=utcnow() + timedelta(seconds=settings.CONNECT_OAUTH_STATE_SECONDS),
     )
     base = link.integration.base_url if link.integration_id and link.integration.base_url else tool_base_url(tool)
@@ -364,6 +367,12 @@ def connect_flow_oauth_callback(*, oauth_state: OAuthState, code: str) -> list[C
         message = error.message if isinstance(error, ConnectorError) else str(error)
         connect_flow_record_failure(link=link, step=ConnectionFlowFailure.Step.OAUTH, reason=message)
         raise
+    if oauth_state.progressive:
+        # The checks page (it has script) runs the checks one by one and shows each as it completes.
+        from apps.integrations.connect_checks import connect_checks_begin
+
+        connect_checks_begin(link=link, auth_kind=AuthKind.OAUTH2_AUTHORIZATION_CODE, credentials=credentials)
+        return []
     return connect_flow_verify_credentials(
         link=link, auth_kind=AuthKind.OAUTH2_AUTHORIZATION_CODE, credentials=credentials
     )

@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.integrations.webhooks_support import endpoint, receiver, webhook_settings  # noqa: F401 (fixtures)
 
 BROWSER_DIR = Path(__file__).resolve().parent
 ARTIFACTS = BROWSER_DIR.parents[1] / "test-artifacts" / "connect-flow"
 CHROMIUM = "/usr/bin/chromium"
+# The permission checks run one request per check (each shown as it completes): on a loaded 2-core machine a
+# connector's dozen checks can take longer than Playwright's default 5 s for an expectation.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

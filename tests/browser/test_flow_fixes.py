@@ -16,9 +16,11 @@ import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
 from apps.attribution.models import SourceMapping
+from apps.connectors.emulation.serve_all import register_callback
 from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, create_app
-from apps.integrations.connect_services import connect_link_create
+from apps.integrations.connect_services import connect_link_create, oauth_redirect_uri
 from apps.integrations.models import ConnectionFlowFailure, ConnectLink, Environment, Integration
 
 pytestmark = pytest.mark.browser
@@ -162,6 +164,32 @@ def test_scope_checks_appear_one_by_one(
     settled = tab.evaluate("() => JSON.parse(sessionStorage.getItem('settled'))")
     assert settled == list(range(SMARTRECRUITERS_CHECKS + 1)), settled
     assert len(seen_checking) == 2  # the checks page while they ran, then once more with the outcome
+
+
+def test_scope_checks_after_an_oauth_sign_in_appear_one_by_one(
+    tab: Page,
+    shoot: Shoot,
+    environment: Environment,
+    live_server: Any,
+    reachable: str,
+    settings: Any,
+    smartrecruiters: LoopbackServer,
+) -> None:
+    register_callback(smartrecruiters.app, oauth_redirect_uri(live_server.url))
+    settings.CONNECTOR_OAUTH_CLIENTS = {
+        "smartrecruiters": {"client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
+    }
+    tab.add_init_script(RECORD_PROGRESS)
+    tab.goto(_link(environment, live_server, tool="smartrecruiters"))
+    tab.locator(".tabs a", has_text="Sign in with SmartRecruiters").click()
+    tab.locator("#oauth-start").click()
+    tab.locator("#allow").click()
+
+    expect(tab.locator("h1")).to_have_text("Connection verified")
+    shoot(tab, "oauth-checks-done")
+    settled = tab.evaluate("() => JSON.parse(sessionStorage.getItem('settled'))")
+    assert settled == list(range(SMARTRECRUITERS_CHECKS + 1)), settled
+    assert Integration.objects.get().auth_kind == "OAUTH2_AUTHORIZATION_CODE"
 
 
 def test_reopening_a_half_finished_link_resumes_at_the_source_step(
