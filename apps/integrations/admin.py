@@ -273,9 +273,16 @@ class SyncRunAdmin(admin.ModelAdmin):
     inlines = [SyncRunModelInline]
     readonly_fields = [field.name for field in SyncRun._meta.fields if field.name != "claim_token"] + [
         "progress",
+        "live_progress",
         "outbound_calls",
     ]
     exclude = ("claim_token",)
+
+    @admin.display(description="Live progress")
+    def live_progress(self, obj: SyncRun) -> str:
+        from apps.integrations.integration_page import progress_table
+
+        return progress_table(obj.integration_id, [obj], follow_new=False)
 
     @admin.display(description="Request log")
     def outbound_calls(self, obj: SyncRun) -> str:

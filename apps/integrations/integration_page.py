@@ -104,7 +104,7 @@ PROGRESS_SCRIPT = """<script>(function () {
     .then(function (r) { return r.json(); }).then(function (data) {
       data.runs.forEach(function (run) {
         var row = table.querySelector('tr[data-run="' + run.id + '"]');
-        if (!row) { window.location.reload(); return; }
+        if (!row) { if (table.dataset.followNew === "true") window.location.reload(); return; }
         row.dataset.active = run.active ? "true" : "false";
         row.querySelector(".run-status").textContent = run.status;
         var bar = row.querySelector(".progress-fill");
@@ -124,6 +124,29 @@ def _seconds(run_or_model: Any) -> str:
     if run_or_model.started_at is None or run_or_model.finished_at is None:
         return "—"
     return f"{(run_or_model.finished_at - run_or_model.started_at).total_seconds():.1f} s"
+
+
+def progress_table(integration_id: str, runs: list[SyncRun], *, follow_new: bool) -> str:
+    """Runs with their progress bars, kept moving by polling the integration's progress endpoint while one is
+    queued or running; `follow_new`: a run that appears meanwhile reloads the page (the integration page)."""
+    from apps.integrations.admin import progress_bar
+
+    rows = format_html_join(
+        "", '<tr data-run="{}" data-active="{}"><td><a href="{}">{}</a></td><td>{}</td><td class="run-status">{}'
+        '</td><td>{}<div class="run-detail">{}/{} models{} · {} records</div></td><td>{}</td><td>{}</td></tr>',
+        ((run.id, "true" if run.is_active else "false", reverse("admin:integrations_syncrun_change", args=[run.id]),
+          run.id, run.type, run.status, progress_bar(run.progress_percent, run.status), run.models_done,
+          run.models_total, f" · {run.current_model}" if run.current_model else "", run.fetched,
+          run.created_at.strftime("%Y-%m-%d %H:%M:%S"), _seconds(run)) for run in runs),
+    )  # fmt: skip
+    return format_html(
+        '<table class="recent-runs" data-progress-url="{}" data-follow-new="{}"><thead><tr><th>Run</th><th>Type</th>'
+        "<th>Status</th><th>Progress</th><th>Created</th><th>Duration</th></tr></thead><tbody>{}</tbody></table>{}",
+        reverse("admin:integrations_integration_progress", args=[integration_id]),
+        "true" if follow_new else "false",
+        rows,
+        mark_safe(PROGRESS_SCRIPT),  # noqa: S308 (our constant)
+    )
 
 
 class IntegrationPageMixin:
@@ -161,26 +184,10 @@ class IntegrationPageMixin:
 
     @admin.display(description="Recent runs")
     def recent_runs(self, obj: Integration) -> str:
-        from apps.integrations.admin import progress_bar
-
         runs = list(SyncRun.objects.filter(integration=obj).order_by("-created_at", "-id")[:RECENT_RUNS])
         if not runs:
             return "No runs yet."
-        rows = format_html_join(
-            "", '<tr data-run="{}" data-active="{}"><td><a href="{}">{}</a></td><td>{}</td><td class="run-status">{}'
-            '</td><td>{}<div class="run-detail">{}/{} models{} · {} records</div></td><td>{}</td><td>{}</td></tr>',
-            ((run.id, "true" if run.is_active else "false", reverse("admin:integrations_syncrun_change", args=[run.id]),
-              run.id, run.type, run.status, progress_bar(run.progress_percent, run.status), run.models_done,
-              run.models_total, f" · {run.current_model}" if run.current_model else "", run.fetched,
-              run.created_at.strftime("%Y-%m-%d %H:%M:%S"), _seconds(run)) for run in runs),
-        )  # fmt: skip
-        return format_html(
-            '<table class="recent-runs" data-progress-url="{}"><thead><tr><th>Run</th><th>Type</th><th>Status</th>'
-            "<th>Progress</th><th>Created</th><th>Duration</th></tr></thead><tbody>{}</tbody></table>{}",
-            reverse("admin:integrations_integration_progress", args=[obj.pk]),
-            rows,
-            mark_safe(PROGRESS_SCRIPT),  # noqa: S308 (our constant)
-        )
+        return progress_table(obj.pk, runs, follow_new=True)
 
     @admin.display(description="Source mapping")
     def source_mapping_status(self, obj: Integration) -> str:

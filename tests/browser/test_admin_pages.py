@@ -122,6 +122,17 @@ def test_an_integration_page_shows_a_running_sync_move_live(
     expect(row).to_have_attribute("data-active", "false")
     shoot(staff, "integration-page-run-finished")
 
+    # "Sync now" takes the operator to the run it started, whose progress moves live there too
+    staff.locator("#sync-now").click()
+    started = SyncRun.objects.filter(integration=integration).exclude(pk=run.pk).get()
+    assert staff.url.endswith(reverse("admin:integrations_syncrun_change", args=[started.id]))
+    own = staff.locator(f'tr[data-run="{started.id}"]')
+    expect(own.locator(".run-status")).to_have_text("QUEUED")
+    SyncRun.objects.filter(pk=started.pk).update(status="RUNNING", models_total=4, models_done=1, fetched=9)
+    expect(own.locator(".run-detail")).to_have_text("1/4 models · 9 records")
+    expect(own.locator(".run-status")).to_have_text("RUNNING")
+    shoot(staff, "sync-now-run-page-live")
+
 
 def test_a_source_mapping_edit_is_refused_live(
     staff: Page, shoot: Shoot, live_server: Any, environment: Environment, factorial_url: str
