@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext_noop
@@ -52,6 +53,16 @@ def _connector(link: ConnectLink, *, auth_kind: str, credentials: Mapping[str, s
         base_url=base_url or tool_base_url(tool),
         auth_kind=auth_kind,
         credentials=credentials,
+    )
+
+
+def pending_credentials_purge(*, now: datetime | None = None) -> int:
+    """Forget the credentials kept for "Try again" on links that expired (the end user walked away after a network
+    failure); returns how many links held some."""
+    return (
+        ConnectLink.objects.filter(expires_at__lt=now or utcnow())
+        .exclude(pending_credentials="")
+        .update(pending_credentials="")
     )
 
 

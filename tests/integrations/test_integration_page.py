@@ -156,3 +156,20 @@ def test_relink_issues_a_reconnection_link_and_recheck_source_checks_live(
     assert [str(m) for m in get_messages(answer.wsgi_request)][-1] == "Source re-checked live: Configured."
     html = admin_client.get(page).content.decode()
     assert '<span class="source-status" data-status="CONFIGURED">Configured</span>' in html
+
+
+def test_housekeeping_forgets_credentials_kept_on_expired_links(environment: Environment) -> None:
+    kept = connect_link_create(
+        environment=environment, end_user_email="hr@globex.example.com", end_user_organization_name="Globex",
+        integration_tool="sandbox", base_url="http://testserver",
+    ).link  # fmt: skip
+    open_link = connect_link_create(
+        environment=environment, end_user_email="hr@globex.example.com", end_user_organization_name="Globex",
+        integration_tool="sandbox", base_url="http://testserver",
+    ).link  # fmt: skip
+    ConnectLink.objects.filter(pk__in=[kept.pk, open_link.pk]).update(pending_credentials="sealed")
+    ConnectLink.objects.filter(pk=kept.pk).update(expires_at=utcnow() - timedelta(minutes=1))
+
+    assert housekeeping_run()["pending_credentials"] == 1
+
+    assert dict(ConnectLink.objects.values_list("pk", "pending_credentials")) == {kept.pk: "", open_link.pk: "sealed"}
