@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from apps.connectors.registry import CONNECTORS
 from apps.core.api.errors import ApiError
 from apps.integrations.field_admin import FieldExplorerMixin, IntegrationIssueInline
-from apps.integrations.integration_page import IntegrationPageMixin
+from apps.integrations.integration_page import AbandonedFlowFilter, IntegrationPageMixin
 from apps.integrations.models import ApiKey, Environment, Integration, SyncRun, SyncRunModel
 from apps.integrations.services import api_key_create, api_key_revoke, integration_set_credentials
 
@@ -183,7 +183,7 @@ class IntegrationForm(forms.ModelForm):
 class IntegrationAdmin(IntegrationPageMixin, FieldExplorerMixin, DeleteWithOwnedDataMixin, admin.ModelAdmin):
     form = IntegrationForm
     list_display = ("id", "end_user_organization_name", "tool", "environment", "state", "setup_status", "enabled")
-    list_filter = ("tool", "state", "setup_status", "enabled", "environment")
+    list_filter = (AbandonedFlowFilter, "tool", "state", "setup_status", "enabled", "environment")
     list_select_related = ("environment",)
     search_fields = ("id", "end_user_organization_name", "end_user_email", "end_user_origin_id")
     readonly_fields = (
@@ -239,8 +239,8 @@ class IntegrationAdmin(IntegrationPageMixin, FieldExplorerMixin, DeleteWithOwned
 def progress_bar(percent: int, status: str) -> str:
     colour = {"FAILED": "#ba2121", "SUCCEEDED": "#417690", "CANCELED": "#999"}.get(status, "#79aec8")
     return format_html(
-        '<div title="{}%" style="width:120px;background:#eee;border-radius:3px;height:12px">'
-        '<div style="width:{}%;background:{};height:12px;border-radius:3px"></div></div>',
+        '<div class="progress" title="{}%" style="width:120px;background:#eee;border-radius:3px;height:12px">'
+        '<div class="progress-fill" style="width:{}%;background:{};height:12px;border-radius:3px"></div></div>',
         percent,
         percent,
         colour,
@@ -273,9 +273,16 @@ class SyncRunAdmin(admin.ModelAdmin):
     inlines = [SyncRunModelInline]
     readonly_fields = [field.name for field in SyncRun._meta.fields if field.name != "claim_token"] + [
         "progress",
+        "live_progress",
         "outbound_calls",
     ]
     exclude = ("claim_token",)
+
+    @admin.display(description="Live progress")
+    def live_progress(self, obj: SyncRun) -> str:
+        from apps.integrations.integration_page import progress_table
+
+        return progress_table(obj.integration_id, [obj], follow_new=False)
 
     @admin.display(description="Request log")
     def outbound_calls(self, obj: SyncRun) -> str:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from apps.core.timeutils import utcnow
+from apps.integrations.abandoned import abandoned_filter
 from apps.integrations.models import Integration, IntegrationIssue, SyncRun, WebhookDelivery
 
 DEFAULT_DELTA_MINUTES = 5  # the sync engine's default delta interval (Integration.delta_sync_minutes)
@@ -45,12 +46,16 @@ def _changelist(model: str, query: str = "") -> str:
 
 
 def integration_figures() -> list[Figure]:
+    abandoned_condition = abandoned_filter(Integration.objects.all(), abandoned=True).values("pk")
     counts = {
         row["bucket"]: row["n"]
         for row in Integration.objects.annotate(
-            # incomplete setups (abandoned flows among them) count as "incomplete", whatever their state
+            # abandoned flows (apps.integrations.abandoned) are counted apart; other incomplete setups count as
+            # "incomplete", whatever their state
             bucket=Case(
-                When(setup_status=Integration.SetupStatus.INCOMPLETE, then=Value("INCOMPLETE")), default=F("state")
+                When(pk__in=abandoned_condition, then=Value("ABANDONED")),
+                When(setup_status=Integration.SetupStatus.INCOMPLETE, then=Value("INCOMPLETE")),
+                default=F("state"),
             )
         )
         .values("bucket")
@@ -68,6 +73,11 @@ def integration_figures() -> list[Figure]:
                 alert=key == "INVALID" and counts.get(key, 0) > 0,
             )  # fmt: skip
         )
+    figures.append(
+        Figure(
+            "Abandoned connection flows", str(counts.get("ABANDONED", 0)), _changelist("integration", "flow=abandoned")
+        )
+    )
     return figures
 
 

@@ -18,8 +18,9 @@ from typing import Any
 
 import markdown
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -42,6 +43,14 @@ from apps.connectors.catalog import AuthKind, AuthMode, SourceStrategy
 from apps.connectors.errors import ConnectorError, ConnectorUnsupported
 from apps.connectors.registry import connector_classes, get_connector_class
 from apps.core.api.urls import public_base_url
+from apps.integrations.connect_checks import (
+    checks_pending,
+    checks_unreachable,
+    connect_checks_begin,
+    connect_checks_retry,
+    connect_checks_run_next,
+    results_of,
+)
 from apps.integrations.connect_selectors import FlowStep, connect_flow_step, connect_link_for_token
 from apps.integrations.connect_services import (
     CheckResult,
@@ -67,6 +76,8 @@ View = Callable[..., HttpResponse]
 UNEXPECTED_ERROR_STEPS = {
     "connect": ConnectionFlowFailure.Step.CREDENTIALS,
     "checks": ConnectionFlowFailure.Step.SCOPE_TESTS,
+    "checks_next": ConnectionFlowFailure.Step.SCOPE_TESTS,
+    "checks_retry": ConnectionFlowFailure.Step.SCOPE_TESTS,
     "oauth_start": ConnectionFlowFailure.Step.OAUTH,
     "source": ConnectionFlowFailure.Step.SOURCE,
     "finish": ConnectionFlowFailure.Step.SOURCE,
@@ -233,8 +244,15 @@ def _step_url(link: ConnectLink, token: str) -> str:
     if step == FlowStep.TOOL:
         return _url("tools", token)
     if step == FlowStep.CONNECT:
+        # Checks under way (or stopped by a network failure) resume on the checks page.
+        if link.pending_credentials and link.scope_results:
+            return _url("checks", token)
         return _url("connect", token)
     if step == FlowStep.SOURCE:
+        return _url("source", token)
+    # Verified and ready to finish: a link with a source step resumes there (it shows the source and "Finish"),
+    # never on the checks page, which would skip the source step.
+    if link.integration is not None and source_step_required(link.integration):
         return _url("source", token)
     return _url("checks", token)
 
@@ -313,7 +331,11 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
                 errors[credential_field.name] = _("This field is required.")
         if not errors and mode.kind != AuthKind.OAUTH2_AUTHORIZATION_CODE:
             credentials = {name: value for name, value in values.items() if value}
-            connect_flow_verify_credentials(link=link, auth_kind=mode.kind, credentials=credentials)
+            if request.POST.get("progressive") == "1":
+                # The page has script: the checks page runs the checks one by one and shows each as it completes.
+                connect_checks_begin(link=link, auth_kind=mode.kind, credentials=credentials)
+            else:
+                connect_flow_verify_credentials(link=link, auth_kind=mode.kind, credentials=credentials)
             return HttpResponseRedirect(_url("checks", token))
     return _render(
         request,
@@ -350,24 +372,68 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
 def checks(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
     if not link.scope_results:
         return HttpResponseRedirect(_step_url(link, token))
-    results = [CheckResult(**row) for row in link.scope_results]
-    passed = link.verified_at is not None and all(result.ok for result in results)
-    step = connect_flow_step(link)
+    results = results_of(link)
+    pending = checks_pending(link)
+    passed = not pending and link.verified_at is not None and all(result.ok for result in results)
+    has_source_step = link.integration is not None and source_step_required(link.integration)
     return _render(
         request,
         link,
         "connect/checks.html",
         {
             "results": results,
+            "pending": pending,
+            "unreachable": not pending and checks_unreachable(link),
             "passed": passed,
-            "next_is_source": step == FlowStep.SOURCE,
+            "next_is_source": has_source_step,
             "source_url": _url("source", token),
             "finish_url": _url("finish", token),
+            "next_check_url": _url("checks-next", token),
+            "retry_checks_url": _url("checks-retry", token),
             "retry_url": _url("connect", token, mode=link.auth_kind) if link.auth_kind else _url("connect", token),
             "steps": _steps(link, FlowStep.CONNECT),
         },
         token=token,
     )
+
+
+@require_http_methods(["POST"])
+@flow_view
+def checks_next(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    """Run the next pending check (one live call) and answer with its rendered row; the checks page asks again
+    until `pending` is 0, then reloads to show the outcome."""
+    outcome = connect_checks_run_next(link=link)
+    rows = results_of(link)
+    row = next((result for result in rows if outcome is not None and result.id == outcome.id), None)
+    with translation.override(_language(link)):
+        html_rows = {
+            result.id: render_to_string("connect/check_row.html", {"result": result, "tool_label": _tool_label(link)})
+            for result in rows
+        }
+    response = JsonResponse(
+        {
+            "ran": row.id if row is not None else None,
+            "pending": sum(1 for result in rows if result.pending),
+            "rows": html_rows,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["POST"])
+@flow_view
+def checks_retry(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
+    """After a network failure: run the same checks again with the credentials kept for it."""
+    if link.verified_at is None and connect_checks_retry(link=link):
+        return HttpResponseRedirect(_url("checks", token))
+    back = _url("connect", token, mode=link.auth_kind) if link.auth_kind else _url("connect", token)
+    return HttpResponseRedirect(back)
+
+
+def _tool_label(link: ConnectLink) -> str:
+    tool = link.selected_tool
+    return get_connector_class(tool).label if tool else ""
 
 
 @require_GET
@@ -376,7 +442,11 @@ def oauth_start(request: HttpRequest, link: ConnectLink, token: str) -> HttpResp
     popup = request.GET.get("popup") == "1"
     try:
         authorize_url = connect_flow_oauth_start(
-            link=link, link_token=token, base_url=public_base_url(request), popup=popup
+            link=link,
+            link_token=token,
+            base_url=public_base_url(request),
+            popup=popup,
+            progressive=request.GET.get("progressive") == "1",
         )
     except (ValueError, ConnectorError) as error:
         message = error.message if isinstance(error, ConnectorError) else str(error)

@@ -48,6 +48,9 @@ class ConnectLink(TimestampedModel):
     auth_kind = models.CharField(max_length=40, blank=True)
     scope_results = models.JSONField(default=list, blank=True, help_text="The last live scope-test run.")
     verified_at = models.DateTimeField(null=True, blank=True, help_text="When credentials and scope tests passed.")
+    # The credentials under test while the checks run one request at a time (encrypted; cleared when they pass
+    # or fail for a reason other than a network failure, which keeps them for "Try again").
+    pending_credentials = models.TextField(blank=True, editable=False)
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -99,6 +102,8 @@ class OAuthState(TimestampedModel):
     # The link token, encrypted (apps.core.crypto), so the callback can continue the flow on the link's pages.
     link_token_encrypted = models.TextField(editable=False)
     popup = models.BooleanField(default=False, help_text="Started from an embedded flow in a popup window.")
+    # Started from a page with script: after the code exchange the checks page runs the checks one by one.
+    progressive = models.BooleanField(default=False)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,9 +12,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext_noop
 
-from apps.connectors.base import Connector
 from apps.connectors.catalog import AuthKind
 from apps.connectors.errors import ConnectorError
 from apps.connectors.registry import get_connector_class, is_known_tool
@@ -231,48 +229,22 @@ class CheckResult:
 
     id: str
     label: str
-    ok: bool | None  # None: not run (the credentials failed first)
+    ok: bool | None  # None: not run (the credentials failed first, or it is still pending)
     message: str = ""
     fix_hint: str = ""
+    pending: bool = False  # not run yet: the checks page runs it next
+    unreachable: bool = False  # failed because the ATS could not be reached (network, timeout, 5xx)
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "label": self.label, "ok": self.ok, "message": self.message, "fix_hint": self.fix_hint}
-
-
-def run_checks(connector: Connector) -> list[CheckResult]:
-    """Verify the credentials, then every scope test of the connector, each with one cheap live call."""
-    results: list[CheckResult] = []
-    try:
-        connector.verify_credentials()
-    except ConnectorError as error:
-        results.append(
-            CheckResult(
-                id=CREDENTIALS_CHECK_ID,
-                label="Credentials",
-                ok=False,
-                message=error.remote_message or error.message,
-                fix_hint=gettext_noop("Check that the credentials are complete and still valid, then try again."),
-            )
-        )
-        results.extend(CheckResult(id=test.id, label=test.label, ok=None) for test in connector.scope_tests)
-        return results
-    results.append(CheckResult(id=CREDENTIALS_CHECK_ID, label="Credentials", ok=True))
-    for test in connector.scope_tests:
-        try:
-            connector.run_scope_test(test.id)
-        except ConnectorError as error:
-            results.append(
-                CheckResult(
-                    id=test.id,
-                    label=test.label,
-                    ok=False,
-                    message=error.remote_message or error.message,
-                    fix_hint=test.fix_hint,
-                )
-            )
-        else:
-            results.append(CheckResult(id=test.id, label=test.label, ok=True))
-    return results
+        return {
+            "id": self.id,
+            "label": self.label,
+            "ok": self.ok,
+            "message": self.message,
+            "fix_hint": self.fix_hint,
+            "pending": self.pending,
+            "unreachable": self.unreachable,
+        }
 
 
 def _attach_integration(link: ConnectLink, *, auth_kind: str, credentials: Mapping[str, str]) -> Integration:
@@ -299,51 +271,24 @@ def _attach_integration(link: ConnectLink, *, auth_kind: str, credentials: Mappi
     )
 
 
-@transaction.atomic
-def _save_checks(
-    link: ConnectLink, *, auth_kind: str, credentials: Mapping[str, str], results: list[CheckResult]
-) -> bool:
-    link = ConnectLink.objects.select_for_update().get(pk=link.pk)
-    link.auth_kind = auth_kind
-    link.scope_results = [result.as_dict() for result in results]
-    passed = all(result.ok for result in results)
-    if passed:
-        link.integration = _attach_integration(link, auth_kind=auth_kind, credentials=credentials)
-        link.verified_at = utcnow()
-    link.save()
-    return passed
-
-
 def connect_flow_verify_credentials(
     *, link: ConnectLink, auth_kind: str, credentials: Mapping[str, str]
 ) -> list[CheckResult]:
-    """Check the credentials live, permission by permission; when all pass, store them on the integration
-    (creating it for a new link, replacing them for a relink). Failures are recorded."""
-    tool = link.selected_tool
-    base_url = link.integration.base_url if link.integration_id and link.integration.base_url else ""
-    connector = build_connector(
-        tool=tool,
-        integration_key=link.integration_id or link.pending_integration_id or f"link:{link.id}",
-        base_url=base_url or tool_base_url(tool),
-        auth_kind=auth_kind,
-        credentials=credentials,
-    )
-    results = run_checks(connector)  # outside the transaction: live calls to the ATS
-    if not _save_checks(link, auth_kind=auth_kind, credentials=credentials, results=results):
-        failed = [f"{result.label}: {result.message}" for result in results if result.ok is False]
-        step = (
-            ConnectionFlowFailure.Step.CREDENTIALS if results[0].ok is False else ConnectionFlowFailure.Step.SCOPE_TESTS
-        )
-        connect_flow_record_failure(link=link, step=step, reason="; ".join(failed))
-    link.refresh_from_db()
-    return results
+    """Check the credentials live, permission by permission, all in this request; when all pass, store them on
+    the integration (creating it for a new link, replacing them for a relink). Failures are recorded."""
+    from apps.integrations.connect_checks import connect_checks_begin, connect_checks_run_all
+
+    connect_checks_begin(link=link, auth_kind=auth_kind, credentials=credentials)
+    return connect_checks_run_all(link=link)
 
 
 def _link_token_aad(state_hash: str) -> str:
     return f"oauth-state:{state_hash}"
 
 
-def connect_flow_oauth_start(*, link: ConnectLink, link_token: str, base_url: str, popup: bool = False) -> str:
+def connect_flow_oauth_start(
+    *, link: ConnectLink, link_token: str, base_url: str, popup: bool = False, progressive: bool = False
+) -> str:
     """Begin the authorization-code round trip: returns the ATS's authorize URL carrying a fresh `state`."""
     tool = link.selected_tool
     client = oauth_client(tool)
@@ -365,6 +310,7 @@ def connect_flow_oauth_start(*, link: ConnectLink, link_token: str, base_url: st
         tool=tool,
         redirect_uri=redirect_uri,
         popup=popup,
+        progressive=progressive,
         expires_at=utcnow() + timedelta(seconds=settings.CONNECT_OAUTH_STATE_SECONDS),
     )
     base = link.integration.base_url if link.integration_id and link.integration.base_url else tool_base_url(tool)
@@ -421,6 +367,12 @@ def connect_flow_oauth_callback(*, oauth_state: OAuthState, code: str) -> list[C
         message = error.message if isinstance(error, ConnectorError) else str(error)
         connect_flow_record_failure(link=link, step=ConnectionFlowFailure.Step.OAUTH, reason=message)
         raise
+    if oauth_state.progressive:
+        # The checks page (it has script) runs the checks one by one and shows each as it completes.
+        from apps.integrations.connect_checks import connect_checks_begin
+
+        connect_checks_begin(link=link, auth_kind=AuthKind.OAUTH2_AUTHORIZATION_CODE, credentials=credentials)
+        return []
     return connect_flow_verify_credentials(
         link=link, auth_kind=AuthKind.OAUTH2_AUTHORIZATION_CODE, credentials=credentials
     )

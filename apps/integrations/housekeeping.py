@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from apps.core.timeutils import utcnow
+from apps.integrations.abandoned import abandoned_integrations_purge
+from apps.integrations.connect_checks import pending_credentials_purge
 from apps.integrations.connect_services import connect_tokens_purge
 from apps.integrations.request_log import outbound_requests_purge
 from apps.integrations.sync import sync_runs_purge
@@ -21,7 +23,9 @@ logger = logging.getLogger(__name__)
 Purge = Callable[..., int]  # called as purge(now=...), returns how many rows it deleted
 
 _PURGES: dict[str, Purge] = {
+    "abandoned_integrations": abandoned_integrations_purge,
     "connect_tokens": connect_tokens_purge,
+    "pending_credentials": pending_credentials_purge,
     "outbound_requests": outbound_requests_purge,
     "sync_runs": sync_runs_purge,
     "webhook_events": webhook_events_purge,

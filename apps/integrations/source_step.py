@@ -47,7 +47,8 @@ def source_recheck_register(recheck: Callable[..., object]) -> None:
     _rechecks[:] = [recheck]
 
 
-def source_recheck(integration: Integration, connector: object) -> None:
+def source_recheck(integration: Integration, connector: object) -> object:
+    """Re-check live; returns what the registered check returns (attribution's source mapping)."""
     if not _rechecks:
         raise ImproperlyConfigured("No source re-check registered: is apps.attribution in INSTALLED_APPS?")
-    _rechecks[0](integration=integration, connector=connector)
+    return _rechecks[0](integration=integration, connector=connector)

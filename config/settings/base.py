@@ -207,6 +207,9 @@ SYNC_STALE_AFTER_SECONDS = env.int("SYNC_STALE_AFTER_SECONDS", default=600)
 SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=30)
 # The request log (every outbound ATS call, apps.integrations.request_log) is kept this long.
 REQUEST_LOG_RETENTION_DAYS = env.int("REQUEST_LOG_RETENTION_DAYS", default=14)
+# Integrations a connection flow created (its checks passed) but whose flow was never finished are deleted this
+# long after they were created, once no unexpired link can still finish them (apps.integrations.abandoned).
+ABANDONED_INTEGRATION_RETENTION_DAYS = env.int("ABANDONED_INTEGRATION_RETENTION_DAYS", default=7)
 SYNC_TASK_TIME_BUDGET_SECONDS = env.int("SYNC_TASK_TIME_BUDGET_SECONDS", default=int(0.8 * Q_CLUSTER["timeout"]))
 
 # Connectors and the connection flow.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -11,13 +12,16 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.integrations.webhooks_support import endpoint, receiver, webhook_settings  # noqa: F401 (fixtures)
 
 BROWSER_DIR = Path(__file__).resolve().parent
 ARTIFACTS = BROWSER_DIR.parents[1] / "test-artifacts" / "connect-flow"
 CHROMIUM = "/usr/bin/chromium"
+# The permission checks run one request per check (each shown as it completes): on a loaded 2-core machine a
+# connector's dozen checks can take longer than Playwright's default 5 s for an expectation.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,3 +87,31 @@ def shoot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture(scope="module")
+def module_browser() -> Iterator[Browser]:
+    """One Chromium for a whole test module (each test still gets a fresh context through `tab`)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    connections.close_all()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def tab(module_browser: Browser) -> Iterator[Page]:
+    """A fresh browser context and page on the module's Chromium."""
+    context = module_browser.new_context(viewport={"width": 1100, "height": 820})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    # See `page`: the ORM connection this thread got while Playwright's loop runs must not outlive the test.
+    connections.close_all()

@@ -96,7 +96,10 @@ class SandboxConnector(Connector):
         AuthMode(
             kind=AuthKind.NONE,
             label="No credentials",
-            guide="The sandbox is a demo ATS inside Tributary. It needs no credentials and no network.",
+            guide=(
+                "The sandbox is a demo ATS inside Tributary: it needs no network, and no credentials unless it "
+                "was set to require an API key (then choose “API key (optional)” above)."
+            ),
         ),
         AuthMode(
             kind=AuthKind.API_KEY,
