@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -168,6 +169,16 @@ class LeverEmulator(LeverResources, VendorEmulator):
             "grant_type": "authorization_code",
             "extras": {"audience": AUDIENCE},
         }
+
+    def _oauth_token(self, request: Request) -> Response:
+        """Lever answers a refresh token only for a grant with `offline_access` (reference B1)."""
+        response = super()._oauth_token(request)
+        if response.status == 200:
+            body = json.loads(response.body)
+            if body.get("refresh_token") and "offline_access" not in str(body.get("scope", "")).split():
+                del body["refresh_token"]
+                return Response.json(body)
+        return response
 
     def _control_delete(self, request: Request) -> Response:
         """Delete an opportunity as a user would in Lever (it then shows in `GET /opportunities/deleted`)."""

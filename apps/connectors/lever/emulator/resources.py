@@ -79,8 +79,7 @@ class LeverResources:
         """`{data, next, hasNext}` with `limit` 1–100 and an opaque `offset` (reference B2): the offset names the
         last record returned (its creation time and id); one not returned by us is refused (assumed 400)."""
         limit = request.int_arg("limit", 100, minimum=1, maximum=MAX_LIMIT)
-        ordered = sorted(rows, key=lambda row: (getattr(row, when) if not isinstance(row, dict) else row[when],
-                                                row.id if not isinstance(row, dict) else row["id"]))  # fmt: skip
+        ordered = sorted(rows, key=lambda row: _key(row, when))
         offset = request.arg("offset")
         if offset:
             match = _OFFSET.match(offset)
