@@ -1,7 +1,7 @@
 """The connection flow's Lever path in headless Chromium, against the Lever emulator on loopback: the API-key
-field and guide, a key without the opportunities permission (its check fails live), then a full key. Lever takes
-the source as free text, so the end user sets nothing up: the flow stores the name and finishes. Screenshots go to
-test-artifacts/."""
+field and guide, a key without the opportunities permission (its check fails live), then a full key; and OAuth
+through the emulator's approval page (with `audience` and `offline_access`). Lever takes the source as free text,
+so the end user sets nothing up: the flow stores the name and finishes. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from playwright.sync_api import Page, expect
 from apps.attribution.models import SourceMapping
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.lever.emulator import DEFAULT_API_KEY, create_app
-from apps.integrations.models import Integration
+from apps.integrations.connect_services import connect_link_create
+from apps.integrations.models import Environment, Integration
 from apps.integrations.selectors import integration_credentials
 
 pytestmark = pytest.mark.browser
@@ -78,3 +79,42 @@ def test_embedded_flow_with_api_key_and_live_permission_checks(
     assert integration_credentials(integration) == {"api_key": DEFAULT_API_KEY}
     mapping = SourceMapping.objects.get(integration=integration)
     assert (mapping.strategy, mapping.source_name) == ("FREE_TEXT", "Acme Jobs")
+
+
+CLIENT_ID, CLIENT_SECRET = "tributary-lever", "tributary-secret"
+
+
+def test_plain_link_oauth_through_the_approval_page(
+    page: Page, shoot: Shoot, lever_url: str, environment: Environment, live_server: Any, settings: Any
+) -> None:
+    settings.CONNECTOR_OAUTH_CLIENTS = {"lever": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}}
+    body = {"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET, "name": "Tributary",
+            "redirectUris": [f"{live_server.url}/connect/oauth/callback"]}  # fmt: skip
+    assert requests.post(f"{lever_url}/_emulator/oauth/clients", json=body, timeout=10).ok
+    link = connect_link_create(
+        environment=environment, end_user_email="hr@acme.example.com", end_user_organization_name="Acme Corp",
+        integration_tool="lever", link_type="MAGIC_LINK", base_url=live_server.url,
+    ).url  # fmt: skip
+
+    page.goto(link)
+    page.locator(".tabs a", has_text="Sign in with Lever").click()
+    expect(page.locator(".guide")).to_contain_text("sign in as a Super Admin")
+    shoot(page, "oauth-start")
+    page.locator("#oauth-start").click()
+    assert page.url.startswith(f"{lever_url}/authorize?")
+    assert "audience=https%3A%2F%2Fapi.lever.co%2Fv1%2F" in page.url
+    expect(page.locator('#scopes [data-scope="offline_access"]')).to_have_count(1)
+    shoot(page, "lever-approval")
+    page.locator("#allow").click()
+
+    expect(page.locator("h1")).to_have_text("Connection verified")
+    expect(page.locator('[data-check="opportunities:read:admin"]')).to_have_attribute("data-ok", "true")
+    shoot(page, "permission-checks")
+    page.locator("#continue").click()
+    expect(page.locator("#done h1")).to_have_text("Lever is connected")
+
+    integration = Integration.objects.get(tool="lever")
+    credentials = integration_credentials(integration)
+    assert (integration.auth_kind, integration.setup_status) == ("OAUTH2_AUTHORIZATION_CODE", "COMPLETED")
+    assert set(credentials) == {"access_token", "refresh_token", "expires_at", "client_id", "client_secret"}
+    assert credentials["client_id"] == CLIENT_ID

@@ -8,7 +8,7 @@ is one application; its contact is the candidate.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -27,6 +27,7 @@ from apps.connectors.catalog import (
     WriteCoverage,
     fields_with_status,
 )
+from apps.connectors.dtos import OAuthClient
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.lever import client as api
 from apps.connectors.lever.assumptions import ASSUMPTIONS
@@ -94,10 +95,14 @@ WRITE_COVERAGE = (
 )
 
 SCOPES = ("postings", "opportunities", "stages", "archive_reasons", "users")
+OAUTH_SCOPES = (
+    *(f"{name}:read:admin" for name in (*SCOPES, "tags", "sources", "notes", "files")),
+    *(f"{name}:write:admin" for name in ("opportunities", "applications", "notes", "files", "uploads")),
+)
 
 
 class LeverConnector(LeverReads, LeverWrites, HttpConnector):
-    """Lever over its Data API v1 with an API key (Basic)."""
+    """Lever over its Data API v1 with an API key (Basic) or OAuth (authorization code with `audience`)."""
 
     tool = "lever"
     label = "Lever"
@@ -126,6 +131,18 @@ class LeverConnector(LeverReads, LeverWrites, HttpConnector):
                 "4. Copy the key and paste it below."
             ),
             links=(("Lever: authentication", "https://hire.lever.co/developer/documentation#authentication"),),
+        ),
+        AuthMode(
+            kind=AuthKind.OAUTH2_AUTHORIZATION_CODE,
+            label="Sign in with Lever",
+            guide=(
+                "1. Choose **Sign in with Lever** and sign in as a **Super Admin**.\n"
+                "2. Lever shows the permissions Tributary asks for: read postings, opportunities, stages, archive "
+                "reasons and users, and write opportunities, notes, files and uploads. Approve them.\n"
+                "3. You come back here and we check each permission live."
+            ),
+            links=(("Lever: OAuth", "https://hire.lever.co/developer/documentation#oauth"),),
+            oauth_scopes=OAUTH_SCOPES,
         ),
     )
     # A token bucket of 10 requests/s with bursts of 20 per key (reference B2), booked a little below.
@@ -161,6 +178,12 @@ class LeverConnector(LeverReads, LeverWrites, HttpConnector):
         path = {"postings": "/postings", "opportunities": "/opportunities", "stages": "/stages",
                 "archive_reasons": "/archive_reasons", "users": "/users"}[name]  # fmt: skip
         self.client.get(path, {"limit": 1})
+
+    def oauth_authorize_url(self, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
+        return api.authorize_url(self.api_base, client=client, redirect_uri=redirect_uri, state=state, scopes=scopes)
+
+    def oauth_exchange_code(self, *, client: OAuthClient, code: str, redirect_uri: str) -> dict[str, str]:
+        return api.exchange_code(self.http, client=client, code=code, redirect_uri=redirect_uri, now=self._clock())
 
     def passthrough_base_url(self, api_id: str) -> str:
         self.check_passthrough_api(api_id)
