@@ -33,4 +33,6 @@ ASSUMPTIONS: tuple[str, ...] = (
     "A CV added to an existing opportunity is written as a file: no API adds a resume after the create.",
     "Result links are written with `addLinks`; Lever keeps no label for a link.",
     "An offset that Lever did not return answers 400.",
+    "Confidential opportunities and postings are not read: `confidentiality=all` needs the confidential "
+    "permission, which Lever grants only when a key is created; asking without it answers 403 in the emulator.",
 )

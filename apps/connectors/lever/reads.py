@@ -89,7 +89,7 @@ class LeverReads:
                         next_cursor=DELETED + offset if offset else None)  # fmt: skip
         rows, offset = self.client.list_page(
             "/opportunities", cursor=cursor[2:] or None, limit=self.page_size(LIST_PAGE), expand="applications",
-            updated_at_start=since, confidentiality="all",
+            updated_at_start=since,
         )  # fmt: skip
         if offset:
             following: str | None = LIVE + offset
@@ -104,12 +104,12 @@ class LeverReads:
             for rid in q.remote_ids:
                 contact = self._one(f"/contacts/{rid}")
                 if contact is not None:
-                    opportunities = self.client.every("/opportunities", contact_id=rid, confidentiality="all")
+                    opportunities = self.client.every("/opportunities", contact_id=rid)
                     items.append(mapping.candidate(contact, opportunities))
             return Page(items=items)
         rows, offset = self.client.list_page(
             "/opportunities", cursor=q.cursor, limit=self.page_size(LIST_PAGE), expand="contact",
-            updated_at_start=ms(q.updated_since), confidentiality="all",
+            updated_at_start=ms(q.updated_since),
         )  # fmt: skip
         by_contact: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
         for row in rows:

@@ -71,7 +71,7 @@ class LeverWrites:
         return RemoteSource(remote_id=name, label=name) if name else None
 
     def read_candidate_source(self, candidate_remote_id: str) -> RemoteSource | None:
-        rows = self.client.every("/opportunities", contact_id=candidate_remote_id, confidentiality="all")
+        rows = self.client.every("/opportunities", contact_id=candidate_remote_id)
         rows.sort(key=lambda o: (o.get("createdAt") or 0, o["id"]))
         name = mapping.source(rows[0]) if rows else None
         return RemoteSource(remote_id=name, label=name) if name else None
@@ -83,7 +83,7 @@ class LeverWrites:
         if posting.get("state") not in APPLY_STATES:
             raise ConnectorJobClosed(f"Lever posting {job} is {posting.get('state')}: it takes no applications.")
         email = application.candidate.email_address
-        known = self.client.every("/opportunities", email=email, expand="applications", confidentiality="all")
+        known = self.client.every("/opportunities", email=email, expand="applications")
         if any(self._posting_of(o) == job for o in known):
             raise ConnectorApplicationExists("This contact already has an opportunity for this Lever posting.")
         warnings: list[str] = []
@@ -184,8 +184,7 @@ class LeverWrites:
             body["source"] = name  # "Adds a source tag to candidate" (reference B4)
         answer = self.client.call("POST", f"/postings/{job}/apply", body=body)
         application_id = answer["data"]["applicationId"]
-        rows = self.client.every("/opportunities", email=person.email_address, posting_id=job, expand="applications",
-                                 confidentiality="all")  # fmt: skip
+        rows = self.client.every("/opportunities", email=person.email_address, posting_id=job, expand="applications")
         found = next((o for o in rows if any(isinstance(a, dict) and a.get("id") == application_id
                                              for a in o.get("applications") or ())), None)  # fmt: skip
         if found is None:
@@ -227,7 +226,7 @@ class LeverWrites:
 
     def find_application(self, *, job_remote_id: str, email_address: str) -> TrackedApplication | None:
         rows = self.client.every("/opportunities", email=email_address, posting_id=job_remote_id,
-                                 expand="applications", confidentiality="all")  # fmt: skip
+                                 expand="applications")  # fmt: skip
         match = next((o for o in rows if self._posting_of(o) == job_remote_id), None)
         if match is None:
             return None
@@ -289,7 +288,7 @@ class LeverWrites:
 
     def _tagged(self, contact: str, name: str, remote_fields: Mapping[str, Any], *, add: bool) -> WriteResult:
         """Tags live on opportunities (reference B5): a candidate's tag goes onto each of the contact's."""
-        rows = self.client.every("/opportunities", contact_id=contact, confidentiality="all")
+        rows = self.client.every("/opportunities", contact_id=contact)
         if not rows:
             raise ConnectorInputError(f"Lever contact {contact} has no opportunities to tag.")
         for row in rows:

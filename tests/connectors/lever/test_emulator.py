@@ -240,3 +240,12 @@ def test_without_offline_access_no_refresh_token(lv: LV) -> None:
         "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}, timeout=10).json()  # fmt: skip
     assert "access_token" in token
     assert "refresh_token" not in token
+
+
+def test_confidential_data_needs_the_confidential_permission(lv: LV) -> None:
+    assert lv.get("/opportunities", params={"confidentiality": "all"}).status_code == 403
+    scopes = ["opportunities:read:admin", "confidential:access:admin"]
+    lv.control("POST", "/api-keys", json={"key": "confidential", "scopes": scopes})
+    allowed = lv.with_key("confidential").get("/opportunities", params={"confidentiality": "all"})
+    assert allowed.status_code == 200
+    assert len(allowed.json()["data"]) == 6

@@ -145,6 +145,13 @@ class LeverResources:
 
     def opportunities(self, request: Request) -> Response:
         rows = list(self.state.opportunities.values())
+        # `confidentiality` defaults to non-confidential (reference B7); `all` / `confidential` needs the
+        # confidential permission, whose refusal is NOT FOUND: assumed 403.
+        wanted = request.arg("confidentiality") or "non-confidential"
+        if wanted != "non-confidential" and not request.principal.has_any_scope(["confidential:access:admin"]):
+            raise HttpError(403, "Forbidden", "This credential has no access to confidential data")
+        if wanted != "all":
+            rows = [o for o in rows if o.confidentiality == wanted]
         emails = [e.lower() for e in request.args("email")]
         if emails:
             rows = [o for o in rows if any(e.lower() in emails for e in o.emails)]
