@@ -20,6 +20,7 @@ from apps.connectors.catalog import (
     CredentialField,
     RateBudget,
     ReadModel,
+    Scope,
     ScopeTest,
     SourceLevel,
     SourceStrategy,
@@ -31,6 +32,7 @@ from apps.connectors.dtos import OAuthClient
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.lever import client as api
 from apps.connectors.lever.assumptions import ASSUMPTIONS
+from apps.connectors.lever.children import LeverChildren
 from apps.connectors.lever.reads import LeverReads
 from apps.connectors.lever.writes import LeverWrites
 from apps.connectors.oauth2 import API_KEY
@@ -67,7 +69,17 @@ READ_COVERAGE = (
         updated_since=True,
     ),
     _coverage(ReadModel.APPLICATIONS, unsupported=("custom_fields",), updated_since=True),
-)
+    # Per opportunity only (`GET /opportunities/:id/offers|interviews|feedback|notes|files|resumes`, B3).
+    _coverage(ReadModel.OFFERS, unsupported=("custom_fields",), remote_ids=False, updated_since=True,
+              scope=Scope.APPLICATION),
+    _coverage(ReadModel.INTERVIEWS, unsupported=("video_conferencing_url", "remote_updated_at"), remote_ids=False,
+              updated_since=True, scope=Scope.APPLICATION),
+    _coverage(ReadModel.SCORECARDS, remote_ids=False, updated_since=True, scope=Scope.APPLICATION),
+    _coverage(ReadModel.NOTES, unsupported=("title", "remote_updated_at"), remote_ids=False, updated_since=True,
+              scope=Scope.APPLICATION),
+    _coverage(ReadModel.ATTACHMENTS, unsupported=("remote_updated_at",), remote_ids=False, updated_since=True,
+              scope=Scope.APPLICATION),
+)  # fmt: skip
 
 _CREATE_FIELDS = fields_with_status(
     WRITE_ACTION_FIELDS[WriteAction.CREATE_APPLICATION],
@@ -96,12 +108,15 @@ WRITE_COVERAGE = (
 
 SCOPES = ("postings", "opportunities", "stages", "archive_reasons", "users")
 OAUTH_SCOPES = (
-    *(f"{name}:read:admin" for name in (*SCOPES, "tags", "sources", "notes", "files")),
+    *(
+        f"{name}:read:admin"
+        for name in (*SCOPES, "tags", "sources", "notes", "files", "offers", "interviews", "feedback")
+    ),
     *(f"{name}:write:admin" for name in ("opportunities", "applications", "notes", "files", "uploads")),
 )
 
 
-class LeverConnector(LeverReads, LeverWrites, HttpConnector):
+class LeverConnector(LeverReads, LeverChildren, LeverWrites, HttpConnector):
     """Lever over its Data API v1 with an API key (Basic) or OAuth (authorization code with `audience`)."""
 
     tool = "lever"

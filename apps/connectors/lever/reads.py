@@ -15,7 +15,14 @@ from apps.connectors.kit import Reader, ReadQuery
 from apps.connectors.lever import mapping
 
 LIST_PAGE = 100  # the maximum `limit`: the budget is requests, not records
-LIVE, DELETED = "o:", "d:"  # the two phases of an applications delta cursor
+LIVE, DELETED = "o:", "d:"
+PER_OPPORTUNITY = (
+    ReadModel.OFFERS,
+    ReadModel.INTERVIEWS,
+    ReadModel.SCORECARDS,
+    ReadModel.NOTES,
+    ReadModel.ATTACHMENTS,
+)  # the two phases of an applications delta cursor
 
 
 def ms(value: datetime | None) -> int | None:
@@ -38,7 +45,11 @@ class LeverReads:
             ReadModel.REJECTION_REASONS: self._read_reasons,
             ReadModel.TAGS: self._read_tags,
             ReadModel.APPLICATION_STAGES: self._read_stages,
-        }
+            **dict.fromkeys(PER_OPPORTUNITY, self._per_parent),
+        }  # fmt: skip
+
+    def _per_parent(self, q: ReadQuery) -> Page[RemoteRecord]:
+        return self._read_children(q.model, q.cursor, q.updated_since, q.parents("lever"))  # type: ignore[attr-defined]
 
     # -- account lists (cached per connector: one sync run) ---------------------------------------------------
     def _cached(self, key: str, load: Any) -> Any:

@@ -3,6 +3,8 @@ contact's sources, and every write's effect in the emulator's state."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from apps.connectors.catalog import ReadModel
@@ -12,8 +14,12 @@ from apps.connectors.dtos import (
     CandidateInput,
     CreateApplicationInput,
     RemoteApplication,
+    RemoteAttachment,
     RemoteCandidate,
+    RemoteInterview,
     RemoteJob,
+    RemoteOffer,
+    RemoteScorecard,
     ResultLinkInput,
     ScreeningAnswerInput,
     SourceInstruction,
@@ -230,3 +236,39 @@ def test_candidates_are_contacts_read_through_their_opportunities(lv: LV) -> Non
     contacts = {c["id"] for c in lv.state()["contacts"]}
     assert {c.remote_id for c in candidates} == contacts
     assert len(candidates) == len(contacts) == 4  # six opportunities, two contacts with two each
+
+
+def test_per_opportunity_reads_offers_interviews_scorecards_notes_and_attachments(lv: LV) -> None:
+    connector = lever_connector(lv.url)
+    created = connector.create_application(_input("kids@example.com"))
+    ref = ApplicationRef(remote_id=created.application.remote_id)
+    connector.add_application_note(ref, content="Call back", content_type="PLAIN_TEXT", remote_fields={})
+    opportunities = lv.state()["opportunities"]
+    parents = [o["id"] for o in opportunities]
+    with_interview = next(o for o in opportunities if o["interviews"])
+    with_offer = next(o for o in opportunities if o["offers"])
+
+    def read(model: ReadModel, **kwargs: object) -> list:
+        return connector.read(model, parent_remote_ids=parents, **kwargs).items  # type: ignore[arg-type]
+
+    [interview] = read(ReadModel.INTERVIEWS)[:1]
+    assert isinstance(interview, RemoteInterview)
+    assert (interview.application_remote_id, interview.title, interview.user_remote_ids) == (
+        with_interview["id"], "On-site interview", (RECRUITER_ID,))  # fmt: skip
+    assert (interview.ending_at - interview.starting_at).total_seconds() == 3600  # type: ignore[operator]
+    [scorecard] = read(ReadModel.SCORECARDS)[:1]
+    assert isinstance(scorecard, RemoteScorecard)
+    assert (scorecard.interview_remote_id, scorecard.candidate_remote_id) == (interview.remote_id,
+                                                                              with_interview["contact"])  # fmt: skip
+    assert [(r.type, r.answer) for r in scorecard.responses][1:] == [("TEXT", "Solid fundamentals"), ("BOOLEAN", True)]
+    [offer] = read(ReadModel.OFFERS)[:1]
+    assert isinstance(offer, RemoteOffer)
+    assert offer.application_remote_id == with_offer["id"]
+    assert offer.employment_start_date is not None
+    notes = read(ReadModel.NOTES)
+    assert [(n.content_html, n.candidate_remote_id) for n in notes] == [("Call back", created.candidate.remote_id)]
+    files = [a for a in read(ReadModel.ATTACHMENTS) if isinstance(a, RemoteAttachment)]
+    assert sorted((a.file_name, a.type) for a in files) == [("cv.pdf", "CV"), ("letter.txt", "OTHER")]
+
+    since = datetime.fromtimestamp(lv.state()["opportunities"][-1]["updatedAt"] / 1000 + 1, UTC)
+    assert read(ReadModel.NOTES, updated_since=since) == []  # no opportunity changed since: nothing is read

@@ -16,19 +16,36 @@ from apps.connectors.catalog import AuthKind, RateBudget
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.lever.connector import LeverConnector
 from apps.connectors.lever.emulator import DEFAULT_API_KEY, LeverEmulator, create_app
-from apps.integrations.models import Environment, Integration
+from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import integration_create
+from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
 from tests.connectors.lever.harness import OPEN_POSTING
-from tests.connectors.sync_support import every, sync
+from tests.connectors.sync_support import every
 
 
 @pytest.fixture
 def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[LeverEmulator, str]]:
     # Limits off here, so the connector need not pace itself at 9 requests per second (the benchmark keeps them).
     monkeypatch.setattr(LeverConnector, "rate_budget", RateBudget(requests_per_second=200, max_concurrency=4))
-    app = create_app(limits_enabled=False, seed={"opportunities": 30, "postings": 3})
+    app = create_app(limits_enabled=False, seed={"opportunities": 6, "postings": 3})
     with LoopbackServer(app) as server:
         yield app, server.url
+
+
+def faulty_sync(integration: Integration) -> int:
+    """A FULL run to its end; when a call fails all its attempts the engine defers the run (RETRY_LATER) and its
+    scheduled task continues it with the claim token: done here at once. Returns how often it was resumed."""
+    run, _ = sync_run_request(integration=integration, type=SyncRun.Type.FULL, trigger=SyncRun.Trigger.COMMAND,
+                              enqueue=False)  # fmt: skip
+    outcome = sync_run_execute(run_id=run.id, time_budget=float("inf"), enqueue_continuation=False)
+    resumed = 0
+    while outcome == RunOutcome.RETRY_LATER:
+        resumed += 1
+        token = SyncRun.objects.get(id=run.id).claim_token
+        outcome = sync_run_execute(run_id=run.id, token=token, time_budget=float("inf"), enqueue_continuation=False)
+    run.refresh_from_db()
+    assert outcome == RunOutcome.SUCCEEDED, run.error
+    return resumed
 
 
 def faults(url: str, **body: Any) -> None:
@@ -49,7 +66,7 @@ def test_a_faulty_full_sync_stores_every_record_and_a_lost_create_is_written_onc
     for kind, extra in (("status", {"status": 503}), ("status", {"status": 429, "retryAfter": 1}), ("drop", {})):
         faults(url, kind=kind, count=None, path="/v1/*", probability=0.07, seed=len(extra), **extra)
 
-    sync(integration)
+    resumed = faulty_sync(integration)
 
     hits = sum(fault["hits"] for fault in requests.get(f"{url}/_emulator/faults", timeout=10).json()["faults"])
     requests.delete(f"{url}/_emulator/faults", timeout=10).raise_for_status()
@@ -58,6 +75,9 @@ def test_a_faulty_full_sync_stores_every_record_and_a_lost_create_is_written_onc
     assert sorted(a.remote_id for a in every(sdk.ats.get_applications)) == sorted(app.state.opportunities)
     assert len(every(sdk.ats.get_jobs)) == len(app.state.postings)
     assert hits >= 2  # the sync went through injected faults and still stored everything
+    assert resumed <= 4  # each deferral is one call that failed all three attempts (within the engine's 5)
+    assert len(every(sdk.ats.get_interviews)) == sum(len(o.interviews) for o in app.state.opportunities.values())
+    assert len(every(sdk.ats.get_offers)) == sum(len(o.offers) for o in app.state.opportunities.values())
 
     job = next(j for j in every(sdk.ats.get_jobs) if j.remote_id == OPEN_POSTING)
     required = next(q for q in job.screening_questions if q.required)

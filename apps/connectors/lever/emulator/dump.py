@@ -121,6 +121,9 @@ def dump(state: State, config: Any) -> dict[str, Any]:
                 "notes": o.notes,
                 "files": _public(o.files),
                 "resumes": _public(o.resumes),
+                "offers": o.offers,
+                "interviews": o.interviews,
+                "feedback": o.feedback,
             }
             for o in state.opportunities.values()
         ],  # fmt: skip

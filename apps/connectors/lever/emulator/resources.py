@@ -57,6 +57,9 @@ class LeverResources:
         r("GET", "/opportunities/{id}/files", self.files, "files")
         r("POST", "/opportunities/{id}/files", self.add_file, "files", mode="write")
         r("GET", "/opportunities/{id}/resumes", self.resumes, "opportunities")
+        r("GET", "/opportunities/{id}/offers", self._children("offers"), "offers")
+        r("GET", "/opportunities/{id}/interviews", self._children("interviews"), "interviews")
+        r("GET", "/opportunities/{id}/feedback", self._children("feedback"), "feedback")
         r("GET", "/contacts/{id}", self.contact, "contacts", "opportunities")  # scope assumed
         r("GET", "/stages", self.stages, "stages")
         r("GET", "/archive_reasons", self.archive_reasons, "archive_reasons")
@@ -252,6 +255,13 @@ class LeverResources:
     def resumes(self, request: Request) -> Response:
         found = self.state.opportunity(request.path_params["id"])
         return self._page(request, [_public(r) for r in found.resumes], dict, "createdAt")
+
+    def _children(self, attribute: str) -> Callable[[Request], Response]:
+        def handler(request: Request) -> Response:
+            found = self.state.opportunity(request.path_params["id"])
+            return self._page(request, [dict(row) for row in getattr(found, attribute)], dict, "createdAt")
+
+        return handler
 
     def contact(self, request: Request) -> Response:
         return Response.json({"data": contact_json(self.state.contact(request.path_params["id"]))})

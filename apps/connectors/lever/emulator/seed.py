@@ -97,6 +97,10 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
                 "sources": [rng.choice(SOURCES)], "origin": rng.choice(["applied", "sourced", "referred"]),
                 "tags": [rng.choice(["Full-time", "Remote"])]}  # fmt: skip
         opportunity = state.create_opportunity(body, perform_as=ADMIN_ID, at=BASE_MS + 30 * DAY_MS + number * 60_000)
+        if number % 4 == 1:
+            _interview_with_feedback(state, opportunity, rng)
+        if number % 5 == 2:
+            _offer(state, opportunity, rng)
         roll = rng.random()
         if roll < 0.1:
             opportunity.archived_at, opportunity.archive_reason = opportunity.created_at, ARCHIVE_REASONS[2]["id"]
@@ -104,3 +108,49 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
             opportunity.archived_at, opportunity.archive_reason = opportunity.created_at, ARCHIVE_REASONS[0]["id"]
         previous_email = email
     return state
+
+
+OFFER_STATUSES = ("draft", "approval-sent", "approved", "sent", "sent-manually", "opened", "denied", "signed")
+FEEDBACK_TEMPLATE = "b2a1c3d4-0000-4000-8000-0000000f0001"
+
+
+def _interview_with_feedback(state: State, opportunity: Any, rng: random.Random) -> None:
+    """One interview (reference B5 shape) and its completed feedback form (a scorecard)."""
+    at = opportunity.created_at + DAY_MS
+    interview = {
+        "id": state.new_id(), "panel": state.new_id(), "subject": "On-site interview", "note": None,
+        "interviewers": [{"id": RECRUITER_ID, "email": "monica@acme.example", "name": "Monica Geller"}],
+        "timezone": "Europe/Berlin", "createdAt": at, "date": at + DAY_MS, "duration": 60, "location": "Berlin office",
+        "feedbackTemplate": FEEDBACK_TEMPLATE, "feedbackForms": [], "feedbackReminder": "frequently", "user": ADMIN_ID,
+        "stage": STAGES[3]["id"], "canceledAt": None, "postings": [opportunity.application["posting"]],
+        "gcalEventUrl": None,
+    }  # fmt: skip
+    feedback = {
+        "id": state.new_id(), "type": "interview", "text": "Interview feedback", "instructions": None,
+        "baseTemplateId": FEEDBACK_TEMPLATE, "user": RECRUITER_ID, "panel": interview["panel"],
+        "interview": interview["id"], "createdAt": at + DAY_MS, "completedAt": at + DAY_MS + 3_600_000,
+        "fields": [
+            {"id": "f-rating", "type": "score-system", "text": "Rating", "required": True,
+             "options": [{"text": "4 - Strong Hire"}, {"text": "3 - Hire"}, {"text": "2 - No Hire"},
+                         {"text": "1 - Strong No Hire"}],
+             "value": rng.choice(["4 - Strong Hire", "3 - Hire", "2 - No Hire"])},
+            {"id": "f-notes", "type": "textarea", "text": "Notes", "required": False, "value": "Solid fundamentals"},
+            {"id": "f-again", "type": "yes-no", "text": "Would you work with them?", "required": False,
+             "value": "yes"},
+        ],
+    }  # fmt: skip
+    interview["feedbackForms"] = [feedback["id"]]
+    opportunity.interviews.append(interview)
+    opportunity.feedback.append(feedback)
+
+
+def _offer(state: State, opportunity: Any, rng: random.Random) -> None:
+    at = opportunity.created_at + 2 * DAY_MS
+    opportunity.offers.append({
+        "id": state.new_id(), "posting": opportunity.application["posting"], "createdAt": at,
+        "status": rng.choice(OFFER_STATUSES), "creator": ADMIN_ID, "approved": None, "approvedAt": None,
+        "sentAt": None, "sentDocument": None, "signedDocument": None,
+        "fields": [{"text": "Salary", "identifier": "salary_amount", "value": 70000},
+                   {"text": "Anticipated start date", "identifier": "anticipated_start_date",
+                    "value": at + 30 * DAY_MS}],
+    })  # fmt: skip

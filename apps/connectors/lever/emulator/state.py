@@ -89,6 +89,9 @@ class Opportunity:
     notes: list[dict[str, Any]] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)
     resumes: list[dict[str, Any]] = field(default_factory=list)
+    offers: list[dict[str, Any]] = field(default_factory=list)  # read-only in Lever's API
+    interviews: list[dict[str, Any]] = field(default_factory=list)
+    feedback: list[dict[str, Any]] = field(default_factory=list)
     confidentiality: str = "non-confidential"
 
 
