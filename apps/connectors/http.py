@@ -9,45 +9,81 @@ What it guarantees, so connectors never have to:
   only when it provably did not reach the ATS (connection refused, 429), and a write that timed out after it
   was sent raises `ConnectorWriteUncertain` instead of being re-sent blindly;
 - secrets (credential values, auth headers, key-like query parameters) never reach a log line or an error.
+
+The seam's other parts live next to it, and the names stay importable from here:
+- `http_limits`: the `RateLimiter` protocol, the in-process limiters, lanes of a `RateBudget`;
+- `http_errors`: a non-2xx answer as a typed `ConnectorError`, `Retry-After` and `X-RateLimit-Reset`;
+- `http_log`: the `OutboundCall` record, the request-log sink, secret scrubbing;
+- `http_fetch`: fetching a caller-given URL (`fetch_file`) behind the SSRF guard.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import ipaddress
 import json
 import logging
 import random
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-from urllib.parse import urlencode, urljoin, urlsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
-import requests.adapters
-import urllib3
-import urllib3.connection
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from apps.connectors.catalog import RateBudget
 from apps.connectors.errors import (
-    ConnectorAuthError,
     ConnectorBadResponse,
     ConnectorError,
     ConnectorInputError,
-    ConnectorNotFound,
-    ConnectorPermissionError,
     ConnectorRateLimited,
     ConnectorUnavailable,
     ConnectorWriteUncertain,
 )
-from apps.core.logging import redact
+from apps.connectors.http_errors import error_for_status, parse_rate_limit_reset, parse_retry_after
+from apps.connectors.http_limits import (
+    LocalRateLimiter,
+    RateLimiter,
+    UnlimitedRateLimiter,
+    concurrency_limit,
+    lane_for,
+    rate_key_for,
+    rate_lane_for,
+)
+from apps.connectors.http_log import (
+    BODY_EXCERPT_BYTES,
+    REDACTED,
+    CallSink,
+    OutboundCall,
+    _call_sinks,
+    call_sink_register,
+    emit,
+    logged_path,
+    scrub,
+)
+
+# What importers took from this module before it was split: they keep working.
+__all__ = [
+    "BODY_EXCERPT_BYTES",
+    "REDACTED",
+    "CallSink",
+    "OutboundCall",
+    "_call_sinks",
+    "call_sink_register",
+    "LocalRateLimiter",
+    "RateLimiter",
+    "UnlimitedRateLimiter",
+    "concurrency_limit",
+    "lane_for",
+    "rate_key_for",
+    "rate_lane_for",
+    "error_for_status",
+    "parse_rate_limit_reset",
+    "parse_retry_after",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,109 +94,6 @@ MAX_REDIRECTS = 3
 # passthrough may carry files). `build_connector` takes the setting CONNECTOR_MAX_RESPONSE_BYTES.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
-REDACTED = "[redacted]"
-_REMOTE_MESSAGE_LIMIT = 500
-
-
-# -- rate limiting -------------------------------------------------------------------------------------
-
-
-class RateLimiter(Protocol):
-    """Keeps all requests made with one key (our integration id) under the connector's `RateBudget`.
-
-    Implementations must be shared by every process that works for the integration: the one used in
-    production lives in `apps.integrations.ratelimit` (database-backed). `slot` blocks until a request may
-    start and holds a concurrency slot until the block exits; `hold_off` makes every caller of the key wait
-    `seconds` from now (the limiter's own clock), e.g. after a 429 with `Retry-After`.
-    """
-
-    def slot(self, key: str, budget: RateBudget, lane: str | None = None) -> AbstractContextManager[None]: ...
-
-    def hold_off(self, key: str, seconds: float) -> None: ...
-
-
-class UnlimitedRateLimiter:
-    """No limits at all (connectors without a budget, unit tests of other behaviour)."""
-
-    @contextlib.contextmanager
-    def slot(self, key: str, budget: RateBudget, lane: str | None = None) -> Iterator[None]:
-        yield
-
-    def hold_off(self, key: str, seconds: float) -> None:
-        return None
-
-
-class LocalRateLimiter:
-    """In-process limiter (threads of one process only): scripts and tests. Same algorithm as the shared one.
-
-    Requests are spaced by `1 / requests_per_second` (a reservation scheduler: each caller books the next free
-    start time and sleeps until then) and at most `max_concurrency` (or the lane's override) run at once.
-    """
-
-    def __init__(self, *, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Condition()
-        self._next_start: dict[str, float] = {}
-        self._blocked_until: dict[str, float] = {}
-        self._in_flight: dict[tuple[str, str | None], int] = {}
-
-    @contextlib.contextmanager
-    def slot(self, key: str, budget: RateBudget, lane: str | None = None) -> Iterator[None]:
-        limit = concurrency_limit(budget, lane)
-        lane_key = (key, lane if lane in budget.concurrency_overrides else None)
-        with self._lock:
-            while self._in_flight.get(lane_key, 0) >= limit:
-                self._lock.wait(timeout=0.05)
-            self._in_flight[lane_key] = self._in_flight.get(lane_key, 0) + 1
-            now = self._clock()
-            start = max(now, self._next_start.get(key, 0.0), self._blocked_until.get(key, 0.0))
-            self._next_start[key] = start + 1.0 / budget.requests_per_second
-        try:
-            if start > now:
-                self._sleep(start - now)
-            yield
-        finally:
-            with self._lock:
-                self._in_flight[lane_key] -= 1
-                self._lock.notify_all()
-
-    def hold_off(self, key: str, seconds: float) -> None:
-        with self._lock:
-            self._blocked_until[key] = max(self._blocked_until.get(key, 0.0), self._clock() + seconds)
-
-
-def concurrency_limit(budget: RateBudget, lane: str | None) -> int:
-    if lane is not None and lane in budget.concurrency_overrides:
-        return budget.concurrency_overrides[lane]
-    return budget.max_concurrency
-
-
-def _matching_lane(lanes: Sequence[str], method: str, path: str) -> str | None:
-    for lane in lanes:
-        lane_method, _, prefix = lane.partition(" ")
-        if lane_method.upper() == method.upper() and path.startswith(prefix):
-            return lane
-    return None
-
-
-def lane_for(budget: RateBudget | None, method: str, path: str) -> str | None:
-    """The `concurrency_overrides` entry (`"GET /candidates"`) whose method and path prefix match, if any."""
-    if budget is None:
-        return None
-    return _matching_lane(list(budget.concurrency_overrides), method, path)
-
-
-def rate_lane_for(budget: RateBudget | None, method: str, path: str) -> str | None:
-    """The `rate_overrides` entry (`"POST /"`) whose method and path prefix match, if any."""
-    if budget is None:
-        return None
-    return _matching_lane(list(budget.rate_overrides), method, path)
-
-
-def rate_key_for(key: str, lane: str) -> str:
-    """The limiter key under which a rate-override lane of `key` books its own, slower spacing."""
-    return f"{key} [{lane}]"
 
 
 # -- retries, timeouts, responses -------------------------------------------------------------------
@@ -224,101 +157,6 @@ def _path_of(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
-def parse_retry_after(value: str | None, *, now: float) -> float | None:
-    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if parsed is None:
-        return None
-    return max(0.0, parsed.timestamp() - now)
-
-
-def parse_rate_limit_reset(headers: Mapping[str, str], *, now: float) -> float | None:
-    """Seconds until `X-RateLimit-Reset` (Workable: `X-Rate-Limit-Reset`), which vendors send as epoch seconds or as
-    seconds from now."""
-    raw = headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset") or headers.get("X-Rate-Limit-Reset")
-    if not raw:
-        return None
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        return None
-    # Anything past 2001 as an epoch timestamp is a point in time; small numbers are a duration.
-    return max(0.0, value - now) if value > 1_000_000_000 else max(0.0, value)
-
-
-def _remote_message(content: bytes) -> str | None:
-    """The ATS's own error text, if its body says something readable."""
-    if not content:
-        return None
-    try:
-        body = json.loads(content)
-    except ValueError:
-        text = content.decode("utf-8", errors="replace").strip()
-        return text[:_REMOTE_MESSAGE_LIMIT] or None
-    candidates: list[Any] = []
-    if isinstance(body, dict):
-        summary, details = body.get("message"), body.get("errors")
-        first = details[0] if isinstance(details, list) and details else None
-        detail = first.get("message") if isinstance(first, dict) else None
-        if isinstance(summary, str) and summary.strip() and isinstance(detail, str) and detail.strip():
-            # `{"message": "Validation failed", "errors": [{"code", "message": "email: …"}]}` (SmartRecruiters'
-            # ErrorResponse): the summary alone says nothing about what to fix.
-            if detail.strip() != summary.strip():
-                return f"{summary.strip()}: {detail.strip()}"[:_REMOTE_MESSAGE_LIMIT]
-        candidates = [body.get("message"), body.get("error_description"), body.get("error"), body.get("errors")]
-    for candidate in candidates:
-        if isinstance(candidate, str) and candidate.strip():
-            return candidate.strip()[:_REMOTE_MESSAGE_LIMIT]
-        if isinstance(candidate, dict) and isinstance(candidate.get("message"), str):
-            return candidate["message"][:_REMOTE_MESSAGE_LIMIT]
-        if isinstance(candidate, list) and candidate:
-            first = candidate[0]
-            if isinstance(first, dict) and isinstance(first.get("message"), str):
-                return first["message"][:_REMOTE_MESSAGE_LIMIT]
-            if isinstance(first, str):
-                return first[:_REMOTE_MESSAGE_LIMIT]
-    return None
-
-
-def error_for_status(
-    method: str,
-    url: str,
-    status: int,
-    content: bytes,
-    *,
-    retry_after: float | None = None,
-    scrub: Callable[[str], str] = redact,
-) -> ConnectorError:
-    """The typed error for a non-2xx answer. Public so connectors with odd APIs can reuse the mapping."""
-    remote = _remote_message(content)
-    remote = scrub(remote) if remote else None
-    where = f"{method} {scrub(_path_of(url))}"
-    kwargs: dict[str, Any] = {"status_code": status, "remote_message": remote}
-    if status == 401:
-        return ConnectorAuthError(f"{where}: the ATS rejected the credentials (401).", **kwargs)
-    if status == 403:
-        return ConnectorPermissionError(f"{where}: the credentials lack a permission (403).", **kwargs)
-    if status == 404:
-        return ConnectorNotFound(f"{where}: not found (404).", **kwargs)
-    if status == 429:
-        return ConnectorRateLimited(f"{where}: rate limited (429).", retry_after=retry_after, **kwargs)
-    if status >= 500:
-        return ConnectorUnavailable(f"{where}: the ATS failed ({status}).", **kwargs)
-    if status in (400, 409, 422):
-        return ConnectorInputError(f"{where}: the ATS refused the request ({status}).", **kwargs)
-    return ConnectorError(f"{where}: unexpected answer ({status}).", **kwargs)
-
-
 def _header_items(response: requests.Response) -> tuple[tuple[str, str], ...]:
     raw_headers = getattr(response.raw, "headers", None)
     if raw_headers is not None and hasattr(raw_headers, "iteritems"):
@@ -342,46 +180,6 @@ def _nothing_was_sent(exc: requests.RequestException) -> bool:
         inner = getattr(arg, "reason", None)
         return isinstance(inner, NewConnectionError | NameResolutionError)
     return False
-
-
-# -- the request log seam ------------------------------------------------------------------------------
-#
-# Every request the client sends (each attempt, each redirect hop) is described once to the registered sink.
-# `apps.integrations` registers the sink that stores these rows (the request log) at start-up, so this module needs
-# no import of it. Everything in an `OutboundCall` is already scrubbed of secrets.
-
-BODY_EXCERPT_BYTES = 4096
-
-
-@dataclass(frozen=True)
-class OutboundCall:
-    started_at: float  # epoch seconds (the client's clock)
-    rate_key: str  # the integration id the client works for
-    method: str
-    path: str  # path and query, secret values redacted
-    status: int | None  # None: no answer (refused, dropped, timed out)
-    duration: float  # seconds, sending to the end of the body
-    attempt: int  # 1 for the first attempt of a logical request
-    rate_limit_wait: float  # seconds spent waiting for the rate limiter before sending
-    body_excerpt: str  # the first 4 KB of a non-2xx answer, scrubbed; "" for 2xx
-    error: str = ""  # what went wrong without an answer, scrubbed
-
-
-CallSink = Callable[[OutboundCall], None]
-_call_sinks: list[CallSink] = []
-
-
-def call_sink_register(sink: CallSink | None) -> None:
-    """Where `OutboundCall`s go (one sink; None removes it). Called from `IntegrationsConfig.ready`."""
-    _call_sinks[:] = [sink] if sink is not None else []
-
-
-def _emit(call: OutboundCall) -> None:
-    for sink in _call_sinks:
-        try:
-            sink(call)
-        except Exception:  # a broken log must never break a request
-            logger.exception("the request log sink failed")
 
 
 # -- the client -------------------------------------------------------------------------------------
@@ -603,7 +401,7 @@ class HttpClient:
                         content = read_capped(response, self.max_response_bytes)
                 except requests.RequestException as exc:
                     error = self._transport_error(method, current_url, exc, safe_to_repeat=safe_to_repeat)
-                    _emit(OutboundCall(
+                    emit(OutboundCall(
                         started_at=sent_at, rate_key=self.rate_key, method=method, path=logged_path, status=None,
                         duration=time.monotonic() - sent, attempt=attempt, rate_limit_wait=rate_limit_wait,
                         body_excerpt="", error=self._scrub(error.message),
@@ -611,7 +409,7 @@ class HttpClient:
                     raise error from None
                 except BodyTooLarge as exc:
                     declared = f" ({exc.declared} declared)" if exc.declared else ""
-                    _emit(OutboundCall(
+                    emit(OutboundCall(
                         started_at=sent_at, rate_key=self.rate_key, method=method, path=logged_path,
                         status=response.status_code, duration=time.monotonic() - sent, attempt=attempt,
                         rate_limit_wait=rate_limit_wait, body_excerpt="", error="body too large; not read",
@@ -622,7 +420,7 @@ class HttpClient:
                         status_code=response.status_code,
                     ) from None
                 ok = 200 <= response.status_code < 300
-                _emit(OutboundCall(
+                emit(OutboundCall(
                     started_at=sent_at, rate_key=self.rate_key, method=method, path=logged_path,
                     status=response.status_code, duration=time.monotonic() - sent, attempt=attempt,
                     rate_limit_wait=rate_limit_wait,
@@ -710,155 +508,22 @@ class HttpClient:
         return ConnectorUnavailable(f"{where}: {kind}.", nothing_sent=nothing_sent, timed_out=timed_out)
 
     def _logged_path(self, url: str, params: Mapping[str, Any], secret_params: set[str]) -> str:
-        """The path and query of a request as the request log keeps it: secret parameters' values redacted."""
-        parts = urlsplit(url)
-        query = [
-            (key, REDACTED if key in secret_params else value)
-            for key, values in params.items()
-            for value in (values if isinstance(values, list | tuple) else [values])
-        ]
-        joined = "&".join(part for part in (parts.query, urlencode(query, safe="[]:,")) if part)
-        return self._scrub(f"{parts.path or '/'}{'?' + joined if joined else ''}")
+        return logged_path(url, params, secret_params, self.secrets)
 
     def _scrub(self, text: str) -> str:
-        for secret in self.secrets:
-            if secret and len(secret) >= 4:
-                text = text.replace(secret, REDACTED)
-        return redact(text)
+        return scrub(text, self.secrets)
 
 
-# -- fetching a file a caller pointed us at (attachments' `data_url`) --------------------------------------
-#
-# The URL comes from an API caller, so it must not become a way into our own network (SSRF): only http(s), and
-# every connection — the first and each redirect's — goes only to public addresses. The check runs when the
-# socket is opened, on the addresses the name resolved to, and the connection uses the address that was
-# checked, so a name that resolves differently the second time (DNS rebinding) gains nothing.
-
-FETCH_SCHEMES = ("http", "https")
+_MOVED_TO_HTTP_FETCH = frozenset(
+    {"AddressRefused", "FetchedFile", "Network", "address_allowed", "fetch_file", "guarded_session"}
+)
 
 
-class AddressRefused(ConnectorInputError):
-    """The URL is not fetched: another scheme, or it leads to a private, loopback, link-local or reserved address."""
+def __getattr__(name: str) -> Any:
+    """The fetch names, importable from here as before the split (`http_fetch` builds on this module, so it is
+    imported on first use rather than at the top)."""
+    if name in _MOVED_TO_HTTP_FETCH:
+        from apps.connectors import http_fetch
 
-
-@dataclass(frozen=True)
-class FetchedFile:
-    content: bytes
-    content_type: str | None  # the answer's Content-Type without parameters, None when absent
-    url: str  # after redirects
-
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def address_allowed(address: str, allowed_networks: Sequence[Network] = ()) -> bool:
-    """Public unicast addresses only, unless the address is inside one of `allowed_networks` (tests)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if any(ip.version == network.version and ip in network for network in allowed_networks):
-        return True
-    return ip.is_global and not ip.is_multicast
-
-
-def _checked_address(host: str, port: int, allowed_networks: Sequence[Network]) -> str:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise ConnectorInputError(f"The host {host!r} could not be resolved ({exc}).") from None
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    refused = [address for address in addresses if not address_allowed(address, allowed_networks)]
-    if refused or not addresses:
-        raise AddressRefused(
-            f"The host {host!r} resolves to a non-public address ({', '.join(refused) or 'none'}); not fetched."
-        )
-    return addresses[0]
-
-
-def _guarded_session(allowed_networks: Sequence[Network]) -> requests.Session:
-    """A session whose every new connection first checks where it goes (see above)."""
-
-    class Guard:
-        def _new_conn(self) -> socket.socket:
-            # Connect to the checked address; TLS still verifies the certificate against the host name.
-            self._dns_host = _checked_address(self._dns_host, self.port, allowed_networks)  # type: ignore[attr-defined]
-            return super()._new_conn()  # type: ignore[misc]
-
-    http_connection = type("GuardedHTTPConnection", (Guard, urllib3.connection.HTTPConnection), {})
-    https_connection = type("GuardedHTTPSConnection", (Guard, urllib3.connection.HTTPSConnection), {})
-    http_pool = type("GuardedHTTPPool", (urllib3.HTTPConnectionPool,), {"ConnectionCls": http_connection})
-    https_pool = type("GuardedHTTPSPool", (urllib3.HTTPSConnectionPool,), {"ConnectionCls": https_connection})
-
-    class GuardedAdapter(requests.adapters.HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
-
-    session = requests.Session()
-    session.trust_env = False  # no proxy: the check must see the real destination
-    session.mount("http://", GuardedAdapter(max_retries=0))
-    session.mount("https://", GuardedAdapter(max_retries=0))
-    return session
-
-
-def guarded_session(allowed_networks: Sequence[Network] = ()) -> requests.Session:
-    """A session that connects only to public addresses (or `allowed_networks`): the SSRF guard of `fetch_file`,
-    for other caller-given URLs (outgoing webhooks)."""
-    return _guarded_session(allowed_networks)
-
-
-def fetch_file(
-    url: str,
-    *,
-    max_bytes: int,
-    allowed_networks: Sequence[Network] = (),
-    timeout: Timeout | None = None,
-    deadline: float = 60.0,
-    max_redirects: int = MAX_REDIRECTS,
-) -> FetchedFile:
-    """GET a file from a caller-given URL: public addresses only, at most `max_bytes`, within `deadline` seconds.
-
-    Raises AddressRefused (scheme or address), ConnectorInputError (too large, bad URL), the status errors of
-    `error_for_status` and ConnectorUnavailable (transport failures).
-    """
-    timeout = timeout or Timeout(connect=5.0, read=20.0)
-    started = time.monotonic()
-    current = url
-    with _guarded_session(allowed_networks) as session:
-        for _ in range(max_redirects + 1):
-            parts = urlsplit(current)
-            if parts.scheme.lower() not in FETCH_SCHEMES or not parts.hostname:
-                raise AddressRefused(f"Only http and https URLs are fetched, not {parts.scheme or 'this'!r}.")
-            where = f"GET {parts.scheme}://{parts.netloc}{parts.path}"
-            try:
-                response = session.get(
-                    current, timeout=timeout.as_requests(), allow_redirects=False, stream=True,
-                    headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
-                )  # fmt: skip
-            except requests.exceptions.InvalidURL as exc:
-                raise ConnectorInputError(f"Invalid URL: {exc}") from None
-            except requests.RequestException as exc:
-                kind = "timed out" if isinstance(exc, requests.Timeout) else f"failed ({type(exc).__name__})"
-                raise ConnectorUnavailable(f"{redact(where)}: {kind}.") from None
-            with response:
-                if response.is_redirect:
-                    current = urljoin(current, response.headers.get("Location", ""))
-                    continue
-                if not 200 <= response.status_code < 300:
-                    raise error_for_status("GET", current, response.status_code, response.raw.read(2000) or b"")
-
-                def within_deadline(where: str = where) -> None:
-                    if time.monotonic() - started > deadline:
-                        raise ConnectorUnavailable(f"{redact(where)}: the download took longer than {deadline}s.")
-
-                try:
-                    content = read_capped(response, max_bytes, each_chunk=within_deadline)
-                except BodyTooLarge as exc:
-                    declared = f" ({exc.declared})" if exc.declared else ""
-                    raise ConnectorInputError(f"The file is larger than {max_bytes} bytes{declared}.") from None
-                except requests.RequestException as exc:
-                    raise ConnectorUnavailable(f"{redact(where)}: failed ({type(exc).__name__}).") from None
-                content_type = (response.headers.get("Content-Type") or "").split(";", 1)[0].strip() or None
-                logger.info("GET %s -> %d, %d bytes", redact(where), response.status_code, len(content))
-                return FetchedFile(content=content, content_type=content_type, url=current)
-    raise ConnectorInputError(f"More than {max_redirects} redirects; not followed.")
+        return getattr(http_fetch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

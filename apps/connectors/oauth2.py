@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from apps.connectors.catalog import AuthKind, AuthMode, CredentialField
 from apps.connectors.errors import ConnectorAuthError, ConnectorBadResponse, ConnectorInputError
 from apps.connectors.http import HttpClient
 
@@ -19,6 +20,42 @@ REFRESH_TOKEN = "refresh_token"
 EXPIRES_AT = "expires_at"  # epoch seconds as a string; "" when the token never expires / no lifetime was given
 CLIENT_ID = "client_id"
 CLIENT_SECRET = "client_secret"
+
+
+def api_key_mode(
+    *,
+    field_label: str = "API key",
+    help_text: str,
+    placeholder: str,
+    guide: str,
+    links: tuple[tuple[str, str], ...] = (),
+) -> AuthMode:
+    """The API-key auth mode: one secret field stored as `api_key`, with the vendor's field label, where to find the
+    key (`help_text`), what its start looks like (`placeholder`), and the Markdown `guide` with its `links`."""
+    return AuthMode(
+        kind=AuthKind.API_KEY,
+        label="API key",
+        fields=(CredentialField(name=API_KEY, label=field_label, help_text=help_text, placeholder=placeholder),),
+        guide=guide,
+        links=links,
+    )
+
+
+REFRESH_MARGIN_SECONDS = 60  # renew this long before the stored expiry: the token must not lapse in flight
+
+
+def token_expiring(
+    credentials: Mapping[str, str], *, now: float, margin: float = REFRESH_MARGIN_SECONDS, unreadable: bool = True
+) -> bool:
+    """Whether the stored access token expires within `margin` seconds of `now`. No `expires_at`: the token has
+    no lifetime (it never expires); one that is not a number counts as `unreadable` (expiring or not)."""
+    raw = credentials.get(EXPIRES_AT, "")
+    if not raw:
+        return False
+    try:
+        return float(raw) - margin <= now
+    except ValueError:
+        return unreadable
 
 
 def token_request(http: HttpClient, token_path: str, form: Mapping[str, str], *, vendor: str) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from django.conf import settings
 from apps.connectors.base import Connector, ConnectorContext, Credentials, CredentialsRenewal
 from apps.connectors.catalog import AuthKind
 from apps.connectors.dtos import OAuthClient
-from apps.connectors.http import HttpClient, RateLimiter
+from apps.connectors.http import HttpClient
+from apps.connectors.http_limits import RateLimiter
 from apps.connectors.registry import get_connector_class
 from apps.connectors.sandbox.store import SandboxStore, open_store
 from apps.integrations.models import Integration

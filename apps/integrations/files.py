@@ -1,6 +1,6 @@
 """Files of write requests: base64 `data` decoded, or `data_url` downloaded at once through the HTTP seam.
 
-A `data_url` is fetched only from public addresses (`apps.connectors.http.fetch_file`); the setting
+A `data_url` is fetched only from public addresses (`apps.connectors.http_fetch.fetch_file`); the setting
 `WRITE_FETCH_ALLOWED_NETWORKS` lists private networks that are allowed anyway (tests serve files on loopback).
 """
 
@@ -18,7 +18,7 @@ from django.conf import settings
 
 from apps.connectors.dtos import AttachmentInput
 from apps.connectors.errors import ConnectorError
-from apps.connectors.http import Network, fetch_file
+from apps.connectors.http_fetch import Network, fetch_file
 from apps.core.api.errors import input_invalid
 
 MESSAGE_BASE64 = "{field}.data: not valid base64."

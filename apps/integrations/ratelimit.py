@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from django.db import IntegrityError, connections, transaction
 
 from apps.connectors.catalog import RateBudget
-from apps.connectors.http import concurrency_limit
+from apps.connectors.http_limits import concurrency_limit
 from apps.integrations.models import RateLimitLease, RateLimitState
 
 # A lease outlives any single request (timeouts are far below this), then frees itself.
@@ -26,7 +26,7 @@ POLL_SECONDS = 0.05
 
 
 class DatabaseRateLimiter:
-    """`apps.connectors.http.RateLimiter` backed by `RateLimitState` / `RateLimitLease` rows."""
+    """`apps.connectors.http_limits.RateLimiter` backed by `RateLimitState` / `RateLimitLease` rows."""
 
     def __init__(
         self,

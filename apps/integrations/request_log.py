@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
-from apps.connectors.http import OutboundCall, call_sink_register
+from apps.connectors.http_log import OutboundCall, call_sink_register
 from apps.core.timeutils import utcnow
 from apps.integrations.models import Integration, OutboundRequest
 

@@ -33,7 +33,9 @@ from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from apps.connectors.errors import ConnectorError
-from apps.connectors.http import USER_AGENT, Network, guarded_session, parse_retry_after
+from apps.connectors.http import USER_AGENT
+from apps.connectors.http_errors import parse_retry_after
+from apps.connectors.http_fetch import Network, guarded_session
 from apps.core.crypto import keyring
 from apps.core.timeutils import utcnow
 from apps.integrations.webhook_models import WebhookAttempt, WebhookDelivery, WebhookEndpoint

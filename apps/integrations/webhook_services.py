@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.connectors.catalog import ReadModel
-from apps.connectors.http import address_allowed
+from apps.connectors.http_fetch import address_allowed
 from apps.core.api.errors import input_invalid
 from apps.core.crypto import keyring
 from apps.core.ids import new_id

@@ -94,6 +94,21 @@ class ConnectorHarness(abc.ABC):
     def inject_fault(self, fault: Fault, *, retry_after: float | None = None) -> None:
         """Make the next call fail with `fault`."""
 
+    def revoke_credentials(self) -> None:
+        """Make the ATS refuse the credentials of the harness's connectors for the rest of the test (an emulator:
+        until `settle_faults`): every call answers 401, so a connector that renews its token after a 401 cannot heal
+        it.
+
+        Default: one injected AUTH_FAILURE, which only holds for connectors that never renew a token; a harness
+        whose connector renews (OAuth, client credentials) or whose upstream can revoke for real overrides this."""
+        self.inject_fault(Fault.AUTH_FAILURE)
+
+    def settle_faults(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
+        """Return once every injected fault has hit its request and the requests it held are answered, with no
+        fault left: the next call meets a healthy ATS. An emulator on loopback may still be working on a request
+        the connector gave up on (a TIMEOUT), or not have reached it yet. Default: nothing to wait for (the
+        upstream answers in-process)."""
+
     @abc.abstractmethod
     def now(self) -> datetime:
         """The ATS's clock: records changed after this instant are newer than it, records changed before older."""
@@ -175,6 +190,7 @@ class ConnectorContract:
 
         assert caught.value.retryable is True
         assert caught.value.retry_after == 7
+        harness.settle_faults()
         assert connector.read(harness.model).items  # one fault, one failed call
 
     def test_server_error_raises_retryable_unavailable(self, harness: ConnectorHarness) -> None:
@@ -186,6 +202,7 @@ class ConnectorContract:
 
         assert caught.value.retryable is True
         assert caught.value.status_code == harness.unavailable_status
+        harness.settle_faults()
         assert connector.read(harness.model).items
 
     def test_timeout_raises_retryable_unavailable(self, harness: ConnectorHarness) -> None:
@@ -197,6 +214,9 @@ class ConnectorContract:
 
         assert caught.value.retryable is True
         assert caught.value.status_code is None
+        # The emulator may not have reached the timed-out request yet (a loaded machine): were the next read sent
+        # now, it could be the one the fault holds. Settling waits for the fault to be used and ends the hold.
+        harness.settle_faults()
         assert connector.read(harness.model).items
 
     def test_passthrough_is_offered_exactly_as_declared_and_stays_on_the_ats_host(
@@ -216,10 +236,16 @@ class ConnectorContract:
 
     def test_revoked_credentials_raise_auth_error(self, harness: ConnectorHarness) -> None:
         connector = harness.connector()
-        harness.inject_fault(Fault.AUTH_FAILURE)
+        connector.read(harness.model)  # the credentials worked (and a token, if any, is cached)
+        harness.revoke_credentials()
 
-        with pytest.raises(ConnectorAuthError):
-            connector.read(harness.model)
+        try:
+            with pytest.raises(ConnectorAuthError) as caught:
+                connector.read(harness.model)
+        finally:
+            harness.settle_faults()
+
+        assert caught.value.retryable is False
 
     def test_deleted_record_vanishes_and_delta_reports_it_when_supported(self, harness: ConnectorHarness) -> None:
         keep, gone = harness.seed(2)
@@ -248,7 +274,16 @@ class ConnectorContract:
 
 
 class WriteHarness(ConnectorHarness):
-    """What the write contract needs on top of a `ConnectorHarness`: jobs to apply to."""
+    """What the write contract needs on top of a `ConnectorHarness`: jobs to apply to, and where a create's fault
+    goes."""
+
+    def inject_fault_on_create(self, fault: Fault) -> None:
+        """Make the request of the next `create_application` that writes (creates the candidate or the application)
+        fail with `fault` — not the lookups (job, duplicate email, token) a connector may make first.
+
+        Default: the next call, right for a connector whose create is its first call. `EmulatedHarness` aims at its
+        `create_call` (method and path) instead."""
+        self.inject_fault(fault)
 
     @abc.abstractmethod
     def open_job(self) -> tuple[str, tuple[ScreeningAnswerInput, ...]]:
@@ -353,10 +388,13 @@ class WriteContract:
     def test_a_create_that_times_out_is_uncertain(self, harness: WriteHarness) -> None:
         connector = harness.connector()
         job, answers = harness.open_job()
-        harness.inject_fault(Fault.TIMEOUT)
+        harness.inject_fault_on_create(Fault.TIMEOUT)
 
-        with pytest.raises(ConnectorWriteUncertain) as caught:
-            connector.create_application(application_input(job, answers, "contract.timeout@example.com"))
+        try:
+            with pytest.raises(ConnectorWriteUncertain) as caught:
+                connector.create_application(application_input(job, answers, "contract.timeout@example.com"))
+        finally:
+            harness.settle_faults()  # the held create carries on: its effects land before the next test
 
         assert caught.value.retryable is False
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from apps.connectors.http import HttpClient, OutboundCall, RetryPolicy, _call_sinks, call_sink_register
+from apps.connectors.http import HttpClient, RetryPolicy
+from apps.connectors.http_log import OutboundCall, _call_sinks, call_sink_register
 from tests.connectors.test_http import Reply, ScriptedServer, client_for
 
 

@@ -15,24 +15,20 @@ from django.utils import translation
 from apps.attribution.selectors import source_mapping_get
 from apps.connectors.base import Connector
 from apps.connectors.emulation.server import LoopbackServer
-from apps.connectors.registry import get_connector_class
+from apps.connectors.registry import CONNECTORS, get_connector_class
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, create_app
 from apps.integrations.connect_services import connect_link_create
 from apps.integrations.models import Environment, Integration
 
-TOOLS = ("smartrecruiters", "factorial", "sandbox")
-
-# Texts the flow shows as they are in every language (nothing else may stay English in German).
+# Texts the flow shows as they are in every language, besides each tool's label (a product name: the flow does not
+# translate it) and the placeholders (what the start of a real key, id or subdomain looks like). Nothing else may
+# stay English in German.
 UNTRANSLATED = {
-    # tool labels: product names (the flow does not translate them at all)
-    "SmartRecruiters",
-    "Factorial",
-    "Sandbox",
-    # placeholders: what the start of a real key looks like
-    "DCRA1-…",
-    "eyJhbGciOi…",
-    # SmartRecruiters' source type and sub-type exactly as the user has to pick them in its settings
-    "Paid → Job Board",
+    # source types exactly as the user has to pick them in the ATS's settings
+    "Paid → Job Board",  # SmartRecruiters: type → sub-type
+    "Inbound",  # Ashby
+    # the same word in German
+    "Subdomain",  # Workable's account field
 }
 
 MARKDOWN_LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
@@ -53,22 +49,47 @@ def flow_texts(connector_class: type[Connector]) -> list[str]:
     return [text for text in dict.fromkeys(texts) if text]
 
 
-def test_every_connector_text_of_the_flow_has_a_german_translation() -> None:
-    # given every text the flow shows from the three connectors' catalogs
-    texts = [text for tool in TOOLS for text in flow_texts(get_connector_class(tool))]
-    assert len(set(texts)) == 62  # 39 SmartRecruiters + 15 Factorial + 7 sandbox + 3 tool labels, "API key" shared
+def tools_with_a_flow() -> list[str]:
+    """Every tool of the connector registry an end user can connect in the flow (it has an auth mode)."""
+    return [tool for tool in CONNECTORS if get_connector_class(tool).auth_modes]
+
+
+def placeholders(connector_class: type[Connector]) -> set[str]:
+    return {field.placeholder for mode in connector_class.auth_modes for field in mode.fields if field.placeholder}
+
+
+def test_the_flow_is_checked_for_every_registered_tool() -> None:
+    tools = tools_with_a_flow()
+
+    assert tools == list(CONNECTORS)  # every connector has a flow today
+    assert {"smartrecruiters", "factorial", "sandbox", "greenhouse", "workable", "teamtailor", "ashby"} <= set(tools)
+
+
+@pytest.mark.parametrize("tool", tools_with_a_flow())
+def test_every_connector_text_of_the_flow_has_a_german_translation(tool: str) -> None:
+    # given every text the flow shows from the tool's catalog
+    connector_class = get_connector_class(tool)
+    texts = flow_texts(connector_class)
+    assert len(texts) > 2  # the label, an auth mode, its field or guide at least
 
     # when each is looked up in the German catalog
     with translation.override("de"):
         german = {text: translation.gettext(text) for text in texts}
 
-    # then all but the listed exceptions are German, and the exceptions are exactly those left English
-    assert {text for text, translated in german.items() if translated == text} == UNTRANSLATED
+    # then all but the tool's label, its placeholders and the listed exceptions are German
+    allowed = {connector_class.label, *placeholders(connector_class), *UNTRANSLATED}
+    assert {text for text, translated in german.items() if translated == text} - allowed == set()
     for text, translated in german.items():
         # the guides keep their placeholder, Markdown links and line structure
         assert translated.count("{source_name}") == text.count("{source_name}"), text
         assert MARKDOWN_LINK_TARGET.findall(translated) == MARKDOWN_LINK_TARGET.findall(text), text
         assert translated.count("\n") == text.count("\n"), text
+
+
+def test_the_exceptions_are_still_shown_by_some_flow() -> None:
+    shown = {text for tool in tools_with_a_flow() for text in flow_texts(get_connector_class(tool))}
+
+    assert shown >= UNTRANSLATED  # an exception no flow shows any more goes from the list
 
 
 @pytest.fixture

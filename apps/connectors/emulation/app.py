@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.connectors.emulation.clock import Clock
-from apps.connectors.emulation.faults import KINDS, Fault, FaultInjector
+from apps.connectors.emulation.faults import KINDS, Fault, FaultInjector, FaultPlan
 from apps.connectors.emulation.http import HttpError, Request, Response
 from apps.connectors.emulation.oauth import OAuthProvider
 from apps.connectors.emulation.ratelimit import Limits, RateLimiter, RouteLimits, Ticket
@@ -205,8 +205,13 @@ class EmulatorApp:
 
     def _run(self, route: Route, request: Request, *, check: bool) -> Response:
         plan = self.faults.plan(request.method, request.path)
-        if plan.latency:
-            self.clock.sleep(plan.latency)
+        if not plan.latency:
+            return self._answer(route, request, plan, check=check)
+        with self.faults.holding():
+            self.clock.sleep(plan.latency, until=plan.released)
+            return self._answer(route, request, plan, check=check)
+
+    def _answer(self, route: Route, request: Request, plan: FaultPlan, *, check: bool) -> Response:
         if plan.drop:
             drop_connection(request.environ)
         if plan.respond_with is not None:
@@ -292,7 +297,7 @@ class EmulatorApp:
         return Response.json({"reset": True})
 
     def _control_faults_list(self, request: Request) -> Response:
-        return Response.json({"faults": [fault.as_dict() for fault in self.faults.list()]})
+        return Response.json({"faults": [fault.as_dict() for fault in self.faults.list()], "held": self.faults.held})
 
     def _control_faults_add(self, request: Request) -> Response:
         body = request.json_object()

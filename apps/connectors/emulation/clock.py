@@ -19,9 +19,14 @@ class Clock:
     def monotonic(self) -> float:
         return time.monotonic()
 
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
+    def sleep(self, seconds: float, *, until: threading.Event | None = None) -> None:
+        """Wait `seconds`, or less if `until` is set meanwhile."""
+        if seconds <= 0:
+            return
+        if until is None:
             time.sleep(seconds)
+        else:
+            until.wait(seconds)
 
 
 class ManualClock(Clock):
@@ -37,10 +42,10 @@ class ManualClock(Clock):
         self._monotonic = 1000.0
         self.slept: list[float] = []
 
-    def sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float, *, until: threading.Event | None = None) -> None:
         with self._lock:
             self.slept.append(seconds)
-        super().sleep(seconds)
+        super().sleep(seconds, until=until)
 
     def now(self) -> datetime:
         with self._lock:

@@ -5,6 +5,10 @@ A fault matches on HTTP method (or any) and a shell-style path pattern (`/candid
 `skip` lets that many matching requests through first: `skip=2` faults the 3rd matching request (e.g. the
 read-back after a create, not the create). `probability` (with `seed`, for repeatable runs) makes it hit each
 matching request with that chance only: `{"probability": 0.2, "count": null}` faults a fifth of them.
+
+A request a latency fault holds is released early when the faults are cleared (`DELETE /_emulator/faults`,
+`/_emulator/reset`): a test can give a request the longest latency (a timeout that surely fires) and still not wait
+for it, and `held` tells it when every held request has been answered (its side effects are done).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import fnmatch
 import itertools
 import random
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,12 +88,14 @@ class Fault:
 
 @dataclass(frozen=True)
 class FaultPlan:
-    """What to do to one request: wait `latency` seconds, then drop it or answer `respond_with` (if set)."""
+    """What to do to one request: wait `latency` seconds (or until `released` is set), then drop it or answer
+    `respond_with` (if set)."""
 
     latency: float = 0.0
     respond_with: Fault | None = None
     drop: bool = False
     lose_answer: bool = False
+    released: threading.Event | None = None
 
 
 class FaultInjector:
@@ -97,6 +105,8 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
+        self._released = threading.Event()  # set (and replaced) by `clear`: wakes the requests held until then
+        self._held = 0
 
     def add(
         self,
@@ -146,8 +156,28 @@ class FaultInjector:
             return fault
 
     def clear(self) -> None:
+        """Remove every fault and release the requests latency faults hold now (they go on to their answer)."""
         with self._lock:
             self._faults.clear()
+            self._released.set()
+            self._released = threading.Event()
+
+    @property
+    def held(self) -> int:
+        """Requests a latency fault holds (or that were released and are not answered yet)."""
+        with self._lock:
+            return self._held
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Count a request as held while the block runs (its wait and its answer)."""
+        with self._lock:
+            self._held += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held -= 1
 
     def list(self) -> list[Fault]:
         with self._lock:
@@ -173,8 +203,9 @@ class FaultInjector:
                 if fault.count is not None:
                     fault.count -= 1
             self._faults = [fault for fault in self._faults if fault.count is None or fault.count > 0]
+            released = self._released
         if decisive is not None and decisive.kind == "drop":
-            return FaultPlan(latency=latency, drop=True)
+            return FaultPlan(latency=latency, drop=True, released=released)
         if decisive is not None and decisive.kind == "lose_answer":
-            return FaultPlan(latency=latency, lose_answer=True)
-        return FaultPlan(latency=latency, respond_with=decisive)
+            return FaultPlan(latency=latency, lose_answer=True, released=released)
+        return FaultPlan(latency=latency, respond_with=decisive, released=released)

@@ -7,6 +7,7 @@ integers in `counts`, and adds its own rules in `check()`. Building the state fr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any, ClassVar, Self
 
@@ -48,3 +49,8 @@ class SeedConfigBase:
 
     def as_json(self) -> dict[str, Any]:
         return {self.json_names.get(f.name, f.name): getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+
+def seeded_name(index: int, first_names: Sequence[str], last_names: Sequence[str]) -> tuple[str, str]:
+    """The `index`-th seeded person's (first, last) name: a spread over both lists, so neighbours differ."""
+    return first_names[(index * 5 + 3) % len(first_names)], last_names[(index * 11 + 1) % len(last_names)]

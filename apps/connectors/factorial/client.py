@@ -19,7 +19,7 @@ from apps.connectors.catalog import AuthKind
 from apps.connectors.dtos import OAuthClient
 from apps.connectors.errors import ConnectorAuthError, ConnectorBadResponse
 from apps.connectors.http import HttpClient, HttpResponse
-from apps.connectors.oauth2 import ACCESS_TOKEN, API_KEY, CLIENT_ID, CLIENT_SECRET, EXPIRES_AT, REFRESH_TOKEN
+from apps.connectors.oauth2 import ACCESS_TOKEN, API_KEY, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 
 # Factorial dates its API versions quarterly and serves each for a year (F-REPO api-versioning.md). We pin one:
 # the schema the F-SDK (and every field name in our mapping) was generated from.
@@ -31,8 +31,6 @@ TOKEN_PATH = "/oauth/token"
 MAX_PAGE_SIZE = 100
 # An id filter (`ids[]=…`) per request: keeps the query string well below common URL limits.
 IDS_PER_REQUEST = 100
-# Refresh an expiring user token this long before its end, so a request never leaves with a dying token.
-REFRESH_MARGIN_SECONDS = 60
 
 JsonDict = dict[str, Any]
 
@@ -102,13 +100,8 @@ class FactorialClient:
         raise ConnectorAuthError(f"Factorial takes an API key or OAuth, not {self.auth_kind}.")
 
     def _expiring(self) -> bool:
-        raw = self.credentials.get(EXPIRES_AT, "")
-        if not raw:
-            return False  # company tokens never expire (F-REPO oauth-2.md)
-        try:
-            return float(raw) - REFRESH_MARGIN_SECONDS <= self.clock()
-        except ValueError:
-            return False
+        # No expiry: company tokens never expire (F-REPO oauth-2.md); an unreadable one is left to the 401.
+        return oauth2.token_expiring(self.credentials, now=self.clock(), unreadable=False)
 
     def refresh(self) -> None:
         """Trade the refresh token for a new access token (and, Doorkeeper-style, a new single-use refresh token)

@@ -19,12 +19,12 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
+from apps.connectors import oauth2
 from apps.connectors.base import ConnectorContext
 from apps.connectors.catalog import (
     WRITE_ACTION_FIELDS,
     AuthKind,
     AuthMode,
-    CredentialField,
     RateBudget,
     ReadModel,
     Scope,
@@ -172,17 +172,9 @@ class FactorialConnector(FactorialReads, FactorialWrites, HttpConnector):
     read_coverage = READ_COVERAGE
     write_coverage = WRITE_COVERAGE
     auth_modes = (
-        AuthMode(
-            kind=AuthKind.API_KEY,
-            label="API key",
-            fields=(
-                CredentialField(
-                    name=api.API_KEY,
-                    label="API key",
-                    help_text="Configuration → API → Create API key. Factorial shows the key only once.",
-                    placeholder="eyJhbGciOi…",
-                ),
-            ),
+        oauth2.api_key_mode(
+            help_text="Configuration → API → Create API key. Factorial shows the key only once.",
+            placeholder="eyJhbGciOi…",
             guide=(
                 "1. Sign in to Factorial as an **administrator**.\n"
                 "2. In the left sidebar open **Configuration**, then **API**, and choose **Create API key**. "

@@ -41,7 +41,7 @@ from apps.connectors.factorial.paths import (
     STEP_SOURCE,
     Raw,
 )
-from apps.connectors.http import fetch_file
+from apps.connectors.http_fetch import fetch_file
 
 RESULT_LINK_WARNING = "Factorial has no links on candidates or applications: the link was written as a feedback."
 MAX_DOWNLOAD_BYTES = 25 * 1024 * 1024

@@ -23,7 +23,7 @@ from apps.connectors.errors import (
     ConnectorNotFound,
 )
 from apps.connectors.http import HttpClient, HttpResponse
-from apps.connectors.oauth2 import ACCESS_TOKEN, API_KEY, CLIENT_ID, CLIENT_SECRET, EXPIRES_AT, REFRESH_TOKEN
+from apps.connectors.oauth2 import ACCESS_TOKEN, API_KEY, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 
 DEFAULT_BASE_URL = "https://api.smartrecruiters.com"
 # The approval page lives on the web host, the token endpoint on the API host (SR-DOC
@@ -33,8 +33,6 @@ AUTHORIZE_PATH = "/identity/oauth/allow"
 TOKEN_PATH = "/identity/oauth/token"
 
 MAX_PAGE_SIZE = 100  # every list endpoint: "max value is 100" (SR-RB)
-# Refresh an access token this long before it ends, so no request leaves with a dying token.
-REFRESH_MARGIN_SECONDS = 60
 
 JsonDict = dict[str, Any]
 
@@ -91,13 +89,7 @@ class SmartRecruitersClient:
         raise ConnectorAuthError(f"SmartRecruiters takes an API key or OAuth, not {self.auth_kind}.")
 
     def _expiring(self) -> bool:
-        raw = self.credentials.get(EXPIRES_AT, "")
-        if not raw:
-            return False
-        try:
-            return float(raw) - REFRESH_MARGIN_SECONDS <= self.clock()
-        except ValueError:
-            return True
+        return oauth2.token_expiring(self.credentials, now=self.clock())
 
     def _renew(self) -> None:
         """A new access token: by refresh token (authorization code) or by client credentials; persisted."""

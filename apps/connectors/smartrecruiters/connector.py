@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from apps.connectors import oauth2
 from apps.connectors.base import ConnectorContext
 from apps.connectors.catalog import (
     AuthKind,
@@ -191,17 +192,10 @@ class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, Http
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://developers.smartrecruiters.com/docs/authentication"
     auth_modes = (
-        AuthMode(
-            kind=AuthKind.API_KEY,
-            label="API key",
-            fields=(
-                CredentialField(
-                    name=api.API_KEY,
-                    label="API key (X-SmartToken)",
-                    help_text="Settings → Apps & Integrations → Credentials Manager → New credential → API key.",
-                    placeholder="DCRA1-…",
-                ),
-            ),
+        oauth2.api_key_mode(
+            field_label="API key (X-SmartToken)",
+            help_text="Settings → Apps & Integrations → Credentials Manager → New credential → API key.",
+            placeholder="DCRA1-…",
             guide=(
                 "1. Sign in to SmartRecruiters as an **administrator**.\n"
                 "2. Open **Settings → Apps & Integrations → Credentials Manager** and choose **New credential**, "

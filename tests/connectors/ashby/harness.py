@@ -24,13 +24,15 @@ from apps.connectors.emulation.clock import ManualClock
 from apps.connectors.http import HttpClient, RetryPolicy, Timeout
 from apps.connectors.registry import get_connector_class
 from apps.core.timeutils import parse_datetime
-from tests.connectors.contract import Fault, WriteHarness
+from tests.connectors.contract import WriteHarness
 from tests.connectors.emulated import READ_TIMEOUT, EmulatedHarness
 
 
 class AshbyHarness(EmulatedHarness, WriteHarness):
     model = ReadModel.CANDIDATES
     page_size = 5
+    # Every Ashby call is a POST; a create with answers writes with the form submit (job.info, candidate.search first).
+    create_call = ("POST", "/applicationForm.submit")
 
     def __init__(self, url: str, clock: ManualClock, *, key: str = DEFAULT_API_KEY) -> None:
         super().__init__(url, clock)
@@ -64,15 +66,6 @@ class AshbyHarness(EmulatedHarness, WriteHarness):
         answer = response.json()
         assert answer["success"] is True, answer
         return answer["results"]
-
-    def inject_fault(self, fault: Fault, *, retry_after: float | None = None) -> None:
-        """As the kit's, but a TIMEOUT hits the call that matters: a list read (`*.list`) or the form submit
-        (`applicationForm.submit`), not the lookups a create makes first."""
-        if fault != Fault.TIMEOUT:
-            super().inject_fault(fault, retry_after=retry_after)
-            return
-        spec = {"kind": "latency", "latency": READ_TIMEOUT * 3, "path": "/*.[ls][iu]*", "count": 1}
-        self.control("POST", "/faults", json=spec)
 
     def seed(self, count: int) -> list[str]:
         ids = []

@@ -179,6 +179,32 @@ def test_route_concurrency_limit_with_a_held_request(tiny: tuple[TinyEmulator, s
     assert app.stats.snapshot()["credentials"]["key:good"]["peakConcurrency"] == 2
 
 
+def test_clearing_the_faults_releases_a_held_request_and_held_counts_it_until_answered(
+    tiny: tuple[TinyEmulator, str],
+) -> None:
+    app, url = tiny
+    app.limiter.enabled = False
+    requests.post(f"{url}/_emulator/faults", json={"kind": "latency", "latency": 600, "count": 1, "path": "/things"})
+    with pytest.raises(requests.ReadTimeout):
+        requests.get(f"{url}/things", headers=GOOD, timeout=(2, 0.2))
+    deadline = time.monotonic() + 10
+    while requests.get(f"{url}/_emulator/faults").json()["faults"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    while_held = requests.get(f"{url}/_emulator/faults").json()
+
+    cleared = requests.delete(f"{url}/_emulator/faults").json()
+    while requests.get(f"{url}/_emulator/faults").json()["held"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    after = requests.get(f"{url}/_emulator/faults").json()
+    answered = requests.get(f"{url}/things", headers=GOOD, timeout=(2, 5))
+
+    assert while_held == {"faults": [], "held": 1}  # the fault is used up, its request still waits
+    assert cleared == {"faults": []}
+    assert after == {"faults": [], "held": 0}  # released long before its 600 s
+    assert app.clock.slept == [600]  # type: ignore[attr-defined]
+    assert answered.status_code == 200
+
+
 def test_faults_through_control_endpoints(tiny: tuple[TinyEmulator, str]) -> None:
     app, url = tiny
     app.limiter.enabled = False

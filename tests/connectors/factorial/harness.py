@@ -16,9 +16,10 @@ from apps.connectors.factorial.client import RESOURCES
 from apps.connectors.factorial.connector import FactorialConnector
 from apps.connectors.factorial.emulator import DEFAULT_API_KEY
 from apps.connectors.http import HttpClient, RetryPolicy, Timeout
-from tests.connectors.contract import ConnectorHarness, Fault
+from tests.connectors.emulated import READ_TIMEOUT as KIT_READ_TIMEOUT
+from tests.connectors.emulated import EmulatedHarness
 
-READ_TIMEOUT = 0.5
+READ_TIMEOUT = 0.5  # the Factorial tests' own; the contract harness uses the kit's (tests/connectors/emulated.py)
 
 
 def factorial_connector(
@@ -30,13 +31,14 @@ def factorial_connector(
     save_credentials: Any = None,
     retry: RetryPolicy | None = None,
     clock: Any = None,
+    read_timeout: float = READ_TIMEOUT,
 ) -> FactorialConnector:
     """A connector on the emulator at `url` (no shared rate limiter: nothing but this test talks to it)."""
     http = HttpClient(
         base_url=url,
         rate_key="factorial:test",
         retry=retry or RetryPolicy.never(),
-        timeout=Timeout(connect=2, read=READ_TIMEOUT),
+        timeout=Timeout(connect=2, read=read_timeout),
         secrets=[value for value in (credentials or {}).values() if value],
     )
     options = {"page_size": page_size} if page_size else {}
@@ -78,13 +80,12 @@ class Emulator:
         return self.control("GET", "/state")
 
 
-class FactorialHarness(ConnectorHarness):
+class FactorialHarness(EmulatedHarness):
     model = ReadModel.CANDIDATES
     page_size = 5
 
     def __init__(self, url: str, clock: ManualClock) -> None:
-        self.url = url
-        self.clock = clock
+        super().__init__(url, clock)
         self.emulator = Emulator(url)
         # A small company: a few candidates of its own, no applications (seeding stays instant).
         self.emulator.control("POST", "/seed", json={"candidates": 3, "applications": 0})
@@ -92,7 +93,9 @@ class FactorialHarness(ConnectorHarness):
 
     def connector(self, *, valid_credentials: bool = True) -> FactorialConnector:
         key = DEFAULT_API_KEY if valid_credentials else "not-a-factorial-key"
-        return factorial_connector(self.url, credentials={"api_key": key}, page_size=self.page_size)
+        return factorial_connector(
+            self.url, credentials={"api_key": key}, page_size=self.page_size, read_timeout=KIT_READ_TIMEOUT
+        )
 
     def seed(self, count: int) -> list[str]:
         ids = []
@@ -119,23 +122,6 @@ class FactorialHarness(ConnectorHarness):
 
     def delete(self, remote_id: str) -> None:
         self.emulator.control("DELETE", f"/records/candidates/{remote_id}")
-
-    def inject_fault(self, fault: Fault, *, retry_after: float | None = None) -> None:
-        body: dict[str, Any] = {
-            Fault.RATE_LIMITED: {"kind": "status", "status": 429, "retryAfter": retry_after},
-            Fault.UNAVAILABLE: {"kind": "status", "status": self.unavailable_status},
-            Fault.TIMEOUT: {"kind": "latency", "latency": READ_TIMEOUT * 3},
-            Fault.AUTH_FAILURE: {"kind": "status", "status": 401},
-        }[fault]
-        self.emulator.control("POST", "/faults", json={**body, "count": 1})
-
-    def now(self) -> datetime:
-        # The emulator's clock is ours to move: records made so far are a second older than the instant returned,
-        # records changed afterwards a second newer.
-        self.clock.advance(1)
-        instant = self.clock.now()
-        self.clock.advance(1)
-        return instant
 
     def full_record(self) -> tuple[ReadModel, RemoteRecord]:
         job = self.emulator.api(

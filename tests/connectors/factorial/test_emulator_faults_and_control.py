@@ -202,7 +202,7 @@ def test_reset_restores_the_initial_state(fa: FA) -> None:
     fa.control("POST", "/reset")
 
     assert fa.state() == initial
-    assert fa.control("GET", "/faults").json() == {"faults": []}
+    assert fa.control("GET", "/faults").json() == {"faults": [], "held": 0}
 
 
 def test_candidate_source_control_create_duplicate_delete(fa: FA) -> None:

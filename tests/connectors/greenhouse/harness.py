@@ -52,6 +52,7 @@ def greenhouse_connector(
 class GreenhouseHarness(EmulatedHarness, WriteHarness):
     model = ReadModel.APPLICATIONS
     page_size = 5
+    create_call = ("POST", "/v3/applications")  # after the token, job and candidate lookups (and the candidate POST)
 
     def __init__(self, url: str, clock: ManualClock) -> None:
         super().__init__(url, clock)
@@ -72,13 +73,8 @@ class GreenhouseHarness(EmulatedHarness, WriteHarness):
         if fault != Fault.TIMEOUT:
             super().inject_fault(fault, retry_after=retry_after)
             return
-        # The model's endpoint only: a read of applications, or the create's POST /v3/applications (its earlier
-        # lookups are of jobs and candidates), times out.
-        self.control(
-            "POST",
-            "/faults",
-            json={"kind": "latency", "latency": READ_TIMEOUT * 3, "count": 1, "path": "/v3/applications*"},
-        )
+        # The model's endpoint only: a read of applications times out, not the token request before it.
+        self.control("POST", "/faults", json={**self.fault_spec(fault), "count": 1, "path": "/v3/applications*"})
 
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.session.request(method, f"{self.url}/v3{path}", timeout=10, **kwargs)

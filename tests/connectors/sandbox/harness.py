@@ -275,6 +275,9 @@ class SandboxHarness(WriteHarness):
     def inject_fault(self, fault: Fault, *, retry_after: float | None = None) -> None:
         self.store.inject_fault(FaultKind(fault.value), retry_after=retry_after)
 
+    def revoke_credentials(self) -> None:
+        self.store.set_api_key("revoked-by-the-contract")  # the connectors' key no longer opens the sandbox
+
     def now(self) -> datetime:
         # The sandbox stamps changes with the wall clock in microseconds; step past the last one.
         time.sleep(0.002)

@@ -17,7 +17,7 @@ from apps.connectors.http import HttpClient, RetryPolicy, Timeout
 from apps.connectors.smartrecruiters.connector import SmartRecruitersConnector
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, SmartRecruitersEmulator
 from apps.core.timeutils import parse_datetime
-from tests.connectors.contract import ConnectorHarness, Fault
+from tests.connectors.emulated import READ_TIMEOUT, EmulatedHarness
 
 JsonDict = dict[str, Any]
 
@@ -103,23 +103,24 @@ def _utc(value: str) -> datetime:
     return parse_datetime(value)
 
 
-class SmartRecruitersHarness(ConnectorHarness):
+class SmartRecruitersHarness(EmulatedHarness):
     model = ReadModel.CANDIDATES
     page_size = 5
     unavailable_status = 503
 
     def __init__(self, server: LoopbackServer, app: SmartRecruitersEmulator) -> None:
+        self.url = server.url  # the kit's faults and state go through it; the clock is the wall clock (`now`)
         self.server = server
         self.emulator = Emulator(server, app)
         self._seeded = 0
 
     def connector(self, *, valid_credentials: bool = True) -> SmartRecruitersConnector:
-        # A read timeout below the injected latency makes TIMEOUT a timeout; no retries inside the seam.
+        # The kit's read timeout, far below the latency of an injected TIMEOUT; no retries inside the seam.
         return sr_connector(
             self.server.url,
             api_key=DEFAULT_API_KEY if valid_credentials else "DCRA1-revoked-or-wrong",
             page_size=self.page_size,
-            read_timeout=0.5,
+            read_timeout=READ_TIMEOUT,
         )
 
     def seed(self, count: int) -> list[str]:
@@ -146,16 +147,6 @@ class SmartRecruitersHarness(ConnectorHarness):
 
     def delete(self, remote_id: str) -> None:
         self.emulator.control("DELETE", f"/candidates/{remote_id}")
-
-    def inject_fault(self, fault: Fault, *, retry_after: float | None = None) -> None:
-        if fault == Fault.TIMEOUT:
-            spec: JsonDict = {"kind": "latency", "latency": 1.5}
-        else:
-            status = {Fault.RATE_LIMITED: 429, Fault.UNAVAILABLE: 503, Fault.AUTH_FAILURE: 401}[fault]
-            spec = {"kind": "status", "status": status}
-            if retry_after is not None:
-                spec["retryAfter"] = retry_after
-        self.emulator.control("POST", "/faults", json={**spec, "count": 1})
 
     def now(self) -> datetime:
         # The emulator stamps changes with the wall clock in milliseconds; step past the last one.

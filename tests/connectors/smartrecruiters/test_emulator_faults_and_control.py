@@ -186,7 +186,7 @@ def test_reset_restores_the_initial_state_and_clears_faults_and_counters(sr: SR)
 
     assert reset == {"reset": True}
     assert sr.state() == initial
-    assert sr.control("GET", "/faults").json() == {"faults": []}
+    assert sr.control("GET", "/faults").json() == {"faults": [], "held": 0}
     assert sr.control("GET", "/stats").json()["totalRequests"] == 0
 
 

@@ -25,6 +25,7 @@ from apps.integrations.connectors import connector_for
 from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.selectors import integration_credentials
 from apps.integrations.sync import RunOutcome, sync_run_execute
+from tests.connectors.connect_support import FlowSteps, connect
 from tests.connectors.smartrecruiters.harness import Emulator
 
 SEED = {"seed": 3, "users": 3, "jobs": 2, "candidates": 4, "applications": 4}
@@ -43,23 +44,23 @@ def emulator(sr_app: SmartRecruitersEmulator, settings: Any) -> Iterator[Emulato
         yield Emulator(server, sr_app)
 
 
-def connect_with_api_key(client: Client, link: str, emulator: Emulator) -> str:
+def api_key_steps(emulator: Emulator) -> FlowSteps:
     """The connection flow as the end user walks it: key, live checks, the source step (failing until the custom
-    source exists in SmartRecruiters' settings), finish. Returns the activation token."""
-    path = urlsplit(link).path
-    assert client.get(path)["Location"] == f"{path}connect"
-    response = client.post(f"{path}connect", {"mode": "API_KEY", "api_key": DEFAULT_API_KEY})
-    assert response["Location"] == f"{path}checks"
-    checks = client.get(f"{path}checks").content.decode()
-    assert checks.count('data-ok="true"') == 11  # the credentials and ten scope tests
-    page = client.post(f"{path}source", {"action": "check"}).content.decode()
-    assert 'data-status="PENDING_SETUP"' in page
-    emulator.control("POST", "/sources", json={"label": "Acme Jobs", "type": "paid", "subtype": "job_board"})
-    page = client.post(f"{path}source", {"action": "check"}).content.decode()
-    assert 'data-status="CONFIGURED"' in page
-    done = client.post(f"{path}finish")
-    assert done.status_code == 200
-    return str(done.context["activation_token"])
+    source exists in SmartRecruiters' settings)."""
+
+    def steps(client: Client, path: str) -> None:
+        assert client.get(path)["Location"] == f"{path}connect"
+        response = client.post(f"{path}connect", {"mode": "API_KEY", "api_key": DEFAULT_API_KEY})
+        assert response["Location"] == f"{path}checks"
+        checks = client.get(f"{path}checks").content.decode()
+        assert checks.count('data-ok="true"') == 11  # the credentials and ten scope tests
+        page = client.post(f"{path}source", {"action": "check"}).content.decode()
+        assert 'data-status="PENDING_SETUP"' in page
+        emulator.control("POST", "/sources", json={"label": "Acme Jobs", "type": "paid", "subtype": "job_board"})
+        page = client.post(f"{path}source", {"action": "check"}).content.decode()
+        assert 'data-status="CONFIGURED"' in page
+
+    return steps
 
 
 def run_queued_sync(integration_id: str) -> SyncRun:
@@ -79,16 +80,10 @@ def test_connect_sync_create_and_act_through_the_sdk(
     kombo_client: Callable[..., Kombo], client: Client, emulator: Emulator
 ) -> None:
     # given a SmartRecruiters connected through the flow with an API key, its source set up by hand
-    backend = kombo_client()
-    link = backend.connect.create_connection_link(
-        end_user_email="hr@acme.example",
-        end_user_organization_name="Acme Corp",
-        integration_category="ATS",
-        integration_tool="smartrecruiters",
-    ).data.link
-    token = connect_with_api_key(client, link, emulator)
-    exchanged = backend.connect.get_integration_by_token(token=token).data
-    assert (exchanged.tool, exchanged.setup_status) == ("smartrecruiters", "COMPLETED")
+    exchanged = connect(
+        kombo_client(), client, "smartrecruiters", api_key_steps(emulator),
+        end_user_email="hr@acme.example", integration_category="ATS",
+    )  # fmt: skip
     kombo = kombo_client(integration_id=exchanged.id)
 
     # when the customer syncs

@@ -20,7 +20,7 @@ from apps.connectors.emulation.clock import ManualClock
 from apps.connectors.http import HttpClient, RetryPolicy, Timeout
 from apps.connectors.teamtailor.connector import TeamtailorConnector
 from apps.connectors.teamtailor.emulator import DEFAULT_API_KEY
-from tests.connectors.contract import Fault, WriteHarness
+from tests.connectors.contract import WriteHarness
 from tests.connectors.emulated import READ_TIMEOUT, EmulatedHarness
 from tests.connectors.teamtailor.conftest import TT
 
@@ -50,13 +50,14 @@ def teamtailor_connector(
 class TeamtailorHarness(EmulatedHarness, WriteHarness):
     model = ReadModel.CANDIDATES
     page_size = 5
+    # A create reads the job and looks the email up before it writes: the kit's default `create_call`, the first
+    # POST (the candidate), is the write.
 
     def __init__(self, url: str, clock: ManualClock) -> None:
         super().__init__(url, clock)
         self.tt = TT(url)
         self.control("POST", "/seed", json={"jobs": 2, "candidates": 3, "applications": 0})
         self._seeded = 0
-        self._writing = False
 
     def connector(self, *, valid_credentials: bool = True) -> TeamtailorConnector:
         key = DEFAULT_API_KEY if valid_credentials else "not-a-teamtailor-key"
@@ -120,18 +121,7 @@ class TeamtailorHarness(EmulatedHarness, WriteHarness):
             remote_data=fetched,
         )
 
-    def inject_fault(self, fault: Fault, *, retry_after: float | None = None) -> None:
-        if fault == Fault.TIMEOUT and self._writing:
-            # A create reads the job and looks the email up before it writes: the contract's uncertain create is
-            # about the write, so the timeout is put on the first POST (the candidate), not on those reads.
-            self.control(
-                "POST", "/faults", json={"kind": "latency", "latency": READ_TIMEOUT * 3, "count": 1, "method": "POST"}
-            )
-            return
-        super().inject_fault(fault, retry_after=retry_after)
-
     def open_job(self) -> tuple[str, tuple[ScreeningAnswerInput, ...]]:
-        self._writing = True
         job = self.tt.get("/jobs", params={"include": "questions"}).json()
         questions = {q["attributes"]["question-type"]: q["id"] for q in job["included"] if q["type"] == "questions"}
         return job["data"][0]["id"], (ScreeningAnswerInput(questions["Boolean"], "BOOLEAN", True),)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import InvalidSeed
-from apps.connectors.emulation.seeding import SeedConfigBase
+from apps.connectors.emulation.seeding import SeedConfigBase, seeded_name
 from apps.connectors.factorial.emulator.model import (
     HIRING_STAGE_NAMES,
     Answer,
@@ -295,8 +295,7 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
 
     candidates: list[Candidate] = []
     for index in range(config.candidates):
-        first = FIRST_NAMES[(index * 5 + 3) % len(FIRST_NAMES)]
-        last = LAST_NAMES[(index * 11 + 1) % len(LAST_NAMES)]
+        first, last = seeded_name(index, FIRST_NAMES, LAST_NAMES)
         created = BASE_TIME + timedelta(days=40, seconds=37 * index)
         source, medium, _ = _weighted(rng, SEEDED_SOURCES)
         candidate = Candidate(
