@@ -272,3 +272,12 @@ def test_per_opportunity_reads_offers_interviews_scorecards_notes_and_attachment
 
     since = datetime.fromtimestamp(lv.state()["opportunities"][-1]["updatedAt"] / 1000 + 1, UTC)
     assert read(ReadModel.NOTES, updated_since=since) == []  # no opportunity changed since: nothing is read
+
+
+def test_remote_fields_candidate_extends_the_opportunity_body_but_not_our_source(lv: LV) -> None:
+    connector = lever_connector(lv.url)
+    extra = {"candidate": {"tags": ["from-remote-fields"], "sources": ["Elsewhere"], "location": "Hamburg"}}
+    result = connector.create_application(_input("rf@example.com", answers=(), remote_fields=extra))
+    stored = _stored(lv, result.application.remote_id)
+    assert (stored["tags"], stored["location"]) == (["from-remote-fields"], "Hamburg")
+    assert stored["sources"] == ["Tributary Board"]  # the configured source is not replaced
