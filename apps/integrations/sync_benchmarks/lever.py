@@ -1,5 +1,6 @@
 """Lever: a token bucket of 10 requests/s with bursts of 20 per API key (reference B2); the connector books 9.
-Opportunities are read twice (as applications and, through their contacts, as candidates), 100 per page."""
+Opportunities are read twice (as applications and, through their contacts, as candidates), 100 per page; offers,
+interviews, feedback, notes, files and resumes only per opportunity (six calls each, reference B3)."""
 
 from __future__ import annotations
 
