@@ -12,6 +12,7 @@ CONNECTORS: dict[str, str] = {
     "ashby": "apps.connectors.ashby.connector.AshbyConnector",
     "factorial": "apps.connectors.factorial.connector.FactorialConnector",
     "greenhouse": "apps.connectors.greenhouse.connector.GreenhouseConnector",
+    "lever": "apps.connectors.lever.connector.LeverConnector",
     "personio": "apps.connectors.personio.connector.PersonioConnector",
     "sandbox": "apps.connectors.sandbox.connector.SandboxConnector",
     "smartrecruiters": "apps.connectors.smartrecruiters.connector.SmartRecruitersConnector",

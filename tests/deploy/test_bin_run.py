@@ -40,7 +40,9 @@ def run_once(var: Path, port: int, log: Path, *, stop: signal.Signals) -> dict[s
         assert process.poll() is None, log.read_text()
         printed = dict(LINE.findall(log.read_text()))
         base = f"http://127.0.0.1:{port}"
-        sdk = Kombo(api_key=printed["API key"], server_url=f"{base}/v1")
+        sdk = Kombo(
+            api_key=printed["API key"], server_url=f"{base}/v1", timeout_ms=60_000
+        )  # a first request on a busy machine
         assert sdk.general.check_api_key().data.environment_id
         assert requests.get(f"{base}/", timeout=10).status_code == 200
         children = [int(pid) for pid in PIDS.search(log.read_text()).groups()]  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ EMULATORS: dict[str, str] = {
     "ashby": "apps.connectors.ashby.emulator.app.create_app",
     "factorial": "apps.connectors.factorial.emulator.app.create_app",
     "greenhouse": "apps.connectors.greenhouse.emulator.app.create_app",
+    "lever": "apps.connectors.lever.emulator.app.create_app",
     "personio": "apps.connectors.personio.emulator.app.create_app",
     "smartrecruiters": "apps.connectors.smartrecruiters.emulator.app.create_app",
     "teamtailor": "apps.connectors.teamtailor.emulator.app.create_app",

@@ -31,6 +31,7 @@ EMULATED_SYNC_BENCHMARKS: dict[str, str] = {
     "ashby": "apps.integrations.sync_benchmarks.ashby.BENCHMARK",
     "factorial": "apps.integrations.sync_benchmarks.factorial.BENCHMARK",
     "greenhouse": "apps.integrations.sync_benchmarks.greenhouse.BENCHMARK",
+    "lever": "apps.integrations.sync_benchmarks.lever.BENCHMARK",
     "personio": "apps.integrations.sync_benchmarks.personio.BENCHMARK",
     "smartrecruiters": "apps.integrations.sync_benchmarks.smartrecruiters.BENCHMARK",
     "teamtailor": "apps.integrations.sync_benchmarks.teamtailor.BENCHMARK",
