@@ -154,6 +154,17 @@ def _steps(link: ConnectLink, current: FlowStep) -> list[dict[str, object]]:
     ]
 
 
+def _free_text_source(link: ConnectLink) -> str | None:
+    """The source name written on every create, for tools that take any name as written: the flow confirms it
+    instead of asking the end user to set anything up."""
+    integration = link.integration
+    if integration is None or not link.environment.automatic_source_writing:
+        return None
+    if get_connector_class(integration.tool).source_strategy != SourceStrategy.FREE_TEXT:
+        return None
+    return source_mapping_ensure(integration=integration).source_name
+
+
 def _has_source_step(link: ConnectLink, tool: str) -> bool:
     if link.integration is not None:
         return source_step_required(link.integration)
@@ -386,6 +397,7 @@ def checks(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse:
             "unreachable": not pending and checks_unreachable(link),
             "passed": passed,
             "next_is_source": has_source_step,
+            "free_text_source": _free_text_source(link),
             "source_url": _url("source", token),
             "finish_url": _url("finish", token),
             "next_check_url": _url("checks-next", token),
@@ -614,6 +626,7 @@ def _finish(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
         {
             "activation_token": completion.activation_token,
             "source_configured": configured,
+            "free_text_source": _free_text_source(link),
             "steps": [{"label": step["label"], "state": "done"} for step in _steps(link, FlowStep.DONE)],
         },
         token=token,

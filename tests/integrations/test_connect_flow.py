@@ -488,3 +488,31 @@ def test_a_source_name_is_shown_literally_in_the_markdown_guide(
         "Add a custom source named <strong>[Jobs](javascript:alert(1)) *Acme* &lt;b&gt;x&lt;/b&gt; C++</strong>" in page
     )
     assert 'href="javascript' not in page
+
+
+def test_a_free_text_source_is_confirmed_by_name_without_a_setup_step(
+    client: Client, environment: Environment, fake_ats: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a tool that takes any source name as written (Lever, Teamtailor, Workable)
+    from apps.connectors.catalog import SourceStrategy
+
+    monkeypatch.setattr(FakeAts, "source_strategy", SourceStrategy.FREE_TEXT)
+    FakeAts.state.api_keys["good-key"] = {"jobs_read", "candidates_create"}
+    link = _new_link(environment, integration_tool="fakeats")
+    _connect_with_key(client, link, "good-key")
+
+    # the checks lead straight to the finish, and say which source every create carries
+    page = client.get(f"{link}checks").content.decode()
+    assert f'action="{link}finish"' in page
+    assert f'href="{link}source"' not in page
+    assert (
+        '<p class="help" id="free-text-source">Every candidate Acme Jobs creates in Fake ATS carries the source '
+        "“Acme Jobs”. There is nothing to set up for it.</p>"
+    ) in page
+    done = client.post(f"{link}finish").content.decode()
+    assert (
+        '<p class="help" id="done-source">Candidates created this way show the source “Acme Jobs” in Fake ATS.</p>'
+        in done
+    )
+    mapping = SourceMapping.objects.get(integration__tool="fakeats")
+    assert (mapping.strategy, mapping.source_name) == ("FREE_TEXT", "Acme Jobs")
