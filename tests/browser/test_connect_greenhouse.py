@@ -22,6 +22,7 @@ from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.greenhouse.emulator import ADMIN_USER_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, create_app
 from apps.integrations.models import Integration
 from apps.integrations.selectors import integration_credentials
+from tests.connectors.greenhouse.harness import UNPACED_RATE
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ Shoot = Callable[[Page, str], Path]
 
 @pytest.fixture
 def greenhouse(settings: Any) -> Iterator[str]:
-    app = create_app(limits_enabled=False)
+    app = create_app(rate=UNPACED_RATE)
     with LoopbackServer(app) as server:
         settings.CONNECTOR_BASE_URLS = {"greenhouse": server.url}
         yield server.url

@@ -19,15 +19,16 @@ from apps.connectors.greenhouse.emulator import ADMIN_USER_ID, DEFAULT_API_KEY, 
 from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import integration_create
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+from tests.connectors.greenhouse.harness import UNPACED_RATE
 from tests.connectors.sync_support import every
 
 
 @pytest.fixture
 def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[GreenhouseEmulator, str]]:
-    # The emulator runs with its limits off here, so the connector need not pace itself at 2.2 requests per second
-    # (the sync benchmark and the emulator tests keep the real limits).
+    # The emulator's window is far above what this test makes, so the connector need not pace itself at 2.2
+    # requests per second (the sync benchmark and the emulator tests keep the real limits).
     monkeypatch.setattr(GreenhouseConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=4))
-    app = create_app(limits_enabled=False, seed={"candidates": 30, "jobs": 3})
+    app = create_app(rate=UNPACED_RATE, seed={"candidates": 30, "jobs": 3})
     with LoopbackServer(app) as server:
         yield app, server.url
 

@@ -29,16 +29,17 @@ from apps.connectors.greenhouse.emulator import (
 )
 from apps.integrations.models import Integration, IntegrationIssue, SyncRun
 from apps.integrations.sync import RunOutcome, sync_run_execute
+from tests.connectors.greenhouse.harness import UNPACED_RATE
 
 PDF = b"%PDF-1.4\n% Ada Lovelace, CV\n"
 
 
 @pytest.fixture
 def greenhouse(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[GreenhouseEmulator, str]]:
-    # The emulator runs with its limits off here, so the connector need not pace itself at 2.2 requests per second
-    # (the sync benchmark and the emulator tests keep the real limits).
+    # The emulator's window is far above what this test makes, so the connector need not pace itself at 2.2
+    # requests per second (the sync benchmark and the emulator tests keep the real limits).
     monkeypatch.setattr(GreenhouseConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=4))
-    app = create_app(limits_enabled=False)  # the real clock: deltas compare with our own
+    app = create_app(rate=UNPACED_RATE)  # the real clock: deltas compare with our own
     with LoopbackServer(app) as server:
         settings.CONNECTOR_BASE_URLS = {"greenhouse": server.url}
         yield app, server.url
