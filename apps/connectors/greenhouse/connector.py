@@ -66,6 +66,13 @@ READ_COVERAGE = (
     _coverage(ReadModel.APPLICATIONS, unsupported=("screening_question_answers", "remote_url")),
     _coverage(ReadModel.NOTES, unsupported=("title",)),
     _coverage(ReadModel.ATTACHMENTS),
+    # `job_interview_stages` of every job; v3 stages have no custom fields.
+    _coverage(ReadModel.APPLICATION_STAGES, unsupported=("custom_fields",)),
+    _coverage(ReadModel.OFFERS),
+    # v3 interviews: `interviewer` rows give the users, the `job_interview` step the title and stage.
+    _coverage(ReadModel.INTERVIEWS),
+    # v3 scorecards carry no interview id (only `interview_kit_id`); per-question answers are a separate list.
+    _coverage(ReadModel.SCORECARDS, unsupported=("interview",)),
 )
 
 _CREATE_FIELDS = fields_with_status(
@@ -111,6 +118,8 @@ SCOPES = (
     "harvest:rejection_reasons:list", "harvest:notes:list", "harvest:notes:create", "harvest:candidate_tags:list",
     "harvest:candidate_tags:create", "harvest:applied_candidate_tags:list", "harvest:applied_candidate_tags:create",
     "harvest:applied_candidate_tags:delete", "harvest:attachments:list", "harvest:attachments:create",
+    "harvest:offers:list", "harvest:interviews:list", "harvest:interviewers:list", "harvest:job_interviews:list",
+    "harvest:scorecards:list",
 )  # fmt: skip
 SCOPE_PATHS = {
     "jobs": "/jobs", "candidates": "/candidates", "applications": "/applications", "sources": "/sources",
