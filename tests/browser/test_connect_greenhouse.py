@@ -156,9 +156,8 @@ def test_embedded_partner_oauth_through_the_approval_page_with_scope_checks_and_
         expect(frame.locator(f'[data-check="{check}"]')).to_have_attribute("data-ok", "true")
     shoot(page, "permission-checks")
     frame.locator("#continue").click()
-    expect(frame.locator("#source-status")).to_have_attribute(
-        "data-status", "PENDING_SETUP"
-    )  # the environment.s source name
+    # the source is named after the environment ("Acme Jobs"), not the end user's organization
+    expect(frame.locator("#source-status")).to_have_attribute("data-status", "PENDING_SETUP")
     made = requests.post(f"{greenhouse}/_emulator/sources", json={"name": "Acme Jobs"}, timeout=10)
     frame.locator("#check-source").click()
     expect(frame.locator("#source-status")).to_have_attribute("data-status", "CONFIGURED")
