@@ -151,6 +151,7 @@ def _write_notes(connector_class: type[Connector], action: WriteAction) -> tuple
             notes.append(f"Request key `{key}` with {', '.join(f'`{name}`' for name in ids)}.")
     if action in (WriteAction.GET_APPLICATION_ATTACHMENTS, WriteAction.GET_CANDIDATE_ATTACHMENTS):
         notes.append("Read live from the ATS; each `data_url` is a signed Tributary URL that streams the file.")
+    notes.extend(connector_class.write_notes.get(action, ()))
     return tuple(notes)
 
 

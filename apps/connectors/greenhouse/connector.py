@@ -222,6 +222,16 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
     passthrough_apis = ("harvest",)  # `greenhouse/harvest`
     reports_deletions = False
     assumptions = ASSUMPTIONS
+    # Reference A3 ("apply w/ answers: Job Board POST …/boards/{board_token}/jobs/{id}; same in v3 (Harvest cannot
+    # write answers)") and A5: the v3 application's `answers` are read-only plaintext.
+    write_notes = {
+        WriteAction.CREATE_APPLICATION: (
+            "Screening answers: Harvest v3 has no way to write them (only the Job Board apply "
+            "`POST /v1/boards/{board_token}/jobs/{id}` takes answers, and it does not credit the customer's source). "
+            "Tributary writes them as one **admin-only note** on the application (question: answer per line, "
+            "booleans as Yes/No, options by label, files attached to the application) and says so in `warnings`.",
+        ),
+    }
     client_class = api.GreenhouseClient
     max_page_size = api.MAX_PAGE_SIZE
 
