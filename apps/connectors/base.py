@@ -123,6 +123,7 @@ class Connector(abc.ABC):
     # What the vendor's documented API does differently for a write action (facts, not assumptions), one
     # Markdown sentence each; the connector page shows them under the action.
     write_notes: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    read_notes: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # the same for a read model
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context

@@ -137,6 +137,7 @@ def _read_notes(connector_class: type[Connector], coverage: ReadCoverage) -> tup
         notes.append(SCOPE_TEXTS[coverage.scope])
     if coverage.supports_remote_ids and coverage.model in TRACKED_MODELS:
         notes.append("Tracked records are fetched by their ids.")
+    notes.extend(connector_class.read_notes.get(coverage.model, ()))
     return tuple(notes)
 
 

@@ -22,5 +22,15 @@ ASSUMPTIONS: tuple[str, ...] = (
     "The acting member of a move, disqualification or comment is "
     "`remote_fields.workable.on_behalf_of_user_remote_id`, else the account's first active admin.",
     "A disqualified candidate that is also in the hired stage reads as DECLINED.",
+    "An offer and a file have no id in their recorded shapes: their remote ids are `<candidate id>:offer` and "
+    "`<candidate id>:<file name>` (one current offer per candidate).",
+    "Offer `state` values beyond `accepted` and `rejected` are not documented: `draft`, `sent`/`pending`, "
+    "`approved` are assumed.",
+    "File `kind` / `source` values are not documented: the CV is `resume` / `candidate`, a comment's file "
+    "`attachment` / `comment`.",
+    "`GET /events` leaves cancelled events out unless `include_cancelled=true` (the default is not documented); "
+    "the connector always asks for them.",
+    "`GET /candidates/:id/offer` needs the `r_offers` scope and answers account tokens (only `/offers/:id` is "
+    "documented as user-token only).",
     "Deletions are not reported (only a `candidate_deleted` webhook, unconfirmed): a FULL sync finds them.",
 )

@@ -18,6 +18,7 @@ from apps.connectors.catalog import (
     CredentialField,
     RateBudget,
     ReadModel,
+    Scope,
     ScopeTest,
     SourceLevel,
     SourceStrategy,
@@ -70,9 +71,24 @@ READ_COVERAGE = (
         ReadModel.APPLICATIONS,
         # The reason is text only (no id) after a disqualification (reference A5). `disqualified_at` and the
         # answers are only on a candidate read by id, not in the `/candidates` list a sync pages through.
-        unsupported=("rejected_at", "screening_question_answers", "custom_fields"),
+        unsupported=("custom_fields",),
         updated_since=True,
     ),
+    # `GET /events` (r_jobs): no stage, no location, no created/updated times, no change filter (reference A5).
+    read_coverage(
+        ReadModel.INTERVIEWS,
+        unsupported=("stage", "location", "remote_created_at", "remote_updated_at"),
+        remote_ids=False,
+    ),  # fmt: skip
+    # Per candidate (= application), one call each: `GET /candidates/:id/offer` (r_offers), `…/activities` (the
+    # `comment` ones), `…/files`.
+    read_coverage(
+        ReadModel.OFFERS, unsupported=("remote_updated_at", "custom_fields"), scope=Scope.APPLICATION
+    ),  # fmt: skip
+    read_coverage(ReadModel.NOTES, unsupported=("title", "is_private", "remote_updated_at"), scope=Scope.APPLICATION),
+    read_coverage(
+        ReadModel.ATTACHMENTS, unsupported=("remote_created_at", "remote_updated_at"), scope=Scope.APPLICATION
+    ),  # fmt: skip
 )
 
 _CREATE_FIELDS = fields_with_status(
@@ -152,6 +168,14 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
     passthrough_apis = ("v3",)  # `workable/v3`
     reports_deletions = False
     assumptions = ASSUMPTIONS
+    read_notes = {
+        ReadModel.APPLICATIONS: (
+            "`rejected_at` is Workable's `disqualified_at` and the screening answers its `answers`; both come only "
+            "with a candidate read by id (`GET /candidates/:id`). Tracked applications (the default) are read that "
+            "way; a sync of all records pages through `GET /candidates`, fetches each disqualified candidate by id "
+            "for `rejected_at`, and has no answers.",
+        ),
+    }
     client_class = api.WorkableClient
     max_page_size = api.MAX_PAGE_SIZE
 

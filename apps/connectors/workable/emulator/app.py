@@ -21,12 +21,22 @@ from apps.connectors.emulation.ratelimit import Limits, Ticket
 from apps.connectors.emulation.records import StateError
 from apps.connectors.emulation.routing import Route
 from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, api_key_credential
-from apps.connectors.workable.emulator.dump import candidate_json, counts, dump, job_json, stages_json, wire_time
+from apps.connectors.workable.emulator.dump import (
+    candidate_json,
+    counts,
+    dump,
+    event_json,
+    files_json,
+    job_json,
+    offer_json,
+    stages_json,
+    wire_time,
+)
 from apps.connectors.workable.emulator.seed import SeedConfig, build_state
 from apps.connectors.workable.emulator.state import Invalid, Missing, State
 
 DEFAULT_TOKEN = "wk-account-token"
-ALL_SCOPES = frozenset({"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_account"})
+ALL_SCOPES = frozenset({"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_account", "r_offers"})
 PREFIX = "/spi/v3/accounts/{subdomain}"
 RATE, WINDOW = 10, 10.0  # account tokens: 10 requests per 10-second window (reference A2)
 MAX_LIMIT = 100
@@ -65,12 +75,18 @@ class WorkableEmulator(VendorEmulator):
         r("GET", "/candidates", self.candidates, "r_candidates")
         r("GET", "/candidates/{id}", self.candidate, "r_candidates")
         r("GET", "/candidates/{id}/activities", self.activities, "r_candidates")
+        r("GET", "/candidates/{id}/files", self.files, "r_candidates")
+        r("GET", "/candidates/{id}/offer", self.offer, "r_offers")
+        r("GET", "/events", self.events, "r_jobs")  # "r_jobs (jobs, events, disqualification_reasons)" (A1)
         w("POST", "/jobs/{shortcode}/candidates", self.create, "w_candidates")
         w("POST", "/candidates/{id}/move", self.move, "w_candidates")
         w("POST", "/candidates/{id}/disqualify", self.disqualify, "w_candidates")
         w("POST", "/candidates/{id}/comments", self.comment, "w_comments")
         w("PUT", "/candidates/{id}/tags", self.tags, "w_candidates")
         self.add_control("DELETE", "/_emulator/candidates/{id}", self._control_delete)
+        # what a recruiter does in Workable's UI: schedule an event, make an offer
+        self.add_control("POST", "/_emulator/candidates/{id}/events", self._control_event)
+        self.add_control("PUT", "/_emulator/candidates/{id}/offer", self._control_offer)
 
     def _api(self, method: str, path: str, handler: Any, *scopes: str) -> None:
         self.add_route(method, PREFIX + path, handler, *scopes)
@@ -197,6 +213,23 @@ class WorkableEmulator(VendorEmulator):
                  for c in found.comments]  # fmt: skip
         return Response.json({"activities": items})
 
+    def files(self, request: Request) -> Response:
+        return Response.json({"files": files_json(self.state.candidate(request.path_params["id"]))})
+
+    def offer(self, request: Request) -> Response:
+        return Response.json(offer_json(self.state.candidate(request.path_params["id"])))
+
+    def events(self, request: Request) -> Response:
+        """`GET /events?candidate_id=&shortcode=&include_cancelled=` paged by `since_id` (A3); cancelled events
+        only with `include_cancelled=true` (assumed default false)."""
+        rows = list(self.state.events.values())
+        for arg, key in (("candidate_id", "candidate_id"), ("shortcode", "job_shortcode")):
+            if request.arg(arg):
+                rows = [e for e in rows if e[key] == request.arg(arg)]
+        if (request.arg("include_cancelled") or "").lower() != "true":
+            rows = [e for e in rows if not e["cancelled"]]
+        return self._page(request, "events", [_Row(e) for e in rows], lambda row: event_json(row.event, self.state))
+
     # -- writes -----------------------------------------------------------------------------------------------
     def create(self, request: Request) -> Response:
         job = self.state.job(request.path_params["shortcode"])
@@ -227,9 +260,30 @@ class WorkableEmulator(VendorEmulator):
         self.state.set_tags(candidate, request.json_object().get("tags"))
         return Response.json({"tags": candidate.tags})
 
+    def _control_event(self, request: Request) -> Response:
+        body = request.json_object()
+        for key in ("starts_at", "ends_at"):
+            if isinstance(body.get(key), str):
+                body[key] = _time(body[key], key)
+        event = self.state.add_event(self.state.candidate(request.path_params["id"]), body)
+        return Response.json(event_json(event, self.state), 201)
+
+    def _control_offer(self, request: Request) -> Response:
+        candidate = self.state.candidate(request.path_params["id"])
+        self.state.set_offer(candidate, request.json_object())
+        return Response.json(offer_json(candidate))
+
     def _control_delete(self, request: Request) -> Response:
         self.state.delete(request.path_params["id"])
         return Response.json({"deleted": request.path_params["id"]})
+
+
+class _Row:
+    """An event as `_page` pages it (by hex id; events have no created/updated filter)."""
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        self.event, self.id = event, event["id"]
+        self.created_at = self.updated_at = event["starts_at"]
 
 
 def _hex(value: str, name: str) -> int:
