@@ -55,12 +55,13 @@ class WorkableEmulator(VendorEmulator):
         seed: SeedConfig | Mapping[str, Any] | None = None,
         clock: Clock | None = None,
         limits_enabled: bool = True,
+        rate: int = RATE,
     ) -> None:
         # No `Retry-After` is documented: only the `X-Rate-Limit-*` headers are sent (reference A2).
         super().__init__(
             seed=seed,
             clock=clock,
-            limits=Limits(rate=RATE, concurrency=50, window=WINDOW),  # concurrency cap NOT FOUND: assumed none
+            limits=Limits(rate=rate, concurrency=50, window=WINDOW),  # concurrency cap NOT FOUND: assumed none
             limits_enabled=limits_enabled,
             send_retry_after=False,
         )
@@ -131,7 +132,7 @@ class WorkableEmulator(VendorEmulator):
         wait = ticket.retry_after if ticket.retry_after is not None else WINDOW
         reset = math.ceil(self.clock.now().timestamp() + wait)
         return {
-            "X-Rate-Limit-Limit": str(RATE),
+            "X-Rate-Limit-Limit": str(self.limiter.limits.rate),
             "X-Rate-Limit-Remaining": ticket.headers.get("X-RateLimit-Remaining", "0"),
             "X-Rate-Limit-Reset": str(reset),  # "timestamp of next interval", Unix seconds (recorded)
         }
