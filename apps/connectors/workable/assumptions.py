@@ -32,5 +32,12 @@ ASSUMPTIONS: tuple[str, ...] = (
     "the connector always asks for them.",
     "`GET /candidates/:id/offer` needs the `r_offers` scope and answers account tokens (only `/offers/:id` is "
     "documented as user-token only).",
+    "Partner OAuth: the token endpoint answers RFC 6749 JSON with a one-hour access token and a refresh token "
+    "that is kept on refresh (not rotated); the approval page and `/oauth/token` live on the connection's base "
+    "(`www.workable.com`, the emulator itself).",
+    "After the code exchange the account's subdomain comes from `GET /spi/v3/accounts` "
+    '(`{"accounts": [{"id", "name", "subdomain"}]}`, shape assumed), the first account the token reaches.',
+    "The emulator limits OAuth tokens like account tokens (10 per 10 s, not Workable's 50): its limiter has one "
+    "rate for every credential; the connector books the account-token budget for both.",
     "Deletions are not reported (only a `candidate_deleted` webhook, unconfirmed): a FULL sync finds them.",
 )

@@ -7,7 +7,7 @@ not reported. Candidates and applications are the same records (one job per Work
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from apps.connectors.base import ConnectorContext
@@ -26,6 +26,7 @@ from apps.connectors.catalog import (
     WriteCoverage,
     fields_with_status,
 )
+from apps.connectors.dtos import OAuthClient
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.oauth2 import API_KEY
 from apps.connectors.workable import client as api
@@ -120,6 +121,9 @@ WRITE_COVERAGE = (
 )
 
 
+OAUTH_SCOPES = ("r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers")
+
+
 class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
     """Workable over its public REST API v3 with an account access token."""
 
@@ -155,6 +159,16 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
                 "4. Copy the token (Workable shows it once) and paste it below with your subdomain."
             ),
             links=(("Workable: access tokens", "https://workable.readme.io/docs/generate-an-access-token"),),
+        ),
+        AuthMode(
+            kind=AuthKind.OAUTH2_AUTHORIZATION_CODE,
+            label="Sign in with Workable",
+            guide=(
+                "Sign in with a Workable **admin** account and approve access for Tributary (for Workable's "
+                "official partners). Tributary finds your account's subdomain itself."
+            ),
+            links=(("Workable: OAuth for partners", "https://workable.readme.io/page/oauth"),),
+            oauth_scopes=OAUTH_SCOPES,
         ),
     )
     # Account tokens: 10 requests per 10-second window (reference A2); booked a little below.
@@ -193,6 +207,12 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
             self.client.get("/candidates", {"limit": 1})
         else:
             super().run_scope_test(test_id)
+
+    def oauth_authorize_url(self, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
+        return api.authorize_url(self.api_base, client=client, redirect_uri=redirect_uri, state=state, scopes=scopes)
+
+    def oauth_exchange_code(self, *, client: OAuthClient, code: str, redirect_uri: str) -> dict[str, str]:
+        return api.exchange_code(self.http, client=client, code=code, redirect_uri=redirect_uri, now=self._clock())
 
     def passthrough_base_url(self, api_id: str) -> str:
         self.check_passthrough_api(api_id)

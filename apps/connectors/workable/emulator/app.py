@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 from apps.connectors.emulation.app import ControlError, Principal
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.http import HttpError, Request, Response
+from apps.connectors.emulation.oauth import InvalidToken, OAuthClient, OAuthProvider
 from apps.connectors.emulation.ratelimit import Limits, Ticket
 from apps.connectors.emulation.records import StateError
 from apps.connectors.emulation.routing import Route
-from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, api_key_credential
+from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, api_key_credential, emulator_client
 from apps.connectors.workable.emulator.dump import (
     candidate_json,
     counts,
@@ -38,7 +39,14 @@ from apps.connectors.workable.emulator.state import Invalid, Missing, State
 DEFAULT_TOKEN = "wk-account-token"
 ALL_SCOPES = frozenset({"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_account", "r_offers"})
 PREFIX = "/spi/v3/accounts/{subdomain}"
+MEMBER_ID_OWNER = "1f395d"  # the seeded admin approves OAuth requests
 RATE, WINDOW = 10, 10.0  # account tokens: 10 requests per 10-second window (reference A2)
+OAUTH_RATE = 50  # OAuth and partner tokens: 50 per 10 s (reference A2)
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth/callback"
+# OAuth for official partners (reference A1): `www.workable.com/oauth/authorize` with `resource=user`, then
+# `POST /oauth/token`. The token JSON and lifetimes are NOT FOUND: assumed RFC 6749 with a one-hour access token and
+# a refresh token that is kept (not rotated).
+ACCESS_TOKEN_TTL = 3600
 MAX_LIMIT = 100
 
 
@@ -47,6 +55,10 @@ class WorkableEmulator(VendorEmulator):
     seed_config_type = SeedConfig
     state_hooks = StateHooks(build=build_state, counts=counts, dump=dump)
     api_key_label = "Account access token (Authorization: Bearer)"
+    authorize_path = "/oauth/authorize"
+    token_path = "/oauth/token"
+    default_client = emulator_client(DEFAULT_REDIRECT_URI, sorted(ALL_SCOPES))
+    known_scopes = ALL_SCOPES
     state: State
 
     def __init__(
@@ -66,6 +78,20 @@ class WorkableEmulator(VendorEmulator):
             send_retry_after=False,
         )
         self.api_keys: dict[str, frozenset[str]] = {DEFAULT_TOKEN: ALL_SCOPES}
+        self.oauth = OAuthProvider(
+            known_scopes=ALL_SCOPES,
+            clients=[self.default_client],
+            clock=self.clock,
+            access_token_ttl=ACCESS_TOKEN_TTL,
+            rotate_refresh_tokens=False,
+            subject=MEMBER_ID_OWNER,
+            subject_label="Natalie Sung <natalie@acme.example>",
+            product_name="Workable (emulated)",
+            authorize_params=("resource",),  # `resource=user` (reference A1)
+        )
+        self.register_oauth_routes()
+        # the accounts an OAuth token reaches (`GET /spi/v3/accounts`, listed in the v3 index; shape assumed)
+        self.add_route("GET", "/spi/v3/accounts", self.accounts, "r_account", "r_jobs", "r_candidates")
         r, w = self._api, self._api
         r("GET", "/members", self.members, "r_account", "r_jobs", "r_candidates")  # scope assumed: any read scope
         r("GET", "/jobs", self.jobs, "r_jobs")
@@ -100,9 +126,41 @@ class WorkableEmulator(VendorEmulator):
     def authenticate(self, request: Request, route: Route) -> Principal:
         authorization = request.header("authorization") or ""
         token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
-        if token not in self.api_keys:
+        if token in self.api_keys:
+            return Principal(credential=api_key_credential(token), kind="api_key", scopes=self.api_keys[token])
+        grant = self.bearer_grant(request) if token else None  # an invalid or expired token: the 401 below
+        if grant is None:
             raise HttpError(401, "unauthorized", "Not authorized")
-        return Principal(credential=api_key_credential(token), kind="api_key", scopes=self.api_keys[token])
+        return Principal(
+            credential=f"oauth:{grant.client_id}", kind="oauth", scopes=grant.scopes, subject=grant.subject,
+            client_id=grant.client_id,
+        )  # fmt: skip
+
+    def invalid_token_error(self, error: InvalidToken) -> HttpError:
+        return HttpError(401, "unauthorized", "Not authorized")  # the documented 401 body
+
+    def control_oauth_client(self, body: dict[str, Any]) -> tuple[OAuthClient, dict[str, Any]]:
+        scopes = frozenset(body.get("scopes") or ALL_SCOPES)
+        self.require_known_scopes(scopes)
+        client = OAuthClient(
+            client_id=str(body["clientId"]),
+            client_secret=str(body["clientSecret"]),
+            redirect_uris=tuple(str(uri) for uri in body.get("redirectUris") or ()),
+            name=str(body.get("name") or "Integration"),
+            default_scopes=scopes,
+            allowed_scopes=scopes,
+        )
+        return client, {"scopes": sorted(scopes)}
+
+    def token_grant(self, client: OAuthClient, body: dict[str, Any]) -> dict[str, Any]:
+        scopes = body.get("scopes")
+        return {"scopes": sorted(client.default_scopes) if scopes is None else scopes}
+
+    def accounts(self, request: Request) -> Response:
+        name = self.state.subdomain.title()
+        return Response.json(
+            {"accounts": [{"id": self.state.subdomain, "name": name, "subdomain": self.state.subdomain}]}
+        )
 
     def check_access(self, request: Request, route: Route, principal: Principal) -> None:
         scopes = route.meta.get("scopes") or ()
