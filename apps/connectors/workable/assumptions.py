@@ -39,5 +39,7 @@ ASSUMPTIONS: tuple[str, ...] = (
     '(`{"accounts": [{"id", "name", "subdomain"}]}`, shape assumed), the first account the token reaches.',
     "The emulator limits OAuth tokens like account tokens (10 per 10 s, not Workable's 50): its limiter has one "
     "rate for every credential; the connector books the account-token budget for both.",
+    "A new comment, file or offer moves the candidate's `updated_at`, so a delta reads offers, notes and files only "
+    "of candidates `updated_after` reports.",
     "Deletions are not reported (only a `candidate_deleted` webhook, unconfirmed): a FULL sync finds them.",
 )

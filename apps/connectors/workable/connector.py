@@ -83,12 +83,24 @@ READ_COVERAGE = (
     ),  # fmt: skip
     # Per candidate (= application), one call each: `GET /candidates/:id/offer` (r_offers), `…/activities` (the
     # `comment` ones), `…/files`.
+    # Deltas read only the candidates `updated_after` reports changed.
     read_coverage(
-        ReadModel.OFFERS, unsupported=("remote_updated_at", "custom_fields"), scope=Scope.APPLICATION
+        ReadModel.OFFERS,
+        unsupported=("remote_updated_at", "custom_fields"),
+        scope=Scope.APPLICATION,
+        updated_since=True,
     ),  # fmt: skip
-    read_coverage(ReadModel.NOTES, unsupported=("title", "is_private", "remote_updated_at"), scope=Scope.APPLICATION),
     read_coverage(
-        ReadModel.ATTACHMENTS, unsupported=("remote_created_at", "remote_updated_at"), scope=Scope.APPLICATION
+        ReadModel.NOTES,
+        unsupported=("title", "is_private", "remote_updated_at"),
+        scope=Scope.APPLICATION,
+        updated_since=True,
+    ),  # fmt: skip
+    read_coverage(
+        ReadModel.ATTACHMENTS,
+        unsupported=("remote_created_at", "remote_updated_at"),
+        scope=Scope.APPLICATION,
+        updated_since=True,
     ),  # fmt: skip
 )
 

@@ -107,11 +107,32 @@ class WorkableReads:
     # -- per candidate (= per application): one call each ----------------------------------------------------------
     def _per_candidate(self, q: ReadQuery, read: Any) -> Page[RemoteRecord]:
         parents = list(dict.fromkeys(q.parents("workable")))
+        if q.updated_since is not None:
+            # A delta reads only candidates changed since: a comment, a file or an offer moves the candidate's
+            # `updated_at` (assumed: not documented).
+            changed = self._changed_candidates(updated_after(q) or "")
+            parents = [parent for parent in parents if parent in changed]
         start = int(q.cursor) if q.cursor and q.cursor.isdigit() else 0
         batch = parents[start : start + PARENTS_PAGE]
         items: list[RemoteRecord] = [item for parent in batch for item in read(parent)]
         end = start + len(batch)
         return Page(items=items, next_cursor=str(end) if end < len(parents) else None)
+
+    def _changed_candidates(self, since: str) -> set[str]:
+        """Ids of candidates changed after `since` (`GET /candidates?updated_after=`), read once per connector."""
+        cache: dict[str, set[str]] = self.__dict__.setdefault("_changed_cache", {})
+        if since not in cache:
+            ids: set[str] = set()
+            cursor: str | None = None
+            while True:
+                rows, cursor = self.client.list_page(
+                    "/candidates", "candidates", cursor=cursor, limit=LIST_PAGE, updated_after=since
+                )
+                ids.update(str(row["id"]) for row in rows)
+                if cursor is None:
+                    break
+            cache[since] = ids
+        return cache[since]
 
     def _offers(self, candidate_id: str) -> list[RemoteRecord]:
         body = self._one(f"/candidates/{candidate_id}/offer", None)
