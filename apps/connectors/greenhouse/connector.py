@@ -37,6 +37,7 @@ _coverage = partial(read_coverage, remote_ids=True, updated_since=True)
 
 READ_COVERAGE = (
     _coverage(ReadModel.USERS, unsupported=("system_roles",)),  # only `site_admin`, no role list in v3 users
+    _coverage(ReadModel.ROLES),  # `/v3/user_roles`: Site Admin (system) and the per-job Job Admin roles
     _coverage(ReadModel.REJECTION_REASONS),
     _coverage(ReadModel.TAGS),
     _coverage(
@@ -119,7 +120,7 @@ SCOPES = (
     "harvest:candidate_tags:create", "harvest:applied_candidate_tags:list", "harvest:applied_candidate_tags:create",
     "harvest:applied_candidate_tags:delete", "harvest:attachments:list", "harvest:attachments:create",
     "harvest:offers:list", "harvest:interviews:list", "harvest:interviewers:list", "harvest:job_interviews:list",
-    "harvest:scorecards:list",
+    "harvest:scorecards:list", "harvest:user_roles:list",
 )  # fmt: skip
 SCOPE_PATHS = {
     "jobs": "/jobs", "candidates": "/candidates", "applications": "/applications", "sources": "/sources",

@@ -19,6 +19,7 @@ from apps.connectors.dtos import (
     RemoteNote,
     RemoteOffer,
     RemoteRejectionReason,
+    RemoteRole,
     RemoteScorecard,
     RemoteScreeningQuestion,
     RemoteSource,
@@ -330,4 +331,19 @@ def scorecard(raw: Raw, *, candidate_id: str | None) -> RemoteScorecard:
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
         remote_data=raw,
+    )
+
+
+# `user_role.role_type` (GH-V3-SPEC): a Site Admin is the system-wide admin, Job Admin roles are granted per job.
+ROLE_SCOPES = {
+    "site_admin": ("SYSTEM", "ADMIN"),
+    "job_admin": ("JOB", None),
+    "deprecated_interviewer": ("JOB", "INTERVIEWER"),
+}
+
+
+def role(raw: Raw) -> RemoteRole:
+    scope, unified = ROLE_SCOPES.get(str(raw.get("role_type")), (None, None))
+    return RemoteRole(
+        remote_id=str(raw["id"]), remote_label=text(raw.get("name")), scope=scope, unified_type=unified, remote_data=raw
     )

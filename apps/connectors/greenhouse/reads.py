@@ -27,6 +27,7 @@ class GreenhouseReads:
     def readers(self) -> Mapping[ReadModel, Reader]:
         return {
             ReadModel.USERS: self._simple("/users", mapping.user),
+            ReadModel.ROLES: self._simple("/user_roles", mapping.role),
             ReadModel.REJECTION_REASONS: self._simple("/rejection_reasons", mapping.rejection_reason),
             ReadModel.TAGS: self._simple("/candidate_tags", mapping.tag),
             ReadModel.JOBS: self._read_jobs,

@@ -99,7 +99,7 @@ def test_a_faulty_full_sync_stores_every_record_and_a_lost_create_is_written_onc
     requests.delete(f"{url}/_emulator/faults", timeout=10).raise_for_status()
     assert stored(integration) == clean  # exactly the clean run's records, model by model
     assert {model: len(rows) for model, rows in clean.items() if rows} == {
-        ReadModel.USERS: 2, ReadModel.REJECTION_REASONS: 3, ReadModel.APPLICATION_STAGES: 16,
+        ReadModel.USERS: 2, ReadModel.ROLES: 4, ReadModel.REJECTION_REASONS: 3, ReadModel.APPLICATION_STAGES: 16,
         ReadModel.JOBS: 4, ReadModel.CANDIDATES: 30, ReadModel.APPLICATIONS: 30, ReadModel.OFFERS: 10,
         ReadModel.INTERVIEWS: 10, ReadModel.SCORECARDS: 10,
     }  # fmt: skip

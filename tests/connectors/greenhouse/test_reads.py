@@ -107,3 +107,14 @@ def test_application_stages_are_every_jobs_interview_stages_and_moves_keep_a_his
         (app.state.stages_of(application["job_id"])[0]["id"], False, False),
         (target["id"], True, True),
     ]
+
+
+def test_roles_are_the_user_roles_site_admin_system_wide_and_job_admin_per_job(greenhouse_server) -> None:
+    roles = _all(greenhouse_server.url, ReadModel.ROLES)
+
+    assert [(r.remote_label, r.scope, r.unified_type) for r in roles] == [
+        ("Site Admin", "SYSTEM", "ADMIN"),
+        ("Job Admin: Hiring Manager", "JOB", None),
+        ("Job Admin: Recruiter", "JOB", None),
+        ("Interviewer", "JOB", "INTERVIEWER"),
+    ]

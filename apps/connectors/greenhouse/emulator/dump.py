@@ -10,7 +10,7 @@ from apps.connectors.greenhouse.emulator.state import State
 TABLES = (
     "users", "jobs", "stages", "job_posts", "candidates", "applications", "sources", "rejection_reasons",
     "candidate_tags", "applied_tags", "notes", "attachments", "job_interviews", "interviews", "interviewers",
-    "scorecards", "offers", "application_stages",
+    "scorecards", "offers", "application_stages", "user_roles",
 )  # fmt: skip
 
 

@@ -54,6 +54,7 @@ class ResourcesApi:
                 },
             ),
             "sources": (lambda: self.state.sources.values(), {}),
+            "user_roles": (lambda: self.state.user_roles.values(), {}),
             "rejection_reasons": (lambda: self.state.rejection_reasons.values(), {}),
             "candidate_tags": (lambda: self.state.candidate_tags.values(), {}),
             "applied_candidate_tags": (

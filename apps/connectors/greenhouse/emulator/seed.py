@@ -54,6 +54,14 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
              "emails": [email], "deactivated": False, "site_admin": admin, "employee_id": None},
             at,
         )  # fmt: skip
+    # GH-V3-SPEC `user_role.role_type` ∈ deprecated_interviewer, job_admin, site_admin (names illustrative)
+    for role_type, name in (
+        ("site_admin", "Site Admin"),
+        ("job_admin", "Job Admin: Hiring Manager"),
+        ("job_admin", "Job Admin: Recruiter"),
+        ("deprecated_interviewer", "Interviewer"),
+    ):
+        state.add(state.user_roles, {"role_type": role_type, "name": name}, at)  # fmt: skip
     for name, kind in SOURCES:
         state.add(state.sources, {"name": name, "type": {"id": 1, "name": kind}}, at)
     for name, type_id, key, label in REASONS:

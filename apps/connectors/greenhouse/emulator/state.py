@@ -62,6 +62,7 @@ class State:
     scorecards: dict[int, Rec] = field(default_factory=dict)
     offers: dict[int, Rec] = field(default_factory=dict)
     application_stages: dict[int, Rec] = field(default_factory=dict)
+    user_roles: dict[int, Rec] = field(default_factory=dict)  # GH-V3-SPEC `user_role`
     files: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # attachment id → (content, content type)
     next_id: int = 1000
 
