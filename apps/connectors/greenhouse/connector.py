@@ -124,7 +124,9 @@ SCOPES = (
 )  # fmt: skip
 SCOPE_PATHS = {
     "jobs": "/jobs", "candidates": "/candidates", "applications": "/applications", "sources": "/sources",
-    "users": "/users",
+    "users": "/users", "job_posts": "/job_posts", "job_interview_stages": "/job_interview_stages", "offers": "/offers",
+    "interviews": "/interviews", "scorecards": "/scorecards", "notes": "/notes", "attachments": "/attachments",
+    "candidate_tags": "/candidate_tags",
 }  # fmt: skip
 
 
