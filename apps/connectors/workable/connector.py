@@ -75,6 +75,8 @@ READ_COVERAGE = (
         unsupported=("custom_fields",),
         updated_since=True,
     ),
+    # `GET /stages` (r_jobs): the account's stages by slug; no active flag, no custom fields.
+    read_coverage(ReadModel.APPLICATION_STAGES, unsupported=("status", "custom_fields")),
     # `GET /events` (r_jobs): no stage, no location, no created/updated times, no change filter (reference A5).
     read_coverage(
         ReadModel.INTERVIEWS,

@@ -9,6 +9,7 @@ from apps.connectors.dtos import (
     Location,
     PhoneNumber,
     RemoteApplication,
+    RemoteApplicationStage,
     RemoteAttachment,
     RemoteCandidate,
     RemoteInterview,
@@ -84,6 +85,11 @@ def question(raw: Raw, index: int) -> RemoteScreeningQuestion:
 def stage(raw: Raw) -> RemoteStage:
     # Writes take the slug (`target_stage`), so the slug is the stage's id.
     return RemoteStage(remote_id=str(raw["slug"]), name=raw.get("name"), index=raw.get("position"), remote_data=raw)
+
+
+def application_stage(raw: Raw) -> RemoteApplicationStage:
+    """`GET /stages`: the account's stages, by slug like a job's (writes take the slug)."""
+    return RemoteApplicationStage(remote_id=str(raw["slug"]), name=raw.get("name"), remote_data=raw)
 
 
 def job(raw: Raw, stages: list[Raw], questions: list[Raw]) -> RemoteJob:

@@ -39,6 +39,9 @@ class WorkableReads:
             ReadModel.USERS: self._read_users,
             ReadModel.REJECTION_REASONS: self._read_reasons,
             ReadModel.INTERVIEWS: self._read_events,
+            ReadModel.APPLICATION_STAGES: lambda q: Page(
+                items=[mapping.application_stage(s) for s in self.client.get("/stages").get("stages") or ()]
+            ),
             ReadModel.OFFERS: lambda q: self._per_candidate(q, self._offers),
             ReadModel.NOTES: lambda q: self._per_candidate(q, self._notes),
             ReadModel.ATTACHMENTS: lambda q: self._per_candidate(q, self._files),

@@ -92,3 +92,12 @@ def test_rejected_at_and_answers_come_with_a_candidate_read_by_id_and_lists_fetc
     ]
     assert listed[disqualified.id].rejected_at == disqualified.disqualified_at
     assert all(a.rejected_at is None for a in listed.values() if a.outcome != "DECLINED")
+
+
+def test_application_stages_are_the_accounts_stages_by_slug(wk: WK) -> None:
+    stages = workable_connector(wk.url).read(ReadModel.APPLICATION_STAGES).items
+
+    assert [(s.remote_id, s.name) for s in stages] == [
+        ("sourced", "Sourced"), ("applied", "Applied"), ("phone-screen", "Phone Screen"), ("interview", "Interview"),
+        ("offer", "Offer"), ("hired", "Hired"),
+    ]  # fmt: skip

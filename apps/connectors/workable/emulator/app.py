@@ -97,6 +97,7 @@ class WorkableEmulator(VendorEmulator):
         r("GET", "/jobs", self.jobs, "r_jobs")
         r("GET", "/jobs/{shortcode}", self.job, "r_jobs")
         r("GET", "/jobs/{shortcode}/stages", self.stages, "r_jobs")
+        r("GET", "/stages", self.account_stages, "r_jobs")  # the account's pipeline stages (reference A3/A5)
         r("GET", "/jobs/{shortcode}/questions", self.questions, "r_jobs")
         r("GET", "/disqualification_reasons", self.reasons, "r_jobs")
         r("GET", "/candidates", self.candidates, "r_candidates")
@@ -245,6 +246,9 @@ class WorkableEmulator(VendorEmulator):
     def stages(self, request: Request) -> Response:
         self.state.job(request.path_params["shortcode"])
         return Response.json({"stages": stages_json()})
+
+    def account_stages(self, request: Request) -> Response:
+        return Response.json({"stages": stages_json()})  # same shape as a job's (reference A5)
 
     def questions(self, request: Request) -> Response:
         return Response.json({"questions": self.state.job(request.path_params["shortcode"]).questions})
