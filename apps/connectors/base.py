@@ -123,6 +123,10 @@ class Connector(abc.ABC):
     # (each also marked "assumed" in a comment at its place in the code). The connector page lists them; every
     # vendor connector has some (a contract test checks), the sandbox none.
     assumptions: ClassVar[tuple[str, ...]] = ()
+    # What the vendor's documented API does differently for a write action (facts, not assumptions), one
+    # Markdown sentence each; the connector page shows them under the action.
+    write_notes: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    read_notes: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # the same for a read model
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context

@@ -16,7 +16,7 @@ from django.conf import settings
 from apps.connectors.base import Connector, ConnectorContext, Credentials, CredentialsRenewal
 from apps.connectors.catalog import AuthKind
 from apps.connectors.dtos import OAuthClient
-from apps.connectors.http import HttpClient
+from apps.connectors.http import HttpClient, Timeout
 from apps.connectors.http_limits import RateLimiter
 from apps.connectors.registry import get_connector_class
 from apps.connectors.sandbox.store import SandboxStore, open_store
@@ -94,6 +94,7 @@ def build_connector(
             rate_limiter=rate_limiter or shared_rate_limiter(),
             secrets=[value for value in credentials.values() if value],
             max_response_bytes=settings.CONNECTOR_MAX_RESPONSE_BYTES,
+            timeout=Timeout(read=settings.CONNECTOR_READ_TIMEOUT_SECONDS),
         )
     context_kwargs: dict[str, Any] = {}
     if save_credentials is not None:

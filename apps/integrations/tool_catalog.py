@@ -137,6 +137,7 @@ def _read_notes(connector_class: type[Connector], coverage: ReadCoverage) -> tup
         notes.append(SCOPE_TEXTS[coverage.scope])
     if coverage.supports_remote_ids and coverage.model in TRACKED_MODELS:
         notes.append("Tracked records are fetched by their ids.")
+    notes.extend(connector_class.read_notes.get(coverage.model, ()))
     return tuple(notes)
 
 
@@ -151,6 +152,7 @@ def _write_notes(connector_class: type[Connector], action: WriteAction) -> tuple
             notes.append(f"Request key `{key}` with {', '.join(f'`{name}`' for name in ids)}.")
     if action in (WriteAction.GET_APPLICATION_ATTACHMENTS, WriteAction.GET_CANDIDATE_ATTACHMENTS):
         notes.append("Read live from the ATS; each `data_url` is a signed Tributary URL that streams the file.")
+    notes.extend(connector_class.write_notes.get(action, ()))
     return tuple(notes)
 
 

@@ -219,6 +219,8 @@ CONNECTOR_BASE_URLS = env.json("CONNECTOR_BASE_URLS", default={})
 CONNECTOR_OAUTH_CLIENTS = env.json("CONNECTOR_OAUTH_CLIENTS", default={})
 # Largest ATS answer read (a page, a downloaded attachment, a passthrough response); larger ones are refused.
 CONNECTOR_MAX_RESPONSE_BYTES = env.int("CONNECTOR_MAX_RESPONSE_BYTES", default=64 * 1024 * 1024)
+# Seconds an ATS may take to answer before the request counts as timed out (and is retried where that is safe).
+CONNECTOR_READ_TIMEOUT_SECONDS = env.float("CONNECTOR_READ_TIMEOUT_SECONDS", default=30.0)
 # Lifetimes of connection links (the contract: EMBEDDED 1 hour, MAGIC_LINK 1 year) and of what the flow hands out.
 CONNECT_EMBEDDED_LINK_SECONDS = env.int("CONNECT_EMBEDDED_LINK_SECONDS", default=3600)
 CONNECT_MAGIC_LINK_SECONDS = env.int("CONNECT_MAGIC_LINK_SECONDS", default=365 * 24 * 3600)

@@ -1,6 +1,8 @@
 """The connection flow's Workable path in headless Chromium, against the Workable emulator on loopback: the
 subdomain and access-token fields, a token without `r_candidates` (its scope check fails live), then a full token.
-Workable takes the source as free text, so no source has to be set up. Screenshots go to test-artifacts/."""
+Workable takes the source as free text, so no source has to be set up. And the partner path: "Sign in with
+Workable" opens the emulator's approval page in a popup (authorization code, `resource=user`); the subdomain comes
+from the token's account. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -24,11 +26,22 @@ pytestmark = pytest.mark.browser
 Shoot = Callable[[Page, str], Path]
 
 
+PARTNER = {"client_id": "tributary-workable", "client_secret": "workable-secret"}
+
+
 @pytest.fixture
-def workable_url(settings: Any) -> Iterator[str]:
-    app = create_app(limits_enabled=False)
+def workable_url(settings: Any, live_server: Any) -> Iterator[str]:
+    app = create_app(rate=1_000_000)  # the limiter stays on, its window far above the test's needs
     with LoopbackServer(app) as server:
         settings.CONNECTOR_BASE_URLS = {"workable": server.url}
+        settings.CONNECTOR_OAUTH_CLIENTS = {"workable": PARTNER}
+        registered = requests.post(
+            f"{server.url}/_emulator/oauth/clients",
+            json={"clientId": PARTNER["client_id"], "clientSecret": PARTNER["client_secret"], "name": "Tributary",
+                  "redirectUris": [f"{live_server.url}/connect/oauth/callback"]},
+            timeout=10,
+        )  # fmt: skip
+        assert registered.ok, registered.text
         body = {"key": "jobs-only", "scopes": ["r_jobs"]}
         assert requests.post(f"{server.url}/_emulator/api-keys", json=body, timeout=10).ok
         yield server.url
@@ -75,3 +88,41 @@ def test_embedded_flow_with_subdomain_token_and_live_scope_checks(
     assert integration_credentials(integration) == {"api_key": DEFAULT_TOKEN, "subdomain": SUBDOMAIN}
     mapping = SourceMapping.objects.get(integration=integration)
     assert (mapping.strategy, mapping.source_name) == ("FREE_TEXT", "Acme Jobs")
+
+
+def test_embedded_partner_oauth_through_the_approval_page_finds_the_subdomain(
+    page: Page, host_url: str, shoot: Shoot, workable_url: str, kombo_client: Callable[..., Kombo]
+) -> None:
+    link = kombo_client().connect.create_connection_link(
+        end_user_email="hr@initech.example.com", end_user_organization_name="Initech", integration_tool="workable",
+        end_user_origin_id="initech-22",
+    ).data.link  # fmt: skip
+    page.goto(host_url)
+    page.evaluate("link => { window.openConnect(link); }", link)
+    frame = page.frame_locator("iframe")
+    frame.locator(".tabs a", has_text="Sign in with Workable").click()
+    expect(frame.locator(".guide")).to_contain_text("Tributary finds your account's subdomain itself")
+    shoot(page, "oauth-start")
+
+    with page.expect_popup() as popup_info:
+        frame.locator("#oauth-start").click()
+    popup = popup_info.value
+    assert popup.url.startswith(f"{workable_url}/oauth/authorize?client_id={PARTNER['client_id']}&")
+    assert "resource=user" in popup.url
+    expect(popup.locator("#scopes")).to_contain_text("r_offers")
+    shoot(popup, "workable-approval")
+    with popup.expect_event("close"):
+        popup.locator("#allow").click()
+
+    expect(frame.locator("h1")).to_have_text("Connection verified")
+    for check in ("credentials", "r_jobs", "r_candidates"):
+        expect(frame.locator(f'[data-check="{check}"]')).to_have_attribute("data-ok", "true")
+    shoot(page, "permission-checks")
+    frame.locator("#continue").click()
+    expect(frame.locator("#done h1")).to_have_text("Workable is connected")
+
+    integration = Integration.objects.get(end_user_origin_id="initech-22")
+    assert (integration.auth_kind, integration.setup_status) == ("OAUTH2_AUTHORIZATION_CODE", "COMPLETED")
+    credentials = integration_credentials(integration)
+    assert (credentials["subdomain"], credentials["client_id"]) == (SUBDOMAIN, PARTNER["client_id"])
+    assert credentials["refresh_token"]

@@ -20,8 +20,14 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Without `sub` a client-credentials token acts as a service account with Site Admin list access.",
     "Filters `candidate_ids` / `application_ids` on notes, attachments and applied candidate tags are assumed "
     "(their v3 pages were not readable).",
-    "Screening answers cannot be written through Harvest (only the Job Board apply takes them); they are written as "
-    "an admin-only note on the application, with a warning.",
+    "Filters `application_ids` on offers, interviews, scorecards and application stages, `interview_ids` on "
+    "interviewers and `job_ids` on job interviews are assumed (only their record schemas were readable).",
+    "A scorecard's `candidate_rating` takes v1's `overall_recommendation` values (definitely_not, no, yes, "
+    "strong_yes, no_decision); it is read as the single-select response *Overall recommendation*.",
+    "A cancelled interview is deleted rather than given a status (v3 lists no cancelled status; webhooks report "
+    "`interview_deleted`), so every listed interview reads as not cancelled.",
+    "A created offer with `sent_on` reads as SENT, without as DRAFT (v3 offer statuses: Created, Accepted, "
+    "Rejected, Deprecated).",
     "Result links are written as notes (Greenhouse has no link object), with a warning.",
     "A deleted candidate or application leaves no trace a v3 list reports (deletions come by webhook only).",
 )

@@ -37,6 +37,7 @@ _coverage = partial(read_coverage, remote_ids=True, updated_since=True)
 
 READ_COVERAGE = (
     _coverage(ReadModel.USERS, unsupported=("system_roles",)),  # only `site_admin`, no role list in v3 users
+    _coverage(ReadModel.ROLES),  # `/v3/user_roles`: Site Admin (system) and the per-job Job Admin roles
     _coverage(ReadModel.REJECTION_REASONS),
     _coverage(ReadModel.TAGS),
     _coverage(
@@ -66,6 +67,13 @@ READ_COVERAGE = (
     _coverage(ReadModel.APPLICATIONS, unsupported=("screening_question_answers", "remote_url")),
     _coverage(ReadModel.NOTES, unsupported=("title",)),
     _coverage(ReadModel.ATTACHMENTS),
+    # `job_interview_stages` of every job; v3 stages have no custom fields.
+    _coverage(ReadModel.APPLICATION_STAGES, unsupported=("custom_fields",)),
+    _coverage(ReadModel.OFFERS),
+    # v3 interviews: `interviewer` rows give the users, the `job_interview` step the title and stage.
+    _coverage(ReadModel.INTERVIEWS),
+    # v3 scorecards carry no interview id (only `interview_kit_id`); per-question answers are a separate list.
+    _coverage(ReadModel.SCORECARDS, unsupported=("interview",)),
 )
 
 _CREATE_FIELDS = fields_with_status(
@@ -111,10 +119,14 @@ SCOPES = (
     "harvest:rejection_reasons:list", "harvest:notes:list", "harvest:notes:create", "harvest:candidate_tags:list",
     "harvest:candidate_tags:create", "harvest:applied_candidate_tags:list", "harvest:applied_candidate_tags:create",
     "harvest:applied_candidate_tags:delete", "harvest:attachments:list", "harvest:attachments:create",
+    "harvest:offers:list", "harvest:interviews:list", "harvest:interviewers:list", "harvest:job_interviews:list",
+    "harvest:scorecards:list", "harvest:user_roles:list",
 )  # fmt: skip
 SCOPE_PATHS = {
     "jobs": "/jobs", "candidates": "/candidates", "applications": "/applications", "sources": "/sources",
-    "users": "/users",
+    "users": "/users", "job_posts": "/job_posts", "job_interview_stages": "/job_interview_stages", "offers": "/offers",
+    "interviews": "/interviews", "scorecards": "/scorecards", "notes": "/notes", "attachments": "/attachments",
+    "candidate_tags": "/candidate_tags",
 }  # fmt: skip
 
 
@@ -213,6 +225,16 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
     passthrough_apis = ("harvest",)  # `greenhouse/harvest`
     reports_deletions = False
     assumptions = ASSUMPTIONS
+    # Reference A3 ("apply w/ answers: Job Board POST …/boards/{board_token}/jobs/{id}; same in v3 (Harvest cannot
+    # write answers)") and A5: the v3 application's `answers` are read-only plaintext.
+    write_notes = {
+        WriteAction.CREATE_APPLICATION: (
+            "Screening answers: Harvest v3 has no way to write them (only the Job Board apply "
+            "`POST /v1/boards/{board_token}/jobs/{id}` takes answers, and it does not credit the customer's source). "
+            "Tributary writes them as one **admin-only note** on the application (question: answer per line, "
+            "booleans as Yes/No, options by label, files attached to the application) and says so in `warnings`.",
+        ),
+    }
     client_class = api.GreenhouseClient
     max_page_size = api.MAX_PAGE_SIZE
 

@@ -7,19 +7,26 @@ from typing import Any
 
 from apps.connectors.dtos import (
     EmailAddress,
+    Location,
     PhoneNumber,
     RemoteApplication,
+    RemoteApplicationStage,
     RemoteAttachment,
     RemoteCandidate,
+    RemoteInterview,
     RemoteJob,
     RemoteJobPosting,
     RemoteNote,
+    RemoteOffer,
     RemoteRejectionReason,
+    RemoteRole,
+    RemoteScorecard,
     RemoteScreeningQuestion,
     RemoteSource,
     RemoteStage,
     RemoteTag,
     RemoteUser,
+    ScorecardResponse,
     ScreeningQuestionOption,
     SocialMedia,
 )
@@ -235,4 +242,108 @@ def attachment(raw: Raw) -> RemoteAttachment:
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
         remote_data=raw,
+    )
+
+
+# GH-V3-SPEC `offer.status` ∈ Created, Accepted, Rejected, Deprecated; a created offer with `sent_on` was sent.
+OFFER_STATUS = {"Accepted": "ACCEPTED", "Rejected": "DECLINED", "Deprecated": "ABANDONED"}
+# `scorecard.candidate_rating` is a plain string in v3; its values are v1's `overall_recommendation` (A5, assumed).
+RATINGS = ("definitely_not", "no", "yes", "strong_yes", "no_decision")
+
+
+def application_stage(raw: Raw) -> RemoteApplicationStage:
+    """A `job_interview_stage` (every job's stages, the contract's company-level list)."""
+    return RemoteApplicationStage(
+        remote_id=str(raw["id"]),
+        name=text(raw.get("name")),
+        status="ACTIVE" if raw.get("active", True) else "INACTIVE",
+        remote_data=raw,
+    )
+
+
+def _date(value: Any) -> Any:
+    return parse_datetime(f"{value}T00:00:00Z") if isinstance(value, str) and len(value) == 10 else None
+
+
+def offer(raw: Raw) -> RemoteOffer:
+    status = OFFER_STATUS.get(str(raw.get("status")))
+    if status is None:
+        status = "SENT" if raw.get("sent_on") else "DRAFT"
+    return RemoteOffer(
+        remote_id=str(raw["id"]),
+        application_remote_id=sid(raw.get("application_id")),
+        status=status,
+        employment_start_date=_date(raw.get("starts_on")),
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        custom_fields=dict(raw.get("custom_fields") or {}),
+        remote_data=raw,
+    )
+
+
+def interview(raw: Raw, *, interviewers: Sequence[Raw], step: Raw | None) -> RemoteInterview:
+    """A v3 `interview` with its `interviewer` rows and its `job_interview` step (title, stage)."""
+    start = parse_datetime(raw.get("starts_at")) or _date(raw.get("all_day_start_on"))
+    end = parse_datetime(raw.get("ends_at")) or _date(raw.get("all_day_end_on"))
+    location = text(raw.get("location"))
+    return RemoteInterview(
+        remote_id=str(raw["id"]),
+        application_remote_id=sid(raw.get("application_id")),
+        stage_remote_id=sid(step.get("job_interview_stage_id")) if step else None,
+        title=text(step.get("name")) if step else None,
+        starting_at=start,
+        ending_at=end,
+        location=Location(raw=location) if location else None,
+        video_conferencing_url=text(raw.get("video_conferencing_url")),
+        # v3 has no cancelled status: a cancelled interview is deleted (`interview_deleted` webhook, A7).
+        canceled=False,
+        user_remote_ids=tuple(str(i["user_id"]) for i in interviewers if i.get("user_id") is not None),
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        remote_data={**raw, "interviewers": list(interviewers)},
+    )
+
+
+def scorecard(raw: Raw, *, candidate_id: str | None) -> RemoteScorecard:
+    """A v3 `scorecard`: the overall rating as a single select and the notes as text (the per-question answers
+    live in `/v3/scorecard_question_answers`, not read)."""
+    responses: list[ScorecardResponse] = []
+    rating = text(raw.get("candidate_rating"))
+    if rating:
+        responses.append(
+            ScorecardResponse(
+                type="SINGLE_SELECT",
+                label="Overall recommendation",
+                remote_id="candidate_rating",
+                options=tuple((value, value) for value in RATINGS),
+                answer={"remote_id": rating, "label": rating},
+            )
+        )
+    for key, label in (("notes", "Notes"), ("public_notes", "Public notes")):
+        if text(raw.get(key)):
+            responses.append(ScorecardResponse(type="TEXT", label=label, remote_id=key, answer=raw[key]))
+    return RemoteScorecard(
+        remote_id=str(raw["id"]),
+        candidate_remote_id=candidate_id,
+        application_remote_id=sid(raw.get("application_id")),
+        author_remote_id=sid(raw.get("submitter_id") or raw.get("interviewer_id")),
+        responses=tuple(responses),
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_updated_at=parse_datetime(raw.get("updated_at")),
+        remote_data=raw,
+    )
+
+
+# `user_role.role_type` (GH-V3-SPEC): a Site Admin is the system-wide admin, Job Admin roles are granted per job.
+ROLE_SCOPES = {
+    "site_admin": ("SYSTEM", "ADMIN"),
+    "job_admin": ("JOB", None),
+    "deprecated_interviewer": ("JOB", "INTERVIEWER"),
+}
+
+
+def role(raw: Raw) -> RemoteRole:
+    scope, unified = ROLE_SCOPES.get(str(raw.get("role_type")), (None, None))
+    return RemoteRole(
+        remote_id=str(raw["id"]), remote_label=text(raw.get("name")), scope=scope, unified_type=unified, remote_data=raw
     )

@@ -27,6 +27,7 @@ class GreenhouseReads:
     def readers(self) -> Mapping[ReadModel, Reader]:
         return {
             ReadModel.USERS: self._simple("/users", mapping.user),
+            ReadModel.ROLES: self._simple("/user_roles", mapping.role),
             ReadModel.REJECTION_REASONS: self._simple("/rejection_reasons", mapping.rejection_reason),
             ReadModel.TAGS: self._simple("/candidate_tags", mapping.tag),
             ReadModel.JOBS: self._read_jobs,
@@ -34,6 +35,10 @@ class GreenhouseReads:
             ReadModel.APPLICATIONS: self._read_applications,
             ReadModel.NOTES: self._simple("/notes", mapping.note),
             ReadModel.ATTACHMENTS: self._simple("/attachments", mapping.attachment),
+            ReadModel.APPLICATION_STAGES: self._simple("/job_interview_stages", mapping.application_stage),
+            ReadModel.OFFERS: self._simple("/offers", mapping.offer),
+            ReadModel.INTERVIEWS: self._read_interviews,
+            ReadModel.SCORECARDS: self._read_scorecards,
         }
 
     def catalogue(self, path: str) -> dict[str, Raw]:
@@ -76,4 +81,30 @@ class GreenhouseReads:
         reasons = self.catalogue("/rejection_reasons") if any(r.get("rejection_reason_id") for r in rows) else {}
         sources = self.catalogue("/sources") if any(r.get("source_id") for r in rows) else {}
         items: list[RemoteRecord] = [mapping.application(row, reasons=reasons, sources=sources) for row in rows]
+        return Page(items=items, next_cursor=cursor)
+
+    def _read_interviews(self, q: ReadQuery) -> Page[RemoteRecord]:
+        rows, cursor = self._rows("/interviews", q)
+        ids = [str(row["id"]) for row in rows]
+        interviewers = self.client.list_by_ids("/interviewers", ids, name="interview_ids") if ids else []
+        steps = self.catalogue("/job_interviews") if rows else {}
+        items: list[RemoteRecord] = [
+            mapping.interview(
+                row,
+                interviewers=[i for i in interviewers if i.get("interview_id") == row["id"]],
+                step=steps.get(str(row.get("job_interview_id"))),
+            )
+            for row in rows
+        ]
+        return Page(items=items, next_cursor=cursor)
+
+    def _read_scorecards(self, q: ReadQuery) -> Page[RemoteRecord]:
+        """v3 scorecards name the application only: its candidate comes from `GET /v3/applications?ids=`."""
+        rows, cursor = self._rows("/scorecards", q)
+        application_ids = [str(row["application_id"]) for row in rows if row.get("application_id") is not None]
+        applications = self.client.list_by_ids("/applications", application_ids) if application_ids else []
+        candidates = {str(a["id"]): str(a["candidate_id"]) for a in applications}
+        items: list[RemoteRecord] = [
+            mapping.scorecard(row, candidate_id=candidates.get(str(row.get("application_id")))) for row in rows
+        ]
         return Page(items=items, next_cursor=cursor)

@@ -22,5 +22,24 @@ ASSUMPTIONS: tuple[str, ...] = (
     "The acting member of a move, disqualification or comment is "
     "`remote_fields.workable.on_behalf_of_user_remote_id`, else the account's first active admin.",
     "A disqualified candidate that is also in the hired stage reads as DECLINED.",
+    "An offer and a file have no id in their recorded shapes: their remote ids are `<candidate id>:offer` and "
+    "`<candidate id>:<file name>` (one current offer per candidate).",
+    "Offer `state` values beyond `accepted` and `rejected` are not documented: `draft`, `sent`/`pending`, "
+    "`approved` are assumed.",
+    "File `kind` / `source` values are not documented: the CV is `resume` / `candidate`, a comment's file "
+    "`attachment` / `comment`.",
+    "`GET /events` leaves cancelled events out unless `include_cancelled=true` (the default is not documented); "
+    "the connector always asks for them.",
+    "`GET /candidates/:id/offer` needs the `r_offers` scope and answers account tokens (only `/offers/:id` is "
+    "documented as user-token only).",
+    "Partner OAuth: the token endpoint answers RFC 6749 JSON with a one-hour access token and a refresh token "
+    "that is kept on refresh (not rotated); the approval page and `/oauth/token` live on the connection's base "
+    "(`www.workable.com`, the emulator itself).",
+    "After the code exchange the account's subdomain comes from `GET /spi/v3/accounts` "
+    '(`{"accounts": [{"id", "name", "subdomain"}]}`, shape assumed), the first account the token reaches.',
+    "The emulator limits OAuth tokens like account tokens (10 per 10 s, not Workable's 50): its limiter has one "
+    "rate for every credential; the connector books the account-token budget for both.",
+    "A new comment, file or offer moves the candidate's `updated_at`, so a delta reads offers, notes and files only "
+    "of candidates `updated_after` reports.",
     "Deletions are not reported (only a `candidate_deleted` webhook, unconfirmed): a FULL sync finds them.",
 )

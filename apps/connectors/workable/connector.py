@@ -7,7 +7,7 @@ not reported. Candidates and applications are the same records (one job per Work
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from apps.connectors.base import ConnectorContext
@@ -18,6 +18,7 @@ from apps.connectors.catalog import (
     CredentialField,
     RateBudget,
     ReadModel,
+    Scope,
     ScopeTest,
     SourceLevel,
     SourceStrategy,
@@ -25,6 +26,7 @@ from apps.connectors.catalog import (
     WriteCoverage,
     fields_with_status,
 )
+from apps.connectors.dtos import OAuthClient
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.oauth2 import API_KEY
 from apps.connectors.workable import client as api
@@ -70,9 +72,38 @@ READ_COVERAGE = (
         ReadModel.APPLICATIONS,
         # The reason is text only (no id) after a disqualification (reference A5). `disqualified_at` and the
         # answers are only on a candidate read by id, not in the `/candidates` list a sync pages through.
-        unsupported=("rejected_at", "screening_question_answers", "custom_fields"),
+        unsupported=("custom_fields",),
         updated_since=True,
     ),
+    # `GET /stages` (r_jobs): the account's stages by slug; no active flag, no custom fields.
+    read_coverage(ReadModel.APPLICATION_STAGES, unsupported=("status", "custom_fields")),
+    # `GET /events` (r_jobs): no stage, no location, no created/updated times, no change filter (reference A5).
+    read_coverage(
+        ReadModel.INTERVIEWS,
+        unsupported=("stage", "location", "remote_created_at", "remote_updated_at"),
+        remote_ids=False,
+    ),  # fmt: skip
+    # Per candidate (= application), one call each: `GET /candidates/:id/offer` (r_offers), `…/activities` (the
+    # `comment` ones), `…/files`.
+    # Deltas read only the candidates `updated_after` reports changed.
+    read_coverage(
+        ReadModel.OFFERS,
+        unsupported=("remote_updated_at", "custom_fields"),
+        scope=Scope.APPLICATION,
+        updated_since=True,
+    ),  # fmt: skip
+    read_coverage(
+        ReadModel.NOTES,
+        unsupported=("title", "is_private", "remote_updated_at"),
+        scope=Scope.APPLICATION,
+        updated_since=True,
+    ),  # fmt: skip
+    read_coverage(
+        ReadModel.ATTACHMENTS,
+        unsupported=("remote_created_at", "remote_updated_at"),
+        scope=Scope.APPLICATION,
+        updated_since=True,
+    ),  # fmt: skip
 )
 
 _CREATE_FIELDS = fields_with_status(
@@ -102,6 +133,9 @@ WRITE_COVERAGE = (
     _action(WriteAction.ADD_CANDIDATE_TAG),
     _action(WriteAction.REMOVE_CANDIDATE_TAG),
 )
+
+
+OAUTH_SCOPES = ("r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers")
 
 
 class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
@@ -140,6 +174,16 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
             ),
             links=(("Workable: access tokens", "https://workable.readme.io/docs/generate-an-access-token"),),
         ),
+        AuthMode(
+            kind=AuthKind.OAUTH2_AUTHORIZATION_CODE,
+            label="Sign in with Workable",
+            guide=(
+                "Sign in with a Workable **admin** account and approve access for Tributary (for Workable's "
+                "official partners). Tributary finds your account's subdomain itself."
+            ),
+            links=(("Workable: OAuth for partners", "https://workable.readme.io/page/oauth"),),
+            oauth_scopes=OAUTH_SCOPES,
+        ),
     )
     # Account tokens: 10 requests per 10-second window (reference A2); booked a little below.
     rate_budget = RateBudget(requests_per_second=0.95, max_concurrency=2)
@@ -152,6 +196,14 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
     passthrough_apis = ("v3",)  # `workable/v3`
     reports_deletions = False
     assumptions = ASSUMPTIONS
+    read_notes = {
+        ReadModel.APPLICATIONS: (
+            "`rejected_at` is Workable's `disqualified_at` and the screening answers its `answers`; both come only "
+            "with a candidate read by id (`GET /candidates/:id`). Tracked applications (the default) are read that "
+            "way; a sync of all records pages through `GET /candidates`, fetches each disqualified candidate by id "
+            "for `rejected_at`, and has no answers.",
+        ),
+    }
     client_class = api.WorkableClient
     max_page_size = api.MAX_PAGE_SIZE
 
@@ -169,6 +221,12 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
             self.client.get("/candidates", {"limit": 1})
         else:
             super().run_scope_test(test_id)
+
+    def oauth_authorize_url(self, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
+        return api.authorize_url(self.api_base, client=client, redirect_uri=redirect_uri, state=state, scopes=scopes)
+
+    def oauth_exchange_code(self, *, client: OAuthClient, code: str, redirect_uri: str) -> dict[str, str]:
+        return api.exchange_code(self.http, client=client, code=code, redirect_uri=redirect_uri, now=self._clock())
 
     def passthrough_base_url(self, api_id: str) -> str:
         self.check_passthrough_api(api_id)

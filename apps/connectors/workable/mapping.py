@@ -9,8 +9,13 @@ from apps.connectors.dtos import (
     Location,
     PhoneNumber,
     RemoteApplication,
+    RemoteApplicationStage,
+    RemoteAttachment,
     RemoteCandidate,
+    RemoteInterview,
     RemoteJob,
+    RemoteNote,
+    RemoteOffer,
     RemoteRejectionReason,
     RemoteScreeningQuestion,
     RemoteStage,
@@ -80,6 +85,11 @@ def question(raw: Raw, index: int) -> RemoteScreeningQuestion:
 def stage(raw: Raw) -> RemoteStage:
     # Writes take the slug (`target_stage`), so the slug is the stage's id.
     return RemoteStage(remote_id=str(raw["slug"]), name=raw.get("name"), index=raw.get("position"), remote_data=raw)
+
+
+def application_stage(raw: Raw) -> RemoteApplicationStage:
+    """`GET /stages`: the account's stages, by slug like a job's (writes take the slug)."""
+    return RemoteApplicationStage(remote_id=str(raw["slug"]), name=raw.get("name"), remote_data=raw)
 
 
 def job(raw: Raw, stages: list[Raw], questions: list[Raw]) -> RemoteJob:
@@ -184,3 +194,71 @@ def user(raw: Raw) -> RemoteUser:
 
 def rejection_reason(raw: Raw) -> RemoteRejectionReason:
     return RemoteRejectionReason(remote_id=str(raw["id"]), name=raw.get("description"), remote_data=raw)
+
+
+# Offer `state` "('accepted', 'rejected' etc.)" (reference A5; the full enum is NOT FOUND): the two named ones, and
+# assumed `draft`/`sent`/`approved` names for the rest.
+OFFER_STATES = {"accepted": "ACCEPTED", "rejected": "DECLINED", "declined": "DECLINED", "draft": "DRAFT",
+                "sent": "SENT", "pending": "SENT", "approved": "APPROVED"}  # fmt: skip
+FILE_KINDS = {"resume": "CV", "cover_letter": "COVER_LETTER"}  # `kind` values NOT FOUND: assumed
+
+
+def offer(raw: Raw, candidate_id: str) -> RemoteOffer | None:
+    """`GET /candidates/:id/offer`: one offer per candidate, no id of its own (assumed remote id
+    `<candidate id>:offer`); without an offer the body carries only `candidate`."""
+    if not raw.get("state"):
+        return None
+    start = next(
+        (v.get("value", {}).get("body") for v in raw.get("document_variables") or ()
+         if (v.get("document_variable") or {}).get("slug") == "start_date"),
+        None,
+    )  # fmt: skip
+    return RemoteOffer(
+        remote_id=f"{candidate_id}:offer",
+        application_remote_id=candidate_id,
+        status=OFFER_STATES.get(str(raw["state"]).lower()),
+        employment_start_date=parse_datetime(f"{start}T00:00:00Z") if isinstance(start, str) and start else None,
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_data=raw,
+    )
+
+
+def note(raw: Raw, candidate_id: str) -> RemoteNote:
+    """A `comment` activity of `GET /candidates/:id/activities` (the candidate is the application)."""
+    return RemoteNote(
+        remote_id=str(raw["id"]),
+        candidate_remote_id=candidate_id,
+        application_remote_id=candidate_id,
+        author_remote_id=(raw.get("member") or {}).get("id"),
+        content_html=raw.get("body"),
+        remote_created_at=parse_datetime(raw.get("created_at")),
+        remote_data=raw,
+    )
+
+
+def attachment(raw: Raw, candidate_id: str) -> RemoteAttachment:
+    """A `GET /candidates/:id/files` entry; files have no id (assumed remote id `<candidate id>:<name>`)."""
+    return RemoteAttachment(
+        remote_id=f"{candidate_id}:{raw.get('name')}",
+        candidate_remote_id=candidate_id,
+        application_remote_id=candidate_id,
+        file_name=raw.get("name"),
+        type=FILE_KINDS.get(str(raw.get("kind")), "OTHER"),
+        remote_data={key: value for key, value in raw.items() if key != "preview_url"},  # pre-signed, expires
+    )
+
+
+def interview(raw: Raw) -> RemoteInterview:
+    """A `GET /events` item for a candidate (reference A5): members are the interviewers."""
+    conference = raw.get("conference") or {}
+    return RemoteInterview(
+        remote_id=str(raw["id"]),
+        application_remote_id=(raw.get("candidate") or {}).get("id"),
+        title=raw.get("title"),
+        starting_at=parse_datetime(raw.get("starts_at")),
+        ending_at=parse_datetime(raw.get("ends_at")),
+        video_conferencing_url=conference.get("url"),
+        canceled=bool(raw.get("cancelled")),
+        user_remote_ids=tuple(str(m["id"]) for m in raw.get("members") or () if m.get("id")),
+        remote_data=raw,
+    )

@@ -23,6 +23,11 @@ from apps.core.timeutils import parse_datetime
 from tests.connectors.contract import Fault, WriteHarness
 from tests.connectors.emulated import READ_TIMEOUT, EmulatedHarness
 
+# A window far above what a test makes: the emulator's limiter stays on, so its X-RateLimit-Remaining headers are
+# true. (With `limits_enabled=False` it still counts down to `Remaining: 0` and our client rightly holds every
+# request off until the 30 s window resets: that wait was 40 of the SDK test's 41 s.)
+UNPACED_RATE = 1_000_000
+
 CREDENTIALS = {"client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET, "user_id": str(ADMIN_USER_ID)}
 
 

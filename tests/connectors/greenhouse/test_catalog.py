@@ -15,7 +15,7 @@ from tests.integrations.test_connect_flow_i18n import MARKDOWN_LINK_TARGET, flow
 
 def test_every_flow_text_has_a_german_translation() -> None:
     texts = flow_texts(GreenhouseConnector)
-    assert len(texts) == 31
+    assert len(texts) == 47
 
     with translation.override("de"):
         german = {text: translation.gettext(text) for text in texts}
@@ -40,7 +40,7 @@ def test_catalog_metadata() -> None:
     assert GreenhouseConnector.source_setup is not None
     assert "Configure → Custom Options → Sources" in GreenhouseConnector.source_setup.guide
     assert GreenhouseConnector.assumptions == ASSUMPTIONS
-    assert len(ASSUMPTIONS) == 12
+    assert len(ASSUMPTIONS) == 15
     assert GreenhouseConnector.passthrough_apis == ("harvest",)
     assert GreenhouseConnector.beta is True
     assert not GreenhouseConnector.can(WriteAction.ADD_CANDIDATE_ATTACHMENT)
@@ -66,3 +66,12 @@ def test_production_tokens_come_from_the_auth_host_and_emulated_ones_from_the_ba
         "https://auth.greenhouse.io/authorize?client_id=cid&redirect_uri=https%3A%2F%2Ft.example%2Fcb"
         "&response_type=code&state=st&scope=harvest%3Ajobs%3Alist"
     )
+
+
+def test_the_connector_page_says_how_screening_answers_are_written(client) -> None:
+    html = client.get("/docs/connectors/greenhouse/").content.decode()
+    create = html.split('data-action="ats_create_application"')[1].split('data-action="')[0]
+
+    assert "Screening answers: Harvest v3 has no way to write them" in create
+    assert "<strong>admin-only note</strong>" in create
+    assert "Screening answers cannot be written" not in html  # a documented fact, no longer among the assumptions

@@ -26,19 +26,21 @@ from apps.connectors.greenhouse.emulator import (
     DEFAULT_CLIENT_SECRET,
     GreenhouseEmulator,
     create_app,
+    seed,
 )
 from apps.integrations.models import Integration, IntegrationIssue, SyncRun
 from apps.integrations.sync import RunOutcome, sync_run_execute
+from tests.connectors.greenhouse.harness import UNPACED_RATE
 
 PDF = b"%PDF-1.4\n% Ada Lovelace, CV\n"
 
 
 @pytest.fixture
 def greenhouse(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[GreenhouseEmulator, str]]:
-    # The emulator runs with its limits off here, so the connector need not pace itself at 2.2 requests per second
-    # (the sync benchmark and the emulator tests keep the real limits).
+    # The emulator's window is far above what this test makes, so the connector need not pace itself at 2.2
+    # requests per second (the sync benchmark and the emulator tests keep the real limits).
     monkeypatch.setattr(GreenhouseConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=4))
-    app = create_app(limits_enabled=False)  # the real clock: deltas compare with our own
+    app = create_app(rate=UNPACED_RATE)  # the real clock: deltas compare with our own
     with LoopbackServer(app) as server:
         settings.CONNECTOR_BASE_URLS = {"greenhouse": server.url}
         yield app, server.url
@@ -93,6 +95,7 @@ def test_connect_sync_apply_follow_up_and_a_deleted_source_fails_attribution(
     assert (mapping.status, mapping.remote_id, mapping.remote_label) == ("CONFIGURED", str(source_id), "Acme Jobs")
 
     sync(sdk, "FULL")
+    assert len(sdk.ats.get_application_stages().result.data.results) == len(app.state.stages)
     job = next(job for job in sdk.ats.get_jobs().result.data.results if job.name == "Engineer 1")
     assert [stage.name for stage in job.stages] == [
         "Application Review", "Recruiter Phone Screen", "Face to Face", "Offer",
@@ -168,7 +171,18 @@ def test_connect_sync_apply_follow_up_and_a_deleted_source_fails_attribution(
     )
     assert files == [("ada-cv-2.pdf", "resume"), ("ada-cv.pdf", "other"), ("notes.pdf", "other")]
     reason = next(r for r in app.state.rejection_reasons.values() if r["name"] == "Missing resume")
+    # the recruiter interviews Ada, scores her and makes an offer in Greenhouse; the delta brings all three
+    seed.interview_scorecard_offer(app.state, stored, app.state.now())
     sync(sdk, "DELTA")
+    [offer] = sdk.ats.get_offers().result.data.results
+    [interview] = sdk.ats.get_interviews().result.data.results
+    [card] = sdk.ats.get_ats_scorecards().result.data.results
+    assert (offer.application_id, interview.application_id, card.application_id) == (created.id,) * 3
+    assert (offer.status, interview.title, interview.stage_id) == ("SENT", "Recruiter Phone Screen interview",
+                                                                    job.stages[1].id)  # fmt: skip
+    assert [u.first_name for u in interview.users] == ["Rita"]
+    assert [(r.label, r.answer) for r in card.responses][1:] == [("Notes", "Clear thinker.")]
+    assert card.responses[0].answer.label == "yes"
     ours = next(r for r in sdk.ats.get_rejection_reasons().result.data.results if r.name == "Missing resume")
     sdk.ats.reject_application(application_id=created.id, rejection_reason_id=ours.id, note="Role filled.")
     assert (stored["status"], stored["rejection_reason_id"]) == ("rejected", reason["id"])

@@ -1,7 +1,8 @@
 """End to end through the official SDK over loopback, against the Workable emulator: connect (the connection
 flow's pages, subdomain and token), sync, create an application with an answer in every question format and a CV,
-read it back, then move, reject, note and tag; every effect asserted in the emulator's own state, the source
-(free text in `candidate.domain`) included."""
+read it back, then move, note, tag, attach (a comment's one attachment, Workable's only way) and reject; every effect
+asserted in the emulator's own state, the source (free text in `candidate.domain`) included; a delta then brings
+the interview and offer the recruiter added, the notes and files, `rejected_at` and the answers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from django.test import Client
 from kombo import Kombo
 
 from apps.attribution.models import ApplicationAttribution, SourceMapping
+from apps.connectors.catalog import RateBudget
 from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.workable.connector import WorkableConnector
 from apps.connectors.workable.emulator import DEFAULT_TOKEN, MEMBER_ID, SUBDOMAIN, WorkableEmulator, create_app
 from apps.integrations.models import Integration, SyncRun
 from apps.integrations.sync import RunOutcome, sync_run_execute
@@ -24,9 +27,12 @@ PDF = b"%PDF-1.4\n% Ada Lovelace, CV\n"
 
 
 @pytest.fixture
-def workable(settings: Any) -> Iterator[WorkableEmulator]:
-    # The real clock (deltas compare with our own); one open and one closed job keep the 1 request/s budget short.
-    app = create_app(limits_enabled=False, seed={"jobs": 2, "candidates": 1})
+def workable(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkableEmulator]:
+    # The real clock (deltas compare with our own). The emulator's window is far above what the test makes (its
+    # limiter stays on, so `X-Rate-Limit-Remaining` is true), so the connector need not pace itself at 1 request/s
+    # (the sync benchmark and the emulator tests keep the real limits).
+    monkeypatch.setattr(WorkableConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=2))
+    app = create_app(rate=1_000_000, seed={"jobs": 2, "candidates": 1})
     with LoopbackServer(app) as server:
         settings.CONNECTOR_BASE_URLS = {"workable": server.url}
         yield app
@@ -127,3 +133,47 @@ def test_connect_sync_apply_with_every_answer_format_then_move_reject_note_tag(
     assert [c["body"] for c in stored["comments"]] == ["Strong analyst"]
     assert stored["tags"] == ["math"]
     assert (stored["disqualified"], stored["disqualification_reason"]) == (True, "Hired elsewhere")
+
+    # attach: Workable takes a file on an existing candidate only as a comment's one attachment
+    attached = sdk.ats.add_application_attachment(
+        application_id=created.id,
+        attachment={
+            "name": "ada-notes.pdf",
+            "type": "OTHER",
+            "content_type": "application/pdf",
+            "data": b64(b"%PDF n"),
+        },
+    )
+    assert [w.message for w in attached.warnings] == [
+        "attachment: Workable keeps files of an existing candidate as a comment's attachment."
+    ]
+    stored = next(c for c in workable.state_snapshot()["candidates"] if c["id"] == created.remote_id)
+    assert stored["comments"][-1]["body"] == "Attachment: ada-notes.pdf"
+    assert stored["comments"][-1]["attachment"] == {"name": "ada-notes.pdf", "data": b64(b"%PDF n")}
+    assert [(f["name"], f["kind"]) for f in stored["files"]] == [
+        ("ada-cv.pdf", "resume"),
+        ("ada-notes.pdf", "attachment"),
+    ]
+
+    # the recruiter schedules an interview and makes an offer in Workable; a delta brings everything back
+    candidate = workable.state.candidates[created.remote_id]
+    workable.state.add_event(candidate, {"title": "Final interview", "type": "InterviewEvent"})
+    workable.state.set_offer(candidate, {"state": "accepted", "start_date": "2025-09-01"})
+    sync(sdk, "DELTA")
+    after = next(a for a in sdk.ats.get_applications().result.data.results if a.id == created.id)
+    assert (after.outcome, after.rejection_reason_name) == ("DECLINED", "Hired elsewhere")
+    assert after.rejected_at is not None
+    assert after.rejected_at.replace(microsecond=0) == candidate.disqualified_at
+    assert len(after.screening_question_answers) == 9  # every format written comes back from the read by id
+    [interview] = sdk.ats.get_interviews().result.data.results
+    [offer] = sdk.ats.get_offers().result.data.results
+    assert (interview.title, interview.application_id, [u.remote_id for u in interview.users]) == (
+        "Final interview", created.id, [MEMBER_ID],
+    )  # fmt: skip
+    assert (offer.status, offer.application_id, offer.employment_start_date.date().isoformat()) == (
+        "ACCEPTED", created.id, "2025-09-01",
+    )  # fmt: skip
+    notes = sdk.ats.get_notes().result.data.results
+    assert sorted(n.content_html for n in notes) == ["Attachment: ada-notes.pdf", "Strong analyst"]
+    files = sdk.ats.get_ats_attachments().result.data.results
+    assert sorted((f.file_name, f.type) for f in files) == [("ada-cv.pdf", "CV"), ("ada-notes.pdf", "OTHER")]

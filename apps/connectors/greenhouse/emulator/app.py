@@ -38,7 +38,8 @@ DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth/callback"
 ADMIN_USER_ID = 1001  # the seeded Site Admin (first user)
 RESOURCES = (
     "users", "jobs", "job_interview_stages", "job_posts", "candidates", "applications", "sources",
-    "rejection_reasons", "candidate_tags", "applied_candidate_tags", "notes", "attachments",
+    "rejection_reasons", "candidate_tags", "applied_candidate_tags", "notes", "attachments", "offers", "interviews",
+    "interviewers", "job_interviews", "scorecards", "application_stages", "user_roles",
 )  # fmt: skip
 WRITES = (
     "candidates:create", "applications:create", "applications:move", "applications:reject", "applications:hire",

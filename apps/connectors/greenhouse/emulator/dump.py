@@ -9,7 +9,8 @@ from apps.connectors.greenhouse.emulator.state import State
 
 TABLES = (
     "users", "jobs", "stages", "job_posts", "candidates", "applications", "sources", "rejection_reasons",
-    "candidate_tags", "applied_tags", "notes", "attachments",
+    "candidate_tags", "applied_tags", "notes", "attachments", "job_interviews", "interviews", "interviewers",
+    "scorecards", "offers", "application_stages", "user_roles",
 )  # fmt: skip
 
 

@@ -54,6 +54,7 @@ class ResourcesApi:
                 },
             ),
             "sources": (lambda: self.state.sources.values(), {}),
+            "user_roles": (lambda: self.state.user_roles.values(), {}),
             "rejection_reasons": (lambda: self.state.rejection_reasons.values(), {}),
             "candidate_tags": (lambda: self.state.candidate_tags.values(), {}),
             "applied_candidate_tags": (
@@ -73,6 +74,30 @@ class ResourcesApi:
                     "application_ids": _in("application_id", "application_ids"),
                     "candidate_ids": _in("candidate_id", "candidate_ids"),
                 },  # filter names assumed
+            ),  # fmt: skip
+            # v3 lists of GH-V3-SPEC's `offer`, `interview`, `interviewer`, `job_interview`, `scorecard`,
+            # `application_stage`; their filters beyond the common ones are assumed (pages not readable), except
+            # offers' `current_only` (A3).
+            "offers": (
+                lambda: self.state.offers.values(),
+                {"application_ids": _in("application_id", "application_ids"), "current_only": self._current_offer},
+            ),  # fmt: skip
+            "interviews": (
+                lambda: self.state.interviews.values(),
+                {"application_ids": _in("application_id", "application_ids")},
+            ),  # fmt: skip
+            "interviewers": (
+                lambda: self.state.interviewers.values(),
+                {"interview_ids": _in("interview_id", "interview_ids")},
+            ),  # fmt: skip
+            "job_interviews": (lambda: self.state.job_interviews.values(), {"job_ids": _in("job_id", "job_ids")}),
+            "scorecards": (
+                lambda: self.state.scorecards.values(),
+                {"application_ids": _in("application_id", "application_ids")},
+            ),  # fmt: skip
+            "application_stages": (
+                lambda: self.state.application_stages.values(),
+                {"application_ids": _in("application_id", "application_ids")},
             ),  # fmt: skip
         }
         for name, (rows, filters) in lists.items():
@@ -98,6 +123,13 @@ class ResourcesApi:
 
     def _lister(self, name: str, rows: Any, filters: dict[str, Any], render: Any) -> Any:
         return lambda request: paged(request, f"{V3}/{name}", rows(), filters, render)
+
+    def _current_offer(self, record: Rec, raw: str) -> bool:
+        """`current_only=true`: the latest version of each application's offer (v1's `current_offer`)."""
+        if raw.lower() != "true":
+            return True
+        versions = [o["version"] for o in self.state.offers.values() if o["application_id"] == record["application_id"]]
+        return record["version"] == max(versions) and record["status"] != "Deprecated"
 
     def candidates_create(self, request: Request) -> Response:
         # v3 body NOT FOUND (A3): assumed the v3 candidate record's writable fields.

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from apps.connectors.emulation.clock import Clock
+from apps.connectors.emulation.records import fmt
 from apps.connectors.emulation.seeding import SeedConfigBase
 from apps.connectors.greenhouse.emulator.state import State
 
 BASE_TIME = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
+ADMIN = 1001  # the first seeded user (the Site Admin)
 STAGE_NAMES = ("Application Review", "Recruiter Phone Screen", "Face to Face", "Offer")
 # Built-in sources (A4 doc examples and type names); custom ones come from POST /_emulator/sources.
 SOURCES = (("LinkedIn", "social_media"), ("Referral", "referrals"), ("Indeed", "third_party_boards"))
@@ -52,6 +54,14 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
              "emails": [email], "deactivated": False, "site_admin": admin, "employee_id": None},
             at,
         )  # fmt: skip
+    # GH-V3-SPEC `user_role.role_type` ∈ deprecated_interviewer, job_admin, site_admin (names illustrative)
+    for role_type, name in (
+        ("site_admin", "Site Admin"),
+        ("job_admin", "Job Admin: Hiring Manager"),
+        ("job_admin", "Job Admin: Recruiter"),
+        ("deprecated_interviewer", "Interviewer"),
+    ):
+        state.add(state.user_roles, {"role_type": role_type, "name": name}, at)  # fmt: skip
     for name, kind in SOURCES:
         state.add(state.sources, {"name": name, "type": {"id": 1, "name": kind}}, at)
     for name, type_id, key, label in REASONS:
@@ -73,7 +83,7 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
         if job_ids:
             job_id = job_ids[number % len(job_ids)]
             stage = state.stages_of(job_id)[0]
-            state.add(
+            application = state.add(
                 state.applications,
                 {"referrer_id": None, "source_id": None, "recruiter_id": None, "coordinator_id": None,
                  "needs_decision": False, "prospect": False, "rejected_at": None, "last_activity_at": None,
@@ -82,7 +92,57 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
                  "custom_fields": {}, "answers": [], "prospective_job_ids": []},
                 when,
             )  # fmt: skip
+            state.add(
+                state.application_stages,
+                {"application_id": application["id"], "job_interview_stage_id": stage["id"],
+                 "entered_at": fmt(when), "exited_at": None, "days_in_stage": 0, "current": True},
+                when,
+            )  # fmt: skip
+            if number % 3 == 1:  # every third application has an interview, its scorecard and an offer
+                interview_scorecard_offer(state, application, when + timedelta(days=2))
     return state
+
+
+def interview_scorecard_offer(state: State, application: dict[str, Any], at: datetime) -> None:
+    """GH-V3-SPEC `interview` (+ `interviewer`), `scorecard`, `offer` records for one application."""
+    job_interview = next(
+        j for j in state.job_interviews.values() if j["job_id"] == application["job_id"] and j["sort_order"] == 1
+    )
+    interviewer = 1002  # the seeded recruiter
+    interview = state.add(
+        state.interviews,
+        {"job_id": application["job_id"], "application_id": application["id"], "job_interview_id": job_interview["id"],
+         "starts_at": fmt(at), "ends_at": fmt(at + timedelta(hours=1)), "location": "Berlin office, room 2",
+         "status": "complete", "organizer_id": ADMIN, "scheduled_at": fmt(at - timedelta(days=1)),
+         "all_day_start_on": None, "all_day_end_on": None, "external_event_id": None,
+         "video_conferencing_url": "https://meet.example/gh-" + str(application["id"]),
+         "availability_received_at": None},
+        at,
+    )  # fmt: skip
+    scorecard = state.add(
+        state.scorecards,
+        {"interview_kit_id": job_interview["id"], "interviewer_id": interviewer, "interviewed_at": fmt(at),
+         "notes": "Clear thinker.", "notes_with_tags": "Clear thinker.", "submitter_id": interviewer,
+         "candidate_rating": "yes", "private_notes": None, "private_notes_with_tags": None, "status": "complete",
+         "public_notes": None, "public_notes_with_tags": None, "application_id": application["id"],
+         "submitted_at": fmt(at + timedelta(hours=2))},
+        at + timedelta(hours=2),
+    )  # fmt: skip
+    state.add(
+        state.interviewers,
+        {"interview_id": interview["id"], "user_id": interviewer, "scorecard_id": scorecard["id"],
+         "email": "rita@greenhouse.example", "response_status": "accepted"},
+        at,
+    )  # fmt: skip
+    state.add(
+        state.offers,
+        {"version": 1, "application_id": application["id"], "job_id": application["job_id"],
+         "candidate_id": application["candidate_id"], "opening_id": None, "status": "Created",
+         "starts_on": (at + timedelta(days=30)).date().isoformat(),
+         "sent_on": (at + timedelta(days=3)).date().isoformat(),
+         "resolved_at": None, "custom_fields": {}},
+        at + timedelta(days=3),
+    )  # fmt: skip
 
 
 def _job(state: State, name: str, status: str, at: datetime) -> int:
@@ -94,7 +154,17 @@ def _job(state: State, name: str, status: str, at: datetime) -> int:
         at,
     )  # fmt: skip
     for order, stage_name in enumerate(STAGE_NAMES):
-        state.add(state.stages, {"job_id": job["id"], "sort_order": order, "name": stage_name, "active": True}, at)
+        stage = state.add(
+            state.stages, {"job_id": job["id"], "sort_order": order, "name": stage_name, "active": True}, at
+        )
+        # one interview step per stage (GH-V3-SPEC `job_interview`, linked to its stage)
+        state.add(
+            state.job_interviews,
+            {"job_interview_stage_id": stage["id"], "job_id": job["id"], "sort_order": order,
+             "scheduling_type": "needs_scheduling", "duration": 60, "summary": None, "instructions": None,
+             "name": f"{stage_name} interview", "active": True, "require_scorecard": True},
+            at,
+        )  # fmt: skip
     questions = []
     for index, (kind, label, required) in enumerate(QUESTIONS):
         options = []

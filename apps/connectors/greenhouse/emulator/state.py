@@ -55,6 +55,14 @@ class State:
     applied_tags: dict[int, Rec] = field(default_factory=dict)
     notes: dict[int, Rec] = field(default_factory=dict)
     attachments: dict[int, Rec] = field(default_factory=dict)
+    # GH-V3-SPEC components `job_interview`, `interview`, `interviewer`, `scorecard`, `offer`, `application_stage`
+    job_interviews: dict[int, Rec] = field(default_factory=dict)
+    interviews: dict[int, Rec] = field(default_factory=dict)
+    interviewers: dict[int, Rec] = field(default_factory=dict)
+    scorecards: dict[int, Rec] = field(default_factory=dict)
+    offers: dict[int, Rec] = field(default_factory=dict)
+    application_stages: dict[int, Rec] = field(default_factory=dict)
+    user_roles: dict[int, Rec] = field(default_factory=dict)  # GH-V3-SPEC `user_role`
     files: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # attachment id → (content, content type)
     next_id: int = 1000
 
@@ -175,7 +183,23 @@ class State:
             "prospective_job_ids": [],
         }
         self.touch(candidate)
-        return self.add(self.applications, record)
+        created = self.add(self.applications, record)
+        if stage is not None:
+            self.enter_stage(created["id"], stage["id"])
+        return created
+
+    def enter_stage(self, application_id: int, stage_id: int) -> Rec:
+        """`/v3/application_stages`: the stage the application leaves is exited, the new one entered (current)."""
+        now = fmt(self.now())
+        for row in self.application_stages.values():
+            if row["application_id"] == application_id and row["current"]:
+                row.update(current=False, exited_at=now)
+                self.touch(row)
+        return self.add(
+            self.application_stages,
+            {"application_id": application_id, "job_interview_stage_id": stage_id, "entered_at": now,
+             "exited_at": None, "days_in_stage": 0, "current": True},
+        )  # fmt: skip
 
     def _active(self, application_id: int) -> Rec:
         application = self.get(self.applications, "Application", application_id)
@@ -199,6 +223,7 @@ class State:
                 raise Invalid("to_stage_id", "must be an active stage of the application's job")
         application.update(stage_id=target["id"], stage_name=target["name"], last_activity_at=fmt(self.now()))
         self.touch(application)
+        self.enter_stage(application_id, target["id"])
         return application
 
     def reject(self, application_id: int, body: Rec) -> Rec:

@@ -17,18 +17,36 @@ from urllib.parse import urlencode
 from apps.connectors.emulation.app import ControlError, Principal
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.http import HttpError, Request, Response
+from apps.connectors.emulation.oauth import InvalidToken, OAuthClient, OAuthProvider
 from apps.connectors.emulation.ratelimit import Limits, Ticket
 from apps.connectors.emulation.records import StateError
 from apps.connectors.emulation.routing import Route
-from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, api_key_credential
-from apps.connectors.workable.emulator.dump import candidate_json, counts, dump, job_json, stages_json, wire_time
+from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, api_key_credential, emulator_client
+from apps.connectors.workable.emulator.dump import (
+    candidate_json,
+    counts,
+    dump,
+    event_json,
+    files_json,
+    job_json,
+    offer_json,
+    stages_json,
+    wire_time,
+)
 from apps.connectors.workable.emulator.seed import SeedConfig, build_state
 from apps.connectors.workable.emulator.state import Invalid, Missing, State
 
 DEFAULT_TOKEN = "wk-account-token"
-ALL_SCOPES = frozenset({"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_account"})
+ALL_SCOPES = frozenset({"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_account", "r_offers"})
 PREFIX = "/spi/v3/accounts/{subdomain}"
+MEMBER_ID_OWNER = "1f395d"  # the seeded admin approves OAuth requests
 RATE, WINDOW = 10, 10.0  # account tokens: 10 requests per 10-second window (reference A2)
+OAUTH_RATE = 50  # OAuth and partner tokens: 50 per 10 s (reference A2)
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth/callback"
+# OAuth for official partners (reference A1): `www.workable.com/oauth/authorize` with `resource=user`, then
+# `POST /oauth/token`. The token JSON and lifetimes are NOT FOUND: assumed RFC 6749 with a one-hour access token and
+# a refresh token that is kept (not rotated).
+ACCESS_TOKEN_TTL = 3600
 MAX_LIMIT = 100
 
 
@@ -37,6 +55,10 @@ class WorkableEmulator(VendorEmulator):
     seed_config_type = SeedConfig
     state_hooks = StateHooks(build=build_state, counts=counts, dump=dump)
     api_key_label = "Account access token (Authorization: Bearer)"
+    authorize_path = "/oauth/authorize"
+    token_path = "/oauth/token"
+    default_client = emulator_client(DEFAULT_REDIRECT_URI, sorted(ALL_SCOPES))
+    known_scopes = ALL_SCOPES
     state: State
 
     def __init__(
@@ -45,32 +67,54 @@ class WorkableEmulator(VendorEmulator):
         seed: SeedConfig | Mapping[str, Any] | None = None,
         clock: Clock | None = None,
         limits_enabled: bool = True,
+        rate: int = RATE,
     ) -> None:
         # No `Retry-After` is documented: only the `X-Rate-Limit-*` headers are sent (reference A2).
         super().__init__(
             seed=seed,
             clock=clock,
-            limits=Limits(rate=RATE, concurrency=50, window=WINDOW),  # concurrency cap NOT FOUND: assumed none
+            limits=Limits(rate=rate, concurrency=50, window=WINDOW),  # concurrency cap NOT FOUND: assumed none
             limits_enabled=limits_enabled,
             send_retry_after=False,
         )
         self.api_keys: dict[str, frozenset[str]] = {DEFAULT_TOKEN: ALL_SCOPES}
+        self.oauth = OAuthProvider(
+            known_scopes=ALL_SCOPES,
+            clients=[self.default_client],
+            clock=self.clock,
+            access_token_ttl=ACCESS_TOKEN_TTL,
+            rotate_refresh_tokens=False,
+            subject=MEMBER_ID_OWNER,
+            subject_label="Natalie Sung <natalie@acme.example>",
+            product_name="Workable (emulated)",
+            authorize_params=("resource",),  # `resource=user` (reference A1)
+        )
+        self.register_oauth_routes()
+        # the accounts an OAuth token reaches (`GET /spi/v3/accounts`, listed in the v3 index; shape assumed)
+        self.add_route("GET", "/spi/v3/accounts", self.accounts, "r_account", "r_jobs", "r_candidates")
         r, w = self._api, self._api
         r("GET", "/members", self.members, "r_account", "r_jobs", "r_candidates")  # scope assumed: any read scope
         r("GET", "/jobs", self.jobs, "r_jobs")
         r("GET", "/jobs/{shortcode}", self.job, "r_jobs")
         r("GET", "/jobs/{shortcode}/stages", self.stages, "r_jobs")
+        r("GET", "/stages", self.account_stages, "r_jobs")  # the account's pipeline stages (reference A3/A5)
         r("GET", "/jobs/{shortcode}/questions", self.questions, "r_jobs")
         r("GET", "/disqualification_reasons", self.reasons, "r_jobs")
         r("GET", "/candidates", self.candidates, "r_candidates")
         r("GET", "/candidates/{id}", self.candidate, "r_candidates")
         r("GET", "/candidates/{id}/activities", self.activities, "r_candidates")
+        r("GET", "/candidates/{id}/files", self.files, "r_candidates")
+        r("GET", "/candidates/{id}/offer", self.offer, "r_offers")
+        r("GET", "/events", self.events, "r_jobs")  # "r_jobs (jobs, events, disqualification_reasons)" (A1)
         w("POST", "/jobs/{shortcode}/candidates", self.create, "w_candidates")
         w("POST", "/candidates/{id}/move", self.move, "w_candidates")
         w("POST", "/candidates/{id}/disqualify", self.disqualify, "w_candidates")
         w("POST", "/candidates/{id}/comments", self.comment, "w_comments")
         w("PUT", "/candidates/{id}/tags", self.tags, "w_candidates")
         self.add_control("DELETE", "/_emulator/candidates/{id}", self._control_delete)
+        # what a recruiter does in Workable's UI: schedule an event, make an offer
+        self.add_control("POST", "/_emulator/candidates/{id}/events", self._control_event)
+        self.add_control("PUT", "/_emulator/candidates/{id}/offer", self._control_offer)
 
     def _api(self, method: str, path: str, handler: Any, *scopes: str) -> None:
         self.add_route(method, PREFIX + path, handler, *scopes)
@@ -83,9 +127,41 @@ class WorkableEmulator(VendorEmulator):
     def authenticate(self, request: Request, route: Route) -> Principal:
         authorization = request.header("authorization") or ""
         token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
-        if token not in self.api_keys:
+        if token in self.api_keys:
+            return Principal(credential=api_key_credential(token), kind="api_key", scopes=self.api_keys[token])
+        grant = self.bearer_grant(request) if token else None  # an invalid or expired token: the 401 below
+        if grant is None:
             raise HttpError(401, "unauthorized", "Not authorized")
-        return Principal(credential=api_key_credential(token), kind="api_key", scopes=self.api_keys[token])
+        return Principal(
+            credential=f"oauth:{grant.client_id}", kind="oauth", scopes=grant.scopes, subject=grant.subject,
+            client_id=grant.client_id,
+        )  # fmt: skip
+
+    def invalid_token_error(self, error: InvalidToken) -> HttpError:
+        return HttpError(401, "unauthorized", "Not authorized")  # the documented 401 body
+
+    def control_oauth_client(self, body: dict[str, Any]) -> tuple[OAuthClient, dict[str, Any]]:
+        scopes = frozenset(body.get("scopes") or ALL_SCOPES)
+        self.require_known_scopes(scopes)
+        client = OAuthClient(
+            client_id=str(body["clientId"]),
+            client_secret=str(body["clientSecret"]),
+            redirect_uris=tuple(str(uri) for uri in body.get("redirectUris") or ()),
+            name=str(body.get("name") or "Integration"),
+            default_scopes=scopes,
+            allowed_scopes=scopes,
+        )
+        return client, {"scopes": sorted(scopes)}
+
+    def token_grant(self, client: OAuthClient, body: dict[str, Any]) -> dict[str, Any]:
+        scopes = body.get("scopes")
+        return {"scopes": sorted(client.default_scopes) if scopes is None else scopes}
+
+    def accounts(self, request: Request) -> Response:
+        name = self.state.subdomain.title()
+        return Response.json(
+            {"accounts": [{"id": self.state.subdomain, "name": name, "subdomain": self.state.subdomain}]}
+        )
 
     def check_access(self, request: Request, route: Route, principal: Principal) -> None:
         scopes = route.meta.get("scopes") or ()
@@ -115,7 +191,7 @@ class WorkableEmulator(VendorEmulator):
         wait = ticket.retry_after if ticket.retry_after is not None else WINDOW
         reset = math.ceil(self.clock.now().timestamp() + wait)
         return {
-            "X-Rate-Limit-Limit": str(RATE),
+            "X-Rate-Limit-Limit": str(self.limiter.limits.rate),
             "X-Rate-Limit-Remaining": ticket.headers.get("X-RateLimit-Remaining", "0"),
             "X-Rate-Limit-Reset": str(reset),  # "timestamp of next interval", Unix seconds (recorded)
         }
@@ -171,6 +247,9 @@ class WorkableEmulator(VendorEmulator):
         self.state.job(request.path_params["shortcode"])
         return Response.json({"stages": stages_json()})
 
+    def account_stages(self, request: Request) -> Response:
+        return Response.json({"stages": stages_json()})  # same shape as a job's (reference A5)
+
     def questions(self, request: Request) -> Response:
         return Response.json({"questions": self.state.job(request.path_params["shortcode"]).questions})
 
@@ -196,6 +275,23 @@ class WorkableEmulator(VendorEmulator):
                   "member": {"id": c["member"]["id"], "name": c["member"]["name"], "type": "Member"}, "body": c["body"]}
                  for c in found.comments]  # fmt: skip
         return Response.json({"activities": items})
+
+    def files(self, request: Request) -> Response:
+        return Response.json({"files": files_json(self.state.candidate(request.path_params["id"]))})
+
+    def offer(self, request: Request) -> Response:
+        return Response.json(offer_json(self.state.candidate(request.path_params["id"])))
+
+    def events(self, request: Request) -> Response:
+        """`GET /events?candidate_id=&shortcode=&include_cancelled=` paged by `since_id` (A3); cancelled events
+        only with `include_cancelled=true` (assumed default false)."""
+        rows = list(self.state.events.values())
+        for arg, key in (("candidate_id", "candidate_id"), ("shortcode", "job_shortcode")):
+            if request.arg(arg):
+                rows = [e for e in rows if e[key] == request.arg(arg)]
+        if (request.arg("include_cancelled") or "").lower() != "true":
+            rows = [e for e in rows if not e["cancelled"]]
+        return self._page(request, "events", [_Row(e) for e in rows], lambda row: event_json(row.event, self.state))
 
     # -- writes -----------------------------------------------------------------------------------------------
     def create(self, request: Request) -> Response:
@@ -227,9 +323,30 @@ class WorkableEmulator(VendorEmulator):
         self.state.set_tags(candidate, request.json_object().get("tags"))
         return Response.json({"tags": candidate.tags})
 
+    def _control_event(self, request: Request) -> Response:
+        body = request.json_object()
+        for key in ("starts_at", "ends_at"):
+            if isinstance(body.get(key), str):
+                body[key] = _time(body[key], key)
+        event = self.state.add_event(self.state.candidate(request.path_params["id"]), body)
+        return Response.json(event_json(event, self.state), 201)
+
+    def _control_offer(self, request: Request) -> Response:
+        candidate = self.state.candidate(request.path_params["id"])
+        self.state.set_offer(candidate, request.json_object())
+        return Response.json(offer_json(candidate))
+
     def _control_delete(self, request: Request) -> Response:
         self.state.delete(request.path_params["id"])
         return Response.json({"deleted": request.path_params["id"]})
+
+
+class _Row:
+    """An event as `_page` pages it (by hex id; events have no created/updated filter)."""
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        self.event, self.id = event, event["id"]
+        self.created_at = self.updated_at = event["starts_at"]
 
 
 def _hex(value: str, name: str) -> int:

@@ -111,6 +111,61 @@ def _answers_read(candidate: Candidate, job: Job | None) -> list[dict[str, Any]]
     return out
 
 
+def event_json(event: dict[str, Any], state: State) -> dict[str, Any]:
+    """Recorded `GET /events` item: `job{shortcode,title}`, `candidate{id,name}`, `members[]`, `conference`."""
+    job = state.jobs.get(event["job_shortcode"])
+    candidate = state.candidates.get(event["candidate_id"])
+    name = f"{candidate.firstname} {candidate.lastname}" if candidate else None
+    return {
+        "id": event["id"], "title": event["title"], "description": event["description"], "type": event["type"],
+        "starts_at": _ms(event["starts_at"]), "ends_at": _ms(event["ends_at"]), "cancelled": event["cancelled"],
+        "job": {"shortcode": event["job_shortcode"], "title": job.title if job else None},
+        "members": list(event["members"]), "candidate": {"id": event["candidate_id"], "name": name},
+        "conference": event["conference"],
+    }  # fmt: skip
+
+
+def offer_json(candidate: Candidate) -> dict[str, Any]:
+    """`GET /candidates/:id/offer` (WK-RB fixture): without an offer only `{"candidate": {...}}`."""
+    body: dict[str, Any] = {"candidate": {"id": candidate.id, "name": f"{candidate.firstname} {candidate.lastname}"}}
+    offer = candidate.offer
+    if offer is None:
+        return body
+    variables = []
+    if offer.get("salary"):
+        variables.append(
+            {"document_variable": {"name": "Salary", "slug": "salary"}, "value": {"data": offer["salary"]}}
+        )
+    if offer.get("start_date"):
+        variables.append(
+            {"document_variable": {"name": "Start Date", "slug": "start_date"}, "value": {"body": offer["start_date"]}}
+        )
+    return {**body, "created_at": _ms(offer["created_at"]), "state": offer["state"], "document_variables": variables,
+            "documents": [{"name": "offer.pdf", "preview_url": f"https://files.workable.example/{candidate.id}/offer.pdf",
+                           "kind": "offer"}]}  # fmt: skip
+
+
+def files_json(candidate: Candidate) -> list[dict[str, Any]]:
+    """`GET /candidates/:id/files` items `{name, preview_url, source, kind}` (keys from WK-NANGO's schema; the
+    `kind` / `source` values are NOT FOUND: assumed `resume` / `candidate` for the CV, `attachment` / `comment`
+    for a comment's file)."""
+    base = f"https://files.workable.example/{candidate.id}"
+    files = []
+    if candidate.resume:
+        files.append({"name": candidate.resume["name"], "preview_url": f"{base}/{candidate.resume['name']}",
+                      "source": "candidate", "kind": "resume"})  # fmt: skip
+    for comment in candidate.comments:
+        attachment = comment.get("attachment")
+        if isinstance(attachment, dict) and attachment.get("name"):
+            files.append({"name": attachment["name"], "preview_url": f"{base}/{comment['id']}/{attachment['name']}",
+                          "source": "comment", "kind": "attachment"})  # fmt: skip
+    return files
+
+
+def _ms(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%S.000Z") if value else None
+
+
 def counts(state: State) -> dict[str, int]:
     return {"jobs": len(state.jobs), "candidates": len(state.candidates)}
 
@@ -121,6 +176,7 @@ def dump(state: State, config: SeedConfig) -> dict[str, Any]:
         "counts": counts(state),
         "subdomain": state.subdomain,
         "jobs": [job_json(job, state.subdomain) for job in state.jobs.values()],
+        "events": [event_json(event, state) for event in state.events.values()],
         "candidates": [
             {
                 **candidate_json(c, state, detail=True),
@@ -129,6 +185,8 @@ def dump(state: State, config: SeedConfig) -> dict[str, Any]:
                 "raw_answers": c.answers,
                 "moves": c.moves,
                 "comments": [{**m, "created_at": wire_time(m["created_at"])} for m in c.comments],
+                "offer": offer_json(c) if c.offer else None,
+                "files": files_json(c),
             }  # fmt: skip
             for c in state.candidates.values()
         ],

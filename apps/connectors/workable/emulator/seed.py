@@ -85,4 +85,11 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
         elif roll < 0.25:
             candidate.disqualified, candidate.disqualified_at = True, at
             candidate.disqualification_reason = REASONS[0]["description"]
+        if number % 4 == 1:  # every fourth candidate has an interview and an offer
+            conference = {"type": "zoom_meeting", "id": 1100001, "url": f"https://zoom.example/j/{candidate.id}"}
+            event = {"title": f"Interview with {candidate.firstname}", "type": "InterviewEvent",
+                     "starts_at": at + timedelta(days=2), "ends_at": at + timedelta(days=2, hours=1),
+                     "conference": conference}  # fmt: skip
+            state.add_event(candidate, event, at)
+            state.set_offer(candidate, {"state": "accepted", "start_date": "2024-06-01"}, at + timedelta(days=5))
     return state

@@ -80,6 +80,7 @@ class Candidate:
     resume: dict[str, Any] | None = None
     comments: list[dict[str, Any]] = field(default_factory=list)
     moves: list[dict[str, Any]] = field(default_factory=list)
+    offer: dict[str, Any] | None = None  # `GET /candidates/:id/offer` (reference A5), set in Workable's UI
 
 
 @dataclass
@@ -90,6 +91,7 @@ class State:
     candidates: dict[str, Candidate] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
     reasons: list[dict[str, Any]] = field(default_factory=list)
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)  # `GET /events` (reference A5), by id
     next_id: int = 0x27270000
 
     def now(self) -> datetime:
@@ -258,6 +260,31 @@ class State:
             if name in changes:
                 setattr(candidate, name, changes[name])
         candidate.updated_at = self.now()
+
+    # -- what Workable's UI does (control endpoints and the seed) ---------------------------------------------
+    def add_event(self, candidate: Candidate, body: dict[str, Any], at: datetime | None = None) -> dict[str, Any]:
+        """An interview / call scheduled in Workable's calendar (recorded `GET /events` item shape)."""
+        when = at or self.now()
+        member = self.member(body.get("member_id") or self.members[0]["id"])
+        event = {
+            "id": self.new_id(), "title": str(body.get("title") or "Interview"), "description": body.get("description"),
+            "type": str(body.get("type") or "InterviewEvent"), "starts_at": body.get("starts_at") or when,
+            "ends_at": body.get("ends_at") or when, "cancelled": bool(body.get("cancelled", False)),
+            "job_shortcode": candidate.job_shortcode, "candidate_id": candidate.id,
+            "members": [{"id": member["id"], "name": member["name"], "type": "Member", "status": "accepted"}],
+            "conference": body.get("conference"),
+        }  # fmt: skip
+        self.events[event["id"]] = event
+        return event
+
+    def set_offer(self, candidate: Candidate, body: dict[str, Any], at: datetime | None = None) -> dict[str, Any]:
+        """The candidate's offer (one per candidate in `GET /candidates/:id/offer`): `state` and its variables."""
+        offer = {"created_at": at or self.now(), "state": str(body.get("state") or "draft"),
+                 "start_date": body.get("start_date"), "salary": body.get("salary")}  # fmt: skip
+        candidate.offer = offer
+        if at is None:
+            candidate.updated_at = self.now()
+        return offer
 
     def delete(self, identifier: str) -> None:
         self.candidate(identifier)
