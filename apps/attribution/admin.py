@@ -109,7 +109,8 @@ class ApplicationAttributionAdmin(admin.ModelAdmin):
             days = min(max(int(request.GET.get("days", "30")), 1), 365)
         except ValueError:
             days = 30
-        report = attribution_coverage_report(days=days)
+        include_abandoned = request.GET.get("abandoned") == "all"
+        report = attribution_coverage_report(days=days, include_abandoned=include_abandoned)
         environments = [
             {
                 "entry": entry,
@@ -129,6 +130,7 @@ class ApplicationAttributionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": "Attribution coverage",
             "days": days,
+            "include_abandoned": include_abandoned,
             "environments": environments,
             "failures": attribution_failures()[:50],
             "issues": IntegrationIssue.objects.filter(

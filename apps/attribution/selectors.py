@@ -15,6 +15,7 @@ from apps.connectors.catalog import SourceStrategy
 from apps.connectors.dtos import SourceInstruction
 from apps.connectors.registry import get_connector_class
 from apps.core.timeutils import utcnow
+from apps.integrations.abandoned import abandoned_filter
 from apps.integrations.models import Environment, Integration
 
 REASON_WRITING_OFF = "Automatic source writing is turned off for this environment."
@@ -174,8 +175,11 @@ def _coverage_from(totals: Mapping[str, int], per_day: Mapping[date, Mapping[str
     return Coverage(series=series, **{name: totals.get(name, 0) for name in COVERAGE_COUNTS})
 
 
-def attribution_coverage_report(*, days: int = 30, today: date | None = None) -> list[EnvironmentCoverage]:
+def attribution_coverage_report(
+    *, days: int = 30, today: date | None = None, include_abandoned: bool = False
+) -> list[EnvironmentCoverage]:
     """Coverage per environment and, within it, per integration (the same figures as `attribution_coverage`).
+    Integrations of abandoned connection flows are left out unless asked for (they never create anything).
 
     A fixed number of queries however many environments and integrations there are: the counts are grouped
     by integration (and day) in the database and summed per environment here."""
@@ -201,7 +205,10 @@ def attribution_coverage_report(*, days: int = 30, today: date | None = None) ->
     ):
         daily.setdefault(row["integration_id"], {})[row["day"]] = row
     members: dict[str, list[Integration]] = {}
-    for integration in Integration.objects.order_by("created_at"):
+    listed = Integration.objects.order_by("created_at")
+    if not include_abandoned:
+        listed = abandoned_filter(listed, abandoned=False)
+    for integration in listed:
         members.setdefault(integration.environment_id, []).append(integration)
     mappings = {mapping.integration_id: mapping for mapping in SourceMapping.objects.all()}
 

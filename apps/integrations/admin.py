@@ -196,6 +196,13 @@ class IntegrationAdmin(IntegrationPageMixin, FieldExplorerMixin, DeleteWithOwned
     def get_readonly_fields(self, request: HttpRequest, obj: Integration | None = None) -> tuple[str, ...]:
         return self.readonly_fields if obj is None else (*self.readonly_fields, "environment", "tool")
 
+    def get_fieldsets(self, request: HttpRequest, obj: Integration | None = None) -> list[tuple[str | None, dict]]:
+        # What staff come for (health, runs, the source, the calls) first; the editable settings below it.
+        fields = list(self.get_fields(request, obj))
+        overview = [name for name in ("id", "state", *IntegrationPageMixin.page_fields) if name in fields]
+        settings_fields = [name for name in fields if name not in overview]
+        return [("Health and syncs", {"fields": overview}), ("Settings", {"fields": settings_fields})]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Integrations are created by the connection flow or the demo command, which choose a proper id.
         return False

@@ -104,9 +104,13 @@ def test_the_integration_page_shows_runs_models_and_calls_and_no_editable_error(
         run_with_models(integration, fetched=9)
     with CaptureQueriesContext(connection) as more:
         admin_client.get(url)
+    for _ in range(6):  # other integrations, with runs of their own, change nothing on this page
+        run_with_models(IntegrationFactory(environment=environment), fetched=2)
+    with CaptureQueriesContext(connection) as crowded:
+        admin_client.get(url)
 
     # the page, the runs, the models, the next sync (one aggregate), the source mapping, the issues…: fixed
-    assert (len(few), len(more)) == (9, 9)
+    assert (len(few), len(more), len(crowded)) == (9, 9, 9)
     assert 'name="last_error"' not in html
     assert "sk-live-0123456789" not in html
     assert "api_key: ••••••••" in html

@@ -173,3 +173,22 @@ def test_housekeeping_forgets_credentials_kept_on_expired_links(environment: Env
     assert housekeeping_run()["pending_credentials"] == 1
 
     assert dict(ConnectLink.objects.values_list("pk", "pending_credentials")) == {kept.pk: "", open_link.pk: "sealed"}
+
+
+def test_abandoned_flows_are_left_out_of_the_attribution_coverage_unless_asked_for(
+    admin_client: Client, environment: Environment
+) -> None:
+    from apps.attribution.selectors import attribution_coverage_report
+
+    abandoned = _flow(Client(), environment, finish=False)
+    active = IntegrationFactory(environment=environment)
+
+    def listed(**kwargs: Any) -> list[str]:
+        (entry,) = [e for e in attribution_coverage_report(days=3, **kwargs) if e.environment.pk == environment.pk]
+        return sorted(item.integration.pk for item in entry.integrations)
+
+    assert listed() == [active.pk]
+    assert listed(include_abandoned=True) == sorted([abandoned.pk, active.pk])
+    url = reverse("admin:attribution_coverage")
+    assert abandoned.pk not in admin_client.get(url).content.decode()
+    assert abandoned.pk in admin_client.get(url + "?abandoned=all").content.decode()
