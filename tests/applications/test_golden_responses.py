@@ -13,6 +13,7 @@ tests/applications/golden/; review the diff like code.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from rest_framework.settings import api_settings
 from apps.applications import models as m
 from apps.applications.enums import TrackedVia
 from apps.applications.writes.presenters import candidate_data, created_application_data
+from apps.core.api.renderers import dumps
 from apps.core.derived_ids import integration_field_id
 from apps.core.ids import BASE58_ALPHABET
 from apps.integrations.field_models import IntegrationField
@@ -50,7 +52,7 @@ TRICKY_JSON: dict[str, Any] = {
 # What the first pages hold: everything the orjson renderer writes itself.
 PLAIN_JSON: dict[str, Any] = {
     "int64": 2**63 - 1,
-    "floats": [0.1, 1.5, 1e16, 0.0001, 123456789.125, -0.0, 3.0, 1e22],
+    "floats": [0.1, 1.5, 1e16, 0.0001, 123456789.125, -0.0, 3.0, 9.5e15],
     "nested": {"ü": [1, None, True, False, {"k": "v"}], "empty": {}, "list": []},
     "text": TRICKY_TEXT,
     "ключ": "значение",
@@ -247,7 +249,7 @@ def _dataset(environment: Environment) -> tuple[Integration, dict[str, str]]:
     m.InterviewUser.objects.create(id=new(), interview=interview, user=users[0], **common)
     m.InterviewUser.objects.create(id=new(), interview=interview, user=users[1], **common)
     m.Offer.objects.create(id=new(), remote_id="o-1", application=applications[0], status="SENT",
-                           employment_start_date=LATER, custom_fields={"bonus": 1e22}, **stamps, **common)  # fmt: skip
+                           employment_start_date=LATER, custom_fields={"bonus": 1500.75}, **stamps, **common)  # fmt: skip
     m.Offer.objects.create(id=new(), remote_id="o-2", application=applications[1], status="WHATEVER", **common)
     m.Note.objects.create(id=new(), remote_id="n-1", candidate=candidates[0], application=applications[0],
                           author=users[0], title="Call", content_html=f"<p>{TRICKY_TEXT}</p>", is_private=True,
@@ -358,3 +360,13 @@ def test_the_golden_files_hold_the_tricky_values(name: str) -> None:
     assert b"1e-07" in body or name == "applications.all"
     assert b"2.5e-05" in body or name != "applications.all"
     assert b".123Z" in body  # microseconds truncated to milliseconds
+
+
+def test_the_first_pages_are_written_by_orjson_itself() -> None:
+    """The golden bytes pin the fast encoder too, not only its fallback to DRF's (apps.core.api.renderers)."""
+    names = sorted(path.stem for path in GOLDEN_DIR.glob("*.json") if path.stem.endswith(".first"))
+    names += ["write.created_application", "write.candidate", "error_cursor"]
+    for name in names:
+        body = (GOLDEN_DIR / f"{name}.json").read_bytes()
+        assert dumps(json.loads(body)) == body, name
+    assert len(names) == 16
