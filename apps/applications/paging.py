@@ -25,7 +25,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from apps.applications.field_exposure import needs_remote_data
 from apps.applications.models import JobStage
 from apps.applications.query import ListQuery
-from apps.applications.rows import Related, fetch_rows, load_related
+from apps.applications.rows import Related, fetch_page_rows, load_related
 from apps.connectors.catalog import CoverageStatus, ReadModel
 from apps.connectors.registry import UnknownTool, get_connector_class
 from apps.core.api.cursors import decode_cursor, encode_cursor
@@ -110,14 +110,19 @@ def paginate(
     changed: Sequence[Q | Exists] = (),
 ) -> Page:
     """One keyset page. `changed`: with `updated_after`, the conditions any of which makes a record count."""
+    slots: dict[str, Any] = {"integration": integration.id}
     if query.cursor:
         after = decode_cursor(query.cursor, endpoint=endpoint, integration_id=integration.id)
         queryset = queryset.filter(id__gt=after)
+        slots["after"] = after
     if query.updated_after is not None:
         queryset = changed_since(queryset, changed or [Q(changed_at__gt=query.updated_after)], query.page_size + 1)
     if needs_remote_data(integration, endpoint):  # integration fields or custom fields to show
         columns = (*columns, "remote_data")
-    rows = fetch_rows(queryset.order_by("id"), columns, limit=query.page_size + 1)
+    # Plain paging (no filters, ids or updated_after) always builds the same query: its SQL is reused.
+    plain = not query.filters and query.ids is None and query.remote_ids is None and query.updated_after is None
+    shape = (endpoint, query.include_deleted, bool(query.cursor)) if plain else None
+    rows = fetch_page_rows(queryset.order_by("id"), columns, limit=query.page_size + 1, shape=shape, slots=slots)
     has_more = len(rows) > query.page_size
     rows = rows[: query.page_size]
     if rows:

@@ -39,7 +39,11 @@ _BIG_INTEGER = re.compile(r"\d{19}")
 
 def load_json(text: str) -> Any:
     """`json.loads(text)`, about three times faster for what the ATS columns hold."""
-    if _BIG_INTEGER.search(text) is None:
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    if len(text) < 19 or _BIG_INTEGER.search(text) is None:
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
@@ -198,6 +202,60 @@ def fetch_rows(queryset: QuerySet[Any], columns: tuple[str, ...], limit: int | N
         for alias, column in aliases.items():
             row[column] = row.pop(alias)
     return rows
+
+
+# -- page queries of a fixed shape ------------------------------------------------------------------------
+
+_PAGE_TEMPLATES: dict[tuple[Any, ...], tuple[Compiled, dict[int, str]] | None] = {}
+
+
+def fetch_page_rows(
+    queryset: QuerySet[Any],
+    columns: tuple[str, ...],
+    *,
+    limit: int,
+    shape: tuple[Any, ...] | None,
+    slots: dict[str, Any],
+) -> list[Row]:
+    """`fetch_rows`, with the compiled SQL reused for every request of the same `shape`.
+
+    `shape` must determine the queryset's structure completely (the endpoint and which optional conditions it
+    has, never their values); `slots` are the values that change between such requests (the integration id, the
+    cursor's id). The first request of a shape finds where they sit in the parameters; later ones only put theirs
+    there. A shape whose parameters can't be told apart that way is compiled every time. None: no reuse.
+    """
+    if shape is None or connection.vendor != "postgresql":
+        return fetch_rows(queryset, columns, limit)
+    key = (connection.alias, queryset.model, columns, limit, *shape)
+    if key not in _PAGE_TEMPLATES:
+        values, aliases = values_queryset(queryset, columns)
+        try:
+            compiled = compile_values(values[:limit], aliases)
+        except EmptyResultSet:
+            return []
+        if compiled is None:
+            _PAGE_TEMPLATES[key] = None
+            return fetch_rows(queryset, columns, limit)
+        positions = {}
+        for position, param in enumerate(compiled.params):
+            names = [name for name, value in slots.items() if param == value]
+            if len(names) > 1:  # two slots with the same value: which is which can't be learnt from this request
+                return execute(compiled)
+            if names:
+                positions[position] = names[0]
+        if sorted(positions.values()) != sorted(slots):
+            _PAGE_TEMPLATES[key] = None
+            return execute(compiled)
+        _PAGE_TEMPLATES[key] = (compiled, positions)
+        return execute(compiled)
+    template = _PAGE_TEMPLATES[key]
+    if template is None:
+        return fetch_rows(queryset, columns, limit)
+    compiled, positions = template
+    params = list(compiled.params)
+    for position, name in positions.items():
+        params[position] = slots[name]
+    return execute(compiled, params)
 
 
 # -- nested lists ----------------------------------------------------------------------------------------
