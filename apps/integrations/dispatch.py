@@ -5,7 +5,9 @@ Its cost per tick is a fixed number of queries whatever the fleet size, so 1,000
 1. the integrations that may sync, each with its last full and last run, whether a run is already QUEUED, and
    whether a DELTA has a base (a RUNNING run, or a successful one of the same scope, see `sync.prepare`);
 2. one INSERT of all new runs;
-3. QUEUED runs whose task was lost; 4. RUNNING runs whose worker died;
+3. QUEUED runs whose task was lost: waiting over a minute, nothing RUNNING, and (ORM broker) no task for it in
+   the queue, read in one query: in a backlog, runs merely waiting their turn are not sent a second time;
+4. RUNNING runs whose worker died;
 5. one INSERT of all their tasks into django-q2's ORM broker (after commit, as `async_task` would).
 
 If the run INSERT meets a run queued in between (the one-QUEUED-per-integration constraint: a manual sync
@@ -88,6 +90,26 @@ def _package(run_id: str) -> bytes:
     return SignedPackage.dumps(task)
 
 
+def _queued_run_ids() -> set[str] | None:
+    """The runs that have a task in the ORM broker's queue (waiting, or taken by a worker and not yet done);
+    None on other brokers."""
+    from apps.integrations.sync import TASK_EXECUTE
+
+    broker = get_broker()
+    if not isinstance(broker, ORM):
+        return None
+    run_ids = set()
+    key = broker.list_key or Conf.CLUSTER_NAME
+    for payload in OrmQ.objects.using(Conf.ORM).filter(key=key).values_list("payload", flat=True):
+        try:
+            task = SignedPackage.loads(payload)
+        except Exception:  # noqa: BLE001 - a package signed with another key is none of ours
+            continue
+        if task.get("func") == TASK_EXECUTE and task.get("args"):
+            run_ids.add(task["args"][0])
+    return run_ids
+
+
 def enqueue_many(run_ids: list[str]) -> None:
     """Queue a sync task per run, in one INSERT on the ORM broker (one `async_task` each on any other)."""
     from apps.integrations.sync import TASK_EXECUTE
@@ -139,6 +161,10 @@ def dispatch(*, now: datetime | None = None, stale: timedelta) -> dict[str, int]
         .exclude(integration_id__in=running)
         .values_list("id", flat=True)
     )
+    if lost:
+        in_queue = _queued_run_ids()
+        if in_queue is not None:
+            lost = [run_id for run_id in lost if run_id not in in_queue]
     dead = list(
         SyncRun.objects.filter(status=SyncRun.Status.RUNNING, heartbeat_at__lt=now - stale).values_list("id", flat=True)
     )

@@ -54,3 +54,22 @@ def test_a_tick_with_nothing_due_costs_three_queries(db: None, django_assert_num
 
     with django_assert_num_queries(3):
         assert sync_dispatch() == {"requested": 0, "resent": 0}
+
+
+def test_a_run_waiting_in_the_queue_is_not_sent_twice(db: None, django_capture_on_commit_callbacks: Any) -> None:
+    """In a backlog, runs queued over a minute ago whose task still waits are not 'lost': one task each."""
+    waiting, lost = IntegrationFactory(), IntegrationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_dispatch()  # a FULL each, and its task
+    OrmQ.objects.filter(payload__in=[t.payload for t in OrmQ.objects.all() if t.args()[0] == _queued(lost)]).delete()
+    SyncRun.objects.update(created_at=utcnow() - timedelta(minutes=3))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sync_dispatch()
+
+    assert result == {"requested": 0, "resent": 1}
+    assert sorted(task.args()[0] for task in OrmQ.objects.all()) == sorted([_queued(waiting), _queued(lost)])
+
+
+def _queued(integration: Integration) -> str:
+    return SyncRun.objects.get(integration=integration, status="QUEUED").id
