@@ -249,7 +249,8 @@ def _dataset(environment: Environment) -> tuple[Integration, dict[str, str]]:
     m.InterviewUser.objects.create(id=new(), interview=interview, user=users[0], **common)
     m.InterviewUser.objects.create(id=new(), interview=interview, user=users[1], **common)
     m.Offer.objects.create(id=new(), remote_id="o-1", application=applications[0], status="SENT",
-                           employment_start_date=LATER, custom_fields={"bonus": 1500.75}, **stamps, **common)  # fmt: skip
+                           employment_start_date=LATER, custom_fields={"bonus": 1500.75}, **stamps,
+                           **common)  # fmt: skip
     m.Offer.objects.create(id=new(), remote_id="o-2", application=applications[1], status="WHATEVER", **common)
     m.Note.objects.create(id=new(), remote_id="n-1", candidate=candidates[0], application=applications[0],
                           author=users[0], title="Call", content_html=f"<p>{TRICKY_TEXT}</p>", is_private=True,
