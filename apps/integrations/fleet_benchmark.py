@@ -125,6 +125,7 @@ def _lags(ids: list[str], since: datetime) -> dict[str, float]:
     now = utcnow()
     last = dict(
         SyncRun.objects.filter(integration_id__in=ids, status=SyncRun.Status.SUCCEEDED)
+        .order_by()  # no Meta.ordering column in the GROUP BY
         .values("integration_id")
         .annotate(last=Max("finished_at"))
         .values_list("integration_id", "last")
