@@ -116,8 +116,12 @@ def _create_fleet(environment: Environment, options: dict[str, Any], progress: P
         if (number + 1) % 100 == 0:
             progress(f"  {number + 1}/{count} integrations and sandboxes created")
     SyncRun.objects.bulk_create(runs)
-    for run in runs:  # created_at is set on insert; the dispatcher reads it
-        SyncRun.objects.filter(id=run.id).update(created_at=run.started_at)
+    # Spread over the delta interval before the measurement starts (creating a large fleet takes minutes), and
+    # created_at too (set on insert; the dispatcher reads it).
+    shift = utcnow() - now
+    for run in runs:
+        when = run.started_at + shift
+        SyncRun.objects.filter(id=run.id).update(created_at=when, started_at=when, finished_at=when, watermark=when)
     return ids, large_ids
 
 
