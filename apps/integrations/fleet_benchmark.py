@@ -16,7 +16,9 @@ every 5 min, fulls every 6 h) and watches for `--minutes`:
 - failed runs, runs of one integration that overlapped (two workers on one integration), and task deliveries
   that found their run already taken (harmless duplicates, counted).
 
-Everything it created is deleted afterwards (`--keep` keeps it). Run it on PostgreSQL with `DEBUG=false`.
+Integrations of other environments are switched off while the workers run (and on again after): the
+dispatcher would sync them too. Everything it created is deleted afterwards (`--keep` keeps it). Run it on
+PostgreSQL with `DEBUG=false`.
 """
 
 from __future__ import annotations
@@ -217,6 +219,11 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
     ids, large_ids = _create_fleet(environment, options, progress)
     setup_seconds = time.monotonic() - setup_started
     schedules_apply()
+    # The workers dispatch every integration in the database: the others (another benchmark's, say) sit out.
+    others = list(
+        Integration.objects.filter(enabled=True).exclude(environment=environment).values_list("id", flat=True)
+    )
+    Integration.objects.filter(id__in=others).update(enabled=False)
     started_at = utcnow()
     Schedule.objects.filter(name=SCHEDULE_DISPATCH).update(next_run=started_at)
     clusters = _start_clusters(options["workers"], options["q_workers"])
@@ -248,6 +255,7 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
     finally:
         wall = time.monotonic() - wall_started
         _stop(clusters)
+        Integration.objects.filter(id__in=others).update(enabled=True)
     ticks = [
         task.result
         for task in Task.objects.filter(func=TASK_DISPATCH, started__gte=started_at).order_by("started")
