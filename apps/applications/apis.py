@@ -11,9 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.applications import presenters, schema, selectors
+from apps.applications import activity_presenters, presenters, reference_presenters, schema, selectors
 from apps.applications.enums import EmploymentType, JobStatus, JobVisibility, Outcome, RoleScope
 from apps.applications.field_exposure import ENDPOINT_MODELS, expose, exposure_for
+from apps.applications.paging import Page
 from apps.applications.query import (
     CsvField,
     IsoDateTimeField,
@@ -31,7 +32,7 @@ class AtsListApi(APIView):
     """GET a page of one ATS model for the integration named by `X-Integration-Id`."""
 
     InputSerializer: ClassVar[type[ListInputSerializer]] = ListInputSerializer
-    selector: ClassVar[Callable[..., selectors.Page]]
+    selector: ClassVar[Callable[..., Page]]
     presenter: ClassVar[Callable[[Any], dict[str, Any]]]
     model: ClassVar[str | None] = None  # models with integration fields / custom fields (field_exposure.py)
 
@@ -117,7 +118,7 @@ class CandidatesApi(AtsListApi):
 @_list_schema("GetAtsTags", "get_ats_tags", ListInputSerializer, schema.AtsTagSerializer)
 class TagsApi(AtsListApi):
     selector = staticmethod(selectors.tag_list)
-    presenter = staticmethod(presenters.present_tag)
+    presenter = staticmethod(reference_presenters.present_tag)
 
 
 @_list_schema(
@@ -125,7 +126,7 @@ class TagsApi(AtsListApi):
 )
 class ApplicationStagesApi(AtsListApi):
     selector = staticmethod(selectors.application_stage_list)
-    presenter = staticmethod(presenters.present_application_stage)
+    presenter = staticmethod(reference_presenters.present_application_stage)
 
 
 class UsersInput(ListInputSerializer):
@@ -136,7 +137,7 @@ class UsersInput(ListInputSerializer):
 class UsersApi(AtsListApi):
     InputSerializer = UsersInput
     selector = staticmethod(selectors.user_list)
-    presenter = staticmethod(presenters.present_user)
+    presenter = staticmethod(reference_presenters.present_user)
 
 
 class RolesInput(ListInputSerializer):
@@ -147,13 +148,13 @@ class RolesInput(ListInputSerializer):
 class RolesApi(AtsListApi):
     InputSerializer = RolesInput
     selector = staticmethod(selectors.role_list)
-    presenter = staticmethod(presenters.present_role)
+    presenter = staticmethod(reference_presenters.present_role)
 
 
 @_list_schema("GetAtsOffers", "get_ats_offers", ListInputSerializer, schema.AtsOfferSerializer)
 class OffersApi(AtsListApi):
     selector = staticmethod(selectors.offer_list)
-    presenter = staticmethod(presenters.present_offer)
+    presenter = staticmethod(activity_presenters.present_offer)
 
 
 @_list_schema(
@@ -161,7 +162,7 @@ class OffersApi(AtsListApi):
 )
 class RejectionReasonsApi(AtsListApi):
     selector = staticmethod(selectors.rejection_reason_list)
-    presenter = staticmethod(presenters.present_rejection_reason)
+    presenter = staticmethod(reference_presenters.present_rejection_reason)
 
 
 class InterviewsInput(ListInputSerializer):
@@ -172,7 +173,7 @@ class InterviewsInput(ListInputSerializer):
 class InterviewsApi(AtsListApi):
     InputSerializer = InterviewsInput
     selector = staticmethod(selectors.interview_list)
-    presenter = staticmethod(presenters.present_interview)
+    presenter = staticmethod(activity_presenters.present_interview)
 
 
 class ByCandidateAndApplicationInput(ListInputSerializer):
@@ -184,14 +185,14 @@ class ByCandidateAndApplicationInput(ListInputSerializer):
 class NotesApi(AtsListApi):
     InputSerializer = ByCandidateAndApplicationInput
     selector = staticmethod(selectors.note_list)
-    presenter = staticmethod(presenters.present_note)
+    presenter = staticmethod(activity_presenters.present_note)
 
 
 @_list_schema("GetAtsScorecards", "get_ats_scorecards", ByCandidateAndApplicationInput, schema.AtsScorecardSerializer)
 class ScorecardsApi(AtsListApi):
     InputSerializer = ByCandidateAndApplicationInput
     selector = staticmethod(selectors.scorecard_list)
-    presenter = staticmethod(presenters.present_scorecard)
+    presenter = staticmethod(activity_presenters.present_scorecard)
 
 
 @_list_schema(
@@ -200,4 +201,4 @@ class ScorecardsApi(AtsListApi):
 class AttachmentsApi(AtsListApi):
     InputSerializer = ByCandidateAndApplicationInput
     selector = staticmethod(selectors.attachment_list)
-    presenter = staticmethod(presenters.present_attachment)
+    presenter = staticmethod(activity_presenters.present_attachment)

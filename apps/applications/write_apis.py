@@ -129,11 +129,24 @@ class CandidatesApi(apis.CandidatesApi):
         )
 
 
+class SmartRecruitersImportIdsSerializer(serializers.Serializer):
+    """The contract's `smartrecruiters` ids of an application to import (§5.5): both required."""
+
+    candidate_remote_id = StrictCharField()
+    job_remote_id = StrictCharField()
+    id_type = serializers.ChoiceField(choices=["candidate_and_job_remote_ids"], required=False)
+
+
+class SuccessFactorsImportIdsSerializer(serializers.Serializer):
+    application_remote_id = StrictCharField()
+    id_type = serializers.ChoiceField(choices=["application_remote_id"], required=False)
+
+
 class ImportTrackedApplicationApi(APIView):
     class InputSerializer(serializers.Serializer):
         tracked_at = body.StrictDateTimeField(required=False, allow_null=True)
-        smartrecruiters = serializers.DictField(child=StrictCharField(), required=False)
-        successfactors = serializers.DictField(child=StrictCharField(), required=False)
+        smartrecruiters = SmartRecruitersImportIdsSerializer(required=False)
+        successfactors = SuccessFactorsImportIdsSerializer(required=False)
         sandbox = serializers.DictField(
             child=StrictCharField(),
             required=False,

@@ -10,11 +10,28 @@ def sync_run_execute(run_id: str, token: str | None = None) -> str:
     return execute(run_id=run_id, token=token).value
 
 
-def sync_dispatch() -> dict[str, int]:
-    """Every minute: queue due syncs, re-send lost tasks, take over runs of dead workers."""
+def sync_dispatch() -> dict[str, float]:
+    """Every minute: queue due syncs, re-send lost tasks, take over runs of dead workers.
+
+    The result (kept by django-q2) also says what the tick cost: its queries and milliseconds, which must not grow
+    with the number of integrations (`manage.py benchmark fleet` reads them)."""
+    import time
+
+    from django.db import connection
+
     from apps.integrations.sync import sync_dispatch as dispatch
 
-    return dispatch()
+    queries = [0]
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        result: dict[str, float] = {**dispatch()}
+    result.update(queries=queries[0], ms=round((time.perf_counter() - started) * 1000, 2))
+    return result
 
 
 def housekeeping() -> dict[str, int]:

@@ -118,7 +118,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.integrations.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["apps.integrations.authentication.HasApiKey"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JsonParser"],
     # OPTIONS would answer DRF's metadata document, not the contract's envelope: refuse it like any other method.
     "DEFAULT_METADATA_CLASS": None,

@@ -5,8 +5,12 @@ attribution writes and reads back the source as in production), stores the sandb
 and sends `--requests` create-application requests (a new candidate each, with the job's required screening
 answers and a base64 CV) in-process through the whole Django stack. Each response's `Server-Timing` header says
 how long the connector calls took (upstream: the sandbox's own SQLite writes and reads); Tributary's share is the
-total minus that. Prints p50/p95 of total, upstream and own time, queries and connector calls per request. The
-integration, its API key and its sandbox file are removed afterwards. Run against PostgreSQL with `DEBUG=false`.
+total minus that. Prints p50/p95 of total, upstream and own time, queries and connector calls per request, and,
+measured in the same requests, the floor of Tributary's own share: the time its own SQL statements take on the
+database connection (each `execute` timed from the driver call to its return, so round trips included). The
+statements can't be replayed raw as the read benchmark does (they insert rows with fresh ids), so they are timed
+where they run. `own_over_sql_floor` is the p50 of the own share over the p50 of that floor. The integration, its
+API key and its sandbox file are removed afterwards. Run against PostgreSQL with `DEBUG=false`.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="serving",
         help="serving: the garbage collector settings of the WSGI/ASGI entry points; default: CPython's.",
     )
+    parser.add_argument("--show-queries", action="store_true", help="Add the counted request's SQL (shortened).")
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -117,9 +122,20 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
         client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_key}", HTTP_X_INTEGRATION_ID=integration.id)
         url = f"/v1/ats/jobs/{job.id}/applications"
 
-        def send(body: dict[str, Any]) -> tuple[float, float]:
+        sql_ms: list[float] = [0.0]
+
+        def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
             started = time.perf_counter()
-            response = client.post(url, body, content_type="application/json")
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                sql_ms[0] += (time.perf_counter() - started) * 1000
+
+        def send(body: dict[str, Any]) -> tuple[float, float]:
+            sql_ms[0] = 0.0
+            started = time.perf_counter()
+            with connection.execute_wrapper(timed):
+                response = client.post(url, body, content_type="application/json")
             total = (time.perf_counter() - started) * 1000
             if response.status_code != 200:
                 raise RuntimeError(f"create application answered {response.status_code}: {response.content[:500]!r}")
@@ -131,28 +147,35 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
         with CaptureQueriesContext(connection) as captured:
             send(bodies[WARM_UP])
         queries = len(captured)
+        statements = [query["sql"][:160] for query in captured.captured_queries]
         if options["gc"] == "serving":
             gc.collect()
             tune_gc_for_serving()
         totals: list[float] = []
         upstreams: list[float] = []
+        sql_floor: list[float] = []
         progress(f"measuring {count} create-application requests")
         for index, body in enumerate(bodies[WARM_UP + 1 :] + [_body(job, WARM_UP + count)], 1):
             total, upstream = send(body)
             totals.append(total)
             upstreams.append(upstream)
+            sql_floor.append(sql_ms[0])
             if index % 50 == 0:
                 progress(f"{index}/{count} requests")
         own = [total - upstream for total, upstream in zip(totals, upstreams, strict=True)]
+        own_summary, floor_summary = _summary(own), _summary(sql_floor)
         return {
             "requests": count,
             "database": connection.vendor,
             "gc": options["gc"],
             "total": _summary(totals),
             "upstream": _summary(upstreams),
-            "own": _summary(own),
+            "own": own_summary,
             "own_p50_target_ms": 20,
+            "own_sql_floor": floor_summary,
+            "own_over_sql_floor": round(own_summary["p50_ms"] / floor_summary["p50_ms"], 3),
             "queries_per_request": queries,
+            "statements": statements if options["show_queries"] else None,
         }
     finally:
         api_key_revoke(api_key=api_key)

@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "faults": "apps.applications.writes.benchmark_faults",
     "load": "apps.applications.writes.benchmark_load",
     "webhooks": "apps.integrations.webhook_benchmark",
+    "fleet": "apps.integrations.fleet_benchmark",
 }
 
 

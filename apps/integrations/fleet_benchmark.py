@@ -1,0 +1,303 @@
+"""How fresh a fleet of sandbox integrations stays on a few workers, with the real schedules.
+
+`manage.py benchmark fleet --integrations 1000 --workers 2 --minutes 15 --json` creates that many sandbox
+integrations in its own environment (small ATSs of `--small-records` records, and `--large` of them with
+`--large-records`), each with a successful FULL in its history at staggered times over the last five minutes
+(the steady state; the runs are recorded, not executed, so the first delta of each reads its whole small
+sandbox), then starts `--workers` `manage.py qcluster` processes
+(`--q-workers` worker processes each) with the schedules of `setup_schedules` (dispatch every minute, deltas
+every 5 min, fulls every 6 h) and watches for `--minutes`:
+
+- freshness lag, sampled every `--sample-seconds`: per integration, the time since its last successful sync
+  finished (a full counts as much as a delta), p50/p95/max over the fleet, and the large ones on their own;
+- the dispatcher's cost per tick (its queries and ms, from the tick's result that django-q2 keeps);
+- the task queue depth over time (rows of django-q2's ORM broker);
+- the workers' CPU share (user+system time of the qcluster process trees over wall time × CPUs);
+- failed runs, runs of one integration that overlapped (two workers on one integration), and task deliveries
+  that found their run already taken (harmless duplicates, counted).
+
+Integrations of other environments are switched off while the workers run (and on again after): the
+dispatcher would sync them too. Everything it created is deleted afterwards (`--keep` keeps it). Run it on
+PostgreSQL with `DEBUG=false`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Max
+from django_q.models import OrmQ, Schedule, Task
+
+from apps.connectors.sandbox.store import forget_store
+from apps.core.timeutils import utcnow
+from apps.integrations.connectors import sandbox_path_for, sandbox_store_for
+from apps.integrations.models import Environment, Integration, SyncRun
+from apps.integrations.services import environment_create, integration_create
+from apps.integrations.sync import (
+    DEFAULT_DELTA_MINUTES,
+    SCHEDULE_DISPATCH,
+    TASK_DISPATCH,
+    TASK_EXECUTE,
+    schedules_apply,
+)
+
+ENVIRONMENT_NAME = "benchmark-fleet"
+Progress = Callable[[str], Any]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--integrations", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2, help="qcluster processes.")
+    parser.add_argument("--q-workers", type=int, default=1, help="Worker processes per qcluster (Q_WORKERS).")
+    parser.add_argument("--minutes", type=float, default=15, help="How long to watch the fleet.")
+    parser.add_argument("--sample-seconds", type=float, default=10)
+    parser.add_argument("--small-records", type=int, default=40, help="Records of a typical sandbox ATS.")
+    parser.add_argument("--large", type=int, default=None, help="How many large ones (default: 1 in 200, >= 1).")
+    parser.add_argument("--large-records", type=int, default=3000)
+    parser.add_argument("--keep", action="store_true", help="Keep the integrations and their sandboxes.")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))], 1)
+
+
+def _clean(environment: Environment) -> None:
+    for integration in Integration.objects.filter(environment=environment):
+        _forget_sandbox(integration)
+        integration.delete()
+
+
+def _forget_sandbox(integration: Integration) -> None:
+    path = sandbox_path_for(integration)
+    forget_store(path)
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _create_fleet(environment: Environment, options: dict[str, Any], progress: Progress) -> tuple[list[str], set[str]]:
+    """The integrations and their sandboxes, each with a successful FULL run in its history, the runs' times
+    spread evenly over the last delta interval: the steady state, where every minute a fifth of the fleet is due
+    for its delta (a fleet that just synced all at once would show nothing for five minutes, then a burst)."""
+    count = options["integrations"]
+    large = options["large"] if options["large"] is not None else max(1, count // 200)
+    every = max(1, count // large)
+    ids, large_ids, runs = [], set(), []
+    now = utcnow()
+    for number in range(count):
+        integration = integration_create(
+            environment=environment, tool="sandbox", end_user_organization_name=f"Fleet {number}",
+            end_user_origin_id=f"fleet-{number}", setup_status=Integration.SetupStatus.COMPLETED,
+        )  # fmt: skip
+        is_large = number % every == 0 and len(large_ids) < large
+        sandbox_store_for(integration, records=options["large_records"] if is_large else options["small_records"])
+        when = now - timedelta(minutes=DEFAULT_DELTA_MINUTES) * (number + 0.5) / count
+        runs.append(
+            SyncRun(
+                integration=integration, type=SyncRun.Type.FULL, trigger=SyncRun.Trigger.COMMAND,
+                status=SyncRun.Status.SUCCEEDED, sync_all=integration.sync_all_records, watermark=when,
+                started_at=when, finished_at=when,
+            )
+        )  # fmt: skip
+        ids.append(integration.id)
+        if is_large:
+            large_ids.add(integration.id)
+        if (number + 1) % 100 == 0:
+            progress(f"  {number + 1}/{count} integrations and sandboxes created")
+    SyncRun.objects.bulk_create(runs)
+    # Spread over the delta interval before the measurement starts (creating a large fleet takes minutes), and
+    # created_at too (set on insert; the dispatcher reads it).
+    shift = utcnow() - now
+    for run in runs:
+        when = run.started_at + shift
+        SyncRun.objects.filter(id=run.id).update(created_at=when, started_at=when, finished_at=when, watermark=when)
+    return ids, large_ids
+
+
+def _lags(ids: list[str], since: datetime) -> dict[str, float]:
+    now = utcnow()
+    last = dict(
+        SyncRun.objects.filter(integration_id__in=ids, status=SyncRun.Status.SUCCEEDED)
+        .order_by()  # no Meta.ordering column in the GROUP BY
+        .values("integration_id")
+        .annotate(last=Max("finished_at"))
+        .values_list("integration_id", "last")
+    )
+    return {integration_id: (now - (last.get(integration_id) or since)).total_seconds() for integration_id in ids}
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return total
+
+
+def _start_clusters(count: int, q_workers: int) -> list[subprocess.Popen[bytes]]:
+    env = {**os.environ, "Q_WORKERS": str(q_workers)}
+    return [
+        subprocess.Popen(
+            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        for _ in range(count)
+    ]
+
+
+def _stop(clusters: list[subprocess.Popen[bytes]]) -> None:
+    for cluster in clusters:
+        if cluster.poll() is None:
+            os.killpg(cluster.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 60
+    for cluster in clusters:
+        try:
+            cluster.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, signal.SIGKILL)
+
+
+def _overlapping_runs(ids: list[str], since: datetime) -> int:
+    """Pairs of runs of one integration that were running at the same time (must be 0)."""
+    overlapping = 0
+    spans: dict[str, list[tuple[datetime, datetime]]] = {}
+    runs = SyncRun.objects.filter(integration_id__in=ids, started_at__gte=since).order_by("started_at")
+    for integration_id, started, finished in runs.values_list("integration_id", "started_at", "finished_at"):
+        finished = finished or utcnow()
+        for _, other_finished in spans.get(integration_id, []):
+            if started < other_finished:
+                overlapping += 1
+        spans.setdefault(integration_id, []).append((started, finished))
+    return overlapping
+
+
+def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    settings.DEBUG = False
+    environment = Environment.objects.filter(name=ENVIRONMENT_NAME).first() or environment_create(
+        name=ENVIRONMENT_NAME, display_name="Fleet benchmark"
+    )
+    _clean(environment)
+    OrmQ.objects.all().delete()
+    progress(f"creating {options['integrations']} sandbox integrations, each synced once")
+    setup_started = time.monotonic()
+    ids, large_ids = _create_fleet(environment, options, progress)
+    setup_seconds = time.monotonic() - setup_started
+    schedules_apply()
+    # The workers dispatch every integration in the database: the others (another benchmark's, say) sit out.
+    others = list(
+        Integration.objects.filter(enabled=True).exclude(environment=environment).values_list("id", flat=True)
+    )
+    Integration.objects.filter(id__in=others).update(enabled=False)
+    started_at = utcnow()
+    Schedule.objects.filter(name=SCHEDULE_DISPATCH).update(next_run=started_at)
+    clusters = _start_clusters(options["workers"], options["q_workers"])
+    wall_started = time.monotonic()
+    samples: list[dict[str, Any]] = []
+    cpu = 0.0
+    try:
+        progress(
+            f"watching {len(ids)} integrations on {options['workers']} qcluster processes for {options['minutes']} min"
+        )
+        deadline = wall_started + options["minutes"] * 60
+        while time.monotonic() < deadline:
+            time.sleep(options["sample_seconds"])
+            lags = _lags(ids, started_at)
+            small = [lag for integration_id, lag in lags.items() if integration_id not in large_ids]
+            samples.append(
+                {
+                    "t_s": round(time.monotonic() - wall_started),
+                    "lag_p50_s": _percentile(small + [lags[i] for i in large_ids], 0.5),
+                    "lag_p95_s": _percentile(list(lags.values()), 0.95),
+                    "lag_max_s": round(max(lags.values()), 1),
+                    "large_lag_max_s": round(max((lags[i] for i in large_ids), default=0.0), 1),
+                    "queue_depth": OrmQ.objects.count(),
+                    "running": SyncRun.objects.filter(integration_id__in=ids, status=SyncRun.Status.RUNNING).count(),
+                }
+            )
+            cpu = max(cpu, _cpu_seconds([pid for cluster in clusters for pid in _descendants(cluster.pid)]))
+            progress(f"  {samples[-1]}")
+    finally:
+        wall = time.monotonic() - wall_started
+        _stop(clusters)
+        Integration.objects.filter(id__in=others).update(enabled=True)
+    ticks = [
+        task.result
+        for task in Task.objects.filter(func=TASK_DISPATCH, started__gte=started_at).order_by("started")
+        if isinstance(task.result, dict)
+    ]
+    executions = Task.objects.filter(func=TASK_EXECUTE, started__gte=started_at)
+    runs = SyncRun.objects.filter(integration_id__in=ids, created_at__gte=started_at)
+    measured = samples[1:] or samples  # the first sample is taken before the first tick's runs could finish
+    figures = {
+        "database": connection.vendor,
+        "integrations": len(ids),
+        "large_integrations": len(large_ids),
+        "workers": options["workers"],
+        "q_workers_per_cluster": options["q_workers"],
+        "minutes": options["minutes"],
+        "setup_seconds": round(setup_seconds, 1),
+        "freshness_lag_s": {
+            "p50": _percentile([sample["lag_p50_s"] for sample in measured], 0.5),
+            "p95": max(sample["lag_p95_s"] for sample in measured),
+            "max": max(sample["lag_max_s"] for sample in measured),
+            "large_max": max(sample["large_lag_max_s"] for sample in measured),
+        },
+        "dispatcher_ticks": len(ticks),
+        "dispatcher_queries_per_tick": sorted({tick.get("queries") for tick in ticks}),
+        "dispatcher_ms_per_tick": {
+            "p50": _percentile([tick.get("ms", 0.0) for tick in ticks], 0.5),
+            "max": max((tick.get("ms", 0.0) for tick in ticks), default=0.0),
+        },
+        "dispatcher_requested_per_tick": [tick.get("requested") for tick in ticks],
+        "queue_depth": {"max": max(s["queue_depth"] for s in samples), "last": samples[-1]["queue_depth"]},
+        "worker_cpu_share": round(cpu / (wall * (os.cpu_count() or 1)), 3),
+        "runs": {
+            "succeeded": runs.filter(status=SyncRun.Status.SUCCEEDED).count(),
+            "failed": runs.filter(status=SyncRun.Status.FAILED).count(),
+            "still_active": runs.filter(status__in=SyncRun.ACTIVE_STATUSES).count(),
+            "overlapping": _overlapping_runs(ids, started_at),
+        },
+        "task_executions": executions.count(),
+        "duplicate_deliveries": executions.filter(result="NOT_CLAIMED").count(),
+        "failed_tasks": executions.filter(success=False).count(),
+        "samples": samples,
+    }
+    if not options["keep"]:
+        _clean(environment)
+    return figures
