@@ -311,6 +311,8 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
             values[credential_field.name] = value
             if credential_field.required and not value:
                 errors[credential_field.name] = _("This field is required.")
+            elif value and credential_field.choices and value not in dict(credential_field.choices):
+                errors[credential_field.name] = _("Choose one of the options.")
         if not errors and mode.kind != AuthKind.OAUTH2_AUTHORIZATION_CODE:
             credentials = {name: value for name, value in values.items() if value}
             connect_flow_verify_credentials(link=link, auth_kind=mode.kind, credentials=credentials)

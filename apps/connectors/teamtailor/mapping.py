@@ -13,6 +13,7 @@ from apps.connectors.dtos import (
     PhoneNumber,
     RemoteApplication,
     RemoteApplicationStage,
+    RemoteAttachment,
     RemoteCandidate,
     RemoteJob,
     RemoteJobPosting,
@@ -266,5 +267,18 @@ def note(raw: Raw) -> RemoteNote:
         is_private=values.get("private-note") if isinstance(values.get("private-note"), bool) else None,
         remote_created_at=dt(values.get("created-at")),
         remote_updated_at=dt(values.get("updated-at")),
+        remote_data=raw,
+    )
+
+
+def attachment(raw: Raw, included: Included) -> RemoteAttachment:
+    """An upload (`GET /uploads?include=candidate,job`): a file on the candidate, maybe for a job. Its `url` is
+    signed and valid for a minute (T-DOC), so it is kept in `remote_data` only, never as a lasting link."""
+    values = attrs(raw)
+    return RemoteAttachment(
+        remote_id=str(raw["id"]),
+        candidate_remote_id=rel_id(raw, "candidate") or "",
+        file_name=text(values.get("file-name")),
+        remote_created_at=dt(values.get("created-at")),
         remote_data=raw,
     )

@@ -21,6 +21,9 @@ APPLICATION_INCLUDE = {
     "fields[jobs]": "updated-at",
 }
 
+# An upload's candidate comes as relationship data only when included (the same sparse fieldset as above).
+UPLOAD_INCLUDE = {"include": "candidate", "fields[candidates]": "updated-at"}
+
 
 class TeamtailorReads:
     """The read side of `TeamtailorConnector` (mixed in)."""
@@ -40,6 +43,7 @@ class TeamtailorReads:
             ),
             ReadModel.APPLICATION_STAGES: lambda q: self._read("/stages", q, {}, _plain(mapping.application_stage)),
             ReadModel.NOTES: lambda q: self._read("/notes", q, {}, _plain(mapping.note)),
+            ReadModel.ATTACHMENTS: lambda q: self._read("/uploads", q, UPLOAD_INCLUDE, mapping.attachment),
         }
 
     @staticmethod

@@ -1,4 +1,5 @@
-"""Teamtailor's catalog in the flow: every text it shows has German, the logo exists, beta until every point holds."""
+"""Teamtailor's catalog in the flow: every text it shows has German (the region choices too), the logo exists,
+beta until every point holds."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from tests.integrations.test_connect_flow_i18n import flow_texts
 def test_every_flow_text_has_german_but_the_product_name_and_the_key_placeholder() -> None:
     connector = get_connector_class("teamtailor")
     texts = flow_texts(connector)
+    regions = [label for field in connector.auth_modes[0].fields for _value, label in field.choices]
 
     with translation.override("de"):
-        untranslated = {text for text in texts if translation.gettext(text) == text}
+        untranslated = {text for text in texts + regions if translation.gettext(text) == text}
+        german_regions = [translation.gettext(label) for label in regions]
 
-    assert len(texts) == 10
-    assert untranslated == {"Teamtailor", "abc123…"}
+    assert len(texts) == 12
+    assert untranslated == {"Teamtailor", "abc123…", "Region", "EU (app.teamtailor.com)"}
+    assert german_regions == ["EU (app.teamtailor.com)", "Nordamerika (app.na.teamtailor.com)"]
 
 
 def test_logo_source_strategy_and_beta() -> None:
