@@ -232,6 +232,12 @@ class Connector(abc.ABC):
         Tools whose sources have no types (the default) accept any."""
         return None
 
+    def default_source(self) -> RemoteSource | None:
+        """The source the ATS itself puts on what these credentials create when no source is sent (Ashby's API-key
+        default source), or None. Only reported in the flow's source step, never relied on; raises ConnectorError
+        when it cannot be read."""
+        return None
+
     def create_source(self, name: str) -> RemoteSource:
         """Create a source called `name` (CREATABLE tools only) and return it."""
         raise ConnectorUnsupported(f"{self.tool} cannot create candidate sources through its API")

@@ -467,7 +467,14 @@ def _source_context(link: ConnectLink, token: str, mapping: SourceMapping, conne
     except ConnectorError as error:
         mapping.last_error = mapping.last_error or error.message
     name = mapping.source_name
+    default_source, default_source_unknown = None, ""
+    try:
+        default_source = connector.default_source()
+    except ConnectorError as error:
+        default_source_unknown = error.remote_message or error.message
     return {
+        "default_source": default_source,
+        "default_source_unknown": default_source_unknown,
         "mapping": mapping,
         "source_name": name,
         "strategy": mapping.strategy,

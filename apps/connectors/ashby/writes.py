@@ -41,6 +41,12 @@ class AshbyWrites:
         """`source.list` (active sources; admins create them in Admin → Organization Setup → Candidate Sources)."""
         return [mapping.source(row) for row in self.client.result("source.list", {"includeArchived": False})]
 
+    def default_source(self) -> RemoteSource | None:
+        """The API key's default source (`apiKey.info` → `defaultSource`, assumed; needs API Keys → Read): reported in
+        the flow's source step only. Every create sets our `sourceId` explicitly, so the default never decides."""
+        found = self.client.result("apiKey.info", {}).get("defaultSource")
+        return mapping.source(found) if isinstance(found, dict) and found.get("id") else None
+
     def find_source(self, name: str) -> RemoteSource | None:
         wanted = name.strip()
         return next((source for source in self.list_sources() if source.label == wanted), None)

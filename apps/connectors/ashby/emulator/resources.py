@@ -43,7 +43,12 @@ class ResourcesApi:
     def api_key_info(self, request: Request) -> Response:
         key = self.key_of(request)
         scopes = sorted(key.permissions)
-        return ok({"title": key.title, "createdAt": key.created_at, "scopes": scopes})
+        answer: JsonDict = {"title": key.title, "createdAt": key.created_at, "scopes": scopes}
+        # assumed: the key's default source (set in Admin → API Keys, reference B4.5) is reported here as
+        # `defaultSource` ({id, title, isArchived, sourceType}) or null; where Ashby shows it to the API is NOT FOUND.
+        default = self._default_source(request)
+        answer["defaultSource"] = operations.source_json(self.state, default) if default else None
+        return ok(answer)
 
     def user_list(self, request: Request) -> Response:
         return self._list(request, "users", list(self.state.users.values()))
