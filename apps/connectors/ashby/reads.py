@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from datetime import datetime
 from typing import Any
 
+from apps.connectors.ashby import activity_mapping as activity
 from apps.connectors.ashby import mapping
 from apps.connectors.ashby.client import MAX_PAGE_SIZE, ListPage, SyncTokenExpired
 from apps.connectors.catalog import ReadModel
@@ -28,6 +29,10 @@ SYNCED: dict[ReadModel, tuple[str, str | None, str]] = {
     ReadModel.APPLICATIONS: ("application.list", "application.info", "applicationId"),
     ReadModel.USERS: ("user.list", None, "id"),
     ReadModel.TAGS: ("candidateTag.list", None, "id"),
+    ReadModel.OFFERS: ("offer.list", None, "id"),
+    ReadModel.INTERVIEWS: ("interviewSchedule.list", None, "id"),
+    # Files hang off the candidate (`fileHandles`): a second pass over candidate.list, with its own syncToken.
+    ReadModel.ATTACHMENTS: ("candidate.list", None, "id"),
 }
 
 
@@ -46,6 +51,14 @@ class AshbyReads:
             ReadModel.USERS: lambda q: self._synced(q, lambda rows: [mapping.user(r) for r in rows]),
             ReadModel.TAGS: lambda q: self._synced(q, lambda rows: [mapping.tag(r) for r in rows]),
             ReadModel.REJECTION_REASONS: self._reasons,
+            ReadModel.OFFERS: lambda q: self._synced(q, lambda rows: [activity.offer(r) for r in rows]),
+            ReadModel.INTERVIEWS: lambda q: self._synced(
+                q, lambda rows: [item for r in rows for item in activity.interviews(r)]
+            ),
+            ReadModel.ATTACHMENTS: lambda q: self._synced(
+                q, lambda rows: [item for r in rows for item in activity.attachments(r)]
+            ),
+            ReadModel.NOTES: self._notes,
         }
 
     # ------------------------------------------------------------------ paging with syncToken
@@ -93,6 +106,31 @@ class AshbyReads:
             jobs.append(mapping.job(row, stages=list(plan.get("stages") or []), posting=posting))
         return jobs
 
+    # ------------------------------------------------------------------ notes, per candidate
+    def _notes(self, q: ReadQuery) -> Page[RemoteRecord]:
+        """`candidate.listNotes {candidateId}` for each parent candidate: one call (one page) per candidate, our cursor
+        `[index in the parents, Ashby's nextCursor]`. Notes are not edited (no `updatedAt`): a delta keeps those
+        created since."""
+        parents = list(q.parent_remote_ids or ())
+        index, inner = json.loads(q.cursor) if q.cursor else (0, None)
+        if index >= len(parents):
+            return Page(items=[])
+        candidate_id = parents[index]
+        try:
+            page = self.client.list_page(
+                "candidate.listNotes", {"candidateId": candidate_id}, cursor=inner, limit=self.page_size(MAX_PAGE_SIZE)
+            )
+            rows = page.results
+        except ConnectorNotFound:
+            page, rows = None, []  # the candidate is gone: so are its notes
+        if q.updated_since is not None:
+            rows = [row for row in rows if _created_since(row, q.updated_since)]
+        if page is not None and page.next_cursor:
+            next_cursor: str | None = json.dumps([index, page.next_cursor])
+        else:
+            next_cursor = json.dumps([index + 1, None]) if index + 1 < len(parents) else None
+        return Page(items=[activity.note(row, candidate_id) for row in rows], next_cursor=next_cursor)
+
     def _reasons(self, q: ReadQuery) -> Page[RemoteRecord]:
         rows = self.client.result("archiveReason.list", {"includeArchived": False})
         items: list[RemoteRecord] = [mapping.rejection_reason(r) for r in rows]
@@ -107,6 +145,11 @@ def _changed_since(row: Raw, since: datetime) -> bool:
     if not isinstance(stamp, str):
         return True  # no change time (tags): every row counts as changed
     return parse_datetime(stamp) > since
+
+
+def _created_since(row: Raw, since: datetime) -> bool:
+    stamp = row.get("createdAt")
+    return not isinstance(stamp, str) or parse_datetime(stamp) > since
 
 
 def _decode(cursor: str | None) -> tuple[str | None, str | None]:
