@@ -120,6 +120,9 @@ class Connector(abc.ABC):
     # (each also marked "assumed" in a comment at its place in the code). The connector page lists them; every
     # vendor connector has some (a contract test checks), the sandbox none.
     assumptions: ClassVar[tuple[str, ...]] = ()
+    # Documented vendor behaviour the connector page should explain (Markdown, one point each), e.g. how the
+    # source appears in the vendor's interface or which inputs the vendor cannot take.
+    page_notes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context

@@ -31,7 +31,7 @@ from apps.connectors.catalog import (
 from apps.connectors.kit import HttpConnector, read_coverage, write_fields
 from apps.connectors.oauth2 import API_KEY
 from apps.connectors.teamtailor import client as api
-from apps.connectors.teamtailor.assumptions import ASSUMPTIONS
+from apps.connectors.teamtailor.assumptions import ASSUMPTIONS, PAGE_NOTES
 from apps.connectors.teamtailor.reads import TeamtailorReads
 from apps.connectors.teamtailor.writes import TeamtailorWrites
 
@@ -205,6 +205,7 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
     passthrough_apis = ("v1",)  # `teamtailor/v1`
     reports_deletions = False
     assumptions = ASSUMPTIONS
+    page_notes = PAGE_NOTES
     client_class = api.TeamtailorClient
     max_page_size = api.MAX_PAGE_SIZE
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import translation
 
 from apps.connectors.catalog import SourceStrategy
@@ -34,3 +36,15 @@ def test_logo_source_strategy_and_beta() -> None:
     assert connector.source_strategy == SourceStrategy.FREE_TEXT
     assert connector.beta is True
     assert len(connector.assumptions) == 8
+
+
+@pytest.mark.django_db
+def test_the_connector_page_says_how_the_source_appears_and_that_files_need_a_public_url(client: Client) -> None:
+    html = client.get("/docs/connectors/teamtailor/").content.decode()
+
+    notes = html.split('id="vendor-notes"')[1].split("</section>")[0]
+    assert notes.count("data-vendor-note") == 5
+    assert "shows in Teamtailor as the referring site <strong>acme-jobs</strong>" in notes
+    assert "takes files only as a public URL it downloads itself" in notes
+    assert "Direct Apply" in notes
+    assert html.count("data-assumption") == 8
