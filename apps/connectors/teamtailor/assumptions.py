@@ -21,6 +21,8 @@ ASSUMPTIONS: tuple[str, ...] = (
     "a `tributary_source` query parameter that is read back.",
     "New job applications made through the API start in the job's Inbox stage; archived and draft jobs take no "
     "applications.",
+    "Job offers (`/v1/job-offers`) have the `status` draft, sent or answered and, once answered, the `response` "
+    "accepted or declined; they are made in Teamtailor's interface and read-only through the API.",
 )
 
 # What the connector page explains beyond the coverage tables (documented behaviour, reference Part B).

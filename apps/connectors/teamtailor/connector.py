@@ -103,6 +103,8 @@ READ_COVERAGE = (
     read_coverage(ReadModel.NOTES, unsupported=("application", "title"), remote_ids=True),
     # Uploads hang off the candidate (a job at most, no application), carry no kind and no update time.
     read_coverage(ReadModel.ATTACHMENTS, unsupported=("application", "type", "remote_updated_at"), remote_ids=True),
+    # `/job-offers`: no start date or custom fields among its attributes (T-3P schema).
+    read_coverage(ReadModel.OFFERS, unsupported=("employment_start_date", "custom_fields"), remote_ids=True),
 )
 
 _CREATE_FIELDS = fields_with_status(

@@ -18,6 +18,7 @@ from apps.connectors.dtos import (
     RemoteJob,
     RemoteJobPosting,
     RemoteNote,
+    RemoteOffer,
     RemoteRejectionReason,
     RemoteScreeningQuestion,
     RemoteSource,
@@ -280,5 +281,22 @@ def attachment(raw: Raw, included: Included) -> RemoteAttachment:
         candidate_remote_id=rel_id(raw, "candidate") or "",
         file_name=text(values.get("file-name")),
         remote_created_at=dt(values.get("created-at")),
+        remote_data=raw,
+    )
+
+
+def offer(raw: Raw, included: Included) -> RemoteOffer:
+    """A job offer (`GET /job-offers?include=job-application`, T-3P schema). assumed enums: `status` draft / sent /
+    answered, `response` accepted / declined (NOT FOUND)."""
+    values = attrs(raw)
+    status = str(values.get("status") or "")
+    response = str(values.get("response") or "")
+    unified = {"accepted": "ACCEPTED", "declined": "DECLINED"}.get(response) if status == "answered" else None
+    return RemoteOffer(
+        remote_id=str(raw["id"]),
+        application_remote_id=rel_id(raw, "job-application"),
+        status=unified or {"draft": "DRAFT", "sent": "SENT"}.get(status),
+        remote_created_at=dt(values.get("created-at")),
+        remote_updated_at=dt(values.get("answered-at")) or dt(values.get("sent-at")) or dt(values.get("created-at")),
         remote_data=raw,
     )

@@ -35,7 +35,7 @@ def test_logo_source_strategy_and_beta() -> None:
     assert (Path(settings.BASE_DIR) / "static" / "tools" / "teamtailor.svg").read_text().startswith("<svg")
     assert connector.source_strategy == SourceStrategy.FREE_TEXT
     assert connector.beta is True
-    assert len(connector.assumptions) == 8
+    assert len(connector.assumptions) == 9
 
 
 @pytest.mark.django_db
@@ -47,4 +47,4 @@ def test_the_connector_page_says_how_the_source_appears_and_that_files_need_a_pu
     assert "shows in Teamtailor as the referring site <strong>acme-jobs</strong>" in notes
     assert "takes files only as a public URL it downloads itself" in notes
     assert "Direct Apply" in notes
-    assert html.count("data-assumption") == 8
+    assert html.count("data-assumption") == 9

@@ -1,6 +1,7 @@
 """End to end through the official SDK over loopback, against the Teamtailor emulator: connect through the flow's
 pages choosing the NA region (the emulator's `/na` prefix), sync, create an application with answers to every
-question format Teamtailor takes and a CV (warned: files only as a public URL), read the source back, then move,
+question format Teamtailor takes and a CV (warned: files only as a public URL), read the source back (offers and
+uploads are read too), then move,
 reject with a reason, note, tag; every effect asserted in the emulator's state. Then a create whose answer is lost,
 retried with its Idempotency-Key, makes exactly one application."""
 
@@ -86,8 +87,10 @@ def test_connect_in_na_sync_apply_with_every_answer_format_then_move_reject_note
     integration = connect(kombo_client(), client)
     assert integration_credentials(integration) == {"api_key": DEFAULT_NA_API_KEY, "region": "na"}
     sdk = kombo_client(integration_id=integration.id)
-    with app.lock:
+    offered = min(app.state.job_applications)
+    with app.lock:  # made in Teamtailor's interface
         app.state.add_upload(first_candidate, None, {"url": "https://files.example.com/cv-1.pdf"})
+        app.state.add_offer(offered, {"status": "answered", "response": "accepted"})
 
     before = control(url, "GET", "/regions")["requests"]
     sync(integration)
@@ -104,6 +107,9 @@ def test_connect_in_na_sync_apply_with_every_answer_format_then_move_reject_note
         "Years of experience": "NUMBER",
         "Why us?": "TEXT",
     }
+    [offer] = every(sdk.ats.get_offers)
+    applications = {a.id: a.remote_id for a in every(sdk.ats.get_applications)}
+    assert (offer.status, applications[offer.application_id]) == ("ACCEPTED", str(offered))
     remote_of = {c.id: c.remote_id for c in every(sdk.ats.get_candidates)}
     uploads = every(sdk.ats.get_ats_attachments)
     assert [(a.file_name, remote_of[a.candidate_id]) for a in uploads] == [("cv-1.pdf", str(first_candidate))]
