@@ -121,7 +121,6 @@ _CREATE_FIELDS = fields_with_status(
         "attachments",
         "sourced_by",
         "gdpr_consent",
-        "remote_fields",
     ),
 )
 

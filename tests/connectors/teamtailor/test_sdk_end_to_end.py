@@ -119,6 +119,9 @@ def test_connect_in_na_sync_apply_with_every_answer_format_then_move_reject_note
         job_id=job.id,
         candidate={"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada@example.com"},
         attachments=[{"name": "ada-cv.pdf", "type": "CV", "content_type": "application/pdf", "data": b64(PDF)}],
+        remote_fields={
+            "teamtailor": {"candidate": {"pitch": "Engines!"}, "application": {"attributes": {"cover-letter": "Hi"}}}
+        },
         screening_question_answers=[
             {"question_id": by_title["Work permit?"].id, "answer": True},
             {"question_id": seniority.id, "answer": next(o.id for o in seniority.format_.options if o.name == "Mid")},
@@ -138,6 +141,7 @@ def test_connect_in_na_sync_apply_with_every_answer_format_then_move_reject_note
     for referring in (stored.referring_url, candidate.referring_url):
         assert parse_qs(urlsplit(str(referring)).query)[SOURCE_PARAM] == ["Acme Jobs"]
     assert urlsplit(str(stored.referring_url)).hostname == "acme-jobs"
+    assert (candidate.pitch, stored.cover_letter) == ("Engines!", "Hi")  # the contract's remote_fields
     answers = {a.question_id: a for a in app.state.answers.values() if a.candidate_id == candidate.id}
     ids = {q.title: int(q.remote_id) for q in job.screening_questions}
     assert answers[ids["Work permit?"]].boolean is True
