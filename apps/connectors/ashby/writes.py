@@ -24,7 +24,12 @@ from apps.connectors.dtos import (
     TrackedApplication,
     WriteResult,
 )
-from apps.connectors.errors import ConnectorApplicationExists, ConnectorInputError, ConnectorJobClosed
+from apps.connectors.errors import (
+    ConnectorApplicationExists,
+    ConnectorInputError,
+    ConnectorJobClosed,
+    ConnectorWriteUncertain,
+)
 
 Raw = dict[str, Any]
 STEP_SOURCE = "source"
@@ -98,7 +103,15 @@ class AshbyWrites:
                     )
         source_id, warnings = self._source_id(application)
         if application.screening_answers:
-            raw = self._submit_form(application, job, warnings)
+            try:
+                raw = self._submit_form(application, job, warnings)
+            except ConnectorWriteUncertain:
+                # The form's answer was lost: if Ashby made the application, finish this create on it (its source
+                # is still ours to set); if not (or not yet), the create stays uncertain.
+                made = self.find_application(job_remote_id=job["id"], email_address=person.email_address)
+                if made is None:
+                    raise
+                raw = self.client.result("application.info", {"applicationId": made.application.remote_id})
         else:
             raw = self._create_directly(application, job, existing, source_id)
         app_id, candidate_id = raw["id"], raw["candidate"]["id"]
