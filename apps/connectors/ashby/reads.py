@@ -107,29 +107,36 @@ class AshbyReads:
         return jobs
 
     # ------------------------------------------------------------------ notes, per candidate
+    notes_batch = 20  # candidates per page: one sync page (one commit) per candidate was the benchmark's bottleneck
+
     def _notes(self, q: ReadQuery) -> Page[RemoteRecord]:
-        """`candidate.listNotes {candidateId}` for each parent candidate: one call (one page) per candidate, our cursor
-        `[index in the parents, Ashby's nextCursor]`. Notes are not edited (no `updatedAt`): a delta keeps those
-        created since."""
+        """`candidate.listNotes {candidateId}` for each parent candidate (Ashby has no organisation-wide notes list),
+        `notes_batch` candidates per page, our cursor the index of the next one. Notes are not edited (no
+        `updatedAt`): a delta keeps those created since."""
         parents = list(q.parent_remote_ids or ())
-        index, inner = json.loads(q.cursor) if q.cursor else (0, None)
-        if index >= len(parents):
-            return Page(items=[])
-        candidate_id = parents[index]
-        try:
-            page = self.client.list_page(
-                "candidate.listNotes", {"candidateId": candidate_id}, cursor=inner, limit=self.page_size(MAX_PAGE_SIZE)
-            )
-            rows = page.results
-        except ConnectorNotFound:
-            page, rows = None, []  # the candidate is gone: so are its notes
-        if q.updated_since is not None:
-            rows = [row for row in rows if _created_since(row, q.updated_since)]
-        if page is not None and page.next_cursor:
-            next_cursor: str | None = json.dumps([index, page.next_cursor])
-        else:
-            next_cursor = json.dumps([index + 1, None]) if index + 1 < len(parents) else None
-        return Page(items=[activity.note(row, candidate_id) for row in rows], next_cursor=next_cursor)
+        index = int(json.loads(q.cursor)) if q.cursor else 0
+        items: list[RemoteRecord] = []
+        for candidate_id in parents[index : index + self.notes_batch]:
+            cursor: str | None = None
+            while True:
+                try:
+                    page = self.client.list_page(
+                        "candidate.listNotes",
+                        {"candidateId": candidate_id},
+                        cursor=cursor,
+                        limit=self.page_size(MAX_PAGE_SIZE),
+                    )
+                except ConnectorNotFound:
+                    break  # the candidate is gone: so are its notes
+                rows = page.results
+                if q.updated_since is not None:
+                    rows = [row for row in rows if _created_since(row, q.updated_since)]
+                items.extend(activity.note(row, candidate_id) for row in rows)
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+        following = index + self.notes_batch
+        return Page(items=items, next_cursor=json.dumps(following) if following < len(parents) else None)
 
     def _reasons(self, q: ReadQuery) -> Page[RemoteRecord]:
         rows = self.client.result("archiveReason.list", {"includeArchived": False})

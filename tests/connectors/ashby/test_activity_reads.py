@@ -83,21 +83,22 @@ def test_each_scheduled_event_is_one_interview(harness: AshbyHarness) -> None:
     assert {i.application_remote_id for i in interviews} == {first}
 
 
-def test_notes_are_read_per_candidate_page_by_page(harness: AshbyHarness) -> None:
-    connector = harness.connector()
+def test_notes_are_read_per_candidate_a_batch_of_candidates_per_page(harness: AshbyHarness) -> None:
+    connector = harness.connector(page_size=1)  # one note per Ashby page: the candidate's pages are followed
+    connector.notes_batch = 2
     ada, grace = [c["id"] for c in harness.state()["candidates"]]
     for candidate, text in ((ada, "first"), (grace, "second"), (ada, "third")):
         assert connector.client.result("candidate.createNote", {"candidateId": candidate, "note": text})
+    parents = [ada, "gone-candidate", grace]
 
-    first = connector.read(ReadModel.NOTES, parent_remote_ids=[ada, "gone-candidate", grace])
-    second = connector.read(ReadModel.NOTES, parent_remote_ids=[ada, "gone-candidate", grace], cursor=first.next_cursor)
-    third = connector.read(ReadModel.NOTES, parent_remote_ids=[ada, "gone-candidate", grace], cursor=second.next_cursor)
+    first = connector.read(ReadModel.NOTES, parent_remote_ids=parents)
+    second = connector.read(ReadModel.NOTES, parent_remote_ids=parents, cursor=first.next_cursor)
 
-    assert all(isinstance(note, RemoteNote) for note in [*first.items, *third.items])
+    assert all(isinstance(note, RemoteNote) for note in [*first.items, *second.items])
+    # ada's two notes, then a candidate Ashby no longer has; grace on the next page
     assert [(n.candidate_remote_id, n.content_html) for n in first.items] == [(ada, "first"), (ada, "third")]
-    assert second.items == []  # a candidate Ashby no longer has
-    assert [(n.candidate_remote_id, n.content_html) for n in third.items] == [(grace, "second")]
-    assert third.next_cursor is None
+    assert [(n.candidate_remote_id, n.content_html) for n in second.items] == [(grace, "second")]
+    assert (first.next_cursor, second.next_cursor) == ("2", None)
 
 
 def test_files_come_from_the_candidates_file_handles_the_resume_is_the_cv(harness: AshbyHarness) -> None:
