@@ -127,6 +127,9 @@ class Connector(abc.ABC):
     # Markdown sentence each; the connector page shows them under the action.
     write_notes: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     read_notes: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # the same for a read model
+    # Documented vendor behaviour the connector page should explain (Markdown, one point each), e.g. how the
+    # source appears in the vendor's interface or which inputs the vendor cannot take.
+    page_notes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
@@ -243,6 +246,12 @@ class Connector(abc.ABC):
         """Why `source` (which exists) cannot be used: it has another type than `source_setup` asks for. None: fine.
 
         Tools whose sources have no types (the default) accept any."""
+        return None
+
+    def default_source(self) -> RemoteSource | None:
+        """The source the ATS itself puts on what these credentials create when no source is sent (Ashby's API-key
+        default source), or None. Only reported in the flow's source step, never relied on; raises ConnectorError
+        when it cannot be read."""
         return None
 
     def create_source(self, name: str) -> RemoteSource:

@@ -114,6 +114,8 @@ class CredentialField:
     required: bool = True
     help_text: str = ""
     placeholder: str = ""
+    # (value, label) pairs: the flow shows a select instead of a text box (e.g. a vendor's region); not secret.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,8 @@ def connect(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
             values[credential_field.name] = value
             if credential_field.required and not value:
                 errors[credential_field.name] = _("This field is required.")
+            elif value and credential_field.choices and value not in dict(credential_field.choices):
+                errors[credential_field.name] = _("Choose one of the options.")
         if not errors and mode.kind != AuthKind.OAUTH2_AUTHORIZATION_CODE:
             credentials = {name: value for name, value in values.items() if value}
             if request.POST.get("progressive") == "1":
@@ -547,7 +549,14 @@ def _source_context(link: ConnectLink, token: str, mapping: SourceMapping, conne
     except ConnectorError as error:
         mapping.last_error = mapping.last_error or error.message
     name = mapping.source_name
+    default_source, default_source_unknown = None, ""
+    try:
+        default_source = connector.default_source()
+    except ConnectorError as error:
+        default_source_unknown = error.remote_message or error.message
     return {
+        "default_source": default_source,
+        "default_source_unknown": default_source_unknown,
         "mapping": mapping,
         "source_name": name,
         "strategy": mapping.strategy,

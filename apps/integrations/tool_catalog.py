@@ -320,6 +320,7 @@ class ConnectorPage:
     rate_limit: str
     assumptions: tuple[str, ...]
     coverage: ToolCoverage
+    notes: tuple[str, ...] = ()  # the connector's `page_notes`
 
     @property
     def resources(self) -> tuple[tuple[str, str], ...]:
@@ -394,4 +395,5 @@ def connector_page(connector_class: type[Connector]) -> ConnectorPage:
         rate_limit=_rate_limit_text(connector_class),
         assumptions=connector_class.assumptions,
         coverage=tool_coverage(connector_class),
+        notes=connector_class.page_notes,
     )

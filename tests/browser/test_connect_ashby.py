@@ -31,6 +31,8 @@ CHECKS = (
     "jobsRead",
     "hiringProcessMetadataRead",
     "hiringProcessMetadataWrite",
+    "offersRead",
+    "interviewsRead",
     "organizationRead",
 )
 

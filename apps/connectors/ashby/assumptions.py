@@ -17,4 +17,7 @@ ASSUMPTIONS: tuple[str, ...] = (
     "`applicationForm.submit` with a known e-mail address joins the existing candidate.",
     "A candidate's single `name` is split at the first space into first and last name.",
     "Sources are matched by their exact title.",
+    "`apiKey.info` reports the key's default source as `defaultSource` (or null); the flow's source step shows it "
+    "and says that Tributary does not rely on it. Without the API Keys → Read permission it is not checked.",
+    "`offer.list`, `interviewSchedule.list` and `candidate.listNotes` page and take `syncToken` like the other lists.",
 )

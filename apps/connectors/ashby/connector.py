@@ -17,6 +17,7 @@ from apps.connectors.catalog import (
     CredentialField,
     RateBudget,
     ReadModel,
+    Scope,
     ScopeTest,
     SourceLevel,
     SourceSetupGuide,
@@ -65,6 +66,21 @@ READ_COVERAGE = (
         ReadModel.APPLICATIONS,
         unsupported=("screening_question_answers", "remote_url", "custom_fields"),
         updated_since=True,
+    ),
+    # offer.list: no custom fields mapped; `decidedAt` (else the version's creation) stands in for the change time.
+    read_coverage(ReadModel.OFFERS, unsupported=("custom_fields",), updated_since=True),
+    # interviewSchedule.list: one interview per scheduled event.
+    read_coverage(ReadModel.INTERVIEWS, updated_since=True),
+    # candidate.listNotes per candidate: candidate-level notes with no title and no edit time.
+    read_coverage(
+        ReadModel.NOTES,
+        unsupported=("application", "title", "remote_updated_at"),
+        updated_since=True,
+        scope=Scope.CANDIDATE,
+    ),
+    # The candidate's `fileHandles`: no application, no upload time.
+    read_coverage(
+        ReadModel.ATTACHMENTS, unsupported=("application", "remote_created_at", "remote_updated_at"), updated_since=True
     ),
 )
 _CREATE = write_fields(
@@ -140,6 +156,16 @@ SCOPE_TESTS = (
         label="Organization: read (users)",
         fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow Organization → Read.",
     ),
+    ScopeTest(
+        id="offersRead",
+        label="Offers: read",
+        fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow Offers → Read.",
+    ),
+    ScopeTest(
+        id="interviewsRead",
+        label="Interviews: read (interview schedules)",
+        fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow Interviews → Read.",
+    ),
 )
 # One cheap call per permission. Writes are probed with an input Ashby refuses after the permission check (an
 # unknown id): `missing_endpoint_permission` means the permission is missing, anything else that it is there.
@@ -150,6 +176,8 @@ SCOPE_CALLS: dict[str, tuple[str, dict[str, object]]] = {
     "hiringProcessMetadataRead": ("source.list", {}),
     "hiringProcessMetadataWrite": ("candidateTag.create", {"title": ""}),
     "organizationRead": ("user.list", {"limit": 1}),
+    "offersRead": ("offer.list", {"limit": 1}),
+    "interviewsRead": ("interviewSchedule.list", {"limit": 1}),
 }
 
 
@@ -178,7 +206,8 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
                 "1. Sign in to Ashby as an **organization admin**.\n"
                 "2. Open **Admin → Integrations → API Keys** and create a new key named e.g. *Tributary*.\n"
                 "3. Allow **Candidates** (read and write), **Jobs** (read), **Hiring Process Metadata** (read and "
-                "write) and **Organization** (read).\n"
+                "write), **Organization** (read), **Offers** (read) and **Interviews** (read); **API Keys** (read) "
+                "lets the connection show the key's default source.\n"
                 "4. Copy the key right away (Ashby shows it only once) and paste it below.\n\n"
                 "If you set a default source on the key, Tributary still sets its own source on every application."
             ),

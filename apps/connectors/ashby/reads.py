@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from datetime import datetime
 from typing import Any
 
+from apps.connectors.ashby import activity_mapping as activity
 from apps.connectors.ashby import mapping
 from apps.connectors.ashby.client import MAX_PAGE_SIZE, ListPage, SyncTokenExpired
 from apps.connectors.catalog import ReadModel
@@ -28,6 +29,10 @@ SYNCED: dict[ReadModel, tuple[str, str | None, str]] = {
     ReadModel.APPLICATIONS: ("application.list", "application.info", "applicationId"),
     ReadModel.USERS: ("user.list", None, "id"),
     ReadModel.TAGS: ("candidateTag.list", None, "id"),
+    ReadModel.OFFERS: ("offer.list", None, "id"),
+    ReadModel.INTERVIEWS: ("interviewSchedule.list", None, "id"),
+    # Files hang off the candidate (`fileHandles`): a second pass over candidate.list, with its own syncToken.
+    ReadModel.ATTACHMENTS: ("candidate.list", None, "id"),
 }
 
 
@@ -46,6 +51,14 @@ class AshbyReads:
             ReadModel.USERS: lambda q: self._synced(q, lambda rows: [mapping.user(r) for r in rows]),
             ReadModel.TAGS: lambda q: self._synced(q, lambda rows: [mapping.tag(r) for r in rows]),
             ReadModel.REJECTION_REASONS: self._reasons,
+            ReadModel.OFFERS: lambda q: self._synced(q, lambda rows: [activity.offer(r) for r in rows]),
+            ReadModel.INTERVIEWS: lambda q: self._synced(
+                q, lambda rows: [item for r in rows for item in activity.interviews(r)]
+            ),
+            ReadModel.ATTACHMENTS: lambda q: self._synced(
+                q, lambda rows: [item for r in rows for item in activity.attachments(r)]
+            ),
+            ReadModel.NOTES: self._notes,
         }
 
     # ------------------------------------------------------------------ paging with syncToken
@@ -93,6 +106,38 @@ class AshbyReads:
             jobs.append(mapping.job(row, stages=list(plan.get("stages") or []), posting=posting))
         return jobs
 
+    # ------------------------------------------------------------------ notes, per candidate
+    notes_batch = 20  # candidates per sync page: 20 times fewer page commits and checkpoints than one per candidate
+
+    def _notes(self, q: ReadQuery) -> Page[RemoteRecord]:
+        """`candidate.listNotes {candidateId}` for each parent candidate (Ashby has no organisation-wide notes list),
+        `notes_batch` candidates per page, our cursor the index of the next one. Notes are not edited (no
+        `updatedAt`): a delta keeps those created since."""
+        parents = list(q.parent_remote_ids or ())
+        index = int(json.loads(q.cursor)) if q.cursor else 0
+        items: list[RemoteRecord] = []
+        for candidate_id in parents[index : index + self.notes_batch]:
+            cursor: str | None = None
+            while True:
+                try:
+                    page = self.client.list_page(
+                        "candidate.listNotes",
+                        {"candidateId": candidate_id},
+                        cursor=cursor,
+                        limit=self.page_size(MAX_PAGE_SIZE),
+                    )
+                except ConnectorNotFound:
+                    break  # the candidate is gone: so are its notes
+                rows = page.results
+                if q.updated_since is not None:
+                    rows = [row for row in rows if _created_since(row, q.updated_since)]
+                items.extend(activity.note(row, candidate_id) for row in rows)
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+        following = index + self.notes_batch
+        return Page(items=items, next_cursor=json.dumps(following) if following < len(parents) else None)
+
     def _reasons(self, q: ReadQuery) -> Page[RemoteRecord]:
         rows = self.client.result("archiveReason.list", {"includeArchived": False})
         items: list[RemoteRecord] = [mapping.rejection_reason(r) for r in rows]
@@ -107,6 +152,11 @@ def _changed_since(row: Raw, since: datetime) -> bool:
     if not isinstance(stamp, str):
         return True  # no change time (tags): every row counts as changed
     return parse_datetime(stamp) > since
+
+
+def _created_since(row: Raw, since: datetime) -> bool:
+    stamp = row.get("createdAt")
+    return not isinstance(stamp, str) or parse_datetime(stamp) > since
 
 
 def _decode(cursor: str | None) -> tuple[str | None, str | None]:

@@ -24,7 +24,12 @@ from apps.connectors.dtos import (
     TrackedApplication,
     WriteResult,
 )
-from apps.connectors.errors import ConnectorApplicationExists, ConnectorInputError, ConnectorJobClosed
+from apps.connectors.errors import (
+    ConnectorApplicationExists,
+    ConnectorInputError,
+    ConnectorJobClosed,
+    ConnectorWriteUncertain,
+)
 
 Raw = dict[str, Any]
 STEP_SOURCE = "source"
@@ -40,6 +45,12 @@ class AshbyWrites:
     def list_sources(self) -> list[RemoteSource]:
         """`source.list` (active sources; admins create them in Admin → Organization Setup → Candidate Sources)."""
         return [mapping.source(row) for row in self.client.result("source.list", {"includeArchived": False})]
+
+    def default_source(self) -> RemoteSource | None:
+        """The API key's default source (`apiKey.info` → `defaultSource`, assumed; needs API Keys → Read): reported in
+        the flow's source step only. Every create sets our `sourceId` explicitly, so the default never decides."""
+        found = self.client.result("apiKey.info", {}).get("defaultSource")
+        return mapping.source(found) if isinstance(found, dict) and found.get("id") else None
 
     def find_source(self, name: str) -> RemoteSource | None:
         wanted = name.strip()
@@ -92,7 +103,15 @@ class AshbyWrites:
                     )
         source_id, warnings = self._source_id(application)
         if application.screening_answers:
-            raw = self._submit_form(application, job, warnings)
+            try:
+                raw = self._submit_form(application, job, warnings)
+            except ConnectorWriteUncertain:
+                # The form's answer was lost: if Ashby made the application, finish this create on it (its source
+                # is still ours to set); if not (or not yet), the create stays uncertain.
+                made = self.find_application(job_remote_id=job["id"], email_address=person.email_address)
+                if made is None:
+                    raise
+                raw = self.client.result("application.info", {"applicationId": made.application.remote_id})
         else:
             raw = self._create_directly(application, job, existing, source_id)
         app_id, candidate_id = raw["id"], raw["candidate"]["id"]

@@ -21,4 +21,28 @@ ASSUMPTIONS: tuple[str, ...] = (
     "a `tributary_source` query parameter that is read back.",
     "New job applications made through the API start in the job's Inbox stage; archived and draft jobs take no "
     "applications.",
+    "Job offers (`/v1/job-offers`) have the `status` draft, sent or answered and, once answered, the `response` "
+    "accepted or declined; they are made in Teamtailor's interface and read-only through the API.",
+)
+
+# What the connector page explains beyond the coverage tables (documented behaviour, reference Part B).
+PAGE_NOTES: tuple[str, ...] = (
+    "**How the source appears in Teamtailor.** Teamtailor has no list of sources: it shows the *referring site* it "
+    "derives from the `referring-url` of the candidate and of the job application. Tributary writes the configured "
+    "source name as `https://<name as a host>/?tributary_source=<exact name>` on every new candidate and job "
+    "application, so the source *Acme Jobs* shows in Teamtailor as the referring site **acme-jobs** (a name that is "
+    "already a host name, such as `jobs.acme.com`, shows as itself), and Tributary reads the exact name back from "
+    "the URL after each create. An existing candidate's `referring-url` is never changed.",
+    "**Files.** Teamtailor's public API takes files only as a public URL it downloads itself (`POST /v1/uploads` "
+    "with `url`, and the candidate's `resume` URL); Tributary receives files as content, so CVs and attachments "
+    "are not written and each create or attachment request says so in `warnings`. Uploads are read as attachments "
+    "(name, candidate, upload time); their signed URLs are valid for one minute and are not stored as links.",
+    "**Regions.** EU accounts use `https://api.teamtailor.com/v1`, North American accounts "
+    "`https://api.na.teamtailor.com/v1`; the end user picks the region in the connection flow (an API key works "
+    "only in its own region).",
+    "**Notes** live on the candidate in Teamtailor, not on one job application; a rejection's note is written as a "
+    "candidate note.",
+    "**Future work:** the job-board partner **Direct Apply** API (`JobBoardId` / `ReferenceNumber` headers and a "
+    "signed body, set up with Teamtailor's partnerships team) and the Partner API's result links need partner "
+    "credentials per job board and are not an auth mode of this connector yet.",
 )

@@ -13,6 +13,7 @@ from apps.connectors.catalog import AuthKind
 from apps.connectors.errors import ConnectorAuthError, ConnectorBadResponse
 from apps.connectors.http import HttpClient, HttpResponse
 from apps.connectors.oauth2 import API_KEY
+from apps.connectors.teamtailor.errors import jsonapi_error, retry_wait
 
 API_PREFIX = "/v1"
 # Dated versions; the docs' example is `20161108`, recent clients send `20240904` (reference B1).
@@ -59,12 +60,21 @@ class TeamtailorClient:
         headers = self.auth_headers()
         if body is not None:
             headers["Content-Type"] = JSONAPI
-        response: HttpResponse = self.http.request(
-            method, API_PREFIX + path, params=params, json_body=body, headers=headers
-        )
-        if not response.content:
-            return {}
-        return response.json()
+        attempt = 0
+        while True:
+            attempt += 1
+            response: HttpResponse = self.http.request(
+                method, API_PREFIX + path, params=params, json_body=body, headers=headers, raise_for_status=False
+            )
+            if 200 <= response.status_code < 300:
+                return response.json() if response.content else {}
+            # The JSON:API `detail` becomes the error's remote message (errors.py says why it is read here).
+            error = jsonapi_error(response, now=self.http.clock(), secrets=(self.credentials.get(API_KEY, ""),))
+            wait = retry_wait(error, method=method, attempt=attempt, policy=self.http.retry)
+            if wait is None:
+                raise error
+            if wait > 0:
+                self.http.sleep(wait)
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params)

@@ -10,6 +10,10 @@ the integration's base URL names the host, the connector adds `/v1`.
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
+from apps.connectors.base import ConnectorContext
 from apps.connectors.catalog import (
     WRITE_ACTION_FIELDS,
     AuthKind,
@@ -27,12 +31,30 @@ from apps.connectors.catalog import (
 from apps.connectors.kit import HttpConnector, read_coverage, write_fields
 from apps.connectors.oauth2 import API_KEY
 from apps.connectors.teamtailor import client as api
-from apps.connectors.teamtailor.assumptions import ASSUMPTIONS
+from apps.connectors.teamtailor.assumptions import ASSUMPTIONS, PAGE_NOTES
 from apps.connectors.teamtailor.reads import TeamtailorReads
 from apps.connectors.teamtailor.writes import TeamtailorWrites
 
 EU_BASE_URL = "https://api.teamtailor.com"
 NA_BASE_URL = "https://api.na.teamtailor.com"
+REGION = "region"  # a non-secret credential field: where the account lives
+REGIONS = (("eu", "EU (app.teamtailor.com)"), ("na", "North America (app.na.teamtailor.com)"))
+_PREFIXES = tuple(f"/{code}" for code, _ in REGIONS)
+
+
+def regional_base_url(base_url: str, region: str | None) -> str:
+    """The API root for `region`: Teamtailor's own EU or NA host; for any other root (an emulator, a proxy) the
+    region is its path prefix, `<root>/eu` or `<root>/na`. Without a region the base URL stays as it is (the
+    integrations made before the choice existed are EU or name their host)."""
+    base = base_url.rstrip("/")
+    if region not in dict(REGIONS):
+        return base or EU_BASE_URL
+    if base in ("", EU_BASE_URL, NA_BASE_URL):
+        return NA_BASE_URL if region == "na" else EU_BASE_URL
+    if base.endswith(_PREFIXES):
+        base = base.rsplit("/", 1)[0]
+    return f"{base}/{region}"
+
 
 READ_COVERAGE = (
     read_coverage(
@@ -79,6 +101,10 @@ READ_COVERAGE = (
     read_coverage(ReadModel.REJECTION_REASONS, remote_ids=True),
     read_coverage(ReadModel.APPLICATION_STAGES, unsupported=("status", "custom_fields"), remote_ids=True),
     read_coverage(ReadModel.NOTES, unsupported=("application", "title"), remote_ids=True),
+    # Uploads hang off the candidate (a job at most, no application), carry no kind and no update time.
+    read_coverage(ReadModel.ATTACHMENTS, unsupported=("application", "type", "remote_updated_at"), remote_ids=True),
+    # `/job-offers`: no start date or custom fields among its attributes (T-3P schema).
+    read_coverage(ReadModel.OFFERS, unsupported=("employment_start_date", "custom_fields"), remote_ids=True),
 )
 
 _CREATE_FIELDS = fields_with_status(
@@ -95,7 +121,6 @@ _CREATE_FIELDS = fields_with_status(
         "attachments",
         "sourced_by",
         "gdpr_consent",
-        "remote_fields",
     ),
 )
 
@@ -135,15 +160,23 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
                     help_text="Settings → Integrations → API keys: a key with the Admin scope and read/write access.",
                     placeholder="abc123…",
                 ),
+                CredentialField(
+                    name=REGION,
+                    label="Region",
+                    secret=False,
+                    help_text="Where your Teamtailor account lives: EU if you sign in at app.teamtailor.com, North "
+                    "America if you sign in at app.na.teamtailor.com.",
+                    choices=REGIONS,
+                ),
             ),
             guide=(
                 "1. Sign in to Teamtailor as an **administrator**.\n"
                 "2. Open **Settings → Integrations → API keys** and choose **New API key**.\n"
                 "3. Pick the scope **Admin** and the access **Read/Write** (candidates and job applications need "
                 "Admin), name it e.g. *Tributary* and save.\n"
-                "4. Copy the key and paste it below.\n\n"
-                "Your Teamtailor account lives in the EU (app.teamtailor.com) or in North America "
-                "(app.na.teamtailor.com); the connection uses the API host of that region."
+                "4. Copy the key and paste it below.\n"
+                "5. Choose the region of your account: **EU** if you sign in at app.teamtailor.com, **North "
+                "America** if you sign in at app.na.teamtailor.com (a key works only in its own region)."
             ),
             links=(("Teamtailor: API keys", "https://app.teamtailor.com/app/settings/integrations/api-keys"),),
         ),
@@ -173,8 +206,17 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
     passthrough_apis = ("v1",)  # `teamtailor/v1`
     reports_deletions = False
     assumptions = ASSUMPTIONS
+    page_notes = PAGE_NOTES
     client_class = api.TeamtailorClient
     max_page_size = api.MAX_PAGE_SIZE
+
+    def __init__(self, context: ConnectorContext, **kwargs: Any) -> None:
+        base = regional_base_url(context.base_url or self.default_base_url, context.credentials.get(REGION))
+        if base != context.base_url.rstrip("/"):
+            # The chosen region's host: the HTTP client is re-rooted there (same session, limiter and budget).
+            http = dataclasses.replace(context.http, base_url=base) if context.http is not None else None
+            context = dataclasses.replace(context, base_url=base, http=http)
+        super().__init__(context, **kwargs)
 
     def client_options(self) -> dict[str, int]:
         return {"page_size": self.page_size(api.MAX_PAGE_SIZE)}

@@ -13,10 +13,12 @@ from apps.connectors.dtos import (
     PhoneNumber,
     RemoteApplication,
     RemoteApplicationStage,
+    RemoteAttachment,
     RemoteCandidate,
     RemoteJob,
     RemoteJobPosting,
     RemoteNote,
+    RemoteOffer,
     RemoteRejectionReason,
     RemoteScreeningQuestion,
     RemoteSource,
@@ -266,5 +268,35 @@ def note(raw: Raw) -> RemoteNote:
         is_private=values.get("private-note") if isinstance(values.get("private-note"), bool) else None,
         remote_created_at=dt(values.get("created-at")),
         remote_updated_at=dt(values.get("updated-at")),
+        remote_data=raw,
+    )
+
+
+def attachment(raw: Raw, included: Included) -> RemoteAttachment:
+    """An upload (`GET /uploads?include=candidate,job`): a file on the candidate, maybe for a job. Its `url` is
+    signed and valid for a minute (T-DOC), so it is kept in `remote_data` only, never as a lasting link."""
+    values = attrs(raw)
+    return RemoteAttachment(
+        remote_id=str(raw["id"]),
+        candidate_remote_id=rel_id(raw, "candidate") or "",
+        file_name=text(values.get("file-name")),
+        remote_created_at=dt(values.get("created-at")),
+        remote_data=raw,
+    )
+
+
+def offer(raw: Raw, included: Included) -> RemoteOffer:
+    """A job offer (`GET /job-offers?include=job-application`, T-3P schema). assumed enums: `status` draft / sent /
+    answered, `response` accepted / declined (NOT FOUND)."""
+    values = attrs(raw)
+    status = str(values.get("status") or "")
+    response = str(values.get("response") or "")
+    unified = {"accepted": "ACCEPTED", "declined": "DECLINED"}.get(response) if status == "answered" else None
+    return RemoteOffer(
+        remote_id=str(raw["id"]),
+        application_remote_id=rel_id(raw, "job-application"),
+        status=unified or {"draft": "DRAFT", "sent": "SENT"}.get(status),
+        remote_created_at=dt(values.get("created-at")),
+        remote_updated_at=dt(values.get("answered-at")) or dt(values.get("sent-at")) or dt(values.get("created-at")),
         remote_data=raw,
     )

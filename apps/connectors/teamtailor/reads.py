@@ -21,6 +21,10 @@ APPLICATION_INCLUDE = {
     "fields[jobs]": "updated-at",
 }
 
+# An upload's candidate comes as relationship data only when included (the same sparse fieldset as above).
+UPLOAD_INCLUDE = {"include": "candidate", "fields[candidates]": "updated-at"}
+OFFER_INCLUDE = {"include": "job-application", "fields[job-applications]": "updated-at"}
+
 
 class TeamtailorReads:
     """The read side of `TeamtailorConnector` (mixed in)."""
@@ -40,6 +44,8 @@ class TeamtailorReads:
             ),
             ReadModel.APPLICATION_STAGES: lambda q: self._read("/stages", q, {}, _plain(mapping.application_stage)),
             ReadModel.NOTES: lambda q: self._read("/notes", q, {}, _plain(mapping.note)),
+            ReadModel.ATTACHMENTS: lambda q: self._read("/uploads", q, UPLOAD_INCLUDE, mapping.attachment),
+            ReadModel.OFFERS: lambda q: self._read("/job-offers", q, OFFER_INCLUDE, mapping.offer),
         }
 
     @staticmethod

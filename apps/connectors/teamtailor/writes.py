@@ -69,12 +69,20 @@ class TeamtailorWrites:
                 attributes["linkedin-url"] = linkedin
             if source_url:
                 attributes["referring-url"] = source_url  # a new candidate only: never an existing one's source
+            # `remote_fields.teamtailor.candidate`: more candidate attributes (Kombo's contract); ours win.
+            extra = application.remote_fields.get("candidate")
+            if isinstance(extra, Mapping):
+                attributes = {**{str(k): v for k, v in extra.items()}, **attributes}
             body = self.client.post("/candidates", {"data": {"type": "candidates", "attributes": attributes}})
             candidate_id = str(body["data"]["id"])
         for link in person.social_links:
             if "linkedin." not in link:
                 warnings.append(f"candidate.social_links: Teamtailor keeps only a LinkedIn URL; {link} not written.")
         app_attributes: dict[str, Any] = {}
+        # `remote_fields.teamtailor.application.attributes`: more job-application attributes (e.g. `cover-letter`).
+        extra_app = application.remote_fields.get("application")
+        if isinstance(extra_app, Mapping) and isinstance(extra_app.get("attributes"), Mapping):
+            app_attributes.update({str(k): v for k, v in extra_app["attributes"].items()})
         if source_url:
             app_attributes["referring-url"] = source_url
         created = self.client.post(

@@ -240,6 +240,8 @@ def test_tags_notes_and_files(harness: AshbyHarness) -> None:
         "hiringProcessMetadataRead",
         "hiringProcessMetadataWrite",
         "organizationRead",
+        "offersRead",
+        "interviewsRead",
     ],
 )
 def test_each_scope_test_passes_with_its_permission_and_fails_without(harness: AshbyHarness, permission: str) -> None:
@@ -250,6 +252,8 @@ def test_each_scope_test_passes_with_its_permission_and_fails_without(harness: A
         "hiringProcessMetadataRead",
         "hiringProcessMetadataWrite",
         "organizationRead",
+        "offersRead",
+        "interviewsRead",
     ]
     harness.control(
         "POST", "/api-keys", json={"key": "without", "permissions": [p for p in everything if p != permission]}

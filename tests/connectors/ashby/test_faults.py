@@ -1,13 +1,17 @@
 """With about 20 % injected 429s, 503s and timeouts, reads retried inside the HTTP seam return the same records as
-without faults; a create whose answer was lost is found (not re-sent), so it exists exactly once."""
+without faults; a create whose form answer was lost is found and finished (not re-sent), so it exists exactly once
+with our source; a form that never arrived leaves the create uncertain."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
 from apps.connectors.ashby.emulator import DEFAULT_API_KEY, AshbyEmulator
 from apps.connectors.base import Connector, ConnectorContext
 from apps.connectors.catalog import AuthKind, ReadModel
+from apps.connectors.dtos import SourceInstruction
 from apps.connectors.emulation.clock import ManualClock
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.errors import ConnectorWriteUncertain
@@ -78,13 +82,14 @@ def test_a_full_read_under_20_percent_faults_returns_the_same_records(harness: A
     assert len(harness.clock.slept) > slept_before  # timeouts were injected too
 
 
-def test_a_create_whose_answer_was_lost_is_found_instead_of_sent_again(harness: AshbyHarness) -> None:
+def test_a_create_whose_answer_was_lost_is_found_and_finished_instead_of_sent_again(harness: AshbyHarness) -> None:
+    ours = harness.control("POST", "/sources", json={"title": "Tributary", "sourceType": "Inbound"})
     connector = harness.connector()
     job, answers = harness.open_job()
     harness.control("POST", "/faults", json={"kind": "lose_answer", "path": "/applicationForm.submit", "count": 1})
+    source = SourceInstruction(name="Tributary", remote_id=ours["id"])
 
-    with pytest.raises(ConnectorWriteUncertain):
-        connector.create_application(application_input(job, answers, "lost@example.com"))
+    result = connector.create_application(replace(application_input(job, answers, "lost@example.com"), source=source))
     found = connector.find_application(job_remote_id=job, email_address="lost@example.com")
 
     assert found is not None
@@ -93,5 +98,17 @@ def test_a_create_whose_answer_was_lost_is_found_instead_of_sent_again(harness: 
         for a in harness.state()["applications"]
         if a["candidate"]["primaryEmailAddress"]["value"] == "lost@example.com"
     ]
-    assert [a["id"] for a in mine] == [found.application.remote_id]
+    assert [a["id"] for a in mine] == [found.application.remote_id] == [result.application.remote_id]
+    assert mine[0]["source"]["id"] == ours["id"]  # the create went on with changeSource
     assert connector.find_application(job_remote_id=job, email_address="nobody@example.com") is None
+
+
+def test_a_form_that_never_arrived_leaves_the_create_uncertain(harness: AshbyHarness) -> None:
+    connector = harness.connector()
+    job, answers = harness.open_job()
+    harness.control("POST", "/faults", json={"kind": "drop", "path": "/applicationForm.submit", "count": 1})
+
+    with pytest.raises(ConnectorWriteUncertain):
+        connector.create_application(application_input(job, answers, "dropped@example.com"))
+
+    assert connector.find_application(job_remote_id=job, email_address="dropped@example.com") is None

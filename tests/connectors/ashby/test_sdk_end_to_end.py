@@ -1,6 +1,7 @@
-"""End to end through the official SDK over loopback, against the Ashby emulator: connect (the flow's pages, the
-source step finds the source only after the admin created it), sync, create an application with answers to every
-question format and a CV, then move, reject, note, tag, attach. Effects asserted in the emulator's state."""
+"""End to end through the official SDK over loopback, against the Ashby emulator: connect (the flow's pages; the
+source step reports the API key's default source and finds ours only after the admin created it), sync, create an
+application with answers to every question format and a CV, then move, reject, note, tag, attach. Effects asserted
+in the emulator's state."""
 
 from __future__ import annotations
 
@@ -42,7 +43,12 @@ def connect(kombo: Kombo, client: Client, app: AshbyEmulator) -> Integration:
     path = urlsplit(link).path
     assert client.post(f"{path}connect", {"mode": "API_KEY", "api_key": DEFAULT_API_KEY}).status_code == 302
     assert "Connection verified" in client.get(f"{path}checks").content.decode()
+    linkedin = next(sid for sid, source in app.state.sources.items() if source["title"] == "LinkedIn")
+    app.api_keys[DEFAULT_API_KEY].default_source_id = linkedin  # the customer set a default source on the key
     missing = client.get(f"{path}source").content.decode()
+    # the key's default source is reported, and said not to be relied on
+    assert f'id="default-source" data-remote-id="{linkedin}"' in missing
+    assert "default source in Ashby: “LinkedIn”. Tributary does not rely on it: it sets “Acme Jobs”" in missing
     assert 'data-status="CONFIGURED"' not in missing
     assert "Admin → Organization Setup → Candidate Sources" in missing
     with app.lock:
@@ -103,7 +109,8 @@ def test_connect_sync_apply_with_every_answer_format_then_move_reject_note_tag_a
     assert (created.outcome, created.current_stage.name) == ("PENDING", "Application Review")
 
     stored = app.state.applications[created.remote_id]
-    assert stored["source"]["id"] == source_id  # set by changeSource after applicationForm.submit, verified
+    # set by changeSource after applicationForm.submit, verified; not the key's default (LinkedIn)
+    assert stored["source"]["id"] == source_id
     values = next(iter(app.state.form_values.values()))
     assert values[years.remote_id] == "5-10 years"
     assert values[stack.remote_id] == ["Python", "Go"]

@@ -1,5 +1,6 @@
 """End to end over loopback: an Ashby integration synced by the real engine; the engine keeps each model's
-`syncToken`, the next delta sends it, and a delta after Ashby expired the tokens still finds every change."""
+`syncToken`, the next delta sends it, and a delta after Ashby expired the tokens still finds every change; offers,
+interviews, notes (per candidate) and files are read too."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from kombo import Kombo
 
-from apps.connectors.ashby.emulator import DEFAULT_API_KEY, AshbyEmulator, create_app, operations
+from apps.connectors.ashby.emulator import DEFAULT_API_KEY, AshbyEmulator, create_app, operations, pipeline
 from apps.connectors.catalog import AuthKind
 from apps.connectors.emulation.server import LoopbackServer
 from apps.integrations.models import Environment, Integration, SyncRun
@@ -55,6 +56,11 @@ def test_sync_tokens_are_kept_per_model_and_an_expired_one_falls_back_to_a_full_
 ) -> None:
     app, _url = emulator
     sdk = kombo_client(integration_id=ashby.id)
+    person = next(iter(app.state.candidates.values()))
+    with app.lock:  # a recruiter's note, an offer and a CV in Ashby (the seed scheduled one interview)
+        operations.create_note(app.state, {"candidateId": person["id"], "note": "<b>Strong</b> Python"}, {"id": "u-x"})
+        pipeline.add_offer(app.state, {"applicationId": person["applicationIds"][0], "acceptanceStatus": "Accepted"})
+        operations.add_file(app.state, person["id"], "cv.pdf", b"%PDF-1.4", "application/pdf", resume=True)
 
     full = sync(ashby)
     ashby.refresh_from_db()
@@ -66,8 +72,31 @@ def test_sync_tokens_are_kept_per_model_and_an_expired_one_falls_back_to_a_full_
         "ats_jobs": 3,
         "ats_candidates": 6,
         "ats_applications": 6,
+        "ats_offers": 1,
+        "ats_interviews": 1,
+        "ats_notes": 1,
+        "ats_attachments": 1,
     }
-    assert set(ashby.sync_tokens) == {"ats_users", "ats_tags", "ats_jobs", "ats_candidates", "ats_applications"}
+    assert set(ashby.sync_tokens) == {
+        "ats_users",
+        "ats_tags",
+        "ats_jobs",
+        "ats_candidates",
+        "ats_applications",
+        "ats_offers",
+        "ats_interviews",
+        "ats_attachments",
+    }
+    applications = {a.id: a.remote_id for a in every(sdk.ats.get_applications)}
+    [offer] = every(sdk.ats.get_offers)
+    assert (offer.status, applications[offer.application_id]) == ("ACCEPTED", person["applicationIds"][0])
+    [interview] = every(sdk.ats.get_interviews)
+    assert (interview.title, interview.video_conferencing_url) == ("Technical Interview", "https://meet.example.com/5")
+    assert len(interview.users) == 2
+    [note] = every(sdk.ats.get_notes)
+    assert note.content_html == "<b>Strong</b> Python"
+    [cv] = every(sdk.ats.get_ats_attachments)
+    assert (cv.file_name, cv.type) == ("cv.pdf", "CV")
     jobs = every(sdk.ats.get_jobs)
     assert [s.name for s in jobs[0].stages][:2] == ["New Lead", "Application Review"]
     assert {q.format_.TYPE for q in jobs[0].screening_questions} >= {"SINGLE_SELECT", "MULTI_SELECT", "BOOLEAN"}

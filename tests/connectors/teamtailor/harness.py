@@ -26,9 +26,15 @@ from tests.connectors.teamtailor.conftest import TT
 
 
 def teamtailor_connector(
-    base_url: str, *, key: str = DEFAULT_API_KEY, page_size: int | None = None, retry: RetryPolicy | None = None
+    base_url: str,
+    *,
+    key: str = DEFAULT_API_KEY,
+    page_size: int | None = None,
+    retry: RetryPolicy | None = None,
+    credentials: dict[str, str] | None = None,
 ) -> TeamtailorConnector:
-    """A connector on the emulator's region base URL (`<emulator>/eu` or `/na`)."""
+    """A connector on the emulator's region base URL (`<emulator>/eu` or `/na`), or on its root with a `region`
+    credential."""
     http = HttpClient(
         base_url=base_url,
         rate_key="teamtailor:test",
@@ -39,7 +45,7 @@ def teamtailor_connector(
     context = ConnectorContext(
         integration_key="teamtailor:test",
         base_url=base_url,
-        credentials={"api_key": key},
+        credentials={"api_key": key, **(credentials or {})},
         auth_kind=AuthKind.API_KEY,
         http=http,
         options={"page_size": page_size} if page_size else {},

@@ -1,10 +1,13 @@
-"""Teamtailor's catalog in the flow: every text it shows has German, the logo exists, beta until every point holds."""
+"""Teamtailor's catalog in the flow: every text it shows has German (the region choices too), the logo exists,
+beta until every point holds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import translation
 
 from apps.connectors.catalog import SourceStrategy
@@ -15,12 +18,15 @@ from tests.integrations.test_connect_flow_i18n import flow_texts
 def test_every_flow_text_has_german_but_the_product_name_and_the_key_placeholder() -> None:
     connector = get_connector_class("teamtailor")
     texts = flow_texts(connector)
+    regions = [label for field in connector.auth_modes[0].fields for _value, label in field.choices]
 
     with translation.override("de"):
-        untranslated = {text for text in texts if translation.gettext(text) == text}
+        untranslated = {text for text in texts + regions if translation.gettext(text) == text}
+        german_regions = [translation.gettext(label) for label in regions]
 
-    assert len(texts) == 10
-    assert untranslated == {"Teamtailor", "abc123…"}
+    assert len(texts) == 12
+    assert untranslated == {"Teamtailor", "abc123…", "Region", "EU (app.teamtailor.com)"}
+    assert german_regions == ["EU (app.teamtailor.com)", "Nordamerika (app.na.teamtailor.com)"]
 
 
 def test_logo_source_strategy_and_beta() -> None:
@@ -29,4 +35,16 @@ def test_logo_source_strategy_and_beta() -> None:
     assert (Path(settings.BASE_DIR) / "static" / "tools" / "teamtailor.svg").read_text().startswith("<svg")
     assert connector.source_strategy == SourceStrategy.FREE_TEXT
     assert connector.beta is True
-    assert len(connector.assumptions) == 8
+    assert len(connector.assumptions) == 9
+
+
+@pytest.mark.django_db
+def test_the_connector_page_says_how_the_source_appears_and_that_files_need_a_public_url(client: Client) -> None:
+    html = client.get("/docs/connectors/teamtailor/").content.decode()
+
+    notes = html.split('id="vendor-notes"')[1].split("</section>")[0]
+    assert notes.count("data-vendor-note") == 5
+    assert "shows in Teamtailor as the referring site <strong>acme-jobs</strong>" in notes
+    assert "takes files only as a public URL it downloads itself" in notes
+    assert "Direct Apply" in notes
+    assert html.count("data-assumption") == 9

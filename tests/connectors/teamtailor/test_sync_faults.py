@@ -74,7 +74,9 @@ def test_full_sync_with_twenty_percent_faults_ends_with_the_same_records(
         "ats_applications": 30,
         "ats_users": 2,
         "ats_rejection_reasons": 2,
+        "ats_offers": 0,
         "ats_notes": 0,
+        "ats_attachments": 0,
     }
     assert {model.model: model.fetched for model in faulty.model_checkpoints.all()} == counts
     assert faulted["rateLimited"] > 0

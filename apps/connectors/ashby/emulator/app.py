@@ -66,6 +66,8 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("application.changeSource", "candidatesWrite", "application_change_source"),
     ("applicationForm.submit", "candidatesWrite", "form_submit"),
     ("file.info", "candidatesRead", "file_info"),
+    ("offer.list", "offersRead", "offer_list"),
+    ("interviewSchedule.list", "interviewsRead", "schedule_list"),
     ("source.list", "hiringProcessMetadataRead", "source_list"),
     ("archiveReason.list", "hiringProcessMetadataRead", "archive_reason_list"),
     ("candidateTag.list", "hiringProcessMetadataRead", "tag_list"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.connectors.ashby.emulator import seed
+from apps.connectors.ashby.emulator import pipeline, seed
 from apps.connectors.ashby.emulator.state import State
 from apps.connectors.emulation.app import ControlError
 from apps.connectors.emulation.http import Request, Response
@@ -23,6 +23,16 @@ class ControlApi:
         self.add_control("POST", "/_emulator/sync-tokens/expire", self._control_expire_sync_tokens)
         self.add_control("POST", "/_emulator/api-keys/{key}", self._control_api_key_update)
         self.add_control("DELETE", "/_emulator/candidates/{id}", self._control_candidate_delete)
+        self.add_control("POST", "/_emulator/offers", self._control_offer_create)
+        self.add_control("POST", "/_emulator/interview-schedules", self._control_schedule_create)
+
+    def _control_offer_create(self, request: Request) -> Response:
+        """A recruiter makes an offer in Ashby (see `pipeline.add_offer` for the body)."""
+        return Response.json(pipeline.add_offer(self.state, request.json_object()), 201)
+
+    def _control_schedule_create(self, request: Request) -> Response:
+        """A coordinator schedules interviews in Ashby (see `pipeline.add_schedule` for the body)."""
+        return Response.json(pipeline.add_schedule(self.state, request.json_object()), 201)
 
     def _control_candidate_delete(self, request: Request) -> Response:
         """A user deletes a candidate in Ashby's UI (the API has no delete): it and its applications vanish."""

@@ -11,7 +11,18 @@ from apps.connectors.ashby.emulator.state import State
 def counts(state: State) -> dict[str, int]:
     return {
         name: len(getattr(state, name))
-        for name in ("jobs", "candidates", "applications", "users", "sources", "notes", "tags", "files")
+        for name in (
+            "jobs",
+            "candidates",
+            "applications",
+            "users",
+            "sources",
+            "notes",
+            "tags",
+            "files",
+            "offers",
+            "schedules",
+        )
     }
 
 
@@ -36,4 +47,6 @@ def dump(state: State, config: SeedConfig) -> dict[str, Any]:
             for fid, aid in state.form_instances.items()
         ],
         "files": [dict(f) for f in state.files.values()],
+        "offers": list(state.offers.values()),
+        "interviewSchedules": list(state.schedules.values()),
     }

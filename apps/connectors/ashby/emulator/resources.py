@@ -43,7 +43,12 @@ class ResourcesApi:
     def api_key_info(self, request: Request) -> Response:
         key = self.key_of(request)
         scopes = sorted(key.permissions)
-        return ok({"title": key.title, "createdAt": key.created_at, "scopes": scopes})
+        answer: JsonDict = {"title": key.title, "createdAt": key.created_at, "scopes": scopes}
+        # assumed: the key's default source (set in Admin → API Keys, reference B4.5) is reported here as
+        # `defaultSource` ({id, title, isArchived, sourceType}) or null; where Ashby shows it to the API is NOT FOUND.
+        default = self._default_source(request)
+        answer["defaultSource"] = operations.source_json(self.state, default) if default else None
+        return ok(answer)
 
     def user_list(self, request: Request) -> Response:
         return self._list(request, "users", list(self.state.users.values()))
@@ -126,9 +131,13 @@ class ResourcesApi:
         return ok(rows[:100])
 
     def candidate_notes(self, request: Request) -> Response:
-        candidate = self.state.get("candidates", self._body(request).get("candidateId"), "candidate_not_found")
-        rows = [_public_note(n) for n in self.state.notes.values() if n["candidateId"] == candidate["id"]]
-        return Response.json({"success": True, "results": rows, "moreDataAvailable": False})
+        body = self._body(request)
+        candidate = self.state.get("candidates", body.get("candidateId"), "candidate_not_found")
+        rows = [n for n in self.state.notes.values() if n["candidateId"] == candidate["id"]]
+        # paged, with syncToken (reference B2); assumed: the token is the notes list's, whatever the candidate
+        answer = self.state.list_page("notes", rows, {k: v for k, v in body.items() if k != "candidateId"})
+        answer["results"] = [_public_note(n) for n in answer["results"]]
+        return Response.json(answer)
 
     def candidate_create(self, request: Request) -> Response:
         return ok(
@@ -166,6 +175,25 @@ class ResourcesApi:
     def file_info(self, request: Request) -> Response:
         file = self.state.get("files", self._body(request).get("fileHandle"), "file_not_found")
         return ok({"url": f"https://files.ashbyhq.com/{file['handle']}/{file['name']}"})
+
+    # ------------------------------------------------------------------ offers and interviews
+    def offer_list(self, request: Request) -> Response:
+        body = self._body(request)
+        rows = list(self.state.offers.values())
+        if body.get("applicationId") is not None:
+            rows = [o for o in rows if o["applicationId"] == body["applicationId"]]
+        for key in ("offerStatus", "acceptanceStatus"):
+            if isinstance(body.get(key), list):
+                rows = [o for o in rows if o[key] in body[key]]
+        return self._list(request, "offers", rows)
+
+    def schedule_list(self, request: Request) -> Response:
+        body = self._body(request)
+        rows = list(self.state.schedules.values())
+        for key in ("applicationId", "interviewStageId"):
+            if body.get(key) is not None:
+                rows = [s for s in rows if s[key] == body[key]]
+        return self._list(request, "schedules", rows)
 
     # ------------------------------------------------------------------ applications
     def application_list(self, request: Request) -> Response:

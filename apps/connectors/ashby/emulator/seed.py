@@ -1,5 +1,6 @@
 """Deterministic Ashby organisation: source types and sources, archive reasons, users, jobs with plans and
-postings (with application forms of every field type), candidates with applications."""
+postings (with application forms of every field type), candidates with applications, interview schedules (every
+fifth application) and offers (every tenth)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
-from apps.connectors.ashby.emulator import operations
+from apps.connectors.ashby.emulator import operations, pipeline
 from apps.connectors.ashby.emulator.state import JsonDict, State
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import fmt
@@ -129,9 +130,10 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
         body = {"name": f"Seed{config.seed} Person {number}", "email": f"person{number}@ashby.example"}
         candidate = operations.create_candidate(state, body, default_source_id=None, at=at)
         job = open_jobs[number % len(open_jobs)]
-        operations.create_application(
+        application = operations.create_application(
             state, {"candidateId": candidate["id"], "jobId": job["id"]}, default_source_id=None, at=at
         )
+        pipeline.seed_pipeline(state, application, number, at)
     return state
 
 

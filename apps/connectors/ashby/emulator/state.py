@@ -17,7 +17,7 @@ from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import StateError, fmt, ms
 
 JsonDict = dict[str, Any]
-RESOURCES = ("jobs", "candidates", "applications", "users", "tags", "notes")
+RESOURCES = ("jobs", "candidates", "applications", "users", "tags", "notes", "offers", "schedules")
 # assumed: Ashby does not document a syncToken lifetime (reference B2: NOT FOUND); tokens older than this are
 # refused with `sync_token_expired`, and `/_emulator/sync-tokens/expire` expires every issued token at once.
 SYNC_TOKEN_LIFETIME = timedelta(days=7)
@@ -45,6 +45,8 @@ class State:
     users: dict[str, JsonDict] = field(default_factory=dict)
     tags: dict[str, JsonDict] = field(default_factory=dict)
     notes: dict[str, JsonDict] = field(default_factory=dict)  # note id → note (+ "candidateId")
+    offers: dict[str, JsonDict] = field(default_factory=dict)  # offer id → the offer.list row
+    schedules: dict[str, JsonDict] = field(default_factory=dict)  # interview schedule id → its row with events
     sources: dict[str, JsonDict] = field(default_factory=dict)
     source_types: dict[str, JsonDict] = field(default_factory=dict)
     archive_reasons: dict[str, JsonDict] = field(default_factory=dict)

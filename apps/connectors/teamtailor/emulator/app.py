@@ -89,6 +89,7 @@ class TeamtailorEmulator(ResourcesApi, VendorEmulator):
         self.add_control("DELETE", "/_emulator/records/{table}/{id}", self._control_delete)
         self.add_control("GET", "/_emulator/regions", self._control_regions)
         self.add_control("POST", "/_emulator/jobs", self._control_job)
+        self.add_control("POST", "/_emulator/job-offers", self._control_offer)
 
     # ================================================================== pipeline hooks
     def preflight(self, request: Request, route: Route) -> None:
@@ -218,6 +219,12 @@ class TeamtailorEmulator(ResourcesApi, VendorEmulator):
             self.state.pick_question(job.id, question, mandatory=bool(item.get("mandatory")))
         return Response.json({"id": job.id, "stages": [s.id for s in self.state.job_stages(job.id)]}, 201)
 
+    def _control_offer(self, request: Request) -> Response:
+        """An offer made in Teamtailor's interface: `{"job-application-id", "status"?, "response"?, "details"?}`."""
+        body = request.json_object()
+        offer = self.state.add_offer(body.get("job-application-id"), body, body.get("user-id"))
+        return Response.json({"id": offer.id}, 201)
+
     def _control_regions(self, request: Request) -> Response:
         return Response.json({"requests": dict(self.region_requests)})
 
@@ -281,6 +288,8 @@ class TeamtailorEmulator(ResourcesApi, VendorEmulator):
             self.listing("answers", "answers", parent=("candidates", "candidate_id", "candidates")),
             **admin,
         )
+        add("GET", f"{v1}/job-offers", self.listing("job-offers", "job_offers"), **admin)
+        add("GET", f"{v1}/job-offers/{{id}}", self.single("job-offers", "job_offers"), **admin)
         add("GET", f"{v1}/uploads", self.listing("uploads", "uploads"), **admin)
         add("POST", f"{v1}/uploads", self.uploads_create, **admin)
         add("GET", f"{v1}/uploads/{{id}}", self.single("uploads", "uploads"), **admin)

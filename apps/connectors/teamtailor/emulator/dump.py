@@ -21,6 +21,7 @@ TABLES = (
     "notes",
     "answers",
     "uploads",
+    "job_offers",
 )
 
 

@@ -68,6 +68,10 @@ RELATIONSHIPS: dict[str, dict[str, Rel]] = {
         "question": Rel("questions", lambda s, r: r.question_id),
     },
     "uploads": {"candidate": Rel("candidates", lambda s, r: r.candidate_id), "job": Rel("jobs", lambda s, r: r.job_id)},
+    "job-offers": {
+        "job-application": Rel("job-applications", lambda s, r: r.job_application_id),
+        "user": Rel("users", lambda s, r: r.user_id),
+    },
 }
 TABLE = {
     "jobs": "jobs",
@@ -81,6 +85,7 @@ TABLE = {
     "notes": "notes",
     "answers": "answers",
     "uploads": "uploads",
+    "job-offers": "job_offers",
 }
 
 
@@ -190,6 +195,15 @@ def attributes(kind: str, r: Any, base: str) -> dict[str, Any]:
             "file-name": r.file_name,
             "internal": r.internal,
             "created-at": wire_time(r.created_at),
+        }
+    if kind == "job-offers":
+        return {
+            "status": r.status,
+            "sent-at": wire_time(r.sent_at),
+            "answered-at": wire_time(r.answered_at),
+            "created-at": wire_time(r.created_at),
+            "response": r.response,
+            "details": r.details,
         }
     raise KeyError(kind)
 

@@ -190,6 +190,26 @@ class Upload:
 
 
 @dataclass
+class JobOffer:
+    """`/v1/job-offers` (T-3P Airbyte schema, reference B5). assumed: `status` ∈ draft, sent, answered and
+    `response` ∈ accepted, declined once answered (the enums are NOT FOUND)."""
+
+    id: int
+    job_application_id: int
+    user_id: int | None
+    status: str
+    created_at: datetime
+    sent_at: datetime | None = None
+    answered_at: datetime | None = None
+    response: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+OFFER_STATUSES = ("draft", "sent", "answered")
+OFFER_RESPONSES = ("accepted", "declined")
+
+
+@dataclass
 class State:
     clock: Clock
     jobs: dict[int, Job] = field(default_factory=dict)
@@ -203,6 +223,7 @@ class State:
     notes: dict[int, Note] = field(default_factory=dict)
     answers: dict[int, Answer] = field(default_factory=dict)
     uploads: dict[int, Upload] = field(default_factory=dict)
+    job_offers: dict[int, JobOffer] = field(default_factory=dict)
     next_id: int = 1000
 
     # ------------------------------------------------------------------ helpers
@@ -448,6 +469,28 @@ class State:
         self.uploads[upload.id] = upload
         return upload
 
+    def add_offer(self, application_id: Any, attributes: dict[str, Any], user_id: Any = None) -> JobOffer:
+        """An offer made in Teamtailor's interface (the public API's job offers are read-only here, assumed)."""
+        application = self.get("job_applications", application_id)
+        status = str(attributes.get("status") or "sent")
+        response = attributes.get("response")
+        if status not in OFFER_STATUSES or (response is not None and response not in OFFER_RESPONSES):
+            raise Invalid(f"status - {OFFER_STATUSES}, response - {OFFER_RESPONSES}", "status")
+        now = self.now()
+        offer = JobOffer(
+            self.new_id(),
+            application.id,
+            None if user_id is None else self.get("users", user_id).id,
+            status,
+            now,
+            sent_at=now if status != "draft" else None,
+            answered_at=now if status == "answered" else None,
+            response=response if status == "answered" else None,
+            details=dict(attributes.get("details") or {}),
+        )
+        self.job_offers[offer.id] = offer
+        return offer
+
     def delete(self, table: str, identifier: Any) -> None:
         record = self.get(table, identifier)
         del getattr(self, table)[record.id]
@@ -456,6 +499,8 @@ class State:
                 records = getattr(self, name)
                 for key in [k for k, v in records.items() if v.candidate_id == record.id]:
                     del records[key]
+        for key in [k for k, v in self.job_offers.items() if v.job_application_id not in self.job_applications]:
+            del self.job_offers[key]  # an offer goes with its job application
 
 
 _MERGED = {"first-name", "last-name", "phone", "pitch", "linkedin-url", "resume", "tags"}
