@@ -29,6 +29,7 @@ UNTRANSLATED = {
     "Inbound",  # Ashby
     # the same word in German
     "Subdomain",  # Workable's account field
+    "Region",  # Teamtailor's EU / North America choice: the same word in German
 }
 
 MARKDOWN_LINK_TARGET = re.compile(r"\]\(([^)]*)\)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.integrations.connect_flow import render_markdown
+from apps.integrations.connect_pages import render_markdown
 
 register = template.Library()
 
