@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import FrameLocator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from apps.attribution.models import SourceMapping
 from apps.connectors.emulation.serve_all import register_callback
@@ -223,6 +224,15 @@ def test_reopening_a_half_finished_link_resumes_at_the_source_step(
     assert (mapping.status, mapping.integration.setup_status) == ("CONFIGURED", "COMPLETED")
 
 
+def _press_escape(target: Locator) -> None:
+    """Esc removes the very iframe the key went to, and Chromium then sometimes never acknowledges the key event
+    (seen under load: `keyboard.press` waited forever). The press gets a bound; what Esc did is asserted after it."""
+    try:
+        target.press("Escape", timeout=5_000)
+    except PlaywrightTimeoutError:
+        pass
+
+
 def test_esc_closes_the_embedded_dialog_and_focus_moves_into_it(
     tab: Page, host_url: str, shoot: Shoot, environment: Environment, live_server: Any, reachable: str
 ) -> None:
@@ -235,7 +245,7 @@ def test_esc_closes_the_embedded_dialog_and_focus_moves_into_it(
     expect(frame.locator("#field-api_key")).to_have_value("typed-without-a-click")
     shoot(tab, "focus-in-dialog")
 
-    tab.keyboard.press("Escape")
+    _press_escape(frame.locator("#field-api_key"))
 
     tab.wait_for_function("() => window.__result !== null && window.__result !== undefined")
     assert tab.evaluate("() => window.__result") == {
@@ -251,10 +261,11 @@ def test_esc_closes_the_embedded_dialog_and_focus_moves_into_it(
 def test_esc_on_a_page_without_fields_focuses_the_dialog(
     tab: Page, host_url: str, environment: Environment, live_server: Any
 ) -> None:
-    frame = _open_embedded(tab, host_url, _link(environment, live_server, link_type="EMBEDDED"))
-    expect(frame.locator("h1")).to_have_text("Which applicant tracking system do you use?")
+    # the sandbox's "no credentials" mode has nothing to fill in (the tool list has its search field, for 9 tools)
+    frame = _open_embedded(tab, host_url, _link(environment, live_server, tool="sandbox", link_type="EMBEDDED"))
+    expect(frame.locator(".lead")).to_have_text("There is nothing to enter: connect, and we check the connection live.")
     expect(frame.locator("#flow-dialog")).to_be_focused()
-    tab.keyboard.press("Escape")
+    _press_escape(frame.locator("#flow-dialog"))
     expect(tab.locator("iframe")).to_have_count(0)
     assert tab.evaluate("() => window.__result.name") == "KomboConnectCancelledError"
 

@@ -84,6 +84,8 @@ def test_housekeeping_deletes_only_what_outlived_its_use(db: None) -> None:
         "sync_runs": 2,
         "webhook_events": 0,
         "outbound_requests": 0,
+        "abandoned_integrations": 0,
+        "pending_credentials": 0,
     }
     assert set(SyncRun.objects.values_list("id", flat=True)) == {
         last_full.id, last_delta.id, recent_failure.id, others_only_run.id,
@@ -106,6 +108,8 @@ def test_housekeeping_task_is_idempotent(db: None) -> None:
         "sync_runs": 0,
         "webhook_events": 0,
         "outbound_requests": 0,
+        "abandoned_integrations": 0,
+        "pending_credentials": 0,
     }
     assert housekeeping() == {
         "idempotency_keys": 0,
@@ -113,4 +117,6 @@ def test_housekeeping_task_is_idempotent(db: None) -> None:
         "sync_runs": 0,
         "webhook_events": 0,
         "outbound_requests": 0,
+        "abandoned_integrations": 0,
+        "pending_credentials": 0,
     }
