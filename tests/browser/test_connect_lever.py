@@ -69,9 +69,14 @@ def test_embedded_flow_with_api_key_and_live_permission_checks(
     for check in ("credentials", "postings:read:admin", "opportunities:read:admin", "stages:read:admin",
                   "archive_reasons:read:admin", "users:read:admin"):  # fmt: skip
         expect(frame.locator(f'[data-check="{check}"]')).to_have_attribute("data-ok", "true")
+    # the source is free text in Lever: nothing to set up, the flow only confirms its name
+    expect(frame.locator("#free-text-source")).to_contain_text("carries the source “Acme Jobs”")
     shoot(page, "permission-checks")
     frame.locator("#continue").click()
     expect(frame.locator("#done h1")).to_have_text("Lever is connected")
+    expect(frame.locator("#done-source")).to_have_text(
+        "Candidates created this way show the source “Acme Jobs” in Lever."
+    )
     shoot(page, "done")
 
     integration = Integration.objects.get(end_user_origin_id="acme-16")

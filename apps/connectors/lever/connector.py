@@ -121,7 +121,6 @@ class LeverConnector(LeverReads, LeverChildren, LeverWrites, HttpConnector):
 
     tool = "lever"
     label = "Lever"
-    beta = True  # not every must-show point holds yet (see /work/notes/issue-16.md)
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://hire.lever.co/developer/documentation#authentication"
     read_coverage = READ_COVERAGE

@@ -103,7 +103,6 @@ class PersonioConnector(PersonioReads, PersonioWrites, HttpConnector):
 
     tool = "personio"
     label = "Personio"
-    beta = True
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://developer.personio.de/v2.0/reference/authentication"
     read_coverage = READ_COVERAGE

@@ -53,7 +53,7 @@ def test_catalog_metadata() -> None:
     assert PersonioConnector.assumptions == ASSUMPTIONS
     assert len(ASSUMPTIONS) == 13
     assert PersonioConnector.passthrough_apis == ("recruiting",)
-    assert PersonioConnector.beta is True
+    assert PersonioConnector.beta is False  # every point of its issue holds
 
 
 def test_only_creates_are_covered_and_every_follow_up_is_unsupported() -> None:
