@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import requests
+
 from apps.integrations.models import Integration, SyncRun
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
 
@@ -26,3 +28,21 @@ def sync(integration: Integration, run_type: str = SyncRun.Type.FULL) -> SyncRun
     run.refresh_from_db()
     assert outcome == RunOutcome.SUCCEEDED, run.error
     return run
+
+
+def stored(integration: Integration) -> dict[Any, list[tuple[str, Any, bool]]]:
+    """Every stored record of every model: (remote id, raw payload, deleted?), for comparing two syncs."""
+    from apps.applications.services import RECORD_MODELS
+
+    return {
+        model: sorted(
+            (row.remote_id, row.remote_data, row.remote_deleted_at is not None)
+            for row in table.objects.filter(integration=integration)
+        )
+        for model, table in RECORD_MODELS.items()
+    }
+
+
+def faults(url: str, **body: Any) -> None:
+    """Adds a fault to an emulator (`POST /_emulator/faults`; see apps.connectors.emulation.faults)."""
+    requests.post(f"{url}/_emulator/faults", json=body, timeout=10).raise_for_status()

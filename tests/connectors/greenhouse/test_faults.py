@@ -12,16 +12,14 @@ import requests
 from kombo import Kombo
 from kombo.errors import KomboAtsError
 
-from apps.applications.services import RECORD_MODELS
 from apps.connectors.catalog import AuthKind, RateBudget, ReadModel
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.greenhouse.connector import GreenhouseConnector
 from apps.connectors.greenhouse.emulator import ADMIN_USER_ID, DEFAULT_API_KEY, GreenhouseEmulator, create_app
-from apps.integrations.models import Environment, Integration, SyncRun
+from apps.integrations.models import Environment, Integration
 from apps.integrations.services import integration_create
-from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
 from tests.connectors.greenhouse.harness import UNPACED_RATE
-from tests.connectors.sync_support import every
+from tests.connectors.sync_support import every, faults, stored, sync
 
 
 @pytest.fixture
@@ -34,20 +32,6 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[GreenhouseEmulat
         yield app, server.url
 
 
-def sync(integration: Integration) -> SyncRun:
-    run, _ = sync_run_request(
-        integration=integration, type=SyncRun.Type.FULL, trigger=SyncRun.Trigger.COMMAND, enqueue=False
-    )
-    outcome = sync_run_execute(run_id=run.id, time_budget=float("inf"))
-    run.refresh_from_db()
-    assert outcome == RunOutcome.SUCCEEDED, run.error
-    return run
-
-
-def faults(url: str, **body: Any) -> None:
-    requests.post(f"{url}/_emulator/faults", json=body, timeout=10).raise_for_status()
-
-
 @pytest.mark.django_db(transaction=True)
 def _integration(environment: Environment, url: str, name: str) -> Integration:
     integration = integration_create(
@@ -58,17 +42,6 @@ def _integration(environment: Environment, url: str, name: str) -> Integration:
     Integration.objects.filter(pk=integration.pk).update(sync_all_records=True)
     integration.refresh_from_db()
     return integration
-
-
-def stored(integration: Integration) -> dict[ReadModel, list[tuple[str, Any, bool]]]:
-    """Every stored record of every model: (remote id, raw payload, deleted?)."""
-    return {
-        model: sorted(
-            (row.remote_id, row.remote_data, row.remote_deleted_at is not None)
-            for row in table.objects.filter(integration=integration)
-        )
-        for model, table in RECORD_MODELS.items()
-    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,6 @@ opportunity."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 import requests
@@ -20,7 +19,7 @@ from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import integration_create
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
 from tests.connectors.lever.harness import OPEN_POSTING
-from tests.connectors.sync_support import every
+from tests.connectors.sync_support import every, faults
 
 
 @pytest.fixture
@@ -46,10 +45,6 @@ def faulty_sync(integration: Integration) -> int:
     run.refresh_from_db()
     assert outcome == RunOutcome.SUCCEEDED, run.error
     return resumed
-
-
-def faults(url: str, **body: Any) -> None:
-    requests.post(f"{url}/_emulator/faults", json=body, timeout=10).raise_for_status()
 
 
 @pytest.mark.django_db(transaction=True)

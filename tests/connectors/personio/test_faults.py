@@ -23,7 +23,7 @@ from apps.integrations.services import integration_create
 from tests.connectors.contract import application_input
 from tests.connectors.emulated import HOLD
 from tests.connectors.personio.harness import CREDENTIALS, personio_connector
-from tests.connectors.sync_support import every, sync
+from tests.connectors.sync_support import every, faults, sync
 
 
 @pytest.fixture
@@ -32,10 +32,6 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[PersonioEmulator
     app = create_app(limits_enabled=False, seed={"candidates": 450, "jobs": 3})
     with LoopbackServer(app) as server:
         yield app, server.url
-
-
-def faults(url: str, **body: Any) -> None:
-    requests.post(f"{url}/_emulator/faults", json=body, timeout=10).raise_for_status()
 
 
 def applications_of(app: PersonioEmulator, email: str) -> list[dict[str, Any]]:

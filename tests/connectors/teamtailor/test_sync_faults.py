@@ -12,10 +12,9 @@ from kombo import Kombo
 from apps.connectors.catalog import AuthKind
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.teamtailor.emulator import DEFAULT_API_KEY, TeamtailorEmulator, create_app
-from apps.integrations.models import Environment, Integration, SyncRun
+from apps.integrations.models import Environment, Integration
 from apps.integrations.services import integration_create
-from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
-from tests.connectors.sync_support import every
+from tests.connectors.sync_support import every, sync
 
 
 @pytest.fixture
@@ -38,16 +37,6 @@ def connect(environment: Environment, url: str, name: str) -> Integration:
     integration.sync_all_records = True
     integration.save(update_fields=["sync_all_records"])
     return integration
-
-
-def sync(integration: Integration) -> SyncRun:
-    run, _ = sync_run_request(
-        integration=integration, type=SyncRun.Type.FULL, trigger=SyncRun.Trigger.COMMAND, enqueue=False
-    )
-    outcome = sync_run_execute(run_id=run.id, time_budget=float("inf"))
-    run.refresh_from_db()
-    assert outcome == RunOutcome.SUCCEEDED, run.error
-    return run
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,14 +12,13 @@ import requests
 from kombo import Kombo
 from kombo.errors import KomboAtsError
 
-from apps.applications.services import RECORD_MODELS
 from apps.connectors.catalog import AuthKind, RateBudget, ReadModel
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.workable.connector import WorkableConnector
 from apps.connectors.workable.emulator import DEFAULT_TOKEN, SUBDOMAIN, WorkableEmulator, create_app
 from apps.integrations.models import Environment, Integration
 from apps.integrations.services import integration_create
-from tests.connectors.sync_support import every, sync
+from tests.connectors.sync_support import every, faults, stored, sync
 
 
 @pytest.fixture
@@ -32,10 +31,6 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[WorkableEmulator
         yield app, server.url
 
 
-def faults(url: str, **body: Any) -> None:
-    requests.post(f"{url}/_emulator/faults", json=body, timeout=10).raise_for_status()
-
-
 def _integration(environment: Environment, url: str, name: str) -> Integration:
     integration = integration_create(
         environment=environment, tool="workable", end_user_organization_name=name, auth_kind=AuthKind.API_KEY,
@@ -45,17 +40,6 @@ def _integration(environment: Environment, url: str, name: str) -> Integration:
     Integration.objects.filter(pk=integration.pk).update(sync_all_records=True)
     integration.refresh_from_db()
     return integration
-
-
-def stored(integration: Integration) -> dict[ReadModel, list[tuple[str, Any, bool]]]:
-    """Every stored record of every model: (remote id, raw payload, deleted?)."""
-    return {
-        model: sorted(
-            (row.remote_id, row.remote_data, row.remote_deleted_at is not None)
-            for row in table.objects.filter(integration=integration)
-        )
-        for model, table in RECORD_MODELS.items()
-    }
 
 
 @pytest.mark.django_db(transaction=True)
