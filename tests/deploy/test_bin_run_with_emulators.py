@@ -17,8 +17,9 @@ import requests
 from kombo import Kombo
 from playwright.sync_api import Page, expect, sync_playwright
 
+from apps.connectors.emulation.registry import EMULATORS
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from tests.deploy.processes import free_port
+from tests.deploy.processes import free_port, free_port_block
 from tests.integrations.processes import ROOT, wait_for
 
 pytestmark = pytest.mark.browser
@@ -47,7 +48,7 @@ def _emulator_block(log: str, tool: str) -> str:
 @pytest.fixture
 def running(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """`./bin/run --with-emulators` as the README says, on free ports; its base URL and its output."""
-    port, first_emulator_port = free_port(), free_port()
+    port, first_emulator_port = free_port(), free_port_block(len(EMULATORS))
     env = {
         key: value
         for key, value in os.environ.items()
