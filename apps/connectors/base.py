@@ -48,6 +48,7 @@ from apps.connectors.dtos import (
 )
 from apps.connectors.errors import ConnectorUnsupported
 from apps.connectors.passthrough import send as passthrough_send
+from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookSetup, WebhookSubscription
 
 if TYPE_CHECKING:
     from apps.connectors.http import HttpClient
@@ -130,6 +131,9 @@ class Connector(abc.ABC):
     # Documented vendor behaviour the connector page should explain (Markdown, one point each), e.g. how the
     # source appears in the vendor's interface or which inputs the vendor cannot take.
     page_notes: ClassVar[tuple[str, ...]] = ()
+    # Inbound webhooks (apps.connectors.webhooks): how they are set up, and the vendor's event names we subscribe to.
+    webhook_setup: ClassVar[WebhookSetup] = WebhookSetup.NONE
+    webhook_events: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
@@ -444,3 +448,23 @@ class Connector(abc.ABC):
             auth_headers=self.passthrough_headers,
             reauthenticate=self.passthrough_reauthenticate,
         )
+
+    # -- inbound webhooks (apps.connectors.webhooks) ----------------------------------------------------------------
+    #
+    # A tool with `webhook_setup` API implements subscribe/unsubscribe; MANUAL and API tools implement
+    # `parse_webhook`. The platform owns the URL, our secret, replay protection, the task and the targeted delta.
+
+    def subscribe_webhooks(self, *, url: str, secret: str) -> WebhookSubscription:
+        """Register `url` for `webhook_events` with the vendor's registration API (idempotent: an existing
+        subscription to the same URL is reused). `secret` is ours, for vendors that take one."""
+        raise ConnectorUnsupported(f"{self.label} cannot subscribe to webhooks through its API.")
+
+    def unsubscribe_webhooks(self, subscription: WebhookSubscription) -> None:
+        """Remove what `subscribe_webhooks` registered; a subscription the vendor no longer has is not an error."""
+        raise ConnectorUnsupported(f"{self.label} cannot unsubscribe webhooks through its API.")
+
+    def parse_webhook(self, webhook: InboundWebhook, *, secret: str) -> WebhookEvent:
+        """Verify `webhook` exactly as the vendor documents (signature over the raw body, timestamp freshness)
+        with `secret`, and name the records it concerns. Raises WebhookRejected when it is not authentic.
+        No network calls: the platform acknowledges before any record is read."""
+        raise ConnectorUnsupported(f"{self.label} sends no webhooks Tributary understands.")
