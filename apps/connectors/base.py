@@ -81,9 +81,13 @@ class ConnectorContext:
     def renew_credentials(self, held: Mapping[str, str], renew: Callable[[Credentials], Credentials]) -> Credentials:
         """Renewed credentials (OAuth tokens), persisted; possibly the ones another process renewed meanwhile."""
         if self.credentials_renewal is not None:
-            return self.credentials_renewal(held, renew)
-        renewed = renew(dict(held))
-        self.save_credentials(dict(renewed))
+            renewed = self.credentials_renewal(held, renew)
+        else:
+            renewed = renew(dict(held))
+            self.save_credentials(dict(renewed))
+        if self.http is not None:
+            # The new values are as secret as the ones the client was built with: keep them out of the request log.
+            self.http.add_secrets(str(value) for value in renewed.values())
         return renewed
 
 

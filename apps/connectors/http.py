@@ -24,7 +24,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -236,6 +236,12 @@ class HttpClient:
     def __post_init__(self) -> None:
         self.session.trust_env = False  # no proxies or .netrc credentials picked up from the environment
         self._origin = urlsplit(self.base_url)
+
+    def add_secrets(self, values: Iterable[str]) -> None:
+        """Scrub these too from now on: credentials renewed during a run (a refreshed OAuth access token)."""
+        new = [value for value in values if value and value not in self.secrets]
+        if new:
+            self.secrets = [*self.secrets, *new]
 
     # convenience verbs
     def get(self, path: str, **kwargs: Any) -> HttpResponse:

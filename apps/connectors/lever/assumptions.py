@@ -35,4 +35,14 @@ ASSUMPTIONS: tuple[str, ...] = (
     "An offset that Lever did not return answers 400.",
     "Confidential opportunities and postings are not read: `confidentiality=all` needs the confidential "
     "permission, which Lever grants only when a key is created; asking without it answers 403 in the emulator.",
+    "Webhooks: the waits between Lever's five retries are not documented (the emulator waits 30 s, 2 min, 10 min, "
+    "30 min and 1 h); a delivery whose `triggeredAt` is more than 3 hours old (longer than those retries) or more "
+    "than 5 minutes ahead is refused. The signed `token` is the event id against replays.",
+    "Webhooks: the `data` of events other than `candidateStageChange` is not documented: assumed "
+    "`{opportunityId, candidateId, contactId}` for opportunity events and `{contactId}` for contact events; an "
+    "opportunity without a posting sends no `applicationCreated`.",
+    "Webhooks: each webhook Lever creates has its own signature token (kept per event); one Lever already has for "
+    "our URL is replaced, since `GET /webhooks` does not show its token. API-created webhooks send at once (the "
+    "Super Admin toggle of the event group is not emulated); tag, source and note changes send no webhook and "
+    "are caught by the scheduled delta.",
 )

@@ -34,8 +34,11 @@ from apps.connectors.lever import client as api
 from apps.connectors.lever.assumptions import ASSUMPTIONS
 from apps.connectors.lever.children import LeverChildren
 from apps.connectors.lever.reads import LeverReads
+from apps.connectors.lever.webhooks import EVENTS as WEBHOOK_EVENTS
+from apps.connectors.lever.webhooks import LeverWebhooks
 from apps.connectors.lever.writes import LeverWrites
 from apps.connectors.oauth2 import API_KEY
+from apps.connectors.webhooks import WebhookSetup
 
 _coverage = partial(read_coverage, remote_ids=True)
 
@@ -112,11 +115,11 @@ OAUTH_SCOPES = (
         f"{name}:read:admin"
         for name in (*SCOPES, "tags", "sources", "notes", "files", "offers", "interviews", "feedback")
     ),
-    *(f"{name}:write:admin" for name in ("opportunities", "applications", "notes", "files", "uploads")),
+    *(f"{name}:write:admin" for name in ("opportunities", "applications", "notes", "files", "uploads", "webhooks")),
 )
 
 
-class LeverConnector(LeverReads, LeverChildren, LeverWrites, HttpConnector):
+class LeverConnector(LeverReads, LeverChildren, LeverWrites, LeverWebhooks, HttpConnector):
     """Lever over its Data API v1 with an API key (Basic) or OAuth (authorization code with `audience`)."""
 
     tool = "lever"
@@ -141,7 +144,8 @@ class LeverConnector(LeverReads, LeverChildren, LeverWrites, HttpConnector):
                 "1. Sign in to Lever as a **Super Admin**.\n"
                 "2. Open **Settings → Integrations and API → API Credentials** and choose **Generate new key**.\n"
                 "3. Give the key read access to **postings, opportunities, stages, archive reasons and users**, "
-                "and write access to **opportunities, notes, files and uploads**.\n"
+                "and write access to **opportunities, notes, files and uploads** (and **webhooks**, for changes "
+                "within seconds).\n"
                 "4. Copy the key and paste it below."
             ),
             links=(("Lever: authentication", "https://hire.lever.co/developer/documentation#authentication"),),
@@ -173,6 +177,9 @@ class LeverConnector(LeverReads, LeverChildren, LeverWrites, HttpConnector):
     source_level = SourceLevel.APPLICATION  # sources live on each opportunity
     passthrough_apis = ("v1",)  # `lever/v1`
     reports_deletions = True
+    # Subscribed with `POST /webhooks` (one per event, `webhooks:write:admin`); see `lever.webhooks`.
+    webhook_setup = WebhookSetup.API
+    webhook_events = WEBHOOK_EVENTS
     assumptions = ASSUMPTIONS
     client_class = api.LeverClient
     max_page_size = api.MAX_PAGE_SIZE

@@ -24,17 +24,18 @@ from apps.connectors.emulation.ratelimit import Limits, Ticket
 from apps.connectors.emulation.records import StateError
 from apps.connectors.emulation.routing import Route
 from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, api_key_credential, emulator_client
-from apps.connectors.lever.emulator.dump import counts, dump
+from apps.connectors.lever.emulator.dump import contact_json, counts, dump, opportunity_json
 from apps.connectors.lever.emulator.resources import LeverResources
 from apps.connectors.lever.emulator.seed import ADMIN_ID, SeedConfig, build_state
 from apps.connectors.lever.emulator.state import Invalid, Missing, State
+from apps.connectors.lever.emulator.webhooks import LeverWebhooks
 
 DEFAULT_API_KEY = "lever-api-key"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth/callback"
 AUDIENCE = "https://api.lever.co/v1/"
 READ, WRITE = "read", "write"
 RESOURCES = ("postings", "opportunities", "contacts", "stages", "archive_reasons", "users", "tags", "sources",
-             "notes", "files", "feedback", "interviews", "offers", "applications")  # fmt: skip
+             "notes", "files", "feedback", "interviews", "offers", "applications", "webhooks")  # fmt: skip
 ALL_SCOPES = frozenset(
     {f"{r}:{m}:admin" for r in RESOURCES for m in (READ, WRITE)}
     | {"uploads:write:admin", "confidential:access:admin", "offline_access"}
@@ -46,7 +47,7 @@ ACCESS_TOKEN_TTL = 3600
 REFRESH_TOKEN_TTL = 90 * 24 * 3600  # "1 year or 90 days idle": the idle bound
 
 
-class LeverEmulator(LeverResources, VendorEmulator):
+class LeverEmulator(LeverResources, LeverWebhooks, VendorEmulator):
     name = "lever"
     seed_config_type = SeedConfig
     state_hooks = StateHooks(build=build_state, counts=counts, dump=dump)
@@ -85,7 +86,16 @@ class LeverEmulator(LeverResources, VendorEmulator):
         )
         self.register_oauth_routes()
         self.register_resources()
+        self.register_webhooks()
         self.add_control("DELETE", "/_emulator/opportunities/{id}", self._control_delete)
+        # What a recruiter does in Lever's UI, each announced by the webhooks Lever sends for it.
+        self.add_control("POST", "/_emulator/opportunities/{id}/stage", self._control_stage)
+        self.add_control("POST", "/_emulator/opportunities/{id}/archived", self._control_archived)
+        self.add_control("PUT", "/_emulator/contacts/{id}", self._control_contact)
+
+    def reset_state(self) -> None:
+        super().reset_state()
+        self.outbox.reset()
 
     # -- pipeline hooks ---------------------------------------------------------------------------------------
     def preflight(self, request: Request, route: Route) -> None:
@@ -182,8 +192,36 @@ class LeverEmulator(LeverResources, VendorEmulator):
 
     def _control_delete(self, request: Request) -> Response:
         """Delete an opportunity as a user would in Lever (it then shows in `GET /opportunities/deleted`)."""
-        self.state.delete(request.path_params["id"])
-        return Response.json({"deleted": request.path_params["id"]})
+        opportunity = self.state.opportunity(request.path_params["id"])
+        self.state.delete(opportunity.id)
+        self.emit_opportunity("candidateDeleted", opportunity)
+        return Response.json({"deleted": opportunity.id})
+
+    def _control_stage(self, request: Request) -> Response:
+        """`{"stage": <stage id>}`: a recruiter moves the opportunity in Lever."""
+        opportunity = self.state.opportunity(request.path_params["id"])
+        self.move_and_announce(opportunity, request.json_object().get("stage"), None)
+        return Response.json({"data": opportunity_json(opportunity, self.state, set())})
+
+    def _control_archived(self, request: Request) -> Response:
+        """`{"reason": <archive reason id> | null}`: a recruiter archives (rejects, hires) or unarchives."""
+        opportunity = self.state.opportunity(request.path_params["id"])
+        self.archive_and_announce(opportunity, request.json_object().get("reason"))
+        return Response.json({"data": opportunity_json(opportunity, self.state, set())})
+
+    def _control_contact(self, request: Request) -> Response:
+        """`{"name", "headline"}`: a recruiter edits a contact (`contactUpdated`)."""
+        contact = self.state.contact(request.path_params["id"])
+        body = request.json_object()
+        for name in ("name", "headline"):
+            if isinstance(body.get(name), str) and body[name].strip():
+                setattr(contact, name, body[name].strip())
+        for opportunity in self.state.opportunities.values():
+            if opportunity.contact == contact.id:
+                opportunity.name, opportunity.headline = contact.name, contact.headline
+                opportunity.updated_at = self.state.now()
+        self.emit_contact("contactUpdated", contact.id)
+        return Response.json({"data": contact_json(contact)})
 
     def describe_endpoints(self, url: str) -> dict[str, str]:
         return {"API base": f"{url}/v1", "perform_as (super admin)": ADMIN_ID}

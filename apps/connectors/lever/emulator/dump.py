@@ -128,6 +128,7 @@ def dump(state: State, config: Any) -> dict[str, Any]:
             for o in state.opportunities.values()
         ],  # fmt: skip
         "deleted": state.deleted,
+        "webhooks": [dict(hook) for hook in state.webhooks.values()],
         "sources": text_counts([s for o in state.opportunities.values() for s in o.sources]),
         "tags": text_counts([t for o in state.opportunities.values() for t in o.tags]),
     }

@@ -31,6 +31,10 @@ class LeverResources:
 
     state: State
     add_route: Callable[..., None]
+    create_and_announce: Callable[[Callable[[], Opportunity]], Opportunity]
+    move_and_announce: Callable[[Opportunity, Any, str | None], None]
+    archive_and_announce: Callable[[Opportunity, Any], None]
+    emit_contact: Callable[[str, str], None]
 
     def register_resources(self) -> None:
         def r(method: str, path: str, handler: Any, *resources: str, mode: str = "read") -> None:
@@ -130,7 +134,8 @@ class LeverResources:
 
     def apply(self, request: Request) -> Response:
         posting = self.state.posting(request.path_params["id"])
-        opportunity = self.state.apply(posting, request.json_object())
+        body = request.json_object()
+        opportunity = self.create_and_announce(lambda: self.state.apply(posting, body))
         assert opportunity.application is not None
         return Response.json({"data": {"applicationId": opportunity.application["id"]}}, 201)
 
@@ -202,13 +207,15 @@ class LeverResources:
                 resume = {"filename": upload.filename, "content": upload.content, "size": len(upload.content)}
         else:
             body = request.json_object()
-        created = self.state.create_opportunity(body, perform_as=user, files=files, resume=resume)
+        created = self.create_and_announce(
+            lambda: self.state.create_opportunity(body, perform_as=user, files=files, resume=resume)
+        )
         # The create's response is NOT FOUND in the reference: emulated 201 `{data: opportunity}`.
         return Response.json({"data": opportunity_json(created, self.state, self._expand(request))}, 201)
 
     def stage(self, request: Request) -> Response:
         found = self.state.opportunity(request.path_params["id"])
-        self.state.move(found, request.json_object().get("stage"), self._perform_as(request, required=False))
+        self.move_and_announce(found, request.json_object().get("stage"), self._perform_as(request, required=False))
         return Response.json({"data": opportunity_json(found, self.state, set())})  # PUT body NOT FOUND: assumed
 
     def archived(self, request: Request) -> Response:
@@ -217,7 +224,7 @@ class LeverResources:
         if "reason" not in body:
             raise Invalid("reason is required (null unarchives)")
         self._perform_as(request, required=False)
-        self.state.archive(found, body["reason"])
+        self.archive_and_announce(found, body["reason"])
         return Response.json({"data": opportunity_json(found, self.state, set())})
 
     def _list_change(self, attribute: str, *, add: bool) -> Callable[[Request], Response]:
@@ -225,6 +232,8 @@ class LeverResources:
             found = self.state.opportunity(request.path_params["id"])
             self._perform_as(request, required=False)
             self.state.change_list(found, attribute, request.json_object().get(attribute), add=add)
+            if attribute == "links":  # links are the contact's (reference B5); tags and sources send no event
+                self.emit_contact("contactUpdated", found.contact)
             return Response.json({"data": opportunity_json(found, self.state, set())})
 
         return handler

@@ -106,6 +106,7 @@ class State:
     opportunities: dict[str, Opportunity] = field(default_factory=dict)
     deleted: list[dict[str, Any]] = field(default_factory=list)  # {id, deletedAt}: `GET /opportunities/deleted`
     uploads: dict[str, dict[str, Any]] = field(default_factory=dict)  # by uri
+    webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id: `GET|POST|PUT /webhooks`
     counter: int = 0
 
     def now(self) -> int:
