@@ -29,3 +29,13 @@ ASSUMPTIONS: tuple[str, ...] = (
     "exists is sent again without a channel (with a warning).",
     'v2 timestamps are local company time with `{"date-time", "timezone"}` to the second (observed payloads).',
 )
+
+# Shown on Personio's connector page (`Connector.page_notes`).
+PAGE_NOTES: tuple[str, ...] = (
+    "**Changes arrive by polling only.** Personio's Webhooks API (`/v2/webhooks`, managed with `enabled_events`; "
+    "HTTPS POSTs acknowledged within 3 s, retried for up to 3 days and at most 6 attempts) documents only the "
+    "`person.created`, `person.updated` and `person.deleted` events of its HR side, and no recruiting event for "
+    "applications, candidates or jobs; its signature scheme is not documented either. Tributary therefore "
+    "subscribes to nothing and picks up recruiting changes with its scheduled delta: applications and candidates "
+    "by `updated_at.gt`, jobs by a full scan; deletions are not signalled by Personio.",
+)

@@ -30,9 +30,10 @@ from apps.connectors.errors import ConnectorInputError
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.oauth2 import API_KEY, CLIENT_ID, CLIENT_SECRET
 from apps.connectors.personio import client as api
-from apps.connectors.personio.assumptions import ASSUMPTIONS
+from apps.connectors.personio.assumptions import ASSUMPTIONS, PAGE_NOTES
 from apps.connectors.personio.reads import PersonioReads
 from apps.connectors.personio.writes import PersonioWrites
+from apps.connectors.webhooks import WebhookSetup
 
 _delta = partial(read_coverage, remote_ids=True, updated_since=True)
 
@@ -201,6 +202,9 @@ class PersonioConnector(PersonioReads, PersonioWrites, HttpConnector):
     )
     passthrough_apis = ("recruiting",)  # `personio/recruiting`
     reports_deletions = False
+    # Personio's webhooks carry no recruiting events (reference A7): polling only, said on the connector page.
+    webhook_setup = WebhookSetup.NONE
+    page_notes = PAGE_NOTES
     assumptions = ASSUMPTIONS
     client_class = api.PersonioClient
     max_page_size = api.MAX_PAGE_SIZE
