@@ -34,6 +34,7 @@ from apps.connectors.dtos import (
     AttachmentRef,
     CreateApplicationInput,
     CreateApplicationResult,
+    CustomFieldValue,
     DownloadedFile,
     OAuthClient,
     Page,
@@ -331,6 +332,12 @@ class Connector(abc.ABC):
         ConnectorNotFound when the ATS has no such application. Must not write anything.
         """
         raise ConnectorUnsupported(f"{self.tool} cannot import tracked applications")
+
+    def write_custom_fields(self, application: ApplicationRef, values: Sequence[CustomFieldValue]) -> None:
+        """Write a create's `custom_fields` values to the application (a connector with `takes_custom_fields` that
+        writes them in a step of their own, `steps.CUSTOM_FIELDS`): the write path calls it to finish that step
+        after an interruption. Writing the same values twice must change nothing."""
+        raise ConnectorUnsupported(f"{self.tool} cannot write custom field values on their own")
 
     def move_application_stage(
         self, application: ApplicationRef, *, stage_remote_id: str, remote_fields: Mapping[str, Any]

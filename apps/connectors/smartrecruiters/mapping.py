@@ -370,9 +370,11 @@ def application(
     *,
     history: Sequence[JsonDict],
     answers: Sequence[JsonDict],
+    properties: Sequence[JsonDict] = (),
 ) -> RemoteApplication:
     """`GET /candidates/{id}/jobs/{jobId}` + its status history (rejected_at and the remote timestamps: the
-    Application object has no dates) + its screening answers."""
+    Application object has no dates) + its screening answers + its candidate property values (`properties`
+    in `remote_data` when it has any: where the integration fields of candidate properties point)."""
     status = text(raw.get("status"))
     sub_status = text(raw.get("subStatus"))
     changes = [entry for entry in history if isinstance(entry, dict)]
@@ -398,7 +400,12 @@ def application(
         remote_created_at=min(times) if times else None,
         remote_updated_at=max(times) if times else None,
         remote_url=text(raw.get("url")),
-        remote_data={"application": raw, "statusHistory": list(changes), "screeningAnswers": list(answers)},
+        remote_data={
+            "application": raw,
+            "statusHistory": list(changes),
+            "screeningAnswers": list(answers),
+            **({"properties": list(properties)} if properties else {}),
+        },
     )
 
 
