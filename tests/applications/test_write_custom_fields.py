@@ -252,7 +252,10 @@ def test_smartrecruiters_writes_mapped_values_to_candidate_properties_and_reads_
     )
     assert sync_run_execute(run_id=run.id, time_budget=float("inf")) == RunOutcome.SUCCEEDED
     listed = kombo.ats.get_applications(ids=[created.data.id])
-    assert [item.custom_fields for item in listed.result.data.results] == [{"salary": 90000, "notice": "3 months"}]
+    # the environment's mapped keys, beside the application's own properties by label (as jobs and offers show theirs)
+    assert [item.custom_fields for item in listed.result.data.results] == [
+        {"salary": 90000, "notice": "3 months", "Salary expectation": 90000, "Notice period": "3 months"}
+    ]
 
 
 # The first request fails after the application exists, each time it is tried (the fault holds through it), so it

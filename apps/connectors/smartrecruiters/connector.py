@@ -111,8 +111,8 @@ READ_COVERAGE = (
     ),
     # No confidentiality flag, no custom fields on CandidateDetails (candidate properties are per job).
     _coverage(ReadModel.CANDIDATES, unsupported=("confidential", "custom_fields"), updated_since=True, remote_ids=True),
-    # Application properties (`/candidates/{id}/jobs/{jobId}/properties`) are not read: one more call each.
-    _coverage(ReadModel.APPLICATIONS, unsupported=("custom_fields",), updated_since=True, remote_ids=True),
+    # `custom_fields`: the application's candidate property values (`/candidates/{id}/jobs/{jobId}/properties`).
+    _coverage(ReadModel.APPLICATIONS, updated_since=True, remote_ids=True),
     # The Offer model has no start date of its own (only in company-defined properties).
     _coverage(ReadModel.OFFERS, unsupported=("employment_start_date",), updated_since=True, scope=Scope.APPLICATION),
     # Interview API: no stage, no cancellation flag, no update time; only interviews created through the Interview

@@ -215,7 +215,8 @@ def rejection_reason(raw: JsonDict) -> RemoteRejectionReason:
 
 
 def custom_properties(properties: Any) -> JsonDict:
-    """Job / offer `properties` (`[{id, label, value: {id, label} | str}]`) as `{label: value}`."""
+    """Job / offer / candidate (application) `properties` (`[{id, label, value: {id, label} | str}]`) as
+    `{label: value}`."""
     if isinstance(properties, dict):  # offers in some responses carry a plain object
         return {str(key): value for key, value in properties.items()}
     result: JsonDict = {}
@@ -397,6 +398,7 @@ def application(
         rejected_at=rejected_at,
         source=text(raw.get("source")),
         screening_question_answers=screening_answers(answers),
+        custom_fields=custom_properties(properties),
         remote_created_at=min(times) if times else None,
         remote_updated_at=max(times) if times else None,
         remote_url=text(raw.get("url")),
