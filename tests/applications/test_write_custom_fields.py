@@ -6,12 +6,15 @@ them with a warning naming each key."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from html import unescape
 from typing import Any
 
 import httpx
 import pytest
 import requests
+from django.test import Client
 from kombo import Kombo
 
 from apps.applications.models import IdempotencyKey
@@ -19,12 +22,14 @@ from apps.attribution.services import source_mapping_check
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.factorial.emulator import DEFAULT_API_KEY as FACTORIAL_KEY
 from apps.connectors.factorial.emulator import create_app as factorial_app
+from apps.connectors.registry import CONNECTORS, get_connector_class
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY as SR_KEY
 from apps.connectors.smartrecruiters.emulator import create_app as smartrecruiters_app
 from apps.integrations.field_models import CustomField, IntegrationField
 from apps.integrations.field_services import custom_field_create, custom_field_map, integration_fields_refresh
 from apps.integrations.models import ApiKey, Environment, Integration, SyncRun
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+from apps.integrations.tool_catalog import CUSTOM_FIELDS_DROPPED, CUSTOM_FIELDS_WRITTEN
 from tests.applications.test_write_resume import SR_SEED, Failed, Vendor, _attempt, _integration
 from tests.applications.writing import candidate, required_answers, sandbox, stored_job
 
@@ -389,3 +394,26 @@ def test_factorial_creates_and_says_which_keys_it_dropped(
         )
         assert dropped in [warning["message"] for warning in response.json()["warnings"]]
         assert vendor.applications_of("ada@example.com") == 1
+
+
+# -- the connector pages say which tools write them ---------------------------------------------------------------
+
+
+def _page_text(html: str) -> str:
+    """The page's text: tags removed, entities decoded, whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tool", sorted(CONNECTORS))
+def test_each_connector_page_says_whether_create_writes_custom_fields(client: Client, tool: str) -> None:
+    text = _page_text(client.get(f"/docs/connectors/{tool}/").content.decode())
+
+    takes = get_connector_class(tool).takes_custom_fields
+    assert takes == (tool in ("sandbox", "smartrecruiters"))
+    said, other = (
+        (CUSTOM_FIELDS_WRITTEN, CUSTOM_FIELDS_DROPPED) if takes else (CUSTOM_FIELDS_DROPPED, CUSTOM_FIELDS_WRITTEN)
+    )
+    # in the features table and under the create action(s)
+    assert text.count(said.replace("`", "")) >= 2
+    assert text.count(other.replace("`", "")) == 0
