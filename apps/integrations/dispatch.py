@@ -58,7 +58,7 @@ def _candidates() -> Any:
         .exclude(setup_status=Integration.SetupStatus.INCOMPLETE)
         .annotate(
             last_full=Max("sync_runs__created_at", filter=Q(sync_runs__type=SyncRun.Type.FULL)),
-            last_any=Max("sync_runs__created_at"),
+            last_any=Max("sync_runs__created_at", filter=~Q(sync_runs__type=SyncRun.Type.TARGETED)),
             has_queued=Exists(runs.filter(status=SyncRun.Status.QUEUED)),
             has_delta_base=Exists(
                 runs.filter(

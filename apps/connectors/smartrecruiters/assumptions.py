@@ -21,4 +21,9 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Custom field configuration items carry `type` and `required` beside the documented `{id, label}`.",
     "Offers have no candidate or job fields; they are read from the offer's links.",
     "A job ad's create answers 201, like every other create.",
+    "Webhook subscriptions use event version `v201910` (the reference shows both `v201910` and `1.0.0`).",
+    "A signed webhook delivery older than 5 minutes is refused (SmartRecruiters documents no tolerance); the "
+    "emulator signs every attempt afresh with `smartrecruiters-timestamp` in epoch seconds.",
+    "`GET /subscriptions` answers the usual list envelope (`content`).",
+    "A failed activation handshake answers 400 with the usual error list; the subscription stays inactive.",
 )
