@@ -40,6 +40,7 @@ EVENTS: tuple[str, ...] = (
     "job.created",
     "job.updated",
     "job.status.updated",
+    "job.ad.postings.updated",
     "application.created",
     "application.status.updated",
     "application.source.updated",
@@ -80,8 +81,9 @@ def _timestamp(value: str) -> datetime | None:
 def _targets(event_name: str, body: Mapping[str, Any]) -> tuple[WebhookTarget, ...]:
     if event_name.startswith("candidate.") and isinstance(body.get("id"), str):
         return (WebhookTarget(ReadModel.CANDIDATES, body["id"]),)
-    if event_name.startswith("job.") and isinstance(body.get("id"), str):
-        return (WebhookTarget(ReadModel.JOBS, body["id"]),)
+    if event_name.startswith("job."):  # JobWebhookPayload{id}, JobAdWebhookPayload{job_id, job_ad_id}
+        job_id = body.get("id") if isinstance(body.get("id"), str) else body.get("job_id")
+        return (WebhookTarget(ReadModel.JOBS, job_id),) if isinstance(job_id, str) else ()
     if event_name.startswith("application."):
         candidate_id, job_id = body.get("candidate_id"), body.get("job_id")
         if isinstance(candidate_id, str) and isinstance(job_id, str):
