@@ -181,3 +181,45 @@ def replay(delivery: dict[str, Any], **header_changes: str | None) -> requests.R
         if value is not None:
             headers[name] = value
     return requests.post(delivery["url"], data=delivery["body"].encode(), headers=headers, timeout=10)
+
+
+# -- the scenarios every vendor with webhooks shows (a few lines per connector) ------------------------------
+
+
+def outcomes(kombo: Any) -> dict[str, str | None]:
+    """Application remote id → outcome, through the SDK."""
+    from tests.connectors.sync_support import every
+
+    return {application.remote_id: application.outcome for application in every(kombo.ats.get_applications)}
+
+
+def assert_change_arrives_by_webhook(
+    *, integration: Integration, kombo: Any, receiver: Receiver, pump: TaskPump, change: Callable[[], None],
+    application_remote_id: str, outcome: str = "HIRED",
+) -> None:  # fmt: skip
+    """`change` (in the emulator) becomes `outcome` through the SDK and is announced by one `data-changed` naming
+    applications, by a targeted delta alone: the only runs are the initial FULL and TARGETED ones."""
+    before = outcomes(kombo)[application_remote_id]
+    assert before != outcome
+    runs_before = SyncRun.objects.filter(integration=integration).exclude(type=SyncRun.Type.TARGETED).count()
+    change()
+    wait_for(lambda: outcomes(kombo)[application_remote_id] == outcome, what=f"{outcome} through the SDK")
+    wait_for(lambda: any("ats_applications" in m for m in data_changed_models(receiver)), what="data-changed")
+    pump.idle()
+    assert SyncRun.objects.filter(integration=integration).exclude(type=SyncRun.Type.TARGETED).count() == runs_before
+    assert SyncRun.objects.filter(integration=integration, type=SyncRun.Type.TARGETED, status="SUCCEEDED").exists()
+
+
+def assert_deliveries_change_nothing(
+    *, integration: Integration, receiver: Receiver, pump: TaskPump, sends: list[Callable[[], requests.Response]],
+    statuses: list[int],
+) -> dict[str, int]:  # fmt: skip
+    """Each send answers its status, and no record, no announcement changes. Returns the inbound counts' change."""
+    before, stored, announced = inbound_counts(integration), stored_counts(integration), len(receiver.received)
+    answers = [send().status_code for send in sends]
+    pump.idle()
+    assert answers == statuses
+    assert stored_counts(integration) == stored
+    assert len(receiver.received) == announced
+    after = inbound_counts(integration)
+    return {key: after[key] - before[key] for key in after if after[key] != before[key]}
