@@ -145,9 +145,10 @@ class VendorEmulator(EmulatorApp):
         """An API route; a `StateError` its handler raises answers as the vendor's error (`http_error_for`)."""
         self.router.add(method, template, self._domain_errors(handler), scopes=scopes, **meta)
 
-    def add_control(self, method: str, template: str, handler: Handler) -> None:
-        """A `/_emulator/` route; a `StateError` its handler raises answers as a control error."""
-        self.control.add(method, template, _control_errors(handler))
+    def add_control(self, method: str, template: str, handler: Handler, **meta: Any) -> None:
+        """A `/_emulator/` route; a `StateError` its handler raises answers as a control error. `unlocked=True`: the
+        handler runs outside the state lock (it waits for something that may need the emulator meanwhile)."""
+        self.control.add(method, template, _control_errors(handler), **meta)
 
     def register_oauth_routes(self, **meta: Any) -> None:
         """The approval page (GET), its form (POST) and the token endpoint, outside the rate limits."""

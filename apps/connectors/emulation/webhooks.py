@@ -154,7 +154,7 @@ class WebhookOutbox:
         prefix = "/_emulator/webhooks"
         app.add_control("GET", prefix, lambda request: Response.json(self.snapshot()))
         app.add_control("POST", prefix, self._control_configure)
-        app.add_control("POST", f"{prefix}/flush", self._control_flush)
+        app.add_control("POST", f"{prefix}/flush", self._control_flush, unlocked=True)  # receivers may call back
         app.add_control("DELETE", prefix, self._control_forget)
 
     def _control_configure(self, request: Request) -> Response:
