@@ -27,11 +27,13 @@ from apps.connectors.catalog import (
 )
 from apps.connectors.dtos import OAuthClient
 from apps.connectors.greenhouse import client as api
+from apps.connectors.greenhouse import webhooks
 from apps.connectors.greenhouse.assumptions import ASSUMPTIONS
 from apps.connectors.greenhouse.reads import GreenhouseReads
 from apps.connectors.greenhouse.writes import GreenhouseWrites
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.oauth2 import API_KEY, CLIENT_ID, CLIENT_SECRET
+from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookSetup
 
 _coverage = partial(read_coverage, remote_ids=True, updated_since=True)
 
@@ -223,6 +225,9 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
         source_type_label=None,
     )
     passthrough_apis = ("harvest",)  # `greenhouse/harvest`
+    # Web hooks are created by hand in Greenhouse (no registration API, A7): the flow shows the URL and secret.
+    webhook_setup = WebhookSetup.MANUAL
+    webhook_events = webhooks.EVENTS
     reports_deletions = False
     assumptions = ASSUMPTIONS
     # Reference A3 ("apply w/ answers: Job Board POST …/boards/{board_token}/jobs/{id}; same in v3 (Harvest cannot
@@ -259,6 +264,9 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
             super().run_scope_test(test_id)
             return
         self.client.list_page(path, {"per_page": 1}, None)
+
+    def parse_webhook(self, webhook: InboundWebhook, *, secret: str) -> WebhookEvent:
+        return webhooks.parse(webhook, secret=secret)
 
     def oauth_authorize_url(self, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
         return api.authorize_url(self.api_base, client=client, redirect_uri=redirect_uri, state=state, scopes=scopes)
