@@ -29,9 +29,12 @@ from apps.connectors.catalog import (
 from apps.connectors.dtos import OAuthClient
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.oauth2 import API_KEY
+from apps.connectors.webhooks import WebhookSetup
 from apps.connectors.workable import client as api
 from apps.connectors.workable.assumptions import ASSUMPTIONS
 from apps.connectors.workable.reads import WorkableReads
+from apps.connectors.workable.webhooks import EVENTS as WEBHOOK_EVENTS
+from apps.connectors.workable.webhooks import WorkableWebhooks
 from apps.connectors.workable.writes import WorkableWrites
 
 _coverage = partial(read_coverage, remote_ids=True)
@@ -138,7 +141,7 @@ WRITE_COVERAGE = (
 OAUTH_SCOPES = ("r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers")
 
 
-class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
+class WorkableConnector(WorkableReads, WorkableWrites, WorkableWebhooks, HttpConnector):
     """Workable over its public REST API v3 with an account access token."""
 
     tool = "workable"
@@ -194,6 +197,9 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
     source_strategy = SourceStrategy.FREE_TEXT
     source_level = SourceLevel.APPLICATION  # a Workable candidate is one application
     passthrough_apis = ("v3",)  # `workable/v3`
+    # `POST /subscriptions` per event (reference A7); signed with the connection's own token / OAuth app secret.
+    webhook_setup = WebhookSetup.API
+    webhook_events = WEBHOOK_EVENTS
     reports_deletions = False
     assumptions = ASSUMPTIONS
     read_notes = {

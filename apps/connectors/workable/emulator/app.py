@@ -35,6 +35,7 @@ from apps.connectors.workable.emulator.dump import (
 )
 from apps.connectors.workable.emulator.seed import SeedConfig, build_state
 from apps.connectors.workable.emulator.state import Invalid, Missing, State
+from apps.connectors.workable.emulator.webhooks import SubscriptionsApi
 
 DEFAULT_TOKEN = "wk-account-token"
 ALL_SCOPES = frozenset({"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_account", "r_offers"})
@@ -50,7 +51,7 @@ ACCESS_TOKEN_TTL = 3600
 MAX_LIMIT = 100
 
 
-class WorkableEmulator(VendorEmulator):
+class WorkableEmulator(SubscriptionsApi, VendorEmulator):
     name = "workable"
     seed_config_type = SeedConfig
     state_hooks = StateHooks(build=build_state, counts=counts, dump=dump)
@@ -111,6 +112,7 @@ class WorkableEmulator(VendorEmulator):
         w("POST", "/candidates/{id}/disqualify", self.disqualify, "w_candidates")
         w("POST", "/candidates/{id}/comments", self.comment, "w_comments")
         w("PUT", "/candidates/{id}/tags", self.tags, "w_candidates")
+        self._register_subscriptions(PREFIX)  # webhooks (reference A7)
         self.add_control("DELETE", "/_emulator/candidates/{id}", self._control_delete)
         # what a recruiter does in Workable's UI: schedule an event, make an offer
         self.add_control("POST", "/_emulator/candidates/{id}/events", self._control_event)
@@ -304,10 +306,13 @@ class WorkableEmulator(VendorEmulator):
         if not isinstance(sourced, bool):
             raise Invalid("sourced", "must be a boolean")
         created = self.state.create_candidate(job, candidate, sourced=sourced, stage=request.arg("stage"))
+        self.emit("candidate_created", created)
         return Response.json({"status": "created", "candidate": candidate_json(created, self.state, detail=True)})
 
     def move(self, request: Request) -> Response:
-        self.state.move(self.state.candidate(request.path_params["id"]), request.json_object())
+        candidate = self.state.candidate(request.path_params["id"])
+        self.state.move(candidate, request.json_object())
+        self.emit("candidate_moved", candidate)
         return Response.text("", 200)
 
     def disqualify(self, request: Request) -> Response:
@@ -337,7 +342,9 @@ class WorkableEmulator(VendorEmulator):
         return Response.json(offer_json(candidate))
 
     def _control_delete(self, request: Request) -> Response:
+        candidate = self.state.candidate(request.path_params["id"])
         self.state.delete(request.path_params["id"])
+        self.emit("candidate_deleted", candidate, deleted=True)
         return Response.json({"deleted": request.path_params["id"]})
 
 
