@@ -82,15 +82,14 @@ _CREATE_FIELDS = fields_with_status(
     WRITE_ACTION_FIELDS[WriteAction.CREATE_APPLICATION],
     unsupported=(
         "candidate.additional_phone_numbers", "candidate.location", "candidate.gender", "candidate.availability_date",
-        "candidate.salary_expectations", "sourced_by", "gdpr_consent", "remote_fields",
+        "candidate.salary_expectations", "sourced_by", "gdpr_consent",
     ),
 )  # fmt: skip
 
 
 def _simple(action: WriteAction) -> WriteCoverage:
-    return WriteCoverage(
-        action=action, fields=fields_with_status(WRITE_ACTION_FIELDS[action], unsupported=("remote_fields",))
-    )
+    # `remote_fields.greenhouse.post_headers.On-Behalf-Of` is honoured as the token's `sub` (see client.py).
+    return WriteCoverage(action=action, fields=fields_with_status(WRITE_ACTION_FIELDS[action]))
 
 
 WRITE_COVERAGE = (
@@ -107,6 +106,12 @@ WRITE_COVERAGE = (
     WriteCoverage(action=WriteAction.GET_CANDIDATE_ATTACHMENTS),
 )
 
+ON_BEHALF_OF_NOTE = (
+    "`remote_fields.greenhouse.post_headers.On-Behalf-Of`: Harvest v3 replaced the header with the token's `sub`. "
+    "With client credentials or a v1 key Tributary writes with a token minted for that user (it must be an active "
+    "Greenhouse user id); on a “Sign in with Greenhouse” connection the token is the approving user's and the "
+    "request is refused with 400 naming the field."
+)
 USER_FIELD = CredentialField(
     name=api.USER_ID,
     label="Greenhouse user ID",
@@ -238,6 +243,19 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
             "`POST /v1/boards/{board_token}/jobs/{id}` takes answers, and it does not credit the customer's source). "
             "Tributary writes them as one **admin-only note** on the application (question: answer per line, "
             "booleans as Yes/No, options by label, files attached to the application) and says so in `warnings`.",
+            ON_BEHALF_OF_NOTE,
+        ),
+        **dict.fromkeys(
+            (
+                WriteAction.MOVE_APPLICATION_STAGE,
+                WriteAction.REJECT_APPLICATION,
+                WriteAction.ADD_APPLICATION_NOTE,
+                WriteAction.ADD_APPLICATION_ATTACHMENT,
+                WriteAction.ADD_APPLICATION_RESULT_LINK,
+                WriteAction.ADD_CANDIDATE_TAG,
+                WriteAction.REMOVE_CANDIDATE_TAG,
+            ),
+            (ON_BEHALF_OF_NOTE,),
         ),
     }
     client_class = api.GreenhouseClient
