@@ -31,7 +31,7 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Result links are written as notes (Greenhouse has no link object), with a warning.",
     "A deleted candidate or application leaves no trace a v3 list reports (deletions come by webhook only).",
     "Web hooks: v3 has no documented webhook paths, so the emulator's `/_emulator/web_hooks` stands in for "
-    "Configure → Dev Center → Web Hooks; the ping's body is `{\"action\": \"ping\", \"payload\": {\"web_hook_id\"}}`.",
+    'Configure → Dev Center → Web Hooks; the ping\'s body is `{"action": "ping", "payload": {"web_hook_id"}}`.',
     "Web hooks: candidate-only events (`update_candidate`, also sent for a new candidate, a tag or a file) carry "
     "`payload.candidate` with its applications; delete events name the record by id only; job events carry "
     "`payload.job` (only application events' payloads are in the reference).",

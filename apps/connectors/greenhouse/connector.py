@@ -38,7 +38,8 @@ from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookSetup
 _coverage = partial(read_coverage, remote_ids=True, updated_since=True)
 
 READ_COVERAGE = (
-    _coverage(ReadModel.USERS, unsupported=("system_roles",)),  # only `site_admin`, no role list in v3 users
+    # `system_roles`: Site Admin (`site_admin: true`) linked to the `site_admin` user role; Job Admin is per job.
+    _coverage(ReadModel.USERS),
     _coverage(ReadModel.ROLES),  # `/v3/user_roles`: Site Admin (system) and the per-job Job Admin roles
     _coverage(ReadModel.REJECTION_REASONS),
     _coverage(ReadModel.TAGS),

@@ -26,6 +26,7 @@ from apps.connectors.dtos import (
     RemoteStage,
     RemoteTag,
     RemoteUser,
+    RoleAssignment,
     ScorecardResponse,
     ScreeningQuestionOption,
     SocialMedia,
@@ -63,13 +64,25 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def user(raw: Raw) -> RemoteUser:
+def user(raw: Raw, *, site_admin_role: Raw | None = None) -> RemoteUser:
+    """A v3 `user`. Its one system-wide role is Site Admin (`site_admin: true`), linked to the `site_admin`
+    `user_role`; Job Admin roles are per job (`user_job_permissions`), not system roles (GH-V3-SPEC)."""
+    roles: tuple[RoleAssignment, ...] = ()
+    if raw.get("site_admin"):
+        roles = (
+            RoleAssignment(
+                remote_id=str(site_admin_role["id"]) if site_admin_role else None,
+                remote_label=text(site_admin_role.get("name")) if site_admin_role else "Site Admin",
+                unified_type="ADMIN",
+            ),
+        )
     return RemoteUser(
         remote_id=str(raw["id"]),
         first_name=text(raw.get("first_name")),
         last_name=text(raw.get("last_name")),
         email=text(raw.get("primary_email")),
         status="INACTIVE" if raw.get("deactivated") else "ACTIVE",
+        system_roles=roles,
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
         remote_data=raw,
@@ -224,7 +237,8 @@ def note(raw: Raw) -> RemoteNote:
         application_remote_id=sid(raw.get("application_id")),
         author_remote_id=sid(raw.get("user_id")),
         content_html=text(raw.get("body")),
-        is_private=raw.get("visibility") != "public",
+        # GH-V3-SPEC read values: admin_only_visible | privately_visible | publicly_visible
+        is_private=raw.get("visibility") != "publicly_visible",
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
         remote_data=raw,

@@ -11,6 +11,7 @@ from typing import Any
 
 from apps.connectors.catalog import ReadModel
 from apps.connectors.dtos import Page, RemoteRecord
+from apps.connectors.errors import ConnectorPermissionError
 from apps.connectors.greenhouse import mapping
 from apps.connectors.kit import Reader, ReadQuery
 from apps.core.timeutils import format_datetime
@@ -26,7 +27,7 @@ class GreenhouseReads:
 
     def readers(self) -> Mapping[ReadModel, Reader]:
         return {
-            ReadModel.USERS: self._simple("/users", mapping.user),
+            ReadModel.USERS: self._read_users,
             ReadModel.ROLES: self._simple("/user_roles", mapping.role),
             ReadModel.REJECTION_REASONS: self._simple("/rejection_reasons", mapping.rejection_reason),
             ReadModel.TAGS: self._simple("/candidate_tags", mapping.tag),
@@ -60,6 +61,17 @@ class GreenhouseReads:
             return Page(items=[convert(row) for row in rows], next_cursor=cursor)
 
         return read
+
+    def _read_users(self, q: ReadQuery) -> Page[RemoteRecord]:
+        rows, cursor = self._rows("/users", q)
+        roles: dict[str, Raw] = {}
+        if any(r.get("site_admin") for r in rows):
+            try:
+                roles = self.catalogue("/user_roles")
+            except ConnectorPermissionError:  # without harvest:user_roles:list the role has no id, only its name
+                roles = {}
+        site_admin = next((r for r in roles.values() if r.get("role_type") == "site_admin"), None)
+        return Page(items=[mapping.user(row, site_admin_role=site_admin) for row in rows], next_cursor=cursor)
 
     def _read_jobs(self, q: ReadQuery) -> Page[RemoteRecord]:
         rows, cursor = self._rows("/jobs", q)

@@ -7,7 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from apps.connectors.catalog import ReadModel
-from apps.connectors.dtos import Location, RemoteInterview, RemoteOffer, RemoteScorecard, ScorecardResponse
+from apps.connectors.dtos import (
+    Location,
+    RemoteInterview,
+    RemoteOffer,
+    RemoteScorecard,
+    RoleAssignment,
+    ScorecardResponse,
+)
 from apps.connectors.greenhouse.emulator import GreenhouseEmulator
 from tests.connectors.greenhouse.conftest import GH
 from tests.connectors.greenhouse.harness import greenhouse_connector
@@ -118,3 +125,15 @@ def test_roles_are_the_user_roles_site_admin_system_wide_and_job_admin_per_job(g
         ("Job Admin: Recruiter", "JOB", None),
         ("Interviewer", "JOB", "INTERVIEWER"),
     ]
+
+
+def test_users_carry_their_system_role_the_site_admin_user_role(greenhouse_server, greenhouse_app) -> None:
+    users = _all(greenhouse_server.url, ReadModel.USERS)
+    site_admin = next(r for r in greenhouse_app.state.user_roles.values() if r["role_type"] == "site_admin")
+
+    assert [(u.remote_id, u.system_roles) for u in users] == [
+        ("1001", (RoleAssignment(remote_id=str(site_admin["id"]), remote_label="Site Admin", unified_type="ADMIN"),)),
+        ("1002", ()),  # not a Site Admin: her Job Admin roles are per job, not system roles
+    ]
+    [admin] = greenhouse_connector(greenhouse_server.url).read(ReadModel.USERS, remote_ids=["1001"]).items
+    assert admin.system_roles == users[0].system_roles

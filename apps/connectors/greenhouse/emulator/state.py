@@ -19,6 +19,13 @@ ATTACHMENT_TYPES = (
     "form_attachment", "midfunnel_agreement", "automated_agreement",
 )  # fmt: skip
 VISIBILITIES = ("public", "admin_only", "private")
+# GH-V3-SPEC `note`: written as `visibility` admin_only|private|public and `note_type` (A5), read back as
+# `visibility` admin_only_visible|privately_visible|publicly_visible and `type`.
+NOTE_VISIBILITY_READ = {
+    "admin_only": "admin_only_visible",
+    "private": "privately_visible",
+    "public": "publicly_visible",
+}
 BLOCKED_EXTENSIONS = (".exe", ".bat", ".sh", ".js", ".dll")  # "blocklisted extensions rejected" (list assumed)
 
 
@@ -256,8 +263,9 @@ class State:
             "candidate_id": application["candidate_id"],
             "user_id": user_id,
             "body": body["body"],
-            "visibility": visibility,
-            "note_type": note_type,
+            "subject": None,
+            "visibility": NOTE_VISIBILITY_READ[visibility],
+            "type": note_type,
         }
         self.touch(self.candidates[application["candidate_id"]])
         return self.add(self.notes, record)
