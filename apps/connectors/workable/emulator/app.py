@@ -69,6 +69,7 @@ class WorkableEmulator(SubscriptionsApi, VendorEmulator):
         clock: Clock | None = None,
         limits_enabled: bool = True,
         rate: int = RATE,
+        oauth_rate: int | None = None,
     ) -> None:
         # No `Retry-After` is documented: only the `X-Rate-Limit-*` headers are sent (reference A2).
         super().__init__(
@@ -78,6 +79,8 @@ class WorkableEmulator(SubscriptionsApi, VendorEmulator):
             limits_enabled=limits_enabled,
             send_retry_after=False,
         )
+        # OAuth tokens have their own, higher rate (A2); a test that lifts `rate` lifts it for them too.
+        self.oauth_rate = oauth_rate if oauth_rate is not None else (OAUTH_RATE if rate == RATE else rate)
         self.api_keys: dict[str, frozenset[str]] = {DEFAULT_TOKEN: ALL_SCOPES}
         self.oauth = OAuthProvider(
             known_scopes=ALL_SCOPES,
@@ -139,6 +142,10 @@ class WorkableEmulator(SubscriptionsApi, VendorEmulator):
             client_id=grant.client_id,
         )  # fmt: skip
 
+    def credential_rate(self, principal: Principal) -> int | None:
+        """Account tokens 10, OAuth (and partner) tokens 50 requests per 10-second window (reference A2)."""
+        return self.oauth_rate if principal.kind == "oauth" else None
+
     def invalid_token_error(self, error: InvalidToken) -> HttpError:
         return HttpError(401, "unauthorized", "Not authorized")  # the documented 401 body
 
@@ -193,7 +200,7 @@ class WorkableEmulator(SubscriptionsApi, VendorEmulator):
         wait = ticket.retry_after if ticket.retry_after is not None else WINDOW
         reset = math.ceil(self.clock.now().timestamp() + wait)
         return {
-            "X-Rate-Limit-Limit": str(self.limiter.limits.rate),
+            "X-Rate-Limit-Limit": ticket.headers.get("X-RateLimit-Limit", str(self.limiter.limits.rate)),
             "X-Rate-Limit-Remaining": ticket.headers.get("X-RateLimit-Remaining", "0"),
             "X-Rate-Limit-Reset": str(reset),  # "timestamp of next interval", Unix seconds (recorded)
         }
