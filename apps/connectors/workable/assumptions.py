@@ -49,4 +49,7 @@ ASSUMPTIONS: tuple[str, ...] = (
     "A new comment, file or offer moves the candidate's `updated_at`, so a delta reads offers, notes and files only "
     "of candidates `updated_after` reports.",
     "Deletions are not reported (only a `candidate_deleted` webhook, unconfirmed): a FULL sync finds them.",
+    "Scope checks for `w_candidates`, `w_comments` and `r_offers` call `PUT …/tags`, `POST …/comments` and "
+    "`GET …/offer` on a candidate id that cannot exist (`000000`): Workable is assumed to answer 403 for a missing "
+    "scope before it looks the candidate up, so a 404 proves the scope and nothing is written.",
 )

@@ -48,10 +48,22 @@ def _input(email: str = "jane@example.com", **extra: object) -> CreateApplicatio
     )
 
 
-@pytest.mark.parametrize(("scopes", "passes"), [(["r_jobs"], {"r_jobs"}), (["r_candidates"], {"r_candidates"})])
+@pytest.mark.parametrize(
+    ("scopes", "passes"),
+    [
+        (["r_jobs"], {"r_jobs"}),
+        (["r_candidates"], {"r_candidates"}),
+        (["w_candidates"], {"w_candidates"}),
+        (["w_comments"], {"w_comments"}),
+        (["r_offers"], {"r_offers"}),
+        (["r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers"],
+         {"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers"}),
+    ],
+)  # fmt: skip
 def test_one_scope_test_per_scope(wk: WK, scopes: list[str], passes: set[str]) -> None:
     wk.control("POST", "/api-keys", json={"key": "scoped", "scopes": scopes})
     connector = workable_connector(wk.url, token="scoped")
+    before = wk.state()["counts"]
     results = {}
     for test in connector.scope_tests:
         try:
@@ -60,6 +72,8 @@ def test_one_scope_test_per_scope(wk: WK, scopes: list[str], passes: set[str]) -
         except ConnectorPermissionError:
             results[test.id] = False
     assert {key for key, ok in results.items() if ok} == passes
+    assert set(results) == {"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers"}
+    assert wk.state()["counts"] == before  # the probes wrote nothing
 
 
 def test_the_subdomain_is_part_of_the_connection(wk: WK) -> None:
