@@ -38,4 +38,7 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Web hooks: Greenhouse signs no timestamp, so a delivery's age cannot be checked; replays are recognised by "
     "their `Greenhouse-Event-ID`, and the delivery timeout is taken as 30 seconds.",
     "Notes have no web hook event: a note written in Greenhouse reaches Tributary by polling.",
+    "Scorecard questions' `answer_type` values are assumed `text`, `yes_no` (read from `boolean_value`), "
+    "`single_select` and `multi_select` (the spec types it as a string); the filters `scorecard_ids`, "
+    "`scorecard_question_ids` and `scorecard_question_answer_ids` on the scorecard question lists are assumed.",
 )

@@ -75,8 +75,9 @@ READ_COVERAGE = (
     _coverage(ReadModel.OFFERS),
     # v3 interviews: `interviewer` rows give the users, the `job_interview` step the title and stage.
     _coverage(ReadModel.INTERVIEWS),
-    # v3 scorecards carry no interview id (only `interview_kit_id`); per-question answers are a separate list.
-    _coverage(ReadModel.SCORECARDS, unsupported=("interview",)),
+    # v3 scorecards: the interview from the `interviewer` row naming the scorecard; per-question answers from
+    # `/v3/scorecard_question_answers` with their questions and chosen options.
+    _coverage(ReadModel.SCORECARDS),
 )
 
 _CREATE_FIELDS = fields_with_status(
@@ -128,7 +129,9 @@ SCOPES = (
     "harvest:candidate_tags:create", "harvest:applied_candidate_tags:list", "harvest:applied_candidate_tags:create",
     "harvest:applied_candidate_tags:delete", "harvest:attachments:list", "harvest:attachments:create",
     "harvest:offers:list", "harvest:interviews:list", "harvest:interviewers:list", "harvest:job_interviews:list",
-    "harvest:scorecards:list", "harvest:user_roles:list",
+    "harvest:scorecards:list", "harvest:user_roles:list", "harvest:scorecard_question_answers:list",
+    "harvest:scorecard_questions:list", "harvest:scorecard_question_options:list",
+    "harvest:scorecard_question_answer_options:list",
 )  # fmt: skip
 SCOPE_PATHS = {
     "jobs": "/jobs", "candidates": "/candidates", "applications": "/applications", "sources": "/sources",

@@ -183,7 +183,8 @@ class WorkableConnector(WorkableReads, WorkableWrites, WorkableWebhooks, HttpCon
             guide=(
                 "1. Sign in to Workable as an **admin**.\n"
                 "2. Open **Settings → Integrations → Access token** and choose **Generate new token**.\n"
-                "3. Give it the scopes **r_jobs**, **r_candidates**, **w_candidates**, **w_comments** and **r_offers**.\n"
+                "3. Give it the scopes **r_jobs**, **r_candidates**, **w_candidates**, **w_comments** and "
+                "**r_offers**.\n"
                 "4. Copy the token (Workable shows it once) and paste it below with your subdomain."
             ),
             links=(("Workable: access tokens", "https://workable.readme.io/docs/generate-an-access-token"),),

@@ -40,7 +40,7 @@ def test_catalog_metadata() -> None:
     assert GreenhouseConnector.source_setup is not None
     assert "Configure → Custom Options → Sources" in GreenhouseConnector.source_setup.guide
     assert GreenhouseConnector.assumptions == ASSUMPTIONS
-    assert len(ASSUMPTIONS) == 19
+    assert len(ASSUMPTIONS) == 20
     assert GreenhouseConnector.passthrough_apis == ("harvest",)
     assert GreenhouseConnector.beta is True
     assert not GreenhouseConnector.can(WriteAction.ADD_CANDIDATE_ATTACHMENT)

@@ -181,8 +181,14 @@ def test_connect_sync_apply_follow_up_and_a_deleted_source_fails_attribution(
     assert (offer.status, interview.title, interview.stage_id) == ("SENT", "Recruiter Phone Screen interview",
                                                                     job.stages[1].id)  # fmt: skip
     assert [u.first_name for u in interview.users] == ["Rita"]
-    assert [(r.label, r.answer) for r in card.responses][1:] == [("Notes", "Clear thinker.")]
-    assert card.responses[0].answer.label == "yes"
+    assert [(r.label, r.answer) for r in card.responses][1:3] == [
+        ("Communication", "Explains trade-offs clearly."),
+        ("Would you work with them again?", True),
+    ]
+    assert [r.label for r in card.responses][3:] == ["Seniority", "Notes"]
+    assert (card.responses[0].answer.label, card.responses[3].answer.label) == ("yes", "Senior")
+    assert card.responses[4].answer == "Clear thinker."
+    assert card.interview_id == interview.id
     ours = next(r for r in sdk.ats.get_rejection_reasons().result.data.results if r.name == "Missing resume")
     sdk.ats.reject_application(application_id=created.id, rejection_reason_id=ours.id, note="Role filled.")
     assert (stored["status"], stored["rejection_reason_id"]) == ("rejected", reason["id"])

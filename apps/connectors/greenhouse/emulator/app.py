@@ -40,7 +40,8 @@ ADMIN_USER_ID = 1001  # the seeded Site Admin (first user)
 RESOURCES = (
     "users", "jobs", "job_interview_stages", "job_posts", "candidates", "applications", "sources",
     "rejection_reasons", "candidate_tags", "applied_candidate_tags", "notes", "attachments", "offers", "interviews",
-    "interviewers", "job_interviews", "scorecards", "application_stages", "user_roles",
+    "interviewers", "job_interviews", "scorecards", "application_stages", "user_roles", "scorecard_questions",
+    "scorecard_question_options", "scorecard_question_answers", "scorecard_question_answer_options",
 )  # fmt: skip
 WRITES = (
     "candidates:create", "applications:create", "applications:move", "applications:reject", "applications:hire",

@@ -97,6 +97,20 @@ class ResourcesApi:
                 lambda: self.state.scorecards.values(),
                 {"application_ids": _in("application_id", "application_ids")},
             ),  # fmt: skip
+            # filter names assumed (only the record schemas were readable)
+            "scorecard_questions": (lambda: self.state.scorecard_questions.values(), {}),
+            "scorecard_question_options": (
+                lambda: self.state.scorecard_question_options.values(),
+                {"scorecard_question_ids": _in("scorecard_question_id", "scorecard_question_ids")},
+            ),  # fmt: skip
+            "scorecard_question_answers": (
+                lambda: self.state.scorecard_question_answers.values(),
+                {"scorecard_ids": _in("scorecard_id", "scorecard_ids")},
+            ),  # fmt: skip
+            "scorecard_question_answer_options": (
+                lambda: self.state.scorecard_question_answer_options.values(),
+                {"scorecard_question_answer_ids": _in("scorecard_question_answer_id", "scorecard_question_answer_ids")},
+            ),  # fmt: skip
             "application_stages": (
                 lambda: self.state.application_stages.values(),
                 {"application_ids": _in("application_id", "application_ids")},

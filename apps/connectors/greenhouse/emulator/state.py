@@ -67,6 +67,12 @@ class State:
     interviews: dict[int, Rec] = field(default_factory=dict)
     interviewers: dict[int, Rec] = field(default_factory=dict)
     scorecards: dict[int, Rec] = field(default_factory=dict)
+    # GH-V3-SPEC `scorecard_question`, `scorecard_question_option`, `scorecard_question_answer`,
+    # `scorecard_question_answer_option`: a kit's questions, a select's options, a scorecard's answers.
+    scorecard_questions: dict[int, Rec] = field(default_factory=dict)
+    scorecard_question_options: dict[int, Rec] = field(default_factory=dict)
+    scorecard_question_answers: dict[int, Rec] = field(default_factory=dict)
+    scorecard_question_answer_options: dict[int, Rec] = field(default_factory=dict)
     offers: dict[int, Rec] = field(default_factory=dict)
     application_stages: dict[int, Rec] = field(default_factory=dict)
     user_roles: dict[int, Rec] = field(default_factory=dict)  # GH-V3-SPEC `user_role`
