@@ -15,6 +15,7 @@ import pytest
 import requests
 from django.test import Client
 from kombo import Kombo
+from kombo.errors import KomboAtsError
 
 from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.connectors.catalog import RateBudget
@@ -158,6 +159,19 @@ def test_connect_sync_apply_follow_up_and_a_deleted_source_fails_attribution(
         application_id=created.id, content="Strong systems thinking.", content_type="PLAIN_TEXT"
     )
     assert any(n["body"] == "Strong systems thinking." for n in app.state.notes.values())
+    # remote_fields.greenhouse.post_headers.On-Behalf-Of: the token's `sub` in v3, honoured with client credentials
+    sdk.ats.add_application_note(
+        application_id=created.id, content="Seen by Rita.", content_type="PLAIN_TEXT",
+        remote_fields={"greenhouse": {"post_headers": {"On-Behalf-Of": "1002"}}},
+    )  # fmt: skip
+    assert [n["user_id"] for n in app.state.notes.values() if n["body"] == "Seen by Rita."] == [1002]
+    with pytest.raises(KomboAtsError) as refused:
+        sdk.ats.add_application_note(
+            application_id=created.id, content="x", content_type="PLAIN_TEXT",
+            remote_fields={"greenhouse": {"post_headers": {"On-Behalf-Of": "rita"}}},
+        )  # fmt: skip
+    assert (refused.value.status_code, refused.value.data.error.code) == (400, "REMOTE.INPUT_INVALID")
+    assert "remote_fields.greenhouse.post_headers.On-Behalf-Of must be a numeric" in str(refused.value)
     sdk.ats.add_candidate_tag(candidate_id=created.candidate.id, tag={"name": "Shortlist"})
     sdk.ats.add_candidate_tag(candidate_id=created.candidate.id, tag={"name": "Mathematics"})
     sdk.ats.remove_candidate_tag(candidate_id=created.candidate.id, tag={"name": "shortlist"})
