@@ -26,6 +26,7 @@ from apps.connectors.catalog import (
     fields_with_status,
 )
 from apps.connectors.dtos import OAuthClient
+from apps.connectors.errors import ConnectorBadResponse, ConnectorInputError, ConnectorNotFound
 from apps.connectors.greenhouse import client as api
 from apps.connectors.greenhouse import webhooks
 from apps.connectors.greenhouse.assumptions import ASSUMPTIONS
@@ -140,6 +141,21 @@ SCOPE_PATHS = {
     "candidate_tags": "/candidate_tags",
 }  # fmt: skip
 
+# Write permissions have no cheap read: each is probed with a write Greenhouse must refuse (an id that cannot exist,
+# or a body missing a required field). A missing permission is a 403 before the record or body is looked at
+# (assumed, as the v3 lists do), so a 404 / 422 proves the permission and nothing is written.
+WRITE_PROBES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "candidates:create": ("POST", "/candidates", {}),
+    "applications:create": ("POST", "/applications", {}),
+    "applications:move": ("POST", "/applications/0/move", {}),
+    "applications:reject": ("POST", "/applications/0/reject", {"rejection_reason_id": 0}),
+    "notes:create": ("POST", "/notes", {"application_id": 0, "body": "", "visibility": "admin_only"}),
+    "attachments:create": ("POST", "/attachments", {"application_id": 0}),
+    "candidate_tags:create": ("POST", "/candidate_tags", {}),
+    "applied_candidate_tags:create": ("POST", "/applied_candidate_tags", {"candidate_id": 0, "candidate_tag_id": 0}),
+    "applied_candidate_tags:delete": ("DELETE", "/applied_candidate_tags/0", None),
+}
+
 
 class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
     """Greenhouse Recruiting over Harvest v3 (v1/v2 were sunset on 2026-08-31)."""
@@ -214,6 +230,16 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
             ),
         )
         for name in SCOPE_PATHS
+    ) + tuple(
+        ScopeTest(
+            id=name,
+            label=f"Write: {name.replace('_', ' ').replace(':', ' ')}",
+            fix_hint=(
+                f"Give the Harvest credential the permission harvest:{name} (Dev Center → API Credential "
+                "Management → Manage permissions)."
+            ),
+        )
+        for name in WRITE_PROBES
     )
     # Sources and referrers are read-only in every Harvest version (A4): the end user creates ours under
     # Configure → Custom Options → Sources, we find it by exact name and send its `source_id` on every create.
@@ -281,6 +307,13 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
         self.client.list_page("/users", {"per_page": 1}, None)
 
     def run_scope_test(self, test_id: str) -> None:
+        if test_id in WRITE_PROBES:
+            method, path, body = WRITE_PROBES[test_id]
+            try:
+                self.client.request(method, api.V3 + path, json_body=body, idempotent=True)
+            except (ConnectorNotFound, ConnectorInputError):
+                return  # refused for the id or the body, not the permission: nothing was written
+            raise ConnectorBadResponse(f"Greenhouse accepted the scope probe {method} {path}.")  # never expected
         path = SCOPE_PATHS.get(test_id)
         if path is None:
             super().run_scope_test(test_id)
