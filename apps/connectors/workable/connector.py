@@ -220,6 +220,15 @@ class WorkableConnector(WorkableReads, WorkableWrites, WorkableWebhooks, HttpCon
     webhook_events = WEBHOOK_EVENTS
     reports_deletions = False
     assumptions = ASSUMPTIONS
+    # Reference A4: `sourced` "Defaults to true"; `false` ⇒ treated as applied and sent the "thank you" e-mail.
+    write_notes = {
+        WriteAction.CREATE_APPLICATION: (
+            'Source: the configured source name is written as `candidate.domain` ("the source of the candidate") '
+            "on every create, with `sourced: false` so that Workable counts the candidate as **applied**, not "
+            'sourced (uploaded). Workable then sends the candidate its **"thank you for applying" e-mail**, as for '
+            "an application from its own careers page.",
+        ),
+    }
     read_notes = {
         ReadModel.CANDIDATES: (
             "Tags come only with a candidate read by id (`GET /candidates/:id` `tags`); Workable has no tag list "

@@ -175,3 +175,14 @@ def test_hired_stage_reads_as_hired(wk: WK) -> None:
     [application] = connector.read(ReadModel.APPLICATIONS, remote_ids=[created.application.remote_id]).items
     assert isinstance(application, RemoteApplication)
     assert (application.outcome, application.current_stage_remote_id) == ("HIRED", "hired")
+
+
+@pytest.mark.django_db
+def test_the_connector_page_documents_the_source_and_the_thank_you_email(client) -> None:
+    html = client.get("/docs/connectors/workable/").content.decode()
+    create = html.split('data-action="ats_create_application"')[1].split('data-action="')[0]
+
+    assert "<code>candidate.domain</code>" in create
+    assert "<code>sourced: false</code>" in create
+    assert "thank you for applying" in create
+    assert "Workable has no roles endpoint" in html
