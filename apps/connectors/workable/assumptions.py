@@ -52,4 +52,6 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Scope checks for `w_candidates`, `w_comments` and `r_offers` call `PUT …/tags`, `POST …/comments` and "
     "`GET …/offer` on a candidate id that cannot exist (`000000`): Workable is assumed to answer 403 for a missing "
     "scope before it looks the candidate up, so a 404 proves the scope and nothing is written.",
+    '`X-Rate-Limit-Reset` ("timestamp of next interval") is read on a sliding window: the current second while '
+    "requests are left, else when the window frees a request.",
 )

@@ -197,7 +197,10 @@ class WorkableEmulator(SubscriptionsApi, VendorEmulator):
         return HttpError(429, "rate_limited", "Rate limit exceeded")  # body NOT FOUND: assumed
 
     def rate_limit_headers(self, ticket: Ticket) -> dict[str, str]:
-        wait = ticket.retry_after if ticket.retry_after is not None else WINDOW
+        # "timestamp of next interval" (A2) on a sliding window: when a request may go again — now while requests
+        # are left (assumed), else when the window frees one (the limiter's wait, or a whole window).
+        remaining = int(ticket.headers.get("X-RateLimit-Remaining", "0"))
+        wait = ticket.retry_after if ticket.retry_after is not None else (0.0 if remaining > 0 else WINDOW)
         reset = math.ceil(self.clock.now().timestamp() + wait)
         return {
             "X-Rate-Limit-Limit": ticket.headers.get("X-RateLimit-Limit", str(self.limiter.limits.rate)),
