@@ -24,7 +24,7 @@ from apps.connectors.emulation.routing import Route
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID  # re-exported
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET  # re-exported
 from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, emulator_client
-from apps.connectors.smartrecruiters.emulator import fields
+from apps.connectors.smartrecruiters.emulator import fields, property_values
 from apps.connectors.smartrecruiters.emulator.applying import ApplyError
 from apps.connectors.smartrecruiters.emulator.candidates import CandidatesApi
 from apps.connectors.smartrecruiters.emulator.company import CompanyApi
@@ -297,6 +297,7 @@ class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, Ve
             "candidates_status_read",
         )
         add("PUT", "/candidates/{candidate_id}/jobs/{job_id}/source", self.applications_source, *MANAGE_CANDIDATES)
+        property_values.register(self, add)  # candidate property values per application
         add(
             "GET",
             "/candidates/{candidate_id}/jobs/{job_id}/screening-answers",

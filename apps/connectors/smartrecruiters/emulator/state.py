@@ -332,6 +332,13 @@ class State(SourceLibrary):
         application.updated_on = now
         self._touch(self.candidate(application.candidate_id), now)
 
+    def set_properties(self, application: Application, values: dict[str, Any]) -> None:
+        """Candidate property values of the application (emulator/property_values.py validated them)."""
+        application.properties.update(values)
+        now = self.now()
+        application.updated_on = now
+        self._touch(self.candidate(application.candidate_id), now)
+
     def add_tags(self, candidate: Candidate, tags: list[str]) -> list[str]:
         candidate.tags = _merge_tags(candidate.tags, tags)
         self._touch(candidate)
