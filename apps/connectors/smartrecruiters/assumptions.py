@@ -28,4 +28,9 @@ ASSUMPTIONS: tuple[str, ...] = (
     "true/false, DATE `YYYY-MM-DD`.",
     "`GET /candidates/{id}/jobs/{jobId}/properties` answers `{totalFound, content: [{id, label, type, value}]}` "
     "with the properties that hold a value.",
+    "Webhook subscriptions use event version `v201910` (the reference shows both `v201910` and `1.0.0`).",
+    "A signed webhook delivery older than 5 minutes is refused (SmartRecruiters documents no tolerance); the "
+    "emulator signs every attempt afresh with `smartrecruiters-timestamp` in epoch seconds.",
+    "`GET /subscriptions` answers the usual list envelope (`content`).",
+    "A failed activation handshake answers 400 with the usual error list; the subscription stays inactive.",
 )

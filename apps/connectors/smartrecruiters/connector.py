@@ -59,11 +59,14 @@ from apps.connectors.smartrecruiters import fields
 from apps.connectors.smartrecruiters.assumptions import ASSUMPTIONS
 from apps.connectors.smartrecruiters.client import SmartRecruitersClient, path
 from apps.connectors.smartrecruiters.reads import SmartRecruitersReads
+from apps.connectors.smartrecruiters.webhooks import EVENTS as WEBHOOK_EVENTS
+from apps.connectors.smartrecruiters.webhooks import SmartRecruitersWebhooks
 from apps.connectors.smartrecruiters.writes import (
     SOURCE_SUBTYPE,
     SOURCE_TYPE,
     SmartRecruitersWrites,
 )
+from apps.connectors.webhooks import WebhookSetup
 
 JsonDict = dict[str, Any]
 
@@ -184,7 +187,7 @@ WRITE_COVERAGE = (
 )
 
 
-class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, HttpConnector):
+class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, SmartRecruitersWebhooks, HttpConnector):
     """SmartRecruiters over its Customer API (`api.smartrecruiters.com`) and Application API."""
 
     tool = "smartrecruiters"
@@ -363,6 +366,9 @@ class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, Http
         ),
     )
     reports_deletions = False
+    # Subscriptions API + signed deliveries (webhooks.py).
+    webhook_setup = WebhookSetup.API
+    webhook_events = WEBHOOK_EVENTS
     tracked_application_keys = {"smartrecruiters": ("candidate_remote_id", "job_remote_id")}
 
     assumptions = ASSUMPTIONS
