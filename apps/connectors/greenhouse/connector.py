@@ -162,7 +162,7 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
 
     tool = "greenhouse"
     label = "Greenhouse"
-    beta = True
+    beta = False  # every point of issue 15 and CONNECTORS.md holds (see /work/notes/issue-15.md)
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://harvestdocs.greenhouse.io/docs/authentication"
     read_coverage = READ_COVERAGE

@@ -157,7 +157,7 @@ class WorkableConnector(WorkableReads, WorkableWrites, WorkableWebhooks, HttpCon
 
     tool = "workable"
     label = "Workable"
-    beta = True  # not every must-show point holds yet (see /work/notes/issue-22.md)
+    beta = False  # every point of issue 22 and CONNECTORS.md holds (see /work/notes/issue-22.md)
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://workable.readme.io/docs/generate-an-access-token"
     read_coverage = READ_COVERAGE

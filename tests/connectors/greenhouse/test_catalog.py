@@ -42,7 +42,7 @@ def test_catalog_metadata() -> None:
     assert GreenhouseConnector.assumptions == ASSUMPTIONS
     assert len(ASSUMPTIONS) == 20
     assert GreenhouseConnector.passthrough_apis == ("harvest",)
-    assert GreenhouseConnector.beta is True
+    assert GreenhouseConnector.beta is False  # every point of its issue holds
     assert not GreenhouseConnector.can(WriteAction.ADD_CANDIDATE_ATTACHMENT)
     assert GreenhouseConnector.can(WriteAction.REMOVE_CANDIDATE_TAG)
 

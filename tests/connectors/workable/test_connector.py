@@ -19,6 +19,7 @@ from apps.connectors.dtos import (
     SourceInstruction,
 )
 from apps.connectors.errors import ConnectorInputError, ConnectorNotFound, ConnectorPermissionError
+from apps.connectors.workable.connector import WorkableConnector
 from apps.connectors.workable.emulator import MEMBER_ID
 from tests.connectors.workable.conftest import WK
 from tests.connectors.workable.harness import OPEN_JOB, workable_connector
@@ -186,3 +187,7 @@ def test_the_connector_page_documents_the_source_and_the_thank_you_email(client)
     assert "<code>sourced: false</code>" in create
     assert "thank you for applying" in create
     assert "Workable has no roles endpoint" in html
+
+
+def test_workable_is_out_of_beta() -> None:
+    assert WorkableConnector.beta is False  # every point of its issue holds
