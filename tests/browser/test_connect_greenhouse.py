@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from apps.attribution.models import SourceMapping
 from apps.connectors.emulation.server import LoopbackServer
-from apps.connectors.greenhouse.connector import SCOPE_PATHS
+from apps.connectors.greenhouse.connector import SCOPE_PATHS, WRITE_PROBES
 from apps.connectors.greenhouse.emulator import ADMIN_USER_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, create_app
 from apps.integrations.models import Integration
 from apps.integrations.selectors import integration_credentials
@@ -88,8 +88,8 @@ def test_embedded_client_credentials_flow_with_scope_checks_and_the_source_set_u
     frame.locator("#field-client_secret").fill(DEFAULT_CLIENT_SECRET)
     frame.locator("#field-user_id").fill(str(ADMIN_USER_ID))
     frame.locator("#connect-submit").click()
-    expect(frame.locator("h1")).to_have_text("Connection verified", timeout=20_000)  # 13 live checks
-    for check in ("credentials", *SCOPE_PATHS):  # one cheap list per permission
+    expect(frame.locator("h1")).to_have_text("Connection verified", timeout=45_000)  # 22 live checks
+    for check in ("credentials", *SCOPE_PATHS, *WRITE_PROBES):  # one cheap list or refused write per permission
         expect(frame.locator(f'[data-check="{check}"]')).to_have_attribute("data-ok", "true")
     shoot(page, "permission-checks")
     frame.locator("#continue").click()
@@ -152,8 +152,8 @@ def test_embedded_partner_oauth_through_the_approval_page_with_scope_checks_and_
         popup.locator("#allow").click()
 
     # the checks ran live with the exchanged token (the approving user is the Site Admin)
-    expect(frame.locator("h1")).to_have_text("Connection verified", timeout=20_000)  # 13 live checks
-    for check in ("credentials", *SCOPE_PATHS):  # one cheap list per permission
+    expect(frame.locator("h1")).to_have_text("Connection verified", timeout=45_000)  # 22 live checks
+    for check in ("credentials", *SCOPE_PATHS, *WRITE_PROBES):  # one cheap list or refused write per permission
         expect(frame.locator(f'[data-check="{check}"]')).to_have_attribute("data-ok", "true")
     shoot(page, "permission-checks")
     frame.locator("#continue").click()

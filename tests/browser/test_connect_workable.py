@@ -76,11 +76,16 @@ def test_embedded_flow_with_subdomain_token_and_live_scope_checks(
     frame.locator("#field-api_key").fill(DEFAULT_TOKEN)
     frame.locator("#connect-submit").click()
     expect(frame.locator("h1")).to_have_text("Connection verified")
-    for check in ("credentials", "r_jobs", "r_candidates"):
+    for check in ("credentials", "r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers"):
         expect(frame.locator(f'[data-check="{check}"]')).to_have_attribute("data-ok", "true")
+    # the source is free text in Workable (`candidate.domain`): nothing to set up, the flow only confirms its name
+    expect(frame.locator("#free-text-source")).to_contain_text("carries the source “Acme Jobs”")
     shoot(page, "permission-checks")
     frame.locator("#continue").click()
     expect(frame.locator("#done h1")).to_have_text("Workable is connected")
+    expect(frame.locator("#done-source")).to_have_text(
+        "Candidates created this way show the source “Acme Jobs” in Workable."
+    )
     shoot(page, "done")
 
     integration = Integration.objects.get(end_user_origin_id="acme-22")
@@ -115,7 +120,7 @@ def test_embedded_partner_oauth_through_the_approval_page_finds_the_subdomain(
         popup.locator("#allow").click()
 
     expect(frame.locator("h1")).to_have_text("Connection verified")
-    for check in ("credentials", "r_jobs", "r_candidates"):
+    for check in ("credentials", "r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers"):
         expect(frame.locator(f'[data-check="{check}"]')).to_have_attribute("data-ok", "true")
     shoot(page, "permission-checks")
     frame.locator("#continue").click()

@@ -119,6 +119,11 @@ class EmulatorApp:
     def configure_limits(self, body: dict[str, Any]) -> None:
         """Vendor-specific keys of `POST /_emulator/limits` (the generic ones are already applied)."""
 
+    def credential_rate(self, principal: Principal) -> int | None:
+        """This caller's own rate per window, for vendors whose credential kinds have different rates.
+        Default None: every credential gets `limits.rate`."""
+        return None
+
     def route_limits(self, route: Route) -> RouteLimits | None:
         limits = route.meta.get("limits")
         return limits if isinstance(limits, RouteLimits) else None
@@ -173,7 +178,7 @@ class EmulatorApp:
         request.principal = principal
         key = principal.credential
         self.stats.started(key)
-        ticket = self.limiter.acquire(key, self.route_limits(route))
+        ticket = self.limiter.acquire(key, self.route_limits(route), rate=self.credential_rate(principal))
         status = 0  # stays 0 when the connection is dropped
         try:
             if ticket.allowed:

@@ -77,8 +77,11 @@ class RateLimiter:
             window.popleft()
         return window
 
-    def acquire(self, key: str, route: RouteLimits | None = None) -> Ticket:
-        limits = self.limits
+    def acquire(self, key: str, route: RouteLimits | None = None, *, rate: int | None = None) -> Ticket:
+        """`rate`: this credential's own rate per window where the vendor gives credential kinds different rates
+        (e.g. Workable: account tokens 10, OAuth tokens 50 per 10 s); None = `limits.rate`."""
+        limits = self.limits if rate is None else Limits(rate=rate, concurrency=self.limits.concurrency,
+                                                          window=self.limits.window)  # fmt: skip
         with self._lock:
             now = self.clock.monotonic()
             global_slot = (key, GLOBAL_BUCKET)

@@ -30,4 +30,15 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Rejected, Deprecated).",
     "Result links are written as notes (Greenhouse has no link object), with a warning.",
     "A deleted candidate or application leaves no trace a v3 list reports (deletions come by webhook only).",
+    "Web hooks: v3 has no documented webhook paths, so the emulator's `/_emulator/web_hooks` stands in for "
+    'Configure → Dev Center → Web Hooks; the ping\'s body is `{"action": "ping", "payload": {"web_hook_id"}}`.',
+    "Web hooks: candidate-only events (`update_candidate`, also sent for a new candidate, a tag or a file) carry "
+    "`payload.candidate` with its applications; delete events name the record by id only; job events carry "
+    "`payload.job` (only application events' payloads are in the reference).",
+    "Web hooks: Greenhouse signs no timestamp, so a delivery's age cannot be checked; replays are recognised by "
+    "their `Greenhouse-Event-ID`, and the delivery timeout is taken as 30 seconds.",
+    "Notes have no web hook event: a note written in Greenhouse reaches Tributary by polling.",
+    "Scorecard questions' `answer_type` values are assumed `text`, `yes_no` (read from `boolean_value`), "
+    "`single_select` and `multi_select` (the spec types it as a string); the filters `scorecard_ids`, "
+    "`scorecard_question_ids` and `scorecard_question_answer_ids` on the scorecard question lists are assumed.",
 )

@@ -10,7 +10,7 @@ import base64
 import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -38,6 +38,15 @@ MAX_PAGE_SIZE = 500  # per_page 1-500 (A2)
 IDS_PER_REQUEST = 50  # `ids` ≤ 50 (A2)
 REFRESH_MARGIN_SECONDS = 60
 JsonDict = dict[str, Any]
+# The contract's `remote_fields.greenhouse.post_headers.On-Behalf-Of` (v1's acting-user header). Harvest v3 replaced
+# it with the token's `sub` (A1), so the connector honours it by minting a token for that user where the auth mode
+# can (client credentials, the v1-key transition token) and refuses it where it cannot (partner OAuth: the token is
+# the approving user's, and no grant takes another `sub`).
+ON_BEHALF_OF_FIELD = "remote_fields.greenhouse.post_headers.On-Behalf-Of"
+
+
+def _unsaved(credentials: Mapping[str, str], renew: Callable[[dict[str, str]], dict[str, str]]) -> dict[str, str]:
+    return renew(dict(credentials))
 
 
 def next_link(response: HttpResponse) -> str | None:
@@ -63,6 +72,7 @@ class GreenhouseClient:
     renew_credentials: Callable[[Mapping[str, str], Callable[[dict[str, str]], dict[str, str]]], dict[str, str]]
     clock: Callable[[], float] = time.time
     page_size: int = 100
+    _acting: dict[str, GreenhouseClient] = field(default_factory=dict, repr=False)
 
     # -- auth ------------------------------------------------------------------------------------------
     def auth_headers(self) -> dict[str, str]:
@@ -145,6 +155,41 @@ class GreenhouseClient:
                 int(datetime.fromisoformat(body["expires"].replace("Z", "+00:00")).astimezone(UTC).timestamp())
             )
         return {ACCESS_TOKEN: str(body["access_token"]), EXPIRES_AT: expires}
+
+    def acting_as(self, user_id: str | None) -> GreenhouseClient:
+        """This client, or one whose token has `sub=<user_id>` (for `On-Behalf-Of`). Its tokens are never saved
+        over the connection's own credentials."""
+        if user_id is None or user_id == self.credentials.get(USER_ID):
+            return self
+        if not user_id.isdigit():
+            raise ConnectorInputError(f"{ON_BEHALF_OF_FIELD} must be a numeric Greenhouse user id, not {user_id!r}.")
+        if self.auth_kind == AuthKind.OAUTH2_AUTHORIZATION_CODE:
+            raise ConnectorInputError(
+                f"{ON_BEHALF_OF_FIELD} is not available on a “Sign in with Greenhouse” connection: Harvest v3 acts "
+                "as the token's user (`sub`), and a partner token belongs to the user who approved it. Leave it out, "
+                "or connect with client credentials."
+            )
+        if user_id not in self._acting:
+            other = GreenhouseClient(
+                http=self.http,
+                auth_kind=self.auth_kind,
+                credentials={
+                    k: v for k, v in self.credentials.items() if k not in (ACCESS_TOKEN, EXPIRES_AT, REFRESH_TOKEN)
+                }
+                | {USER_ID: user_id},
+                renew_credentials=_unsaved,
+                clock=self.clock,
+                page_size=self.page_size,
+            )
+            try:
+                other.renew()
+            except ConnectorAuthError as error:
+                raise ConnectorInputError(
+                    f"{ON_BEHALF_OF_FIELD}: Greenhouse issues no token for user {user_id} (not an active user?).",
+                    remote_message=error.remote_message,
+                ) from None
+            self._acting[user_id] = other
+        return self._acting[user_id]
 
     # -- requests --------------------------------------------------------------------------------------
     def request(self, method: str, path: str, **kwargs: Any) -> HttpResponse:

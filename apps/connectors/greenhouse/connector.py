@@ -26,17 +26,21 @@ from apps.connectors.catalog import (
     fields_with_status,
 )
 from apps.connectors.dtos import OAuthClient
+from apps.connectors.errors import ConnectorBadResponse, ConnectorInputError, ConnectorNotFound
 from apps.connectors.greenhouse import client as api
+from apps.connectors.greenhouse import webhooks
 from apps.connectors.greenhouse.assumptions import ASSUMPTIONS
 from apps.connectors.greenhouse.reads import GreenhouseReads
 from apps.connectors.greenhouse.writes import GreenhouseWrites
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.oauth2 import API_KEY, CLIENT_ID, CLIENT_SECRET
+from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookSetup
 
 _coverage = partial(read_coverage, remote_ids=True, updated_since=True)
 
 READ_COVERAGE = (
-    _coverage(ReadModel.USERS, unsupported=("system_roles",)),  # only `site_admin`, no role list in v3 users
+    # `system_roles`: Site Admin (`site_admin: true`) linked to the `site_admin` user role; Job Admin is per job.
+    _coverage(ReadModel.USERS),
     _coverage(ReadModel.ROLES),  # `/v3/user_roles`: Site Admin (system) and the per-job Job Admin roles
     _coverage(ReadModel.REJECTION_REASONS),
     _coverage(ReadModel.TAGS),
@@ -72,23 +76,23 @@ READ_COVERAGE = (
     _coverage(ReadModel.OFFERS),
     # v3 interviews: `interviewer` rows give the users, the `job_interview` step the title and stage.
     _coverage(ReadModel.INTERVIEWS),
-    # v3 scorecards carry no interview id (only `interview_kit_id`); per-question answers are a separate list.
-    _coverage(ReadModel.SCORECARDS, unsupported=("interview",)),
+    # v3 scorecards: the interview from the `interviewer` row naming the scorecard; per-question answers from
+    # `/v3/scorecard_question_answers` with their questions and chosen options.
+    _coverage(ReadModel.SCORECARDS),
 )
 
 _CREATE_FIELDS = fields_with_status(
     WRITE_ACTION_FIELDS[WriteAction.CREATE_APPLICATION],
     unsupported=(
         "candidate.additional_phone_numbers", "candidate.location", "candidate.gender", "candidate.availability_date",
-        "candidate.salary_expectations", "sourced_by", "gdpr_consent", "remote_fields",
+        "candidate.salary_expectations", "sourced_by", "gdpr_consent",
     ),
 )  # fmt: skip
 
 
 def _simple(action: WriteAction) -> WriteCoverage:
-    return WriteCoverage(
-        action=action, fields=fields_with_status(WRITE_ACTION_FIELDS[action], unsupported=("remote_fields",))
-    )
+    # `remote_fields.greenhouse.post_headers.On-Behalf-Of` is honoured as the token's `sub` (see client.py).
+    return WriteCoverage(action=action, fields=fields_with_status(WRITE_ACTION_FIELDS[action]))
 
 
 WRITE_COVERAGE = (
@@ -105,6 +109,12 @@ WRITE_COVERAGE = (
     WriteCoverage(action=WriteAction.GET_CANDIDATE_ATTACHMENTS),
 )
 
+ON_BEHALF_OF_NOTE = (
+    "`remote_fields.greenhouse.post_headers.On-Behalf-Of`: Harvest v3 replaced the header with the token's `sub`. "
+    "With client credentials or a v1 key Tributary writes with a token minted for that user (it must be an active "
+    "Greenhouse user id); on a “Sign in with Greenhouse” connection the token is the approving user's and the "
+    "request is refused with 400 naming the field."
+)
 USER_FIELD = CredentialField(
     name=api.USER_ID,
     label="Greenhouse user ID",
@@ -120,7 +130,9 @@ SCOPES = (
     "harvest:candidate_tags:create", "harvest:applied_candidate_tags:list", "harvest:applied_candidate_tags:create",
     "harvest:applied_candidate_tags:delete", "harvest:attachments:list", "harvest:attachments:create",
     "harvest:offers:list", "harvest:interviews:list", "harvest:interviewers:list", "harvest:job_interviews:list",
-    "harvest:scorecards:list", "harvest:user_roles:list",
+    "harvest:scorecards:list", "harvest:user_roles:list", "harvest:scorecard_question_answers:list",
+    "harvest:scorecard_questions:list", "harvest:scorecard_question_options:list",
+    "harvest:scorecard_question_answer_options:list",
 )  # fmt: skip
 SCOPE_PATHS = {
     "jobs": "/jobs", "candidates": "/candidates", "applications": "/applications", "sources": "/sources",
@@ -129,13 +141,28 @@ SCOPE_PATHS = {
     "candidate_tags": "/candidate_tags",
 }  # fmt: skip
 
+# Write permissions have no cheap read: each is probed with a write Greenhouse must refuse (an id that cannot exist,
+# or a body missing a required field). A missing permission is a 403 before the record or body is looked at
+# (assumed, as the v3 lists do), so a 404 / 422 proves the permission and nothing is written.
+WRITE_PROBES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "candidates:create": ("POST", "/candidates", {}),
+    "applications:create": ("POST", "/applications", {}),
+    "applications:move": ("POST", "/applications/0/move", {}),
+    "applications:reject": ("POST", "/applications/0/reject", {"rejection_reason_id": 0}),
+    "notes:create": ("POST", "/notes", {"application_id": 0, "body": "", "visibility": "admin_only"}),
+    "attachments:create": ("POST", "/attachments", {"application_id": 0}),
+    "candidate_tags:create": ("POST", "/candidate_tags", {}),
+    "applied_candidate_tags:create": ("POST", "/applied_candidate_tags", {"candidate_id": 0, "candidate_tag_id": 0}),
+    "applied_candidate_tags:delete": ("DELETE", "/applied_candidate_tags/0", None),
+}
+
 
 class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
     """Greenhouse Recruiting over Harvest v3 (v1/v2 were sunset on 2026-08-31)."""
 
     tool = "greenhouse"
     label = "Greenhouse"
-    beta = True
+    beta = False  # every point of issue 15 and CONNECTORS.md holds (see /work/notes/issue-15.md)
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://harvestdocs.greenhouse.io/docs/authentication"
     read_coverage = READ_COVERAGE
@@ -203,6 +230,16 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
             ),
         )
         for name in SCOPE_PATHS
+    ) + tuple(
+        ScopeTest(
+            id=name,
+            label=f"Write: {name.replace('_', ' ').replace(':', ' ')}",
+            fix_hint=(
+                f"Give the Harvest credential the permission harvest:{name} (Dev Center → API Credential "
+                "Management → Manage permissions)."
+            ),
+        )
+        for name in WRITE_PROBES
     )
     # Sources and referrers are read-only in every Harvest version (A4): the end user creates ours under
     # Configure → Custom Options → Sources, we find it by exact name and send its `source_id` on every create.
@@ -223,6 +260,9 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
         source_type_label=None,
     )
     passthrough_apis = ("harvest",)  # `greenhouse/harvest`
+    # Web hooks are created by hand in Greenhouse (no registration API, A7): the flow shows the URL and secret.
+    webhook_setup = WebhookSetup.MANUAL
+    webhook_events = webhooks.EVENTS
     reports_deletions = False
     assumptions = ASSUMPTIONS
     # Reference A3 ("apply w/ answers: Job Board POST …/boards/{board_token}/jobs/{id}; same in v3 (Harvest cannot
@@ -233,6 +273,19 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
             "`POST /v1/boards/{board_token}/jobs/{id}` takes answers, and it does not credit the customer's source). "
             "Tributary writes them as one **admin-only note** on the application (question: answer per line, "
             "booleans as Yes/No, options by label, files attached to the application) and says so in `warnings`.",
+            ON_BEHALF_OF_NOTE,
+        ),
+        **dict.fromkeys(
+            (
+                WriteAction.MOVE_APPLICATION_STAGE,
+                WriteAction.REJECT_APPLICATION,
+                WriteAction.ADD_APPLICATION_NOTE,
+                WriteAction.ADD_APPLICATION_ATTACHMENT,
+                WriteAction.ADD_APPLICATION_RESULT_LINK,
+                WriteAction.ADD_CANDIDATE_TAG,
+                WriteAction.REMOVE_CANDIDATE_TAG,
+            ),
+            (ON_BEHALF_OF_NOTE,),
         ),
     }
     client_class = api.GreenhouseClient
@@ -254,11 +307,21 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
         self.client.list_page("/users", {"per_page": 1}, None)
 
     def run_scope_test(self, test_id: str) -> None:
+        if test_id in WRITE_PROBES:
+            method, path, body = WRITE_PROBES[test_id]
+            try:
+                self.client.request(method, api.V3 + path, json_body=body, idempotent=True)
+            except (ConnectorNotFound, ConnectorInputError):
+                return  # refused for the id or the body, not the permission: nothing was written
+            raise ConnectorBadResponse(f"Greenhouse accepted the scope probe {method} {path}.")  # never expected
         path = SCOPE_PATHS.get(test_id)
         if path is None:
             super().run_scope_test(test_id)
             return
         self.client.list_page(path, {"per_page": 1}, None)
+
+    def parse_webhook(self, webhook: InboundWebhook, *, secret: str) -> WebhookEvent:
+        return webhooks.parse(webhook, secret=secret)
 
     def oauth_authorize_url(self, *, client: OAuthClient, redirect_uri: str, state: str, scopes: Sequence[str]) -> str:
         return api.authorize_url(self.api_base, client=client, redirect_uri=redirect_uri, state=state, scopes=scopes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ from apps.connectors.dtos import (
     RemoteStage,
     RemoteTag,
     RemoteUser,
+    RoleAssignment,
     ScorecardResponse,
     ScreeningQuestionOption,
     SocialMedia,
@@ -63,13 +65,25 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def user(raw: Raw) -> RemoteUser:
+def user(raw: Raw, *, site_admin_role: Raw | None = None) -> RemoteUser:
+    """A v3 `user`. Its one system-wide role is Site Admin (`site_admin: true`), linked to the `site_admin`
+    `user_role`; Job Admin roles are per job (`user_job_permissions`), not system roles (GH-V3-SPEC)."""
+    roles: tuple[RoleAssignment, ...] = ()
+    if raw.get("site_admin"):
+        roles = (
+            RoleAssignment(
+                remote_id=str(site_admin_role["id"]) if site_admin_role else None,
+                remote_label=text(site_admin_role.get("name")) if site_admin_role else "Site Admin",
+                unified_type="ADMIN",
+            ),
+        )
     return RemoteUser(
         remote_id=str(raw["id"]),
         first_name=text(raw.get("first_name")),
         last_name=text(raw.get("last_name")),
         email=text(raw.get("primary_email")),
         status="INACTIVE" if raw.get("deactivated") else "ACTIVE",
+        system_roles=roles,
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
         remote_data=raw,
@@ -224,7 +238,8 @@ def note(raw: Raw) -> RemoteNote:
         application_remote_id=sid(raw.get("application_id")),
         author_remote_id=sid(raw.get("user_id")),
         content_html=text(raw.get("body")),
-        is_private=raw.get("visibility") != "public",
+        # GH-V3-SPEC read values: admin_only_visible | privately_visible | publicly_visible
+        is_private=raw.get("visibility") != "publicly_visible",
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
         remote_data=raw,
@@ -304,9 +319,46 @@ def interview(raw: Raw, *, interviewers: Sequence[Raw], step: Raw | None) -> Rem
     )
 
 
-def scorecard(raw: Raw, *, candidate_id: str | None) -> RemoteScorecard:
-    """A v3 `scorecard`: the overall rating as a single select and the notes as text (the per-question answers
-    live in `/v3/scorecard_question_answers`, not read)."""
+SELECT_TYPES = ("single_select", "multi_select")  # `scorecard_question.answer_type` values assumed (a string)
+
+
+def _plain(html: Any) -> str:
+    """Scorecard question texts carry basic HTML (`<p>`, `<b>`, …; GH-V3-SPEC): the label is their text."""
+    return re.sub(r"<[^>]+>", "", str(html or "")).strip()
+
+
+def question_response(question: Raw, answer: Raw, options: list[Raw], chosen: list[str]) -> ScorecardResponse:
+    """One `scorecard_question_answer` (GH-V3-SPEC) as the contract's response variant of its question type."""
+    kind = str(question.get("answer_type") or "")
+    common: dict[str, Any] = {
+        "label": _plain(question.get("question")) or str(question["id"]),
+        "remote_id": str(question["id"]),
+        "required": question.get("required"),
+    }
+    if kind == "yes_no":
+        return ScorecardResponse(type="BOOLEAN", answer=answer.get("boolean_value"), **common)
+    if kind in SELECT_TYPES:
+        pairs = tuple(
+            (str(o["id"]), str(o.get("name") or "")) for o in sorted(options, key=lambda o: o.get("sort_order") or 0)
+        )
+        picked = [{"remote_id": rid, "label": label} for rid, label in pairs if rid in chosen]
+        if kind == "single_select":
+            return ScorecardResponse(
+                type="SINGLE_SELECT", options=pairs, answer=picked[0] if picked else None, **common
+            )
+        return ScorecardResponse(type="MULTI_SELECT", options=pairs, answer=picked, **common)
+    return ScorecardResponse(type="TEXT", answer=text(answer.get("answer")), **common)
+
+
+def scorecard(
+    raw: Raw,
+    *,
+    candidate_id: str | None,
+    interview_id: str | None = None,
+    answers: tuple[ScorecardResponse, ...] = (),
+) -> RemoteScorecard:
+    """A v3 `scorecard`: the overall rating as a single select, the per-question answers
+    (`/v3/scorecard_question_answers`), the notes as text; its interview is the `interviewer` row that names it."""
     responses: list[ScorecardResponse] = []
     rating = text(raw.get("candidate_rating"))
     if rating:
@@ -319,6 +371,7 @@ def scorecard(raw: Raw, *, candidate_id: str | None) -> RemoteScorecard:
                 answer={"remote_id": rating, "label": rating},
             )
         )
+    responses.extend(answers)
     for key, label in (("notes", "Notes"), ("public_notes", "Public notes")):
         if text(raw.get(key)):
             responses.append(ScorecardResponse(type="TEXT", label=label, remote_id=key, answer=raw[key]))
@@ -326,6 +379,7 @@ def scorecard(raw: Raw, *, candidate_id: str | None) -> RemoteScorecard:
         remote_id=str(raw["id"]),
         candidate_remote_id=candidate_id,
         application_remote_id=sid(raw.get("application_id")),
+        interview_remote_id=interview_id,
         author_remote_id=sid(raw.get("submitter_id") or raw.get("interviewer_id")),
         responses=tuple(responses),
         remote_created_at=parse_datetime(raw.get("created_at")),

@@ -47,6 +47,15 @@ def _int(value: str, what: str) -> int:
     return int(value)
 
 
+def on_behalf_of(remote_fields: Mapping[str, Any]) -> str | None:
+    """`remote_fields.greenhouse.post_headers.On-Behalf-Of` (contract §5.3/§5.4), as a string, or None."""
+    headers = remote_fields.get("post_headers") or {}
+    if not isinstance(headers, Mapping):
+        raise ConnectorInputError("remote_fields.greenhouse.post_headers must be an object.")
+    value = headers.get("On-Behalf-Of")
+    return None if value in (None, "") else str(value).strip()
+
+
 def _answer_text(answer: ScreeningAnswerInput, options: Mapping[str, str]) -> str:
     value = answer.value
     if isinstance(value, bool):
@@ -65,6 +74,10 @@ class GreenhouseWrites:
 
     def catalogue(self, path: str) -> dict[str, Raw]:  # provided by GreenhouseReads
         raise NotImplementedError
+
+    def _writer(self, remote_fields: Mapping[str, Any]) -> Any:
+        """The client that writes: the connection's, or one acting as `On-Behalf-Of` (a token with that `sub`)."""
+        return self.client.acting_as(on_behalf_of(remote_fields))
 
     # -- sources -------------------------------------------------------------------------------------------
     def list_sources(self) -> list[RemoteSource]:
@@ -139,6 +152,7 @@ class GreenhouseWrites:
         """`POST /v3/candidates` (unless the email matches a candidate), `POST /v3/applications` with `source_id`
         and `initial_stage_id`, then each attachment (`POST /v3/attachments`, the first CV as `resume`)."""
         warnings: list[str] = []
+        writer = self._writer(application.remote_fields)  # checked before anything is written
         job = self._open_job(application.job_remote_id)
         job_id = str(job["id"])
         person = application.candidate
@@ -168,7 +182,7 @@ class GreenhouseWrites:
                 body["company"] = person.company
             if person.title:
                 body["title"] = person.title
-            candidate = self.client.post("/candidates", body)
+            candidate = writer.post("/candidates", body)
         else:
             candidate = existing
             warnings.append(
@@ -180,7 +194,7 @@ class GreenhouseWrites:
             app_body["source_id"] = source_id
         if application.stage_remote_id:
             app_body["initial_stage_id"] = _int(application.stage_remote_id, "Stage")
-        raw = self.client.post("/applications", app_body)
+        raw = writer.post("/applications", app_body)
         application_id = str(raw["id"])
         files = [
             *application.attachments,
@@ -197,11 +211,11 @@ class GreenhouseWrites:
             kind = "resume" if attachment is resume else ATTACHMENT_TYPE.get(attachment.type, "other")
             if kind == "resume" and attachment is not resume:
                 kind = "other"
-            self._attach(application_id, attachment, kind)
+            self._attach(application_id, attachment, kind, writer)
             if index < len(application.attachments):
                 steps.record(steps.attachment(index))
         if application.screening_answers:
-            self._answers_note(application_id, job_id, application.screening_answers)
+            self._answers_note(application_id, job_id, application.screening_answers, writer)
             warnings.append(ANSWERS_WARNING)
         if application.sourced_by_user_remote_id:
             warnings.append("sourced_by: Harvest v3 takes no sourcer on an application; not written.")
@@ -214,7 +228,9 @@ class GreenhouseWrites:
             warnings=tuple(warnings),
         )
 
-    def _answers_note(self, application_id: str, job_id: str, answers: tuple[ScreeningAnswerInput, ...]) -> None:
+    def _answers_note(
+        self, application_id: str, job_id: str, answers: tuple[ScreeningAnswerInput, ...], writer: Any
+    ) -> None:
         posts = self.client.list_by_ids("/job_posts", [job_id], name="job_ids")
         questions = {str(q["id"]): q for post in posts for q in post.get("questions") or ()}
         lines = ["Screening answers:"]
@@ -223,11 +239,11 @@ class GreenhouseWrites:
             options = {str(o["id"]): str(o.get("label")) for o in question.get("options") or ()}
             title = answer.question_title or question.get("label") or answer.question_remote_id
             lines.append(f"- {title}: {_answer_text(answer, options)}")
-        self.client.post(
+        writer.post(
             "/notes", {"application_id": int(application_id), "body": "\n".join(lines), "visibility": "admin_only"}
         )
 
-    def _attach(self, application_id: str, attachment: AttachmentInput, kind: str) -> Raw:
+    def _attach(self, application_id: str, attachment: AttachmentInput, kind: str, writer: Any) -> Raw:
         """`POST /v3/attachments` with base64 `content` and its `content_type` (A5)."""
         body = {
             "application_id": int(application_id),
@@ -236,7 +252,7 @@ class GreenhouseWrites:
             "content": base64.b64encode(attachment.data).decode(),
             "content_type": attachment.content_type,
         }
-        return cast(Raw, self.client.post("/attachments", body))
+        return cast(Raw, writer.post("/attachments", body))
 
     def find_application(self, *, job_remote_id: str, email_address: str) -> TrackedApplication | None:
         if not job_remote_id.isdigit():
@@ -260,8 +276,9 @@ class GreenhouseWrites:
         self, application: ApplicationRef, *, stage_remote_id: str, remote_fields: Mapping[str, Any]
     ) -> WriteResult:
         """`POST /v3/applications/{id}/move` `{from_stage_id, to_stage_id}` → 204 (active applications only)."""
+        writer = self._writer(remote_fields)
         current = self._current(application)
-        self.client.post(
+        writer.post(
             f"/applications/{current['id']}/move",
             {"from_stage_id": current.get("stage_id"), "to_stage_id": _int(stage_remote_id, "Stage")},
         )
@@ -279,7 +296,7 @@ class GreenhouseWrites:
         body: Raw = {"rejection_reason_id": _int(rejection_reason_remote_id, "Rejection reason")}
         if note:
             body["notes"] = note
-        self.client.post(f"/applications/{_int(application.remote_id, 'Application')}/reject", body)
+        self._writer(remote_fields).post(f"/applications/{_int(application.remote_id, 'Application')}/reject", body)
         return WriteResult(application=self._application_dto(self._current(application)))
 
     def add_application_note(
@@ -291,7 +308,7 @@ class GreenhouseWrites:
             "body": content,
             "visibility": "admin_only",
         }
-        self.client.post("/notes", body)
+        self._writer(remote_fields).post("/notes", body)
         return WriteResult()
 
     def add_application_result_link(
@@ -299,7 +316,10 @@ class GreenhouseWrites:
     ) -> WriteResult:
         details = "".join(f"\n{key}: {value}" for key, value in link.attributes)
         self.add_application_note(
-            application, content=f"{link.label}: {link.url}{details}", content_type="PLAIN_TEXT", remote_fields={}
+            application,
+            content=f"{link.label}: {link.url}{details}",
+            content_type="PLAIN_TEXT",
+            remote_fields=remote_fields,
         )
         return WriteResult(warnings=(RESULT_LINK_WARNING,))
 
@@ -308,7 +328,10 @@ class GreenhouseWrites:
     ) -> WriteResult:
         """A CV becomes the `resume` (the previous one is reclassified `other` by Greenhouse)."""
         self._attach(
-            str(_int(application.remote_id, "Application")), attachment, ATTACHMENT_TYPE.get(attachment.type, "other")
+            str(_int(application.remote_id, "Application")),
+            attachment,
+            ATTACHMENT_TYPE.get(attachment.type, "other"),
+            self._writer(remote_fields),
         )
         return WriteResult()
 
@@ -318,8 +341,9 @@ class GreenhouseWrites:
     ) -> WriteResult:
         """`POST /v3/candidate_tags` (an existing name comes back), then `POST /v3/applied_candidate_tags`."""
         candidate_id = _int(candidate_remote_id, "Candidate")
-        tag = self.client.post("/candidate_tags", {"name": name}, idempotent=True)
-        self.client.post(
+        writer = self._writer(remote_fields)
+        tag = writer.post("/candidate_tags", {"name": name}, idempotent=True)
+        writer.post(
             "/applied_candidate_tags", {"candidate_id": candidate_id, "candidate_tag_id": tag["id"]}, idempotent=True
         )
         return WriteResult()
@@ -328,11 +352,12 @@ class GreenhouseWrites:
         self, candidate_remote_id: str, *, name: str, remote_fields: Mapping[str, Any]
     ) -> WriteResult:
         candidate_id = _int(candidate_remote_id, "Candidate")
+        writer = self._writer(remote_fields)
         tags = {str(t["id"]): t for t in self.client.list_all("/candidate_tags")}
         wanted = {key for key, t in tags.items() if str(t.get("name", "")).lower() == name.strip().lower()}
         for applied in self.client.list_all("/applied_candidate_tags", {"candidate_ids": str(candidate_id)}):
             if str(applied.get("candidate_tag_id")) in wanted:
-                self.client.delete(f"/applied_candidate_tags/{applied['id']}")
+                writer.delete(f"/applied_candidate_tags/{applied['id']}")
         return WriteResult()
 
     # -- attachments ----------------------------------------------------------------------------------------

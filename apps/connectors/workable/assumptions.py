@@ -37,9 +37,21 @@ ASSUMPTIONS: tuple[str, ...] = (
     "(`www.workable.com`, the emulator itself).",
     "After the code exchange the account's subdomain comes from `GET /spi/v3/accounts` "
     '(`{"accounts": [{"id", "name", "subdomain"}]}`, shape assumed), the first account the token reaches.',
-    "The emulator limits OAuth tokens like account tokens (10 per 10 s, not Workable's 50): its limiter has one "
-    "rate for every credential; the connector books the account-token budget for both.",
+    "An OAuth token's 50 requests per 10 s are counted per token (per OAuth client and user), like an account "
+    "token's 10; the connector books 4.75 requests per second on OAuth connections and 0.95 on account tokens.",
+    "Webhooks: the signature (`X-Workable-Signature`) is the lower-case hex HMAC-SHA256 of the raw body; Workable "
+    "sends no event id or timestamp, so the event id is the SHA-256 of the body and a delivery's age is not checked.",
+    'Webhooks: a failed delivery is replayed after 1, 5 and 30 minutes and 2 hours ("replays the request", '
+    "schedule not documented); a duplicate target is a 409, so the connector subscribes one target per event "
+    "(`?event=<name>`).",
+    "Webhooks: `candidate_deleted` (Nango's list, unconfirmed) is emulated for a candidate deleted in the UI; no "
+    "disqualification, comment or tag event is documented, so those changes arrive by polling.",
     "A new comment, file or offer moves the candidate's `updated_at`, so a delta reads offers, notes and files only "
     "of candidates `updated_after` reports.",
     "Deletions are not reported (only a `candidate_deleted` webhook, unconfirmed): a FULL sync finds them.",
+    "Scope checks for `w_candidates`, `w_comments` and `r_offers` call `PUT …/tags`, `POST …/comments` and "
+    "`GET …/offer` on a candidate id that cannot exist (`000000`): Workable is assumed to answer 403 for a missing "
+    "scope before it looks the candidate up, so a 404 proves the scope and nothing is written.",
+    '`X-Rate-Limit-Reset` ("timestamp of next interval") is read on a sliding window: the current second while '
+    "requests are left, else when the window frees a request.",
 )

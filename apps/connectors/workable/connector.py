@@ -27,17 +27,31 @@ from apps.connectors.catalog import (
     fields_with_status,
 )
 from apps.connectors.dtos import OAuthClient
+from apps.connectors.errors import ConnectorNotFound
 from apps.connectors.kit import HttpConnector, read_coverage
 from apps.connectors.oauth2 import API_KEY
+from apps.connectors.webhooks import WebhookSetup
 from apps.connectors.workable import client as api
 from apps.connectors.workable.assumptions import ASSUMPTIONS
 from apps.connectors.workable.reads import WorkableReads
+from apps.connectors.workable.webhooks import EVENTS as WEBHOOK_EVENTS
+from apps.connectors.workable.webhooks import WorkableWebhooks
 from apps.connectors.workable.writes import WorkableWrites
 
 _coverage = partial(read_coverage, remote_ids=True)
+# Side-effect-free probes for scopes without a cheap read: a write to (or read of) a candidate id that cannot exist.
+PROBE_CANDIDATE = "000000"
+PROBES: dict[str, tuple[str, str, dict[str, object] | None]] = {
+    "w_candidates": ("PUT", f"/candidates/{PROBE_CANDIDATE}/tags", {"tags": []}),
+    "w_comments": ("POST", f"/candidates/{PROBE_CANDIDATE}/comments", {"member_id": "", "comment": {"body": ""}}),
+    "r_offers": ("GET", f"/candidates/{PROBE_CANDIDATE}/offer", None),
+}
+OAUTH_RATE_BUDGET = RateBudget(requests_per_second=4.75, max_concurrency=2)  # OAuth: 50 per 10 s (A2), 95 %
 
 READ_COVERAGE = (
-    _coverage(ReadModel.USERS, unsupported=("system_roles",)),
+    # `system_roles`: the member's account `role`; ROLES: the distinct roles of `GET /members` (no roles endpoint).
+    _coverage(ReadModel.USERS),
+    _coverage(ReadModel.ROLES),
     _coverage(ReadModel.REJECTION_REASONS),
     _coverage(
         ReadModel.JOBS,
@@ -138,12 +152,12 @@ WRITE_COVERAGE = (
 OAUTH_SCOPES = ("r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers")
 
 
-class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
+class WorkableConnector(WorkableReads, WorkableWrites, WorkableWebhooks, HttpConnector):
     """Workable over its public REST API v3 with an account access token."""
 
     tool = "workable"
     label = "Workable"
-    beta = True  # not every must-show point holds yet (see /work/notes/issue-22.md)
+    beta = False  # every point of issue 22 and CONNECTORS.md holds (see /work/notes/issue-22.md)
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://workable.readme.io/docs/generate-an-access-token"
     read_coverage = READ_COVERAGE
@@ -169,7 +183,8 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
             guide=(
                 "1. Sign in to Workable as an **admin**.\n"
                 "2. Open **Settings → Integrations → Access token** and choose **Generate new token**.\n"
-                "3. Give it the scopes **r_jobs**, **r_candidates**, **w_candidates** and **w_comments**.\n"
+                "3. Give it the scopes **r_jobs**, **r_candidates**, **w_candidates**, **w_comments** and "
+                "**r_offers**.\n"
                 "4. Copy the token (Workable shows it once) and paste it below with your subdomain."
             ),
             links=(("Workable: access tokens", "https://workable.readme.io/docs/generate-an-access-token"),),
@@ -185,18 +200,45 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
             oauth_scopes=OAUTH_SCOPES,
         ),
     )
-    # Account tokens: 10 requests per 10-second window (reference A2); booked a little below.
+    # Account tokens: 10 requests per 10-second window (reference A2); booked a little below. OAuth connections get
+    # OAUTH_RATE_BUDGET (50 per 10 s) in __init__.
     rate_budget = RateBudget(requests_per_second=0.95, max_concurrency=2)
     scope_tests = (
         ScopeTest(id="r_jobs", label="Read jobs (r_jobs)", fix_hint="Generate a token with the r_jobs scope."),
         ScopeTest(id="r_candidates", label="Read candidates (r_candidates)", fix_hint="Add the r_candidates scope."),
+        # The write scopes and r_offers are probed on a candidate that does not exist: Workable answers 403 for a
+        # missing scope before it looks the record up (assumed), so a 404 proves the scope and nothing is written.
+        ScopeTest(id="w_candidates", label="Update candidates (w_candidates)", fix_hint="Add the w_candidates scope."),
+        ScopeTest(id="w_comments", label="Comment on candidates (w_comments)", fix_hint="Add the w_comments scope."),
+        ScopeTest(id="r_offers", label="Read offers (r_offers)", fix_hint="Add the r_offers scope."),
     )
     source_strategy = SourceStrategy.FREE_TEXT
     source_level = SourceLevel.APPLICATION  # a Workable candidate is one application
     passthrough_apis = ("v3",)  # `workable/v3`
+    # `POST /subscriptions` per event (reference A7); signed with the connection's own token / OAuth app secret.
+    webhook_setup = WebhookSetup.API
+    webhook_events = WEBHOOK_EVENTS
     reports_deletions = False
     assumptions = ASSUMPTIONS
+    # Reference A4: `sourced` "Defaults to true"; `false` ⇒ treated as applied and sent the "thank you" e-mail.
+    write_notes = {
+        WriteAction.CREATE_APPLICATION: (
+            'Source: the configured source name is written as `candidate.domain` ("the source of the candidate") '
+            "on every create, with `sourced: false` so that Workable counts the candidate as **applied**, not "
+            'sourced (uploaded). Workable then sends the candidate its **"thank you for applying" e-mail**, as for '
+            "an application from its own careers page.",
+        ),
+    }
     read_notes = {
+        ReadModel.CANDIDATES: (
+            "Tags come only with a candidate read by id (`GET /candidates/:id` `tags`); Workable has no tag list "
+            "endpoint (reference A3/A5), so `ats_tags` is not offered and tags are written with "
+            "`PUT /candidates/:id/tags`.",
+        ),
+        ReadModel.ROLES: (
+            "Workable has no roles endpoint: the roles are the account roles (`role`) its members hold, read from "
+            "`GET /members`, all system-wide.",
+        ),
         ReadModel.APPLICATIONS: (
             "`rejected_at` is Workable's `disqualified_at` and the screening answers its `answers`; both come only "
             "with a candidate read by id (`GET /candidates/:id`). Tracked applications (the default) are read that "
@@ -208,6 +250,13 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
     max_page_size = api.MAX_PAGE_SIZE
 
     def __init__(self, context: ConnectorContext, *, clock: Callable[[], float] = time.time) -> None:
+        if (
+            context.auth_kind == AuthKind.OAUTH2_AUTHORIZATION_CODE
+            and context.http is not None
+            and context.http.budget == self.rate_budget
+        ):
+            # OAuth tokens have their own 50 per 10 s (reference A2): book that, not the account token's 10.
+            context.http.budget = OAUTH_RATE_BUDGET  # the same client object: its callers keep counting its calls
         super().__init__(context, clock=clock)
         self._stage_cache = {}
 
@@ -219,6 +268,12 @@ class WorkableConnector(WorkableReads, WorkableWrites, HttpConnector):
             self.client.get("/jobs", {"limit": 1})
         elif test_id == "r_candidates":
             self.client.get("/candidates", {"limit": 1})
+        elif test_id in PROBES:
+            method, path, body = PROBES[test_id]
+            try:
+                self.client.call(method, path, body=body)
+            except ConnectorNotFound:
+                return  # the scope is there; the probe's candidate is not (nothing was written)
         else:
             super().run_scope_test(test_id)
 

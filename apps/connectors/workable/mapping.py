@@ -17,10 +17,12 @@ from apps.connectors.dtos import (
     RemoteNote,
     RemoteOffer,
     RemoteRejectionReason,
+    RemoteRole,
     RemoteScreeningQuestion,
     RemoteStage,
     RemoteTag,
     RemoteUser,
+    RoleAssignment,
     ScreeningAnswer,
     ScreeningQuestionOption,
 )
@@ -180,9 +182,34 @@ def application(raw: Raw, stage_slugs: dict[str, str] | None = None) -> RemoteAp
     )
 
 
+# A member's account `role` (reference A5: `admin, recruiter, simple` seen; the comment `policy` roles are admin,
+# recruiting_admin, hiring_manager, simple, reviewer, recruiter). Unified types by name (inference).
+MEMBER_ROLE_TYPES = {
+    "admin": "ADMIN", "recruiting_admin": "ADMIN", "recruiter": "RECRUITER", "hiring_manager": "HIRING_MANAGER",
+    "reviewer": "INTERVIEWER", "simple": None,
+}  # fmt: skip
+
+
+def _role_label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def member_role(name: str) -> RoleAssignment:
+    return RoleAssignment(remote_id=name, remote_label=_role_label(name), unified_type=MEMBER_ROLE_TYPES.get(name))
+
+
+def role(name: str) -> RemoteRole:
+    """Workable has no roles endpoint: the roles are the account roles its members hold (system-wide)."""
+    return RemoteRole(
+        remote_id=name, remote_label=_role_label(name), scope="SYSTEM", unified_type=MEMBER_ROLE_TYPES.get(name),
+        remote_data={"role": name},
+    )  # fmt: skip
+
+
 def user(raw: Raw) -> RemoteUser:
     first, _, last = str(raw.get("name") or "").partition(" ")
     return RemoteUser(
+        system_roles=(member_role(str(raw["role"])),) if raw.get("role") else (),
         remote_id=str(raw["id"]),
         first_name=first or None,
         last_name=last or None,

@@ -37,6 +37,7 @@ class WorkableReads:
             ReadModel.CANDIDATES: lambda q: self._read_candidates(q, mapping.candidate),
             ReadModel.APPLICATIONS: lambda q: self._read_candidates(q, self._application),
             ReadModel.USERS: self._read_users,
+            ReadModel.ROLES: self._read_roles,
             ReadModel.REJECTION_REASONS: self._read_reasons,
             ReadModel.INTERVIEWS: self._read_events,
             ReadModel.APPLICATION_STAGES: lambda q: Page(
@@ -103,6 +104,14 @@ class WorkableReads:
     def _read_users(self, q: ReadQuery) -> Page[RemoteRecord]:
         members = self.client.get("/members", {"limit": LIST_PAGE}).get("members") or []
         return Page(items=[mapping.user(m) for m in members])
+
+    def _read_roles(self, q: ReadQuery) -> Page[RemoteRecord]:
+        """The distinct account roles of `GET /members` (there is no roles endpoint)."""
+        members = self.client.get("/members", {"limit": LIST_PAGE}).get("members") or []
+        names = list(dict.fromkeys(str(m["role"]) for m in members if m.get("role")))
+        if q.remote_ids is not None:
+            names = [name for name in names if name in set(q.remote_ids)]
+        return Page(items=[mapping.role(name) for name in names])
 
     def _read_reasons(self, q: ReadQuery) -> Page[RemoteRecord]:
         return Page(items=[mapping.rejection_reason(r) for r in self.client.get("/disqualification_reasons")])

@@ -11,6 +11,7 @@ import requests
 from apps.connectors.catalog import AuthKind, ReadModel
 from apps.connectors.dtos import OAuthClient
 from apps.connectors.errors import ConnectorAuthError, ConnectorPermissionError
+from apps.connectors.greenhouse.connector import WRITE_PROBES
 from apps.connectors.greenhouse.emulator import ADMIN_USER_ID, DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from tests.connectors.greenhouse.harness import CREDENTIALS, greenhouse_connector
 
@@ -81,3 +82,30 @@ def test_partner_authorization_code_then_a_rotating_refresh(greenhouse_server) -
     )
     with pytest.raises(ConnectorAuthError):  # the spent refresh token is `invalid_grant`
         reused.read(ReadModel.USERS)
+
+
+def test_write_permissions_are_probed_by_refused_writes_that_change_nothing(greenhouse_server, greenhouse_app) -> None:
+    granted = sorted(set(greenhouse_app.known_scopes) - {"harvest:applications:move", "harvest:notes:create"})
+    answer = requests.post(
+        f"{greenhouse_server.url}/_emulator/oauth/clients",
+        json={"clientId": "limited", "clientSecret": "limited-secret", "scopes": granted}, timeout=10,
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    limited = greenhouse_connector(
+        greenhouse_server.url,
+        credentials={"client_id": "limited", "client_secret": "limited-secret", "user_id": "1001"},
+    )
+    full = greenhouse_connector(greenhouse_server.url)
+    before = requests.get(f"{greenhouse_server.url}/_emulator/state", timeout=10).json()["counts"]
+
+    results = {}
+    for name in WRITE_PROBES:
+        full.run_scope_test(name)  # every permission present: passes
+        try:
+            limited.run_scope_test(name)
+            results[name] = True
+        except ConnectorPermissionError:
+            results[name] = False
+
+    assert [name for name, ok in results.items() if not ok] == ["applications:move", "notes:create"]
+    assert requests.get(f"{greenhouse_server.url}/_emulator/state", timeout=10).json()["counts"] == before

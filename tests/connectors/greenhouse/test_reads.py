@@ -7,7 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from apps.connectors.catalog import ReadModel
-from apps.connectors.dtos import Location, RemoteInterview, RemoteOffer, RemoteScorecard, ScorecardResponse
+from apps.connectors.dtos import (
+    Location,
+    RemoteInterview,
+    RemoteOffer,
+    RemoteScorecard,
+    RoleAssignment,
+    ScorecardResponse,
+)
 from apps.connectors.greenhouse.emulator import GreenhouseEmulator
 from tests.connectors.greenhouse.conftest import GH
 from tests.connectors.greenhouse.harness import greenhouse_connector
@@ -31,6 +38,8 @@ def test_offers_interviews_and_scorecards_are_read_with_their_links(greenhouse_s
     [raw_offer] = app.state.offers.values()
     [raw_card] = app.state.scorecards.values()
     step = app.state.job_interviews[raw_interview["job_interview_id"]]
+    questions = sorted(app.state.scorecard_questions.values(), key=lambda q: q["sort_order"])
+    options = sorted(app.state.scorecard_question_options.values(), key=lambda o: o["sort_order"])
 
     [offer] = _all(greenhouse_server.url, ReadModel.OFFERS)
     [interview] = _all(greenhouse_server.url, ReadModel.INTERVIEWS)
@@ -55,13 +64,22 @@ def test_offers_interviews_and_scorecards_are_read_with_their_links(greenhouse_s
     assert app.state.stages[step["job_interview_stage_id"]]["name"] == "Recruiter Phone Screen"
     assert card == RemoteScorecard(
         remote_id=str(raw_card["id"]), candidate_remote_id=str(application["candidate_id"]),
-        application_remote_id=str(application["id"]), author_remote_id="1002",
+        application_remote_id=str(application["id"]), interview_remote_id=str(raw_interview["id"]),
+        author_remote_id="1002",
         responses=(
             ScorecardResponse(
                 type="SINGLE_SELECT", label="Overall recommendation", remote_id="candidate_rating",
                 options=tuple((v, v) for v in ("definitely_not", "no", "yes", "strong_yes", "no_decision")),
                 answer={"remote_id": "yes", "label": "yes"},
             ),
+            ScorecardResponse(type="TEXT", label="Communication", remote_id=str(questions[0]["id"]), required=True,
+                              answer="Explains trade-offs clearly."),
+            ScorecardResponse(type="BOOLEAN", label="Would you work with them again?",
+                              remote_id=str(questions[1]["id"]), required=True, answer=True),
+            ScorecardResponse(type="SINGLE_SELECT", label="Seniority", remote_id=str(questions[2]["id"]),
+                              required=False,
+                              options=tuple((str(o["id"]), o["name"]) for o in options),
+                              answer={"remote_id": str(options[2]["id"]), "label": "Senior"}),
             ScorecardResponse(type="TEXT", label="Notes", remote_id="notes", answer="Clear thinker."),
         ),
         remote_created_at=datetime(2024, 1, 11, 11, 1, tzinfo=UTC),
@@ -118,3 +136,15 @@ def test_roles_are_the_user_roles_site_admin_system_wide_and_job_admin_per_job(g
         ("Job Admin: Recruiter", "JOB", None),
         ("Interviewer", "JOB", "INTERVIEWER"),
     ]
+
+
+def test_users_carry_their_system_role_the_site_admin_user_role(greenhouse_server, greenhouse_app) -> None:
+    users = _all(greenhouse_server.url, ReadModel.USERS)
+    site_admin = next(r for r in greenhouse_app.state.user_roles.values() if r["role_type"] == "site_admin")
+
+    assert [(u.remote_id, u.system_roles) for u in users] == [
+        ("1001", (RoleAssignment(remote_id=str(site_admin["id"]), remote_label="Site Admin", unified_type="ADMIN"),)),
+        ("1002", ()),  # not a Site Admin: her Job Admin roles are per job, not system roles
+    ]
+    [admin] = greenhouse_connector(greenhouse_server.url).read(ReadModel.USERS, remote_ids=["1001"]).items
+    assert admin.system_roles == users[0].system_roles

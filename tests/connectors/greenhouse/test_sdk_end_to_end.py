@@ -15,6 +15,7 @@ import pytest
 import requests
 from django.test import Client
 from kombo import Kombo
+from kombo.errors import KomboAtsError
 
 from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.connectors.catalog import RateBudget
@@ -158,6 +159,19 @@ def test_connect_sync_apply_follow_up_and_a_deleted_source_fails_attribution(
         application_id=created.id, content="Strong systems thinking.", content_type="PLAIN_TEXT"
     )
     assert any(n["body"] == "Strong systems thinking." for n in app.state.notes.values())
+    # remote_fields.greenhouse.post_headers.On-Behalf-Of: the token's `sub` in v3, honoured with client credentials
+    sdk.ats.add_application_note(
+        application_id=created.id, content="Seen by Rita.", content_type="PLAIN_TEXT",
+        remote_fields={"greenhouse": {"post_headers": {"On-Behalf-Of": "1002"}}},
+    )  # fmt: skip
+    assert [n["user_id"] for n in app.state.notes.values() if n["body"] == "Seen by Rita."] == [1002]
+    with pytest.raises(KomboAtsError) as refused:
+        sdk.ats.add_application_note(
+            application_id=created.id, content="x", content_type="PLAIN_TEXT",
+            remote_fields={"greenhouse": {"post_headers": {"On-Behalf-Of": "rita"}}},
+        )  # fmt: skip
+    assert (refused.value.status_code, refused.value.data.error.code) == (400, "REMOTE.INPUT_INVALID")
+    assert "remote_fields.greenhouse.post_headers.On-Behalf-Of must be a numeric" in str(refused.value)
     sdk.ats.add_candidate_tag(candidate_id=created.candidate.id, tag={"name": "Shortlist"})
     sdk.ats.add_candidate_tag(candidate_id=created.candidate.id, tag={"name": "Mathematics"})
     sdk.ats.remove_candidate_tag(candidate_id=created.candidate.id, tag={"name": "shortlist"})
@@ -181,8 +195,14 @@ def test_connect_sync_apply_follow_up_and_a_deleted_source_fails_attribution(
     assert (offer.status, interview.title, interview.stage_id) == ("SENT", "Recruiter Phone Screen interview",
                                                                     job.stages[1].id)  # fmt: skip
     assert [u.first_name for u in interview.users] == ["Rita"]
-    assert [(r.label, r.answer) for r in card.responses][1:] == [("Notes", "Clear thinker.")]
-    assert card.responses[0].answer.label == "yes"
+    assert [(r.label, r.answer) for r in card.responses][1:3] == [
+        ("Communication", "Explains trade-offs clearly."),
+        ("Would you work with them again?", True),
+    ]
+    assert [r.label for r in card.responses][3:] == ["Seniority", "Notes"]
+    assert (card.responses[0].answer.label, card.responses[3].answer.label) == ("yes", "Senior")
+    assert card.responses[4].answer == "Clear thinker."
+    assert card.interview_id == interview.id
     ours = next(r for r in sdk.ats.get_rejection_reasons().result.data.results if r.name == "Missing resume")
     sdk.ats.reject_application(application_id=created.id, rejection_reason_id=ours.id, note="Role filled.")
     assert (stored["status"], stored["rejection_reason_id"]) == ("rejected", reason["id"])

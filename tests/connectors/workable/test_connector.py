@@ -19,6 +19,7 @@ from apps.connectors.dtos import (
     SourceInstruction,
 )
 from apps.connectors.errors import ConnectorInputError, ConnectorNotFound, ConnectorPermissionError
+from apps.connectors.workable.connector import WorkableConnector
 from apps.connectors.workable.emulator import MEMBER_ID
 from tests.connectors.workable.conftest import WK
 from tests.connectors.workable.harness import OPEN_JOB, workable_connector
@@ -48,10 +49,22 @@ def _input(email: str = "jane@example.com", **extra: object) -> CreateApplicatio
     )
 
 
-@pytest.mark.parametrize(("scopes", "passes"), [(["r_jobs"], {"r_jobs"}), (["r_candidates"], {"r_candidates"})])
+@pytest.mark.parametrize(
+    ("scopes", "passes"),
+    [
+        (["r_jobs"], {"r_jobs"}),
+        (["r_candidates"], {"r_candidates"}),
+        (["w_candidates"], {"w_candidates"}),
+        (["w_comments"], {"w_comments"}),
+        (["r_offers"], {"r_offers"}),
+        (["r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers"],
+         {"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers"}),
+    ],
+)  # fmt: skip
 def test_one_scope_test_per_scope(wk: WK, scopes: list[str], passes: set[str]) -> None:
     wk.control("POST", "/api-keys", json={"key": "scoped", "scopes": scopes})
     connector = workable_connector(wk.url, token="scoped")
+    before = wk.state()["counts"]
     results = {}
     for test in connector.scope_tests:
         try:
@@ -60,6 +73,8 @@ def test_one_scope_test_per_scope(wk: WK, scopes: list[str], passes: set[str]) -
         except ConnectorPermissionError:
             results[test.id] = False
     assert {key for key, ok in results.items() if ok} == passes
+    assert set(results) == {"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_offers"}
+    assert wk.state()["counts"] == before  # the probes wrote nothing
 
 
 def test_the_subdomain_is_part_of_the_connection(wk: WK) -> None:
@@ -161,3 +176,18 @@ def test_hired_stage_reads_as_hired(wk: WK) -> None:
     [application] = connector.read(ReadModel.APPLICATIONS, remote_ids=[created.application.remote_id]).items
     assert isinstance(application, RemoteApplication)
     assert (application.outcome, application.current_stage_remote_id) == ("HIRED", "hired")
+
+
+@pytest.mark.django_db
+def test_the_connector_page_documents_the_source_and_the_thank_you_email(client) -> None:
+    html = client.get("/docs/connectors/workable/").content.decode()
+    create = html.split('data-action="ats_create_application"')[1].split('data-action="')[0]
+
+    assert "<code>candidate.domain</code>" in create
+    assert "<code>sourced: false</code>" in create
+    assert "thank you for applying" in create
+    assert "Workable has no roles endpoint" in html
+
+
+def test_workable_is_out_of_beta() -> None:
+    assert WorkableConnector.beta is False  # every point of its issue holds

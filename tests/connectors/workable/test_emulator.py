@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from apps.connectors.workable.emulator import MEMBER_ID
@@ -90,6 +92,8 @@ def test_ten_requests_per_ten_seconds_then_429_with_workable_headers(wk: WK) -> 
     assert answers[0].headers["X-Rate-Limit-Remaining"] == "9"
     assert answers[10].headers["X-Rate-Limit-Remaining"] == "0"
     assert int(answers[10].headers["X-Rate-Limit-Reset"]) == int(wk.app.clock.now().timestamp()) + 10
+    # with requests left, the next interval is now (a request may go at once)
+    assert int(answers[0].headers["X-Rate-Limit-Reset"]) == math.ceil(wk.app.clock.now().timestamp())
     assert "Retry-After" not in answers[10].headers
     assert answers[10].json() == {"error": "Rate limit exceeded"}
     wk.app.clock.advance(10)

@@ -55,8 +55,8 @@ def test_a_faulty_full_sync_stores_every_record_and_a_lost_create_is_written_onc
     integration = _integration(environment, url, "Acme Corp")
     # 5 % each of 503, 429, dropped connections and answers slower than the read timeout: about 20 % of calls.
     # The seeds are fixed (the sync's request order is deterministic), chosen so that each kind hits early; the
-    # 429's seed hits once: Workable sends no Retry-After, so each 429 rightly holds the sync off until
-    # `X-Rate-Limit-Reset`, up to the 10 s window.
+    # 429's seed hits once: Workable sends no Retry-After, so each 429 holds the sync off until
+    # `X-Rate-Limit-Reset` (the next interval: within a second while the window has requests left).
     for seed, kind, extra in (
         (9, "status", {"status": 503}), (731, "status", {"status": 429}), (22, "drop", {}),
         (26, "latency", {"latency": 0.8}),

@@ -12,13 +12,15 @@ import requests
 from apps.connectors.base import ConnectorContext
 from apps.connectors.catalog import AuthKind, ReadModel
 from apps.connectors.dtos import OAuthClient
+from apps.connectors.emulation.clock import ManualClock
+from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from apps.connectors.errors import ConnectorAuthError
 from apps.connectors.http import HttpClient, RetryPolicy
-from apps.connectors.workable.connector import OAUTH_SCOPES, WorkableConnector
-from apps.connectors.workable.emulator import SUBDOMAIN
+from apps.connectors.workable.connector import OAUTH_RATE_BUDGET, OAUTH_SCOPES, WorkableConnector
+from apps.connectors.workable.emulator import DEFAULT_TOKEN, SUBDOMAIN, create_app
 from apps.connectors.workable.emulator.app import DEFAULT_REDIRECT_URI
-from tests.connectors.workable.conftest import WK
+from tests.connectors.workable.conftest import NOW, WK
 
 CLIENT = OAuthClient(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
 
@@ -75,3 +77,29 @@ def test_a_used_code_is_an_auth_error(wk: WK) -> None:
 
     with pytest.raises(ConnectorAuthError):
         connector.oauth_exchange_code(client=CLIENT, code="not-a-code", redirect_uri=DEFAULT_REDIRECT_URI)
+
+
+def test_oauth_tokens_get_their_own_50_per_10_seconds_and_the_connector_books_them() -> None:
+    """Reference A2: 10-second windows per client — account tokens 10, OAuth tokens 50."""
+    app = create_app(clock=ManualClock(NOW))
+    token = app.provider.issue_token(DEFAULT_CLIENT_ID, frozenset({"r_jobs"}), subject="1f395d")["access_token"]
+    with LoopbackServer(app) as server:
+        base = f"{server.url}/spi/v3/accounts/{SUBDOMAIN}/jobs"
+
+        def statuses(bearer: str, count: int) -> list[tuple[int, str]]:
+            answers = [
+                requests.get(base, headers={"Authorization": f"Bearer {bearer}"}, timeout=10) for _ in range(count)
+            ]
+            return [(a.status_code, a.headers.get("X-Rate-Limit-Limit", "")) for a in answers]
+
+        account = statuses(DEFAULT_TOKEN, 11)
+        oauth = statuses(token, 51)
+
+    assert account == [(200, "10")] * 10 + [(429, "10")]
+    assert oauth == [(200, "50")] * 50 + [(429, "50")]
+    connector = _connector("http://127.0.0.1:9", {"access_token": "t"}, [])
+    connector.context.http.budget = WorkableConnector.rate_budget  # as build_connector gives it
+    oauth_connector = WorkableConnector(connector.context)
+    assert oauth_connector.context.http.budget == OAUTH_RATE_BUDGET
+    assert OAUTH_RATE_BUDGET.requests_per_second == 4.75
+    assert WorkableConnector.rate_budget.requests_per_second == 0.95

@@ -8,7 +8,7 @@ import base64
 from datetime import UTC, datetime
 
 from apps.connectors.catalog import ReadModel
-from apps.connectors.dtos import RemoteAttachment, RemoteInterview, RemoteNote, RemoteOffer
+from apps.connectors.dtos import RemoteAttachment, RemoteInterview, RemoteNote, RemoteOffer, RemoteRole, RoleAssignment
 from apps.connectors.workable.emulator import MEMBER_ID
 from tests.connectors.workable.conftest import WK
 from tests.connectors.workable.harness import workable_connector
@@ -101,3 +101,32 @@ def test_application_stages_are_the_accounts_stages_by_slug(wk: WK) -> None:
         ("sourced", "Sourced"), ("applied", "Applied"), ("phone-screen", "Phone Screen"), ("interview", "Interview"),
         ("offer", "Offer"), ("hired", "Hired"),
     ]  # fmt: skip
+
+
+def test_roles_are_the_members_account_roles_and_users_carry_theirs(wk: WK) -> None:
+    connector = workable_connector(wk.url)
+
+    roles = connector.read(ReadModel.ROLES).items
+    users = connector.read(ReadModel.USERS).items
+
+    assert roles == [
+        RemoteRole(remote_id="admin", remote_label="Admin", scope="SYSTEM", unified_type="ADMIN",
+                   remote_data={"role": "admin"}),
+        RemoteRole(remote_id="recruiter", remote_label="Recruiter", scope="SYSTEM", unified_type="RECRUITER",
+                   remote_data={"role": "recruiter"}),
+    ]  # fmt: skip
+    assert [(u.remote_id, u.system_roles) for u in users] == [
+        (MEMBER_ID, (RoleAssignment(remote_id="admin", remote_label="Admin", unified_type="ADMIN"),)),
+        ("1f3961", (RoleAssignment(remote_id="recruiter", remote_label="Recruiter", unified_type="RECRUITER"),)),
+    ]
+    assert [r.remote_id for r in connector.read(ReadModel.ROLES, remote_ids=["recruiter"]).items] == ["recruiter"]
+
+
+def test_tags_come_with_a_candidate_read_by_id(wk: WK) -> None:
+    candidate = next(iter(wk.app.state.candidates.values()))
+    assert wk.request("PUT", f"/candidates/{candidate.id}/tags", json={"tags": ["python", "berlin"]}).status_code == 200
+
+    [read] = workable_connector(wk.url).read(ReadModel.CANDIDATES, remote_ids=[candidate.id]).items
+
+    assert [(t.remote_id, t.name) for t in read.tags] == [("python", "python"), ("berlin", "berlin")]
+    assert not workable_connector(wk.url).covers(ReadModel.TAGS)  # no tag list endpoint (reference A3/A5)

@@ -32,6 +32,7 @@ from apps.connectors.greenhouse.emulator.dump import counts, dump
 from apps.connectors.greenhouse.emulator.resources import ResourcesApi
 from apps.connectors.greenhouse.emulator.seed import SeedConfig, build_state
 from apps.connectors.greenhouse.emulator.state import Invalid, State
+from apps.connectors.greenhouse.emulator.webhooks import WebhooksApi
 
 DEFAULT_API_KEY = "greenhouse-harvest-v1-key"  # a v1 key, good for the transition token (`POST /auth/token`)
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth/callback"
@@ -39,7 +40,8 @@ ADMIN_USER_ID = 1001  # the seeded Site Admin (first user)
 RESOURCES = (
     "users", "jobs", "job_interview_stages", "job_posts", "candidates", "applications", "sources",
     "rejection_reasons", "candidate_tags", "applied_candidate_tags", "notes", "attachments", "offers", "interviews",
-    "interviewers", "job_interviews", "scorecards", "application_stages", "user_roles",
+    "interviewers", "job_interviews", "scorecards", "application_stages", "user_roles", "scorecard_questions",
+    "scorecard_question_options", "scorecard_question_answers", "scorecard_question_answer_options",
 )  # fmt: skip
 WRITES = (
     "candidates:create", "applications:create", "applications:move", "applications:reject", "applications:hire",
@@ -57,7 +59,7 @@ RATE_PER_WINDOW = 75
 CONCURRENCY = 10  # assumed: not documented
 
 
-class GreenhouseEmulator(ResourcesApi, ControlApi, VendorEmulator):
+class GreenhouseEmulator(ResourcesApi, ControlApi, WebhooksApi, VendorEmulator):
     name = "greenhouse"
     seed_config_type = SeedConfig
     state_hooks = StateHooks(build=build_state, counts=counts, dump=dump)
@@ -103,6 +105,7 @@ class GreenhouseEmulator(ResourcesApi, ControlApi, VendorEmulator):
         self.add_route("POST", "/auth/token", self._transition_token, unlimited=True)
         self._register_resources()
         self._register_controls()
+        self._register_webhooks()
 
     # ------------------------------------------------------------------ vendor hooks
     def owner_subject(self) -> str | None:

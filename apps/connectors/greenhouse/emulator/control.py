@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from apps.connectors.emulation.app import ControlError
 from apps.connectors.emulation.http import Request, Response
 from apps.connectors.greenhouse.emulator.state import State
@@ -16,6 +18,9 @@ def _id(request: Request) -> int:
 
 class ControlApi:
     state: State
+    emit: Any  # WebhooksApi
+    emit_application: Any  # WebhooksApi
+    emit_candidate: Any  # WebhooksApi
 
     def _register_controls(self) -> None:
         add = self.add_control  # type: ignore[attr-defined]
@@ -39,7 +44,9 @@ class ControlApi:
         return Response.json(self.state.delete_source(_id(request)))
 
     def _control_delete_candidate(self, request: Request) -> Response:
+        applications = [a["id"] for a in self.state.applications.values() if a["candidate_id"] == _id(request)]
         self.state.delete_candidate(_id(request))
+        self.emit("delete_candidate", {"candidate": {"id": _id(request), "application_ids": applications}})
         return Response.json({"deleted": _id(request)})
 
     def _control_edit_candidate(self, request: Request) -> Response:
@@ -47,6 +54,7 @@ class ControlApi:
         candidate = self.state.get(self.state.candidates, "Candidate", _id(request))
         candidate.update({k: v for k, v in request.json_object().items() if k not in ("id", "created_at")})
         self.state.touch(candidate)
+        self.emit_candidate("update_candidate", candidate["id"])
         return Response.json(candidate)
 
     def _control_edit_application(self, request: Request) -> Response:
@@ -54,18 +62,26 @@ class ControlApi:
         application = self.state.get(self.state.applications, "Application", _id(request))
         application.update({k: v for k, v in request.json_object().items() if k not in ("id", "created_at")})
         self.state.touch(application)
+        self.emit_application("application_updated", application["id"])
         return Response.json(application)
 
     def _control_delete_application(self, request: Request) -> Response:
         application = self.state.get(self.state.applications, "Application", _id(request))
         del self.state.applications[application["id"]]
+        self.emit(
+            "delete_application",
+            {"application": {"id": application["id"], "candidate_id": application["candidate_id"]}},
+        )
         return Response.json({"deleted": application["id"]})
 
     def _control_hire(self, request: Request) -> Response:
-        return Response.json(self.state.hire(_id(request)))
+        hired = self.state.hire(_id(request))
+        self.emit_application("hire_candidate", hired["id"])
+        return Response.json(hired)
 
     def _control_close_job(self, request: Request) -> Response:
         job = self.state.get(self.state.jobs, "Job", _id(request))
         job.update(status="closed", closed_at=job["updated_at"])
         self.state.touch(job)
+        self.emit("job_updated", {"job": dict(job)})
         return Response.json(job)

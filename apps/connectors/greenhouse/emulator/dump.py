@@ -10,7 +10,8 @@ from apps.connectors.greenhouse.emulator.state import State
 TABLES = (
     "users", "jobs", "stages", "job_posts", "candidates", "applications", "sources", "rejection_reasons",
     "candidate_tags", "applied_tags", "notes", "attachments", "job_interviews", "interviews", "interviewers",
-    "scorecards", "offers", "application_stages", "user_roles",
+    "scorecards", "offers", "application_stages", "user_roles", "scorecard_questions", "scorecard_question_options",
+    "scorecard_question_answers", "scorecard_question_answer_options",
 )  # fmt: skip
 
 

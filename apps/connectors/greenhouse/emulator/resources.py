@@ -34,6 +34,8 @@ def _in(field: str, name: str):  # noqa: ANN202 - a Filter
 
 class ResourcesApi:
     state: State
+    emit_application: Any  # WebhooksApi
+    emit_candidate: Any  # WebhooksApi
 
     def _register_resources(self) -> None:
         add: Any = self.add_route  # type: ignore[attr-defined]
@@ -95,6 +97,20 @@ class ResourcesApi:
                 lambda: self.state.scorecards.values(),
                 {"application_ids": _in("application_id", "application_ids")},
             ),  # fmt: skip
+            # filter names assumed (only the record schemas were readable)
+            "scorecard_questions": (lambda: self.state.scorecard_questions.values(), {}),
+            "scorecard_question_options": (
+                lambda: self.state.scorecard_question_options.values(),
+                {"scorecard_question_ids": _in("scorecard_question_id", "scorecard_question_ids")},
+            ),  # fmt: skip
+            "scorecard_question_answers": (
+                lambda: self.state.scorecard_question_answers.values(),
+                {"scorecard_ids": _in("scorecard_id", "scorecard_ids")},
+            ),  # fmt: skip
+            "scorecard_question_answer_options": (
+                lambda: self.state.scorecard_question_answer_options.values(),
+                {"scorecard_question_answer_ids": _in("scorecard_question_answer_id", "scorecard_question_answer_ids")},
+            ),  # fmt: skip
             "application_stages": (
                 lambda: self.state.application_stages.values(),
                 {"application_ids": _in("application_id", "application_ids")},
@@ -133,13 +149,18 @@ class ResourcesApi:
 
     def candidates_create(self, request: Request) -> Response:
         # v3 body NOT FOUND (A3): assumed the v3 candidate record's writable fields.
-        return Response.json(self.state.create_candidate(request.json_object()), 201)
+        created = self.state.create_candidate(request.json_object())
+        self.emit_candidate("update_candidate", created["id"])  # assumed: a new profile is an update
+        return Response.json(created, 201)
 
     def applications_create(self, request: Request) -> Response:
-        return Response.json(self.state.create_application(request.json_object()), 201)
+        created = self.state.create_application(request.json_object())
+        self.emit_application("new_candidate_application", created["id"])
+        return Response.json(created, 201)
 
     def applications_move(self, request: Request) -> Response:
         self.state.move(_path_id(request), request.json_object())
+        self.emit_application("candidate_stage_change", _path_id(request))
         return Response.empty(204)
 
     def applications_reject(self, request: Request) -> Response:
@@ -147,10 +168,12 @@ class ResourcesApi:
         if body.get("rejection_reason_id") is None:  # required in v3 (A5)
             raise Invalid("rejection_reason_id", "is required")
         self.state.reject(_path_id(request), body)
+        self.emit_application("reject_candidate", _path_id(request))
         return Response.empty(204)
 
     def applications_hire(self, request: Request) -> Response:
         self.state.hire(_path_id(request))
+        self.emit_application("hire_candidate", _path_id(request))
         return Response.empty(204)
 
     def notes_create(self, request: Request) -> Response:
@@ -162,10 +185,15 @@ class ResourcesApi:
         return Response.json(tag, 201 if created else 200)
 
     def applied_create(self, request: Request) -> Response:
-        return Response.json(self.state.apply_tag(request.json_object()), 201)
+        applied = self.state.apply_tag(request.json_object())
+        self.emit_candidate("update_candidate", applied["candidate_id"])  # assumed: a tag is a profile change
+        return Response.json(applied, 201)
 
     def applied_delete(self, request: Request) -> Response:
+        applied = self.state.applied_tags.get(_path_id(request))
         self.state.remove_applied_tag(_path_id(request))
+        if applied is not None:
+            self.emit_candidate("update_candidate", applied["candidate_id"])  # assumed, as above
         return Response.empty(204)
 
     def attachments_create(self, request: Request) -> Response:
@@ -177,6 +205,7 @@ class ResourcesApi:
             except (binascii.Error, ValueError):
                 raise Invalid("content", "must be base64") from None
         created = self.state.create_attachment(body, content, request.base_url)
+        self.emit_candidate("update_candidate", created["candidate_id"])  # assumed: a file is a profile change
         return Response.json(_public_attachment(created), 201)
 
     def file_download(self, request: Request) -> Response:

@@ -128,6 +128,7 @@ def interview_scorecard_offer(state: State, application: dict[str, Any], at: dat
          "submitted_at": fmt(at + timedelta(hours=2))},
         at + timedelta(hours=2),
     )  # fmt: skip
+    scorecard_answers(state, scorecard, at + timedelta(hours=2))
     state.add(
         state.interviewers,
         {"interview_id": interview["id"], "user_id": interviewer, "scorecard_id": scorecard["id"],
@@ -183,3 +184,51 @@ def _job(state: State, name: str, status: str, at: datetime) -> int:
         at,
     )  # fmt: skip
     return int(job["id"])
+
+
+# `scorecard_question.answer_type` values are not in the spec (a string): assumed text / yes_no / single_select.
+KIT_QUESTIONS = (
+    ("<p>Communication</p>", "text", True, "Explains trade-offs clearly."),
+    ("Would you work with them again?", "yes_no", True, True),
+    ("Seniority", "single_select", False, "Senior"),
+)
+SENIORITY = ("Junior", "Mid", "Senior")
+
+
+def scorecard_answers(state: State, scorecard: dict[str, Any], at: datetime) -> None:
+    """The kit's questions (once per kit) and this scorecard's answers (GH-V3-SPEC scorecard_question*)."""
+    kit = scorecard["interview_kit_id"]
+    questions = [q for q in state.scorecard_questions.values() if q["interview_kit_id"] == kit]
+    if not questions:
+        for order, (text, kind, required, _) in enumerate(KIT_QUESTIONS, start=1):
+            question = state.add(
+                state.scorecard_questions,
+                {"interview_kit_id": kit, "question": text, "sort_order": order, "active": True,
+                 "answer_type": kind, "required": required},
+                at,
+            )  # fmt: skip
+            if kind == "single_select":
+                for number, name in enumerate(SENIORITY, start=1):
+                    state.add(
+                        state.scorecard_question_options,
+                        {"scorecard_question_id": question["id"], "name": name, "sort_order": number, "active": True},
+                        at,
+                    )  # fmt: skip
+            questions.append(question)
+    for question, (_, kind, _, value) in zip(questions, KIT_QUESTIONS, strict=True):
+        answer = state.add(
+            state.scorecard_question_answers,
+            {"scorecard_id": scorecard["id"], "scorecard_question_id": question["id"],
+             "answer": value if kind == "text" else None, "boolean_value": value if kind == "yes_no" else None},
+            at,
+        )  # fmt: skip
+        if kind == "single_select":
+            option = next(
+                o for o in state.scorecard_question_options.values()
+                if o["scorecard_question_id"] == question["id"] and o["name"] == value
+            )  # fmt: skip
+            state.add(
+                state.scorecard_question_answer_options,
+                {"scorecard_question_option_id": option["id"], "scorecard_question_answer_id": answer["id"]},
+                at,
+            )  # fmt: skip

@@ -19,6 +19,13 @@ ATTACHMENT_TYPES = (
     "form_attachment", "midfunnel_agreement", "automated_agreement",
 )  # fmt: skip
 VISIBILITIES = ("public", "admin_only", "private")
+# GH-V3-SPEC `note`: written as `visibility` admin_only|private|public and `note_type` (A5), read back as
+# `visibility` admin_only_visible|privately_visible|publicly_visible and `type`.
+NOTE_VISIBILITY_READ = {
+    "admin_only": "admin_only_visible",
+    "private": "privately_visible",
+    "public": "publicly_visible",
+}
 BLOCKED_EXTENSIONS = (".exe", ".bat", ".sh", ".js", ".dll")  # "blocklisted extensions rejected" (list assumed)
 
 
@@ -60,6 +67,12 @@ class State:
     interviews: dict[int, Rec] = field(default_factory=dict)
     interviewers: dict[int, Rec] = field(default_factory=dict)
     scorecards: dict[int, Rec] = field(default_factory=dict)
+    # GH-V3-SPEC `scorecard_question`, `scorecard_question_option`, `scorecard_question_answer`,
+    # `scorecard_question_answer_option`: a kit's questions, a select's options, a scorecard's answers.
+    scorecard_questions: dict[int, Rec] = field(default_factory=dict)
+    scorecard_question_options: dict[int, Rec] = field(default_factory=dict)
+    scorecard_question_answers: dict[int, Rec] = field(default_factory=dict)
+    scorecard_question_answer_options: dict[int, Rec] = field(default_factory=dict)
     offers: dict[int, Rec] = field(default_factory=dict)
     application_stages: dict[int, Rec] = field(default_factory=dict)
     user_roles: dict[int, Rec] = field(default_factory=dict)  # GH-V3-SPEC `user_role`
@@ -256,8 +269,9 @@ class State:
             "candidate_id": application["candidate_id"],
             "user_id": user_id,
             "body": body["body"],
-            "visibility": visibility,
-            "note_type": note_type,
+            "subject": None,
+            "visibility": NOTE_VISIBILITY_READ[visibility],
+            "type": note_type,
         }
         self.touch(self.candidates[application["candidate_id"]])
         return self.add(self.notes, record)

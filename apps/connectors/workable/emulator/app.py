@@ -35,6 +35,7 @@ from apps.connectors.workable.emulator.dump import (
 )
 from apps.connectors.workable.emulator.seed import SeedConfig, build_state
 from apps.connectors.workable.emulator.state import Invalid, Missing, State
+from apps.connectors.workable.emulator.webhooks import SubscriptionsApi
 
 DEFAULT_TOKEN = "wk-account-token"
 ALL_SCOPES = frozenset({"r_jobs", "r_candidates", "w_candidates", "w_comments", "r_account", "r_offers"})
@@ -50,7 +51,7 @@ ACCESS_TOKEN_TTL = 3600
 MAX_LIMIT = 100
 
 
-class WorkableEmulator(VendorEmulator):
+class WorkableEmulator(SubscriptionsApi, VendorEmulator):
     name = "workable"
     seed_config_type = SeedConfig
     state_hooks = StateHooks(build=build_state, counts=counts, dump=dump)
@@ -68,6 +69,7 @@ class WorkableEmulator(VendorEmulator):
         clock: Clock | None = None,
         limits_enabled: bool = True,
         rate: int = RATE,
+        oauth_rate: int | None = None,
     ) -> None:
         # No `Retry-After` is documented: only the `X-Rate-Limit-*` headers are sent (reference A2).
         super().__init__(
@@ -77,6 +79,8 @@ class WorkableEmulator(VendorEmulator):
             limits_enabled=limits_enabled,
             send_retry_after=False,
         )
+        # OAuth tokens have their own, higher rate (A2); a test that lifts `rate` lifts it for them too.
+        self.oauth_rate = oauth_rate if oauth_rate is not None else (OAUTH_RATE if rate == RATE else rate)
         self.api_keys: dict[str, frozenset[str]] = {DEFAULT_TOKEN: ALL_SCOPES}
         self.oauth = OAuthProvider(
             known_scopes=ALL_SCOPES,
@@ -111,6 +115,7 @@ class WorkableEmulator(VendorEmulator):
         w("POST", "/candidates/{id}/disqualify", self.disqualify, "w_candidates")
         w("POST", "/candidates/{id}/comments", self.comment, "w_comments")
         w("PUT", "/candidates/{id}/tags", self.tags, "w_candidates")
+        self._register_subscriptions(PREFIX)  # webhooks (reference A7)
         self.add_control("DELETE", "/_emulator/candidates/{id}", self._control_delete)
         # what a recruiter does in Workable's UI: schedule an event, make an offer
         self.add_control("POST", "/_emulator/candidates/{id}/events", self._control_event)
@@ -136,6 +141,10 @@ class WorkableEmulator(VendorEmulator):
             credential=f"oauth:{grant.client_id}", kind="oauth", scopes=grant.scopes, subject=grant.subject,
             client_id=grant.client_id,
         )  # fmt: skip
+
+    def credential_rate(self, principal: Principal) -> int | None:
+        """Account tokens 10, OAuth (and partner) tokens 50 requests per 10-second window (reference A2)."""
+        return self.oauth_rate if principal.kind == "oauth" else None
 
     def invalid_token_error(self, error: InvalidToken) -> HttpError:
         return HttpError(401, "unauthorized", "Not authorized")  # the documented 401 body
@@ -188,10 +197,13 @@ class WorkableEmulator(VendorEmulator):
         return HttpError(429, "rate_limited", "Rate limit exceeded")  # body NOT FOUND: assumed
 
     def rate_limit_headers(self, ticket: Ticket) -> dict[str, str]:
-        wait = ticket.retry_after if ticket.retry_after is not None else WINDOW
+        # "timestamp of next interval" (A2) on a sliding window: when a request may go again — now while requests
+        # are left (assumed), else when the window frees one (the limiter's wait, or a whole window).
+        remaining = int(ticket.headers.get("X-RateLimit-Remaining", "0"))
+        wait = ticket.retry_after if ticket.retry_after is not None else (0.0 if remaining > 0 else WINDOW)
         reset = math.ceil(self.clock.now().timestamp() + wait)
         return {
-            "X-Rate-Limit-Limit": str(self.limiter.limits.rate),
+            "X-Rate-Limit-Limit": ticket.headers.get("X-RateLimit-Limit", str(self.limiter.limits.rate)),
             "X-Rate-Limit-Remaining": ticket.headers.get("X-RateLimit-Remaining", "0"),
             "X-Rate-Limit-Reset": str(reset),  # "timestamp of next interval", Unix seconds (recorded)
         }
@@ -304,10 +316,13 @@ class WorkableEmulator(VendorEmulator):
         if not isinstance(sourced, bool):
             raise Invalid("sourced", "must be a boolean")
         created = self.state.create_candidate(job, candidate, sourced=sourced, stage=request.arg("stage"))
+        self.emit("candidate_created", created)
         return Response.json({"status": "created", "candidate": candidate_json(created, self.state, detail=True)})
 
     def move(self, request: Request) -> Response:
-        self.state.move(self.state.candidate(request.path_params["id"]), request.json_object())
+        candidate = self.state.candidate(request.path_params["id"])
+        self.state.move(candidate, request.json_object())
+        self.emit("candidate_moved", candidate)
         return Response.text("", 200)
 
     def disqualify(self, request: Request) -> Response:
@@ -337,7 +352,9 @@ class WorkableEmulator(VendorEmulator):
         return Response.json(offer_json(candidate))
 
     def _control_delete(self, request: Request) -> Response:
+        candidate = self.state.candidate(request.path_params["id"])
         self.state.delete(request.path_params["id"])
+        self.emit("candidate_deleted", candidate, deleted=True)
         return Response.json({"deleted": request.path_params["id"]})
 
 

@@ -39,9 +39,11 @@ REASONS: tuple[dict[str, Any], ...] = (
 )
 MEMBERS: tuple[dict[str, Any], ...] = (
     {"id": MEMBER_ID, "name": "Natalie Sung", "headline": "Head of Talent", "email": "natalie@acme.example",
-     "role": "admin", "type": "Member", "active": True},
+     "role": "admin", "type": "Member", "hris_role": None, "roles": ["ats.admin"], "active": True,
+     "collaboration_rules": [], "hris_member_scope": None},
     {"id": "1f3961", "name": "Omar Haddad", "headline": "Recruiter", "email": "omar@acme.example",
-     "role": "recruiter", "type": "Member", "active": True},
+     "role": "recruiter", "type": "Member", "hris_role": None, "roles": ["ats.recruiter"], "active": True,
+     "collaboration_rules": [], "hris_member_scope": None},  # `ats.recruiter`: assumed by analogy with ats.admin
 )  # fmt: skip
 
 

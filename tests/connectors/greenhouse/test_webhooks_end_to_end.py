@@ -1,0 +1,107 @@
+"""Greenhouse web hooks through the platform (issue 24): the end user creates the hooks in Greenhouse (the emulator's
+stand-in for Configure → Dev Center → Web Hooks) with the URL and secret Tributary shows; Greenhouse's ping is
+accepted; a hire in Greenhouse reaches the SDK as HIRED by a targeted delta alone; forged, misaddressed and replayed
+deliveries change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from kombo import Kombo
+
+from apps.connectors.catalog import AuthKind, RateBudget
+from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.greenhouse.connector import GreenhouseConnector
+from apps.connectors.greenhouse.emulator import GreenhouseEmulator, create_app
+from apps.integrations.inbound_lifecycle import inbound_activate
+from apps.integrations.inbound_services import inbound_secret, inbound_url
+from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
+from apps.integrations.services import integration_create
+from tests.connectors.greenhouse.harness import CREDENTIALS, UNPACED_RATE
+from tests.connectors.sync_support import sync
+from tests.connectors.webhook_support import (
+    TaskPump,
+    assert_change_arrives_by_webhook,
+    assert_deliveries_change_nothing,
+    emulator_deliveries,
+    outgoing,
+    replay,
+)
+
+
+@pytest.fixture(scope="module")
+def app() -> GreenhouseEmulator:
+    return create_app(rate=UNPACED_RATE, seed={"candidates": 4, "jobs": 1})  # the real clock
+
+
+@pytest.fixture(scope="module")
+def server(app: GreenhouseEmulator) -> Iterator[LoopbackServer]:
+    with LoopbackServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def connected(
+    environment: Environment, app: GreenhouseEmulator, server: LoopbackServer, settings: Any, live_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Integration:  # fmt: skip
+    monkeypatch.setattr(GreenhouseConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=4))
+    app.reset()
+    settings.PUBLIC_BASE_URL = live_server.url
+    integration = integration_create(
+        environment=environment, tool="greenhouse", end_user_organization_name="Acme Corp",
+        auth_kind=AuthKind.OAUTH2_CLIENT_CREDENTIALS, credentials=dict(CREDENTIALS), base_url=server.url,
+        setup_status=Integration.SetupStatus.COMPLETED,
+    )  # fmt: skip
+    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
+    integration.refresh_from_db()
+    sync(integration)
+    endpoint = inbound_activate(integration=integration)
+    assert endpoint is not None
+    assert endpoint.state == InboundWebhookEndpoint.State.MANUAL  # the flow shows the URL and the secret
+    return integration
+
+
+def test_hooks_made_by_hand_bring_a_hire_to_the_sdk_and_forged_or_replayed_deliveries_change_nothing(
+    connected: Integration, app: GreenhouseEmulator, server: LoopbackServer, kombo_client: Callable[..., Kombo],
+    settings: Any,
+) -> None:  # fmt: skip
+    endpoint = connected.inbound_webhook
+    url, secret = inbound_url(endpoint), inbound_secret(endpoint)
+    # the end user pastes URL and secret into Greenhouse, one hook per event; each save pings (A7)
+    made = requests.post(
+        f"{server.url}/_emulator/web_hooks",
+        json={"name": "Tributary", "endpoint_url": url, "secret_key": secret,
+              "event_action_types": list(GreenhouseConnector.webhook_events)},
+        timeout=60,
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    hooks = made.json()["web_hooks"]
+    assert len(hooks) == len(GreenhouseConnector.webhook_events)
+    assert {hook["deactivated"] for hook in hooks} == {False}  # every ping was answered 200
+
+    kombo = kombo_client(integration_id=connected.id)
+    target = str(next(a["id"] for a in app.state.applications.values() if a["status"] == "in_process"))
+    with outgoing(connected.environment, settings) as (receiver, _), TaskPump() as pump:
+        assert_change_arrives_by_webhook(
+            integration=connected, kombo=kombo, receiver=receiver, pump=pump,
+            change=lambda: requests.post(f"{server.url}/_emulator/applications/{target}/hire", timeout=10),
+            application_remote_id=target,
+        )  # fmt: skip
+        [delivery] = [d for d in emulator_deliveries(server.url)["deliveries"] if d["event"] == "hire_candidate"]
+        assert delivery["state"] == "delivered"
+        changes = assert_deliveries_change_nothing(
+            integration=connected, receiver=receiver, pump=pump,
+            sends=[
+                lambda: replay(delivery, signature="sha256 " + "0" * 64),  # forged
+                lambda: replay(delivery, signature=None),  # unsigned
+                lambda: replay({**delivery, "url": delivery["url"][:-3] + "abc"}),  # wrong URL token
+                lambda: replay(delivery),  # a replay: its Greenhouse-Event-ID was processed
+            ],
+            statuses=[401, 401, 401, 200],
+        )  # fmt: skip
+    # the replay is recognised by its Greenhouse-Event-ID: a DUPLICATE, no run
+    assert changes == {"REJECTED": 3, "DUPLICATE": 1}

@@ -1,0 +1,108 @@
+"""Workable webhooks through the platform (issue 24): activation subscribes one target per event through
+`POST /subscriptions`, a move to the hired stage in Workable reaches the SDK as HIRED by a targeted delta alone,
+forged, unsigned, misaddressed and replayed deliveries change nothing, and deleting the integration unsubscribes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from kombo import Kombo
+
+from apps.connectors.catalog import AuthKind, RateBudget
+from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.workable.connector import WorkableConnector
+from apps.connectors.workable.emulator import DEFAULT_TOKEN, MEMBER_ID, SUBDOMAIN, WorkableEmulator, create_app
+from apps.integrations.inbound_lifecycle import inbound_activate
+from apps.integrations.inbound_services import inbound_url
+from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
+from apps.integrations.services import integration_create, integration_delete
+from tests.connectors.sync_support import sync
+from tests.connectors.webhook_support import (
+    TaskPump,
+    assert_change_arrives_by_webhook,
+    assert_deliveries_change_nothing,
+    emulator_deliveries,
+    outgoing,
+    replay,
+)
+
+
+@pytest.fixture(scope="module")
+def app() -> WorkableEmulator:
+    return create_app(rate=1_000_000, seed={"candidates": 6, "jobs": 2})  # the real clock
+
+
+@pytest.fixture(scope="module")
+def server(app: WorkableEmulator) -> Iterator[LoopbackServer]:
+    with LoopbackServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def connected(
+    environment: Environment, app: WorkableEmulator, server: LoopbackServer, settings: Any, live_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Integration:  # fmt: skip
+    monkeypatch.setattr(WorkableConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=2))
+    app.reset()
+    settings.PUBLIC_BASE_URL = live_server.url
+    integration = integration_create(
+        environment=environment, tool="workable", end_user_organization_name="Acme Corp",
+        auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_TOKEN, "subdomain": SUBDOMAIN},
+        base_url=server.url, setup_status=Integration.SetupStatus.COMPLETED,
+    )  # fmt: skip
+    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
+    integration.refresh_from_db()
+    sync(integration)
+    endpoint = inbound_activate(integration=integration)
+    assert endpoint is not None
+    assert endpoint.state == InboundWebhookEndpoint.State.SUBSCRIBED
+    return integration
+
+
+def test_a_hire_arrives_by_webhook_and_forged_or_replayed_deliveries_change_nothing(
+    connected: Integration, app: WorkableEmulator, server: LoopbackServer, kombo_client: Callable[..., Kombo],
+    settings: Any,
+) -> None:  # fmt: skip
+    endpoint = connected.inbound_webhook
+    url = inbound_url(endpoint)
+    assert sorted((s["event"], s["target"]) for s in app.subscriptions.values()) == [
+        ("candidate_created", f"{url}?event=candidate_created"),
+        ("candidate_moved", f"{url}?event=candidate_moved"),
+    ]
+    kombo = kombo_client(integration_id=connected.id)
+    target = next(c.id for c in app.state.candidates.values() if c.stage_slug != "hired" and not c.disqualified)
+    api = f"{server.url}/spi/v3/accounts/{SUBDOMAIN}"
+    headers = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
+
+    def hire() -> None:
+        requests.post(
+            f"{api}/candidates/{target}/move", json={"member_id": MEMBER_ID, "target_stage": "hired"},
+            headers=headers, timeout=10,
+        ).raise_for_status()  # fmt: skip
+
+    with outgoing(connected.environment, settings) as (receiver, _), TaskPump() as pump:
+        assert_change_arrives_by_webhook(
+            integration=connected, kombo=kombo, receiver=receiver, pump=pump, change=hire,
+            application_remote_id=target,
+        )  # fmt: skip
+        [delivery] = [d for d in emulator_deliveries(server.url)["deliveries"] if d["event"] == "candidate_moved"]
+        assert delivery["state"] == "delivered"
+        misaddressed = delivery["url"].replace(endpoint.token, endpoint.token[:-3] + "abc")
+        changes = assert_deliveries_change_nothing(
+            integration=connected, receiver=receiver, pump=pump,
+            sends=[
+                lambda: replay(delivery, x_workable_signature="0" * 64),  # forged
+                lambda: replay(delivery, x_workable_signature=None),  # unsigned
+                lambda: replay({**delivery, "url": misaddressed}),  # wrong URL token
+                lambda: replay(delivery),  # a replay: the same body, the same derived event id
+            ],
+            statuses=[401, 401, 401, 200],
+        )  # fmt: skip
+    assert changes == {"REJECTED": 3, "DUPLICATE": 1}
+
+    integration_delete(integration=connected)
+    assert app.subscriptions == {}  # unsubscribed when the integration goes
