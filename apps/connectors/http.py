@@ -487,8 +487,14 @@ class HttpClient:
         )
 
     def _observe_budget(self, response: HttpResponse) -> None:
-        """`X-RateLimit-Remaining: 0` means the next request would be refused: hold everyone off until reset."""
-        remaining = response.headers.get("X-RateLimit-Remaining") or response.headers.get("RateLimit-Remaining")
+        """`X-RateLimit-Remaining: 0` (Workable: `X-Rate-Limit-Remaining`) means the next request would be refused:
+        hold everyone off until reset."""
+        headers = response.headers
+        remaining = (
+            headers.get("X-RateLimit-Remaining")
+            or headers.get("RateLimit-Remaining")
+            or headers.get("X-Rate-Limit-Remaining")
+        )
         if remaining is None:
             return
         try:

@@ -245,8 +245,9 @@ def test_429_without_retry_after_uses_the_rate_limit_reset(server: ScriptedServe
     assert caught.value.retry_after == 45.0
 
 
-def test_exhausted_budget_header_holds_everyone_off_until_reset(server: ScriptedServer) -> None:
-    server.script(Reply(200, {"ok": 1}, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "12"}))
+@pytest.mark.parametrize("prefix", ["X-RateLimit", "X-Rate-Limit"])  # the second: Workable's spelling
+def test_exhausted_budget_header_holds_everyone_off_until_reset(server: ScriptedServer, prefix: str) -> None:
+    server.script(Reply(200, {"ok": 1}, {f"{prefix}-Remaining": "0", f"{prefix}-Reset": "12"}))
     limiter = RecordingLimiter()
     client, _ = client_for(server, budget=RateBudget(requests_per_second=10), rate_limiter=limiter)
 
