@@ -20,7 +20,6 @@ two renderers value by value).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,7 +28,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-_MAYBE_SMALL_FLOAT = re.compile(rb"\de-|0\.0000")
 _LINE_SEPARATOR = "\u2028".encode()
 _PARAGRAPH_SEPARATOR = "\u2029".encode()
 # What DRF's encoder makes of the values JSON has no type for (datetimes, decimals, lazy text, sets, ...).
@@ -42,11 +40,24 @@ def dumps(data: Any) -> bytes | None:
         encoded = orjson.dumps(data, default=_default, option=_OPTIONS)
     except (TypeError, orjson.JSONEncodeError):
         return None
-    if _MAYBE_SMALL_FLOAT.search(encoded):
+    if _may_hold_small_float(encoded):
         return None
     if b"\xe2\x80" in encoded:  # the UTF-8 prefix of U+2028 and U+2029
         encoded = encoded.replace(_LINE_SEPARATOR, b"\\u2028").replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
     return encoded
+
+
+def _may_hold_small_float(encoded: bytes) -> bool:
+    """Whether `encoded` holds `<digit>e-` or `0.0000` anywhere. Substring search rather than one regex: a pattern
+    starting with a character class is tried at every byte (6 ms on a page of 100 applications), `find` skips ahead."""
+    if b"0.0000" in encoded:
+        return True
+    at = encoded.find(b"e-")
+    while at != -1:
+        if at > 0 and 0x30 <= encoded[at - 1] <= 0x39:
+            return True
+        at = encoded.find(b"e-", at + 2)
+    return False
 
 
 class FastJSONRenderer(JSONRenderer):
