@@ -2,7 +2,8 @@
 
 Delta sync: candidates and job applications filter by `filter[updated-at][from]` (T-DOC, reference B7); jobs,
 stages, users, reject reasons and notes have no such filter and are read in full (they are few). Deletions are not
-reported (no tombstones; company webhooks are not used here): a FULL sync finds what vanished.
+reported by the reads (no tombstones): a FULL sync finds what vanished; company webhooks (webhooks.py) name
+deleted records, which the targeted read then finds absent.
 
 Regions: the EU host `https://api.teamtailor.com` (default) and the NA host `https://api.na.teamtailor.com` (T-PM);
 the integration's base URL names the host, the connector adds `/v1`.
@@ -31,9 +32,11 @@ from apps.connectors.catalog import (
 from apps.connectors.kit import HttpConnector, read_coverage, write_fields
 from apps.connectors.oauth2 import API_KEY
 from apps.connectors.teamtailor import client as api
+from apps.connectors.teamtailor import webhooks
 from apps.connectors.teamtailor.assumptions import ASSUMPTIONS, PAGE_NOTES
 from apps.connectors.teamtailor.reads import TeamtailorReads
 from apps.connectors.teamtailor.writes import TeamtailorWrites
+from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookSetup
 
 EU_BASE_URL = "https://api.teamtailor.com"
 NA_BASE_URL = "https://api.na.teamtailor.com"
@@ -205,6 +208,9 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
     source_level = SourceLevel.APPLICATION
     passthrough_apis = ("v1",)  # `teamtailor/v1`
     reports_deletions = False
+    # Company webhooks are added by hand in Settings > Integrations > Webhooks (reference B7); see webhooks.py.
+    webhook_setup = WebhookSetup.MANUAL
+    webhook_events = webhooks.WEBHOOK_EVENTS
     assumptions = ASSUMPTIONS
     page_notes = PAGE_NOTES
     client_class = api.TeamtailorClient
@@ -217,6 +223,9 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
             http = dataclasses.replace(context.http, base_url=base) if context.http is not None else None
             context = dataclasses.replace(context, base_url=base, http=http)
         super().__init__(context, **kwargs)
+
+    def parse_webhook(self, webhook: InboundWebhook, *, secret: str) -> WebhookEvent:
+        return webhooks.parse(webhook, secret=secret)
 
     def client_options(self) -> dict[str, int]:
         return {"page_size": self.page_size(api.MAX_PAGE_SIZE)}

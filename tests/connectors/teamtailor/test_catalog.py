@@ -35,7 +35,7 @@ def test_logo_source_strategy_and_beta() -> None:
     assert (Path(settings.BASE_DIR) / "static" / "tools" / "teamtailor.svg").read_text().startswith("<svg")
     assert connector.source_strategy == SourceStrategy.FREE_TEXT
     assert connector.beta is True
-    assert len(connector.assumptions) == 9
+    assert len(connector.assumptions) == 10
 
 
 @pytest.mark.django_db
@@ -43,8 +43,9 @@ def test_the_connector_page_says_how_the_source_appears_and_that_files_need_a_pu
     html = client.get("/docs/connectors/teamtailor/").content.decode()
 
     notes = html.split('id="vendor-notes"')[1].split("</section>")[0]
-    assert notes.count("data-vendor-note") == 5
+    assert notes.count("data-vendor-note") == 6
     assert "shows in Teamtailor as the referring site <strong>acme-jobs</strong>" in notes
     assert "takes files only as a public URL it downloads itself" in notes
     assert "Direct Apply" in notes
-    assert html.count("data-assumption") == 9
+    assert "Settings → Integrations → Webhooks" in notes
+    assert html.count("data-assumption") == 10
