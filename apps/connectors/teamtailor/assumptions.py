@@ -23,6 +23,10 @@ ASSUMPTIONS: tuple[str, ...] = (
     "applications.",
     "Job offers (`/v1/job-offers`) have the `status` draft, sent or answered and, once answered, the `response` "
     "accepted or declined; they are made in Teamtailor's interface and read-only through the API.",
+    "Screening answers (which hang off the candidate) are read with each job application through the nested "
+    "`include=candidate.answers.question,job.questions`, at no extra call; answers are given with the application "
+    "and not changed later, so a delta reads them with the applications that changed (an answer changed without "
+    "any change to its application appears with the application's next change or the next FULL sync).",
     "Company webhooks: a delivery whose signed time is more than 5 minutes from Tributary's clock is refused as "
     "stale (Teamtailor documents no tolerance); the signature itself is the delivery's id (Teamtailor sends none).",
 )

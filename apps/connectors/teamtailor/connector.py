@@ -94,9 +94,8 @@ READ_COVERAGE = (
     ),
     read_coverage(
         ReadModel.APPLICATIONS,
-        # Answers hang off the candidate (`/candidates/{id}/answers`), not the application: reading them would
-        # cost one call per application, so they are not read with applications.
-        unsupported=("screening_question_answers", "remote_url", "custom_fields"),
+        # Answers hang off the candidate; they come with each application page through `include` (reads.py).
+        unsupported=("remote_url", "custom_fields"),
         updated_since=True,
         remote_ids=True,
     ),

@@ -35,7 +35,7 @@ def test_logo_source_strategy_and_beta() -> None:
     assert (Path(settings.BASE_DIR) / "static" / "tools" / "teamtailor.svg").read_text().startswith("<svg")
     assert connector.source_strategy == SourceStrategy.FREE_TEXT
     assert connector.beta is True
-    assert len(connector.assumptions) == 10
+    assert len(connector.assumptions) == 11
 
 
 @pytest.mark.django_db
@@ -48,4 +48,4 @@ def test_the_connector_page_says_how_the_source_appears_and_that_files_need_a_pu
     assert "takes files only as a public URL it downloads itself" in notes
     assert "Direct Apply" in notes
     assert "Settings → Integrations → Webhooks" in notes
-    assert html.count("data-assumption") == 10
+    assert html.count("data-assumption") == 11
