@@ -53,7 +53,10 @@ PAGE_NOTES: tuple[str, ...] = (
     "and `job_application.*`, choose signature version **v2**, and give Tributary the signature key Teamtailor "
     "generates. Tributary checks every delivery's `TT-Signature` (v1 signatures are refused: they carry no time). "
     "Teamtailor does not retry a failed delivery; the regular delta sync picks up whatever a lost webhook missed.",
+    "**Result links** are written as a note on the candidate (`<label>: <url>`), with a warning: Teamtailor's own "
+    "result links are the Partner API's `partner-results`, which need a partner's credentials (set up with "
+    "Teamtailor's partnerships team), not the customer's API key this connection uses.",
     "**Future work:** the job-board partner **Direct Apply** API (`JobBoardId` / `ReferenceNumber` headers and a "
-    "signed body, set up with Teamtailor's partnerships team) and the Partner API's result links need partner "
-    "credentials per job board and are not an auth mode of this connector yet.",
+    "signed body, set up with Teamtailor's partnerships team) needs job-board partner credentials and is not an "
+    "auth mode of this connector; the Partner API's first-class result links likewise.",
 )

@@ -140,6 +140,9 @@ WRITE_COVERAGE = (
     WriteCoverage(WriteAction.ADD_APPLICATION_NOTE, write_fields(WriteAction.ADD_APPLICATION_NOTE)),
     _action(WriteAction.ADD_CANDIDATE_TAG),
     _action(WriteAction.REMOVE_CANDIDATE_TAG),
+    # Written as candidate notes with a warning: the Partner API's result links need partner credentials.
+    WriteCoverage(WriteAction.ADD_APPLICATION_RESULT_LINK, write_fields(WriteAction.ADD_APPLICATION_RESULT_LINK)),
+    WriteCoverage(WriteAction.ADD_CANDIDATE_RESULT_LINK, write_fields(WriteAction.ADD_CANDIDATE_RESULT_LINK)),
 )
 
 

@@ -43,7 +43,7 @@ def test_the_connector_page_says_how_the_source_appears_and_that_files_need_a_pu
     html = client.get("/docs/connectors/teamtailor/").content.decode()
 
     notes = html.split('id="vendor-notes"')[1].split("</section>")[0]
-    assert notes.count("data-vendor-note") == 6
+    assert notes.count("data-vendor-note") == 7
     assert "shows in Teamtailor as the referring site <strong>acme-jobs</strong>" in notes
     assert "takes files only as a public URL it downloads itself" in notes
     assert "Direct Apply" in notes

@@ -14,6 +14,7 @@ from apps.connectors.dtos import (
     AttachmentInput,
     CandidateInput,
     CreateApplicationInput,
+    ResultLinkInput,
     ScreeningAnswerInput,
     SourceInstruction,
 )
@@ -156,6 +157,11 @@ def test_move_reject_note_and_tags_change_the_state(tt: TT, connector: Any) -> N
         ref, rejection_reason_remote_id="1", note="Not now", remote_fields={"user_id": "2"}
     )
     connector.add_application_note(ref, content="Call back", content_type="PLAIN_TEXT", remote_fields={})
+    link = ResultLinkInput(label="Coding test", url="https://tests.example/r/1", attributes=(("score", "82"),))
+    linked = connector.add_application_result_link(ref, link=link, remote_fields={"user_id": "2"})
+    on_candidate = connector.add_candidate_result_link(
+        ref.candidate_remote_id, link=ResultLinkInput(label="Profile", url="https://tests.example/p"), remote_fields={}
+    )
     connector.add_candidate_tag(ref.candidate_remote_id, name="python", remote_fields={})
     connector.add_candidate_tag(ref.candidate_remote_id, name="python", remote_fields={})
     connector.add_candidate_tag(ref.candidate_remote_id, name="go", remote_fields={})
@@ -172,7 +178,14 @@ def test_move_reject_note_and_tags_change_the_state(tt: TT, connector: Any) -> N
     assert [(n["note"], n["user_id"]) for n in state["notes"] if n["candidate_id"] == candidate["id"]] == [
         ("Not now", 2),
         ("Call back", None),
+        ("Coding test: https://tests.example/r/1\nscore: 82", 2),
+        ("Profile: https://tests.example/p", None),
     ]
+    for result in (linked, on_candidate):
+        assert result.warnings == (
+            "result link: Teamtailor's result links (Partner API partner-results) need partner credentials, which "
+            "this connection does not have; the link was written as a note on the candidate.",
+        )
     assert candidate["tags"] == ["python"]
     with pytest.raises(ConnectorInputError):
         connector.move_application_stage(ref, stage_remote_id=str(stages[0]), remote_fields={})
