@@ -168,6 +168,16 @@ SCOPE_TESTS = (
         label="Interviews: read (interview schedules)",
         fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow Interviews → Read.",
     ),
+    ScopeTest(
+        id="apiKeysRead",
+        label="API keys: read (the key's default source)",
+        fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow API Keys → Read.",
+    ),
+    ScopeTest(
+        id="apiKeysWrite",
+        label="API keys: write (webhooks)",
+        fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow API Keys → Write.",
+    ),
 )
 # One cheap call per permission. Writes are probed with an input Ashby refuses after the permission check (an
 # unknown id): `missing_endpoint_permission` means the permission is missing, anything else that it is there.
@@ -180,6 +190,8 @@ SCOPE_CALLS: dict[str, tuple[str, dict[str, object]]] = {
     "organizationRead": ("user.list", {"limit": 1}),
     "offersRead": ("offer.list", {"limit": 1}),
     "interviewsRead": ("interviewSchedule.list", {"limit": 1}),
+    "apiKeysRead": ("apiKey.info", {}),
+    "apiKeysWrite": ("webhook.delete", {"webhookId": "tributary-scope-check"}),
 }
 
 
@@ -208,9 +220,9 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
                 "1. Sign in to Ashby as an **organization admin**.\n"
                 "2. Open **Admin → Integrations → API Keys** and create a new key named e.g. *Tributary*.\n"
                 "3. Allow **Candidates** (read and write), **Jobs** (read), **Hiring Process Metadata** (read and "
-                "write), **Organization** (read), **Offers** (read) and **Interviews** (read); **API Keys** (read) "
-                "lets the connection show the key's default source, **API Keys** (write) lets Tributary register "
-                "webhooks, so changes arrive within seconds instead of at the next sync.\n"
+                "write), **Organization** (read), **Offers** (read), **Interviews** (read) and **API Keys** (read "
+                "and write): with API Keys the connection shows the key's default source and registers webhooks, so "
+                "changes arrive within seconds instead of at the next sync.\n"
                 "4. Copy the key right away (Ashby shows it only once) and paste it below.\n\n"
                 "If you set a default source on the key, Tributary still sets its own source on every application."
             ),

@@ -75,9 +75,9 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("candidateTag.list", "hiringProcessMetadataRead", "tag_list"),
     ("candidateTag.create", "hiringProcessMetadataWrite", "tag_create"),
     ("user.list", "organizationRead", "user_list"),
-    # webhook.create needs `apiKeysWrite` (reference B7); assumed: info, update and delete need it too.
+    # webhook.create needs `apiKeysWrite` (reference B7); assumed: update and delete too, info `apiKeysRead`.
     ("webhook.create", "apiKeysWrite", "webhook_create"),
-    ("webhook.info", "apiKeysWrite", "webhook_info"),
+    ("webhook.info", "apiKeysRead", "webhook_info"),
     ("webhook.update", "apiKeysWrite", "webhook_update"),
     ("webhook.delete", "apiKeysWrite", "webhook_delete"),
 )
