@@ -107,7 +107,7 @@ def test_a_faulty_full_sync_stores_the_same_records_and_a_lost_create_is_written
     # A lost form whose application Ashby shows only after the connector's own lookup (here: the lookup fails):
     # the create stays uncertain, and the retry's reconcile finds it and still sets and verifies our source.
     control(url, "POST", "/faults", json={"kind": "lose_answer", "count": 1, "path": "/applicationForm.submit"})
-    control(url, "POST", "/faults", json={"status": 503, "count": 5, "skip": 1, "path": "/candidate.search"})
+    control(url, "POST", "/faults", json={"status": 403, "count": 1, "skip": 1, "path": "/candidate.search"})
     late = {"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada.late@example.com"}
     late_headers = {"Idempotency-Key": "ashby-order-2"}
     with pytest.raises(KomboAtsError):  # uncertain: the form's answer never came and the lookup failed
