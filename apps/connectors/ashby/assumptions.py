@@ -23,4 +23,6 @@ ASSUMPTIONS: tuple[str, ...] = (
     "A new note moves its candidate's `updatedAt`: a delta reads notes only for the candidates that changed since "
     "the last sync (a few calls per change, not one per candidate); a FULL sync reads every candidate's notes, so a "
     "note that did not move `updatedAt` appears by the next FULL sync at the latest.",
+    "Webhooks: `webhook.info` needs API Keys → Read, `webhook.update` and `webhook.delete` API Keys → Write (only "
+    "`webhook.create`'s permission is documented); the sender's User-Agent is not documented.",
 )

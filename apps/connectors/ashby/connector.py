@@ -200,7 +200,6 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
 
     tool = "ashby"
     label = "Ashby"
-    beta = True
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://developers.ashbyhq.com/docs/authentication"
     read_coverage = READ_COVERAGE

@@ -28,7 +28,9 @@ ASSUMPTIONS: tuple[str, ...] = (
     "and not changed later, so a delta reads them with the applications that changed (an answer changed without "
     "any change to its application appears with the application's next change or the next FULL sync).",
     "Company webhooks: a delivery whose signed time is more than 5 minutes from Tributary's clock is refused as "
-    "stale (Teamtailor documents no tolerance); the signature itself is the delivery's id (Teamtailor sends none).",
+    "stale (Teamtailor documents no tolerance); the signature itself is the delivery's id (Teamtailor sends none). "
+    "The emulator's job-application payloads give the rejection time as `transparent_recruiting_visible_at`, and "
+    "its sender's User-Agent is its own: neither is documented.",
 )
 
 # What the connector page explains beyond the coverage tables (documented behaviour, reference Part B).

@@ -151,7 +151,6 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
 
     tool = "teamtailor"
     label = "Teamtailor"
-    beta = True  # not every must-show point holds yet (see the closing note)
     default_base_url = EU_BASE_URL
     connection_guide_url = "https://docs.teamtailor.com/"
     auth_modes = (

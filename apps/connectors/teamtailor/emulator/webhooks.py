@@ -170,5 +170,5 @@ def _payload_attributes(kind: str, record: Any, state: State) -> dict[str, Any]:
         "rejected_at": wire_time(record.rejected_at),
         "promotion_id": None,
         "company_uuid": "emulated-company",
-        "transparent_recruiting_visible_at": wire_time(record.rejected_at),
+        "transparent_recruiting_visible_at": wire_time(record.rejected_at),  # assumed: its value is not documented
     }
