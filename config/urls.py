@@ -23,4 +23,5 @@ urlpatterns = [
     path("v1/", include("apps.integrations.urls")),
     path("v1/", include("apps.applications.urls")),
     path("connect/", include("apps.integrations.connect_urls")),
+    path("webhooks/inbound/", include("apps.integrations.inbound_urls")),
 ]

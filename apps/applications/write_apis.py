@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.applications import apis, schema
+from apps.applications.writes import import_schema, services
 from apps.applications.writes import serializers as body
-from apps.applications.writes import services
 from apps.applications.writes.idempotency import HEADER, Attempt, WriteOutcome, idempotent_write, request_fingerprint
 from apps.applications.writes.timing import upstream_clock
 from apps.core.api.fields import StrictCharField
@@ -129,30 +129,9 @@ class CandidatesApi(apis.CandidatesApi):
         )
 
 
-class SmartRecruitersImportIdsSerializer(serializers.Serializer):
-    """The contract's `smartrecruiters` ids of an application to import (§5.5): both required."""
-
-    candidate_remote_id = StrictCharField()
-    job_remote_id = StrictCharField()
-    id_type = serializers.ChoiceField(choices=["candidate_and_job_remote_ids"], required=False)
-
-
-class SuccessFactorsImportIdsSerializer(serializers.Serializer):
-    application_remote_id = StrictCharField()
-    id_type = serializers.ChoiceField(choices=["application_remote_id"], required=False)
-
-
 class ImportTrackedApplicationApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        tracked_at = body.StrictDateTimeField(required=False, allow_null=True)
-        smartrecruiters = SmartRecruitersImportIdsSerializer(required=False)
-        successfactors = SuccessFactorsImportIdsSerializer(required=False)
-        sandbox = serializers.DictField(
-            child=StrictCharField(),
-            required=False,
-            help_text="Sandbox integrations: {application_remote_id}. They also accept the smartrecruiters "
-            "(candidate × job) and successfactors (application_remote_id) keys.",
-        )
+    # Every key a registered connector reads (`Connector.tracked_application_keys`), with its id fields.
+    InputSerializer = import_schema.import_body_serializer()
 
     @_schema(
         "post_ats_import_tracked_application", "PostAtsImportTrackedApplication", InputSerializer,

@@ -34,6 +34,7 @@ from apps.connectors.dtos import (
     AttachmentRef,
     CreateApplicationInput,
     CreateApplicationResult,
+    CustomFieldValue,
     DownloadedFile,
     OAuthClient,
     Page,
@@ -137,6 +138,22 @@ class Connector(abc.ABC):
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Refuse a method or property named like a catalog attribute (`category`, `label`, `beta`, ...): it would
+        silently replace the class attribute the catalog, the connector pages and the API read, and they would
+        answer with a bound method (a 500) instead of the value."""
+        super().__init_subclass__(**kwargs)
+        catalog = _catalog_attributes()
+        for klass in cls.__mro__:
+            if klass in Connector.__mro__:
+                continue  # Connector's own declarations (and abc.ABC, object)
+            for name, value in vars(klass).items():
+                if name in catalog and (callable(value) or isinstance(value, property | classmethod | staticmethod)):
+                    raise TypeError(
+                        f"{cls.__qualname__}.{name} is a {type(value).__name__}, but {name!r} is a catalog attribute"
+                        f" of Connector (a class attribute read as a value); rename the method."
+                    )
 
     # -- catalog helpers ---------------------------------------------------------------------------
 
@@ -338,6 +355,12 @@ class Connector(abc.ABC):
         """
         raise ConnectorUnsupported(f"{self.tool} cannot import tracked applications")
 
+    def write_custom_fields(self, application: ApplicationRef, values: Sequence[CustomFieldValue]) -> None:
+        """Write a create's `custom_fields` values to the application (a connector with `takes_custom_fields` that
+        writes them in a step of their own, `steps.CUSTOM_FIELDS`): the write path calls it to finish that step
+        after an interruption. Writing the same values twice must change nothing."""
+        raise ConnectorUnsupported(f"{self.tool} cannot write custom field values on their own")
+
     def move_application_stage(
         self, application: ApplicationRef, *, stage_remote_id: str, remote_fields: Mapping[str, Any]
     ) -> WriteResult:
@@ -474,3 +497,8 @@ class Connector(abc.ABC):
         with `secret`, and name the records it concerns. Raises WebhookRejected when it is not authentic.
         No network calls: the platform acknowledges before any record is read."""
         raise ConnectorUnsupported(f"{self.label} sends no webhooks Tributary understands.")
+
+
+def _catalog_attributes() -> frozenset[str]:
+    """The names `Connector` declares as class attributes (its `ClassVar` annotations): the catalog."""
+    return frozenset(name for name, annotation in Connector.__annotations__.items() if "ClassVar" in str(annotation))

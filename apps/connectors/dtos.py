@@ -504,6 +504,7 @@ class CustomFieldValue:
     model: str  # ats_candidates | ats_applications
     key: str
     value: Any
+    name: str = ""  # the request's own key (the environment's custom field key): what messages name
 
 
 @dataclass(frozen=True, slots=True)

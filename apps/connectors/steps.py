@@ -8,9 +8,10 @@ that stores every step durably before the next one is sent, and resumes from tha
 
 Conventions for `record`:
 - `APPLICATION` carries `application_remote_id`, `candidate_remote_id`, `candidate_existed` and `pending`: the
-  follow-up steps still to do, in order (`STAGE`, `attachment(i)` for `application.attachments[i]`, or a
-  connector's own name, such as `candidate.social_links`). The write path can finish `STAGE` and attachments
-  through the connector's own actions; any other pending step is named in a warning if it must be skipped.
+  follow-up steps still to do, in order (`STAGE`, `CUSTOM_FIELDS`, `attachment(i)` for
+  `application.attachments[i]`, or a connector's own name, such as `candidate.social_links`). The write path can
+  finish `STAGE`, `CUSTOM_FIELDS` and attachments through the connector's own actions; any other pending step is
+  named in a warning if it must be skipped.
 - A follow-up step is recorded under its name from `pending` once done.
 Outside a write (no log set), `record` does nothing.
 """
@@ -26,6 +27,9 @@ from apps.connectors.errors import ConnectorBadResponse, ConnectorError, Connect
 
 APPLICATION = "application"
 STAGE = "stage"
+# The create's `custom_fields` values written in a call of their own (SmartRecruiters' candidate properties); the
+# write path finishes it through `Connector.write_custom_fields`.
+CUSTOM_FIELDS = "custom_fields"
 ATTACHMENT_PREFIX = "attachment:"
 
 

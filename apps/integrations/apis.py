@@ -211,12 +211,12 @@ class ForceSyncApi(APIView):
     """Queue a sync of the integration named by `X-Integration-Id` (or return the one already waiting)."""
 
     class InputSerializer(serializers.Serializer):
-        type = serializers.ChoiceField(choices=SyncRun.Type.choices, default=SyncRun.Type.FULL)
+        type = serializers.ChoiceField(choices=[SyncRun.Type.FULL, SyncRun.Type.DELTA], default=SyncRun.Type.FULL)
 
     class OutputSerializer(serializers.Serializer):
         already_queued = serializers.BooleanField()
         sync_id = StrictCharField()
-        type = serializers.ChoiceField(choices=SyncRun.Type.choices)
+        type = serializers.ChoiceField(choices=[SyncRun.Type.FULL, SyncRun.Type.DELTA])
 
     @extend_schema(
         operation_id="trigger_sync",

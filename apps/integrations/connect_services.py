@@ -21,6 +21,7 @@ from apps.core.crypto import keyring
 from apps.core.ids import new_integration_id
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import build_connector, oauth_client, tool_base_url
+from apps.integrations.inbound_lifecycle import inbound_activation_enqueue
 from apps.integrations.models import (
     ActivationToken,
     ConnectionFlowFailure,
@@ -401,6 +402,7 @@ def connect_flow_complete(*, link: ConnectLink, source_configured: bool) -> Comp
     link.save(update_fields=["completed_at", "updated_at"])
     if link.kind == ConnectLink.Kind.NEW:
         announce_integration_created(integration=integration)
+    inbound_activation_enqueue(integration.id)  # the tool's webhooks, subscribed after the commit
     token = _new_secret()
     ActivationToken.objects.create(
         token_hash=token_hash(token),

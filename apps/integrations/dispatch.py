@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.brokers.orm import ORM
@@ -40,12 +40,15 @@ def _minutes(value: int | None, default: int) -> timedelta:
 
 
 def _due_type(integration: Any, now: datetime) -> str | None:
+    from apps.integrations.inbound_freshness import delta_interval_factor
     from apps.integrations.sync import DEFAULT_DELTA_MINUTES, DEFAULT_FULL_MINUTES
 
     last_full, last_any = integration.last_full, integration.last_any
     if last_full is None or now - last_full >= _minutes(integration.full_sync_minutes, DEFAULT_FULL_MINUTES):
         return SyncRun.Type.FULL
-    if last_any is None or now - last_any >= _minutes(integration.delta_sync_minutes, DEFAULT_DELTA_MINUTES):
+    # While the ATS's webhooks are healthy the delta is only the safety net: its interval may lengthen.
+    factor = delta_interval_factor(integration.webhook_received_at, now)
+    if last_any is None or now - last_any >= factor * _minutes(integration.delta_sync_minutes, DEFAULT_DELTA_MINUTES):
         # A delta needs a previous successful run of the same scope (or one running): else it runs as a full.
         return SyncRun.Type.DELTA if integration.has_delta_base else SyncRun.Type.FULL
     return None
@@ -58,8 +61,9 @@ def _candidates() -> Any:
         .exclude(setup_status=Integration.SetupStatus.INCOMPLETE)
         .annotate(
             last_full=Max("sync_runs__created_at", filter=Q(sync_runs__type=SyncRun.Type.FULL)),
-            last_any=Max("sync_runs__created_at"),
+            last_any=Max("sync_runs__created_at", filter=~Q(sync_runs__type=SyncRun.Type.TARGETED)),
             has_queued=Exists(runs.filter(status=SyncRun.Status.QUEUED)),
+            webhook_received_at=F("inbound_webhook__last_received_at"),
             has_delta_base=Exists(
                 runs.filter(
                     Q(status=SyncRun.Status.RUNNING)

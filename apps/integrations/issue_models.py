@@ -14,6 +14,7 @@ class IssueType(models.TextChoices):
     ATS_UNREACHABLE = "integration.ats_unreachable", "ATS unreachable"
     ATS_RATE_LIMITED = "integration.ats_rate_limited", "ATS rate-limiting"
     SYNCS_FAILING = "integration.syncs_failing", "Syncs failing repeatedly"
+    WEBHOOKS_UNAVAILABLE = "integration.webhooks_unavailable", "ATS webhooks could not be set up"
     # Of the environment (no integration): one row per disabled endpoint (`subject` = the endpoint's id).
     WEBHOOK_ENDPOINT_DISABLED = "environment.webhook_endpoint_disabled", "Webhook endpoint disabled"
 

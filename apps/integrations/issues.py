@@ -89,6 +89,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The last {count} syncs of this integration failed; the latest with: {detail}\n\n**What to do:** see the "
         "sync runs in the admin; the other open issues of this integration usually name the cause.",
     ),
+    IssueType.WEBHOOKS_UNAVAILABLE: (
+        "{tool} webhooks could not be set up",
+        "Subscribing to {tool}'s webhooks failed ({detail}). Changes still arrive with the scheduled syncs, only "
+        "later.\n\n**What to do:** check that the credentials may manage webhooks in {tool}; Tributary subscribes "
+        "again when the integration is re-enabled.",
+    ),
 }
 
 

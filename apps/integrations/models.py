@@ -127,6 +127,8 @@ class SyncRun(TimestampedModel):
     class Type(models.TextChoices):
         FULL = "FULL"
         DELTA = "DELTA"
+        # Only the records inbound ATS webhooks named (apps.integrations.inbound_targeted); never a delta's base.
+        TARGETED = "TARGETED"
 
     class Trigger(models.TextChoices):
         SCHEDULE = "SCHEDULE"
@@ -134,6 +136,7 @@ class SyncRun(TimestampedModel):
         ADMIN = "ADMIN"
         COMMAND = "COMMAND"
         SETUP = "SETUP"
+        WEBHOOK = "WEBHOOK"
 
     class Status(models.TextChoices):
         QUEUED = "QUEUED"
@@ -295,6 +298,15 @@ from apps.integrations.connect_models import (  # noqa: E402, F401
     OAuthState,
 )
 from apps.integrations.field_models import CustomField, CustomFieldMapping, IntegrationField  # noqa: E402, F401
+
+# Inbound ATS webhooks (endpoint, deliveries, pending targets, freshness) live in their own module.
+from apps.integrations.inbound_models import (  # noqa: E402, F401
+    InboundDelivery,
+    InboundFreshness,
+    InboundPendingTarget,
+    InboundTargetedLock,
+    InboundWebhookEndpoint,
+)
 from apps.integrations.issue_models import IntegrationIssue, IssueTransition, IssueType  # noqa: E402, F401
 
 # The request log (outbound ATS calls) lives in its own module.

@@ -153,9 +153,12 @@ def integration_rotate_credentials_key(*, integration: Integration) -> bool:
 def integration_set_enabled(*, integration: Integration, enabled: bool) -> None:
     """Switch the integration off (INACTIVE: nothing reaches the ATS) or on again; switched on, its status is what
     its credentials say again, and a sync is queued to catch up with what changed meanwhile."""
+    from apps.integrations.inbound_lifecycle import inbound_activation_enqueue, inbound_deactivate
     from apps.integrations.sync import sync_run_request
 
     was_enabled = integration.enabled
+    if was_enabled and not enabled:
+        inbound_deactivate(integration=integration)  # the ATS stops pushing to a switched-off integration
     integration.enabled = enabled
     fields = ["enabled", "updated_at"]
     if enabled and integration.state == Integration.State.INACTIVE:  # an older way to switch off
@@ -166,11 +169,14 @@ def integration_set_enabled(*, integration: Integration, enabled: bool) -> None:
         from apps.integrations.models import SyncRun
 
         sync_run_request(integration=integration, type=SyncRun.Type.DELTA, trigger=SyncRun.Trigger.API)
+        inbound_activation_enqueue(integration.id)
 
 
 @transaction.atomic
 def integration_delete(*, integration: Integration) -> None:
+    from apps.integrations.inbound_lifecycle import inbound_deactivate
     from apps.integrations.webhook_services import announce_integration_deleted
 
+    inbound_deactivate(integration=integration)
     announce_integration_deleted(integration=integration)
     integration.delete()

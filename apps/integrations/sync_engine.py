@@ -129,6 +129,7 @@ class SyncEngine:
         previous = (
             SyncRun.objects.filter(integration=self.integration, status=SyncRun.Status.SUCCEEDED)
             .exclude(id=self.run.id)
+            .exclude(type=SyncRun.Type.TARGETED)  # webhooks' targeted reads are no delta's base
             .order_by("-finished_at")
             .first()
         )

@@ -147,6 +147,7 @@ def _write_notes(connector_class: type[Connector], action: WriteAction) -> tuple
         notes.append("Attribution: " + _strategy(connector_class.source_strategy))
         if connector_class.salary_period:
             notes.append(f"Salary expectations are converted to a per-{connector_class.salary_period.lower()} amount.")
+        notes.append(CUSTOM_FIELDS_WRITTEN if connector_class.takes_custom_fields else CUSTOM_FIELDS_DROPPED)
     if action == WriteAction.IMPORT_TRACKED_APPLICATION:
         for key, ids in connector_class.tracked_application_keys.items():
             notes.append(f"Request key `{key}` with {', '.join(f'`{name}`' for name in ids)}.")
@@ -263,9 +264,20 @@ def feature_rows(connector_class: type[Connector]) -> tuple[FeatureRow, ...]:
                 "The ATS's fields are listed live (the admin's field explorer, `GET …/integration-fields`)"
                 " and can be mapped to the environment's custom fields.",
             )
-            + ((f"`custom_fields` are read on: {', '.join(custom_fields)}.",) if custom_fields else ()),
+            + ((f"`custom_fields` are read on: {', '.join(custom_fields)}.",) if custom_fields else ())
+            + (CUSTOM_FIELDS_WRITTEN if connector_class.takes_custom_fields else CUSTOM_FIELDS_DROPPED,),
         ),
     )
+
+
+CUSTOM_FIELDS_WRITTEN = (
+    "`custom_fields` on create application / create candidate (Tributary's extension) are written to the ATS "
+    "fields they are mapped to."
+)
+CUSTOM_FIELDS_DROPPED = (
+    "`custom_fields` on create are not written to this ATS: the create succeeds, and its warning names each key "
+    "that was dropped."
+)
 
 
 def tool_coverage(connector_class: type[Connector]) -> ToolCoverage:

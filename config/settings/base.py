@@ -243,6 +243,14 @@ IDEMPOTENCY_STALE_SECONDS = env.int("IDEMPOTENCY_STALE_SECONDS", default=300)
 
 # Outgoing webhooks (apps.integrations.webhook_*). Endpoint URLs must be public unless inside these networks (CIDR).
 WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+# Inbound ATS webhooks (apps.integrations.inbound_*). Where the ATSs reach us (default PUBLIC_BASE_URL); while an
+# integration received an event within INBOUND_WEBHOOK_HEALTHY_HOURS, its scheduled delta (the safety net for lost
+# webhooks) runs INBOUND_WEBHOOK_DELTA_FACTOR times less often; a targeted delta whose worker stopped beating for
+# INBOUND_TARGETED_STALE_SECONDS is taken over.
+INBOUND_WEBHOOK_BASE_URL = env.str("INBOUND_WEBHOOK_BASE_URL", default="").rstrip("/")
+INBOUND_WEBHOOK_HEALTHY_HOURS = env.float("INBOUND_WEBHOOK_HEALTHY_HOURS", default=6.0)
+INBOUND_WEBHOOK_DELTA_FACTOR = env.float("INBOUND_WEBHOOK_DELTA_FACTOR", default=3.0)
+INBOUND_TARGETED_STALE_SECONDS = env.int("INBOUND_TARGETED_STALE_SECONDS", default=120)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Retries: exponential backoff with jitter from the base, each wait at most the max, for the window (24 h).
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=10.0)

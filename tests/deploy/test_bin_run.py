@@ -21,6 +21,14 @@ LINE = re.compile(r"^\s+(API key|Admin|Integration)\s+: (.+)$", re.MULTILINE)
 PIDS = re.compile(r"web pid (\d+), worker pid (\d+)")
 
 
+def _as_a_terminal_starts_it() -> None:
+    """Ctrl-C and Ctrl-\\ with their default meaning, as a terminal's shell starts a command. A pytest worker can
+    carry SIGINT/SIGQUIT as ignored (a fresh run showed `SigIgn: 0x6` on bin/run), and a non-interactive bash
+    cannot trap a signal it inherited as ignored: Ctrl-C would then be lost on bin/run, never on a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def run_once(var: Path, port: int, log: Path, *, stop: signal.Signals) -> dict[str, str]:
     env = {
         key: value
@@ -32,7 +40,7 @@ def run_once(var: Path, port: int, log: Path, *, stop: signal.Signals) -> dict[s
     with log.open("wb") as handle:
         process = subprocess.Popen(
             [str(ROOT / "bin" / "run")], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=_as_a_terminal_starts_it,
         )  # fmt: skip
     try:
         wait_for(lambda: "Listening at:" in log.read_text() or process.poll() is not None, timeout=240,
@@ -51,7 +59,10 @@ def run_once(var: Path, port: int, log: Path, *, stop: signal.Signals) -> dict[s
             os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole foreground group
         else:
             os.kill(process.pid, signal.SIGTERM)
-        code = process.wait(timeout=60)
+        try:
+            code = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"bin/run did not stop:\n{log.read_text()}") from None
     assert code == 128 + stop, log.read_text()
     for pid in children:  # web and worker stopped with it (and were reaped: no zombie either)
         with pytest.raises(ProcessLookupError):

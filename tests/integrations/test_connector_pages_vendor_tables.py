@@ -4,8 +4,8 @@ The rows are transcribed from ../shared/reference/ats-smartrecruiters-factorial.
 ATS API" (SmartRecruiters) and "B3. Endpoint map" (Factorial), each with the vendor endpoint the reference names and
 what the row means for the unified models and actions: SUPPORTED where the vendor has the endpoint, UNSUPPORTED
 where the reference says NOT FOUND. Rows with no unified model or action (job writes, job status, positions,
-candidate updates and deletes, create from CV, stage history, candidate properties, messages to candidates,
-webhooks) are left out. A `model.field` key checks one field of a read model or write action.
+candidate updates and deletes, create from CV, stage history, messages to candidates, webhooks) are left out. A
+`model.field` key checks one field of a read model or write action.
 
 Beyond the rows, a page may list only the Tributary-side actions named in EXTRAS: then a page lists nothing the
 vendor's table does not back.
@@ -85,6 +85,12 @@ SMARTRECRUITERS_A3 = (
         "screening answers",
         "GET /candidates/{id}/jobs/{jobId}/screening-answers",
         {"ats_applications.screening_question_answers": S},
+    ),
+    # Candidate properties are per application: its custom fields (read with each application, written on create).
+    Row(
+        "candidate properties",
+        "GET/PUT /candidates/{id}/jobs/{jobId}/properties",
+        {"ats_applications.custom_fields": S},
     ),
     # "read-only — see A4": custom sources are created in SmartRecruiters' settings only.
     Row("sources (config)", "GET /configuration/sources", {"source_strategy": "MUST_EXIST"}),

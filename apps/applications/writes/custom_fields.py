@@ -55,7 +55,7 @@ def custom_field_values(
             raise input_invalid(
                 MESSAGE_UNMAPPED.format(key=key, integration_id=integration.id, custom_field_id=custom_field.id)
             )
-        found.append(CustomFieldValue(model=field.model, key=field.key, value=value[key]))
+        found.append(CustomFieldValue(model=field.model, key=field.key, value=value[key], name=key))
     if not connector.takes_custom_fields:
         warnings.append(WARNING_NOT_TAKEN.format(tool=connector.label, keys=", ".join(sorted(value))))
         return ()

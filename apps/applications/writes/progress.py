@@ -5,9 +5,9 @@
   giving up.
 - After a failure once the application exists (a follow-up step, the read-back), the create is finished here,
   for every connector alike: the application is read from the ATS, the pending steps it can do (stage,
-  attachments) are done through the connector's own actions, and the answer is the application with a
-  warning. If even that read fails, the error says what exists (`remote_ids`) and the key stays "reconcile on
-  retry" (`PartialCreateError`).
+  custom field values, attachments) are done through the connector's own actions, and the answer is the
+  application with a warning. If even that read fails, the error says what exists (`remote_ids`) and the key
+  stays "reconcile on retry" (`PartialCreateError`).
 - A retry (same `Idempotency-Key`) resumes from the log; an "already applied" for a candidate and job that
   Tributary itself created answers that application.
 """
@@ -155,6 +155,9 @@ def _finish_step(connector: Connector, payload: CreateApplicationInput, ref: App
     if step == steps.STAGE and payload.stage_remote_id and connector.can(WriteAction.MOVE_APPLICATION_STAGE):
         if found.application.current_stage_remote_id != payload.stage_remote_id:  # read, not assumed
             connector.move_application_stage(ref, stage_remote_id=payload.stage_remote_id, remote_fields={})
+        return True
+    if step == steps.CUSTOM_FIELDS and payload.custom_fields and connector.takes_custom_fields:
+        connector.write_custom_fields(ref, payload.custom_fields)  # repeatable: the same values change nothing
         return True
     if step.startswith(steps.ATTACHMENT_PREFIX) and connector.can(WriteAction.ADD_APPLICATION_ATTACHMENT):
         file = payload.attachments[int(step.removeprefix(steps.ATTACHMENT_PREFIX))]

@@ -56,6 +56,7 @@ class Delivery:
     sign: Signer | None = None
     state: str = PENDING
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    last_headers: dict[str, str] = field(default_factory=dict)  # as sent at the last attempt (signature included)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +66,8 @@ class Delivery:
             "state": self.state,
             "attempts": list(self.attempts),
             "body": self.body.decode("utf-8", "replace"),
+            "headers": dict(self.headers),
+            "last_headers": dict(self.last_headers),
         }
 
 
@@ -187,6 +190,7 @@ class WebhookOutbox:
             headers["User-Agent"] = self.user_agent
         if delivery.sign is not None:
             headers.update(delivery.sign(delivery.body))
+        delivery.last_headers = dict(headers)
         status: int | None = None
         error: str | None = None
         try:

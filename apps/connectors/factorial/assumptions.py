@@ -18,4 +18,11 @@ ASSUMPTIONS: tuple[str, ...] = (
     "File download URLs are ActiveStorage-style signed URLs of our own shape.",
     "A credential's `role` is `admin` or `basic`, as the documentation's example shows.",
     "Custom field items are `{id, company_id, label, field_type, resource_type}`.",
+    "A webhook body's resource is told by its shape (an application has `ats_candidate_id` and `ats_job_posting_id`, a "
+    "candidate `first_name`/`last_name`, a job posting `title`): the body carries no type.",
+    "The webhook subscription list answers the usual `{data, meta}` envelope, and a subscription's challenge is "
+    "changed by replacing the subscription (only `enabled` is documented for PUT).",
+    "Factorial's 20 delivery attempts over 48 hours are spaced by doubling delays from 1 minute (capped at 4 "
+    "hours); a 2xx answer within 10 seconds counts as delivered.",
+    "Webhook subscriptions need no particular OAuth scope beyond a valid credential.",
 )

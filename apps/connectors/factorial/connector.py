@@ -9,7 +9,8 @@ id ascending (reference B3, B7), so every delta is a cursor scan:
   in full every time. The default tracked-only sync reads them by id (`ids[]`, 100 per request), which keeps a
   delta cheap and never misses an outcome change;
 - job postings carry no update time: they are few and read in full, with their phases and questions.
-Deletions are not reported (no tombstones, no webhook here): a FULL sync finds what vanished.
+Deletions are not reported by deltas (no tombstones): a FULL sync finds what vanished. Webhooks (webhooks.py) name
+changed records between deltas; the platform reads them by id.
 """
 
 from __future__ import annotations
@@ -55,8 +56,11 @@ from apps.connectors.factorial.paths import (
     Raw,
 )
 from apps.connectors.factorial.reads import FactorialReads
+from apps.connectors.factorial.webhooks import EVENTS as WEBHOOK_EVENTS
+from apps.connectors.factorial.webhooks import FactorialWebhooks
 from apps.connectors.factorial.writes import FactorialWrites
 from apps.connectors.kit import HttpConnector, read_coverage
+from apps.connectors.webhooks import WebhookSetup
 
 # Every Factorial list filters by `ids[]`, so reads by remote id are the default here.
 _coverage = partial(read_coverage, remote_ids=True)
@@ -162,7 +166,7 @@ WRITE_COVERAGE = (
 )
 
 
-class FactorialConnector(FactorialReads, FactorialWrites, HttpConnector):
+class FactorialConnector(FactorialReads, FactorialWrites, FactorialWebhooks, HttpConnector):
     """Factorial (FactorialHR) ATS over its public REST API, version `API_VERSION`."""
 
     tool = "factorial"
@@ -250,6 +254,9 @@ class FactorialConnector(FactorialReads, FactorialWrites, HttpConnector):
     )
     passthrough_apis = ("api",)  # `factorial/api`, the SDK's passthrough id for Factorial
     reports_deletions = False
+    # webhook_subscriptions API + the challenge header (webhooks.py).
+    webhook_setup = WebhookSetup.API
+    webhook_events = WEBHOOK_EVENTS
 
     assumptions = ASSUMPTIONS
     client_class = FactorialClient

@@ -21,4 +21,16 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Custom field configuration items carry `type` and `required` beside the documented `{id, label}`.",
     "Offers have no candidate or job fields; they are read from the offer's links.",
     "A job ad's create answers 201, like every other create.",
+    "`PUT /candidates/{id}/jobs/{jobId}/properties` takes a JSON array `[{id, value}]`, sets only those properties "
+    "(so repeating it changes nothing) and answers 204; an unknown property id or a value of the wrong kind is a "
+    "400 naming the item, and nothing of that body is stored.",
+    "Candidate property value kinds: TEXT and SINGLE_SELECT a string, NUMBER and CURRENCY a number, BOOLEAN "
+    "true/false, DATE `YYYY-MM-DD`.",
+    "`GET /candidates/{id}/jobs/{jobId}/properties` answers `{totalFound, content: [{id, label, type, value}]}` "
+    "with the properties that hold a value.",
+    "Webhook subscriptions use event version `v201910` (the reference shows both `v201910` and `1.0.0`).",
+    "A signed webhook delivery older than 5 minutes is refused (SmartRecruiters documents no tolerance); the "
+    "emulator signs every attempt afresh with `smartrecruiters-timestamp` in epoch seconds.",
+    "`GET /subscriptions` answers the usual list envelope (`content`).",
+    "A failed activation handshake answers 400 with the usual error list; the subscription stays inactive.",
 )

@@ -9,7 +9,7 @@ How the models are read (every call goes through the HTTP seam and its shared ra
   default ad's apply configuration (`GET /postings/{uuid}/configuration`: the screening questions);
 - candidates: `GET /candidates` (pageId, updatedAfter; 1 concurrent request) or by id, then `GET /candidates/{id}`;
 - applications (candidate × job): `GET /candidates/{id}/jobs/{jobId}` + its status history (rejected_at and the
-  remote timestamps) + its screening answers;
+  remote timestamps) + its screening answers + its candidate property values (`.../properties`, custom fields);
 - per parent (the engine passes `parent_remote_ids`): offers and attachments per application
   (`/candidates/{id}/jobs/{jobId}/offers|attachments`), interviews per application (`GET /interviews?applicationId=`,
   Interview API), notes per candidate (`GET /messages?candidateId=`, Hireloop messages).
@@ -59,11 +59,14 @@ from apps.connectors.smartrecruiters import fields
 from apps.connectors.smartrecruiters.assumptions import ASSUMPTIONS
 from apps.connectors.smartrecruiters.client import SmartRecruitersClient, path
 from apps.connectors.smartrecruiters.reads import SmartRecruitersReads
+from apps.connectors.smartrecruiters.webhooks import EVENTS as WEBHOOK_EVENTS
+from apps.connectors.smartrecruiters.webhooks import SmartRecruitersWebhooks
 from apps.connectors.smartrecruiters.writes import (
     SOURCE_SUBTYPE,
     SOURCE_TYPE,
     SmartRecruitersWrites,
 )
+from apps.connectors.webhooks import WebhookSetup
 
 JsonDict = dict[str, Any]
 
@@ -111,8 +114,8 @@ READ_COVERAGE = (
     ),
     # No confidentiality flag, no custom fields on CandidateDetails (candidate properties are per job).
     _coverage(ReadModel.CANDIDATES, unsupported=("confidential", "custom_fields"), updated_since=True, remote_ids=True),
-    # Application properties (`/candidates/{id}/jobs/{jobId}/properties`) are not read: one more call each.
-    _coverage(ReadModel.APPLICATIONS, unsupported=("custom_fields",), updated_since=True, remote_ids=True),
+    # `custom_fields`: the application's candidate property values (`/candidates/{id}/jobs/{jobId}/properties`).
+    _coverage(ReadModel.APPLICATIONS, updated_since=True, remote_ids=True),
     # The Offer model has no start date of its own (only in company-defined properties).
     _coverage(ReadModel.OFFERS, unsupported=("employment_start_date",), updated_since=True, scope=Scope.APPLICATION),
     # Interview API: no stage, no cancellation flag, no update time; only interviews created through the Interview
@@ -184,7 +187,7 @@ WRITE_COVERAGE = (
 )
 
 
-class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, HttpConnector):
+class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, SmartRecruitersWebhooks, HttpConnector):
     """SmartRecruiters over its Customer API (`api.smartrecruiters.com`) and Application API."""
 
     tool = "smartrecruiters"
@@ -352,7 +355,20 @@ class SmartRecruitersConnector(SmartRecruitersReads, SmartRecruitersWrites, Http
         source_type_label=f"{SOURCE_TYPE} → {SOURCE_SUBTYPE}",
     )
     passthrough_apis = ("default",)  # `smartrecruiters/default`
+    # A create's `custom_fields` mapped to candidate properties are written per application (properties.py).
+    takes_custom_fields = True
+    write_notes = dict.fromkeys(
+        (WriteAction.CREATE_APPLICATION, WriteAction.CREATE_CANDIDATE),
+        (
+            "`custom_fields` mapped to candidate properties are checked against their type, then written with "
+            "`PUT /candidates/{id}/jobs/{jobId}/properties` right after the create; values mapped to standard "
+            "fields are not written (the warning names them).",
+        ),
+    )
     reports_deletions = False
+    # Subscriptions API + signed deliveries (webhooks.py).
+    webhook_setup = WebhookSetup.API
+    webhook_events = WEBHOOK_EVENTS
     tracked_application_keys = {"smartrecruiters": ("candidate_remote_id", "job_remote_id")}
 
     assumptions = ASSUMPTIONS

@@ -2,8 +2,8 @@
 properties (CUSTOM) from `GET /configuration/job-properties` and `GET /configuration/candidate-properties`.
 
 Job properties travel inside JobDetails (`properties[] {id, label, value}`), so their values are read from the
-synced job. Candidate properties are per application (`/candidates/{id}/jobs/{jobId}/properties`), which the
-sync does not read (one more call per application): they are listed, without a value.
+synced job. Candidate properties are per application: the sync reads `GET /candidates/{id}/jobs/{jobId}/properties`
+with each application, into its `remote_data["properties"]` (`[{id, label, type, value}]`, reads.py).
 """
 
 from __future__ import annotations
@@ -73,7 +73,10 @@ def list_fields(client: SmartRecruitersClient) -> list[RemoteFieldDefinition]:
         for item in job_properties
     )  # fmt: skip
     found.extend(
-        RemoteFieldDefinition(model=APPLICATIONS, key=item["id"], label=item.get("label"), type="CUSTOM")
+        RemoteFieldDefinition(
+            model=APPLICATIONS, key=item["id"], label=item.get("label"), type="CUSTOM",
+            path=("properties", ("id", item["id"]), "value"),
+        )
         for item in candidate_properties
-    )
+    )  # fmt: skip
     return found

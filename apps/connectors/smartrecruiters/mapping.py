@@ -215,7 +215,8 @@ def rejection_reason(raw: JsonDict) -> RemoteRejectionReason:
 
 
 def custom_properties(properties: Any) -> JsonDict:
-    """Job / offer `properties` (`[{id, label, value: {id, label} | str}]`) as `{label: value}`."""
+    """Job / offer / candidate (application) `properties` (`[{id, label, value: {id, label} | str}]`) as
+    `{label: value}`."""
     if isinstance(properties, dict):  # offers in some responses carry a plain object
         return {str(key): value for key, value in properties.items()}
     result: JsonDict = {}
@@ -370,9 +371,11 @@ def application(
     *,
     history: Sequence[JsonDict],
     answers: Sequence[JsonDict],
+    properties: Sequence[JsonDict] = (),
 ) -> RemoteApplication:
     """`GET /candidates/{id}/jobs/{jobId}` + its status history (rejected_at and the remote timestamps: the
-    Application object has no dates) + its screening answers."""
+    Application object has no dates) + its screening answers + its candidate property values (`properties`
+    in `remote_data` when it has any: where the integration fields of candidate properties point)."""
     status = text(raw.get("status"))
     sub_status = text(raw.get("subStatus"))
     changes = [entry for entry in history if isinstance(entry, dict)]
@@ -395,10 +398,16 @@ def application(
         rejected_at=rejected_at,
         source=text(raw.get("source")),
         screening_question_answers=screening_answers(answers),
+        custom_fields=custom_properties(properties),
         remote_created_at=min(times) if times else None,
         remote_updated_at=max(times) if times else None,
         remote_url=text(raw.get("url")),
-        remote_data={"application": raw, "statusHistory": list(changes), "screeningAnswers": list(answers)},
+        remote_data={
+            "application": raw,
+            "statusHistory": list(changes),
+            "screeningAnswers": list(answers),
+            **({"properties": list(properties)} if properties else {}),
+        },
     )
 
 

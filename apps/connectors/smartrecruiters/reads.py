@@ -30,7 +30,7 @@ JsonDict = dict[str, Any]
 LIST_PAGE = 100
 JOBS_PAGE = 10  # ~5 calls per job
 CANDIDATES_PAGE = 50  # 1 call per candidate
-APPLICATION_CANDIDATES_PAGE = 20  # ~1.3 applications per candidate, 3 calls each
+APPLICATION_CANDIDATES_PAGE = 20  # ~1.3 applications per candidate, 4 calls each
 PARENTS_PAGE = 40  # 1-2 calls per parent
 DETAILS_CACHE = 10_000  # candidate details kept per connector instance (a sync task), oldest dropped first
 
@@ -212,7 +212,8 @@ class SmartRecruitersReads:
         return Page(items=items, next_cursor=page.next_page)
 
     def _application(self, candidate_id: str, job_id: str) -> RemoteApplication | None:
-        """One application: its status and reasons, its status history and its screening answers (3 calls);
+        """One application: its status and reasons, its status history, its screening answers and its candidate
+        property values (4 calls);
         None when SmartRecruiters has no such application (any more)."""
         raw = self.client.get_or_none(path("candidates", candidate_id, "jobs", job_id))
         if not isinstance(raw, dict):
@@ -221,12 +222,14 @@ class SmartRecruitersReads:
         base = path("candidates", candidate_id, "jobs", job_id)
         history = self.client.get_or_none(f"{base}/status/history")
         answers = self.client.get_or_none(f"{base}/screening-answers")
+        values = self.client.get_or_none(f"{base}/properties")
         return mapping.application(
             candidate_id,
             job_id,
             raw,
             history=api._content(history, "status history") if isinstance(history, dict) else [],
             answers=api._content(answers, "screening answers") if isinstance(answers, dict) else [],
+            properties=api._content(values, "properties") if isinstance(values, dict) else [],
         )
 
     # models read per parent (application or candidate)

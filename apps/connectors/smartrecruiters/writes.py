@@ -16,6 +16,7 @@ from apps.connectors.dtos import (
     AttachmentRef,
     CreateApplicationInput,
     CreateApplicationResult,
+    CustomFieldValue,
     DownloadedFile,
     RemoteCandidate,
     RemoteSource,
@@ -33,7 +34,7 @@ from apps.connectors.errors import (
     ConnectorNotFound,
 )
 from apps.connectors.smartrecruiters import client as api
-from apps.connectors.smartrecruiters import job_mapping, mapping
+from apps.connectors.smartrecruiters import job_mapping, mapping, properties
 from apps.connectors.smartrecruiters.client import path
 
 JsonDict = dict[str, Any]
@@ -213,6 +214,8 @@ class SmartRecruitersWrites:
           published posting), the CV as its base64 `resume`. Without: `POST /jobs/{jobId}/candidates`.
         - Other files: `POST /candidates/{id}/jobs/{jobId}/attachments` (multipart, typed), after the create.
         - SmartRecruiters creates every application in status NEW: a requested stage is set afterwards.
+        - `custom_fields` mapped to candidate properties: checked against their definitions before anything is
+          sent, written with `PUT /candidates/{id}/jobs/{jobId}/properties` right after the create (properties.py).
         - An existing candidate (same email) gets the new application; its profile is left as it is.
         Follow-up steps that fail after the application exists become warnings, never a failed create; a failure a
         retry may get past propagates, and the write path finishes the create (apps.connectors.steps).
@@ -233,6 +236,7 @@ class SmartRecruitersWrites:
                 f"Candidate {existing['id']} has already applied to job {job_id}.",
                 remote_message="Candidate has already applied to this job.",
             )
+        property_values = properties.property_body(self.client, application.custom_fields, warnings)
         source = self._source_details(application, warnings)
         remote = dict(application.remote_fields or {})
         consent = application.gdpr_consent
@@ -298,8 +302,23 @@ class SmartRecruitersWrites:
             application_remote_id=mapping.application_id(candidate_id, job_id),
             candidate_remote_id=candidate_id,
             candidate_existed=existing is not None,
-            pending=[*map(steps.attachment, uploads), *([steps.STAGE] if moves else [])],
+            pending=[
+                *([steps.CUSTOM_FIELDS] if property_values else []),
+                *map(steps.attachment, uploads),
+                *([steps.STAGE] if moves else []),
+            ],
         )
+        if property_values:
+            try:
+                properties.put_properties(self.client, candidate_id, job_id, property_values)
+                steps.record(steps.CUSTOM_FIELDS)
+            except ConnectorError as error:
+                if steps.resumable(error):
+                    raise
+                warnings.append(
+                    f"custom_fields: SmartRecruiters refused the candidate properties "
+                    f"({error.remote_message or error.message}); not written."
+                )
         for index in uploads:
             attachment = files[index]
             try:
@@ -330,6 +349,13 @@ class SmartRecruitersWrites:
             candidate_existed=existing is not None,
             warnings=tuple(warnings),
         )
+
+    def write_custom_fields(self, application: ApplicationRef, values: Sequence[CustomFieldValue]) -> None:
+        """The candidate properties of a create, after an interruption (the write path's resume)."""
+        candidate_id, job_id = self._pair(application)
+        body = properties.property_body(self.client, values, [])
+        if body:
+            properties.put_properties(self.client, candidate_id, job_id, body)
 
     def _post_create(self, target: str, body: JsonDict) -> Any:
         """The one non-repeatable call of a create. A 409 is SmartRecruiters' "already applied" (one application

@@ -47,6 +47,7 @@ from apps.connectors.factorial.emulator.model import Invalid
 from apps.connectors.factorial.emulator.questions import QuestionsApi
 from apps.connectors.factorial.emulator.seed import SeedConfig, build_state
 from apps.connectors.factorial.emulator.state import State
+from apps.connectors.factorial.emulator.webhooks import WebhookSubscriptionsApi
 
 # API keys are JWT-formatted (F-REPO SKILL.md, faqs.md); this one decodes to {"company_id":1,"emulator":"factorial"}.
 DEFAULT_API_KEY = (
@@ -109,7 +110,9 @@ GENERAL_CONCURRENCY = 1000
 LIMIT_WINDOW = 60.0
 
 
-class FactorialEmulator(JobsApi, CandidatesApi, QuestionsApi, CompanyApi, ControlApi, VendorEmulator):
+class FactorialEmulator(
+    JobsApi, CandidatesApi, QuestionsApi, CompanyApi, ControlApi, WebhookSubscriptionsApi, VendorEmulator
+):
     """A stateful Factorial. See the module docstring of `app.py` and the report for the interfaces."""
 
     name = "factorial"
@@ -175,6 +178,19 @@ class FactorialEmulator(JobsApi, CandidatesApi, QuestionsApi, CompanyApi, Contro
         )
         self._register_routes()
         self._register_factorial_control_endpoints()
+        self._register_webhooks(API)
+        self.state.events.clear()  # the seed's records are no changes
+
+    def handle(self, request: Request) -> Response:
+        """Every request, then the webhook deliveries of the changes it made (webhooks.py)."""
+        response = super().handle(request)
+        if self.state.events:
+            self.send_webhook_events(request)
+        return response
+
+    def _replace_state(self, config: Any) -> None:
+        super()._replace_state(config)
+        self.state.events.clear()
 
     def _add_api_key(self, key: str, label: str) -> tuple[int, str]:
         number = self.api_keys[key][0] if key in self.api_keys else len(self.api_keys) + 1

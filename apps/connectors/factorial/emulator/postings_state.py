@@ -159,6 +159,7 @@ class PostingChanges:
         )
         self.job_postings[job.id] = job
         self.add_default_phases(job)
+        self.emit("ats/job_posting/create", job)  # type: ignore[attr-defined]
         return job
 
     def update_job_posting(self, job: JobPosting, body: dict[str, Any]) -> JobPosting:
@@ -183,6 +184,7 @@ class PostingChanges:
         for key, value in changes.items():
             setattr(job, key, value)
         job.updated_at = now
+        self.emit("ats/job_posting/update", job)  # type: ignore[attr-defined]
         return job
 
     def delete_job_posting(self, job: JobPosting) -> JobPosting:
@@ -190,6 +192,7 @@ class PostingChanges:
         # Hard vs soft deletion is NOT FOUND in the docs; soft keeps applications' outcomes readable.
         job.status = "deleted"
         job.updated_at = self.now()
+        self.emit("ats/job_posting/delete", job)  # type: ignore[attr-defined]
         return job
 
     def duplicate_job_posting(self, job: JobPosting) -> JobPosting:
@@ -219,6 +222,7 @@ class PostingChanges:
                 updated_at=now,
             )
             self.questions[cloned.id] = cloned
+        self.emit("ats/job_posting/duplicate", copy)  # type: ignore[attr-defined]
         return copy
 
     def add_default_phases(self, job: JobPosting, *, extra_normal_phase: bool = False) -> list[Phase]:

@@ -89,6 +89,11 @@ class State(PostingChanges):
         self.feedbacks: dict[int, Feedback] = {}
         self.files: dict[str, StoredFile] = {}  # by signed id
         self.owner_employee_id: int | None = None  # the admin who approves OAuth (user tokens act as them)
+        # Webhook events of the changes made (subscription type, the record), sent after each request.
+        self.events: list[tuple[str, Any]] = []
+
+    def emit(self, subscription_type: str, record: Any) -> None:
+        self.events.append((subscription_type, record))
 
     def now(self) -> datetime:
         return ms(self.clock.now())
@@ -280,6 +285,7 @@ class State(PostingChanges):
             medium=medium,
         )
         self.candidates[candidate.id] = candidate
+        self.emit("ats/candidate/create", candidate)
         return candidate
 
     def update_candidate(self, candidate: Candidate, body: dict[str, Any]) -> Candidate:
@@ -308,6 +314,7 @@ class State(PostingChanges):
             for key, value in changes.items():
                 setattr(candidate, key, value)
             self._touch(candidate)
+            self.emit("ats/candidate/update", candidate)
         return candidate
 
     def delete_candidate(self, candidate_id: int) -> Candidate:
@@ -317,6 +324,7 @@ class State(PostingChanges):
         for feedback_id in [f.id for f in self.feedbacks.values() if f.candidate_id == candidate_id]:
             del self.feedbacks[feedback_id]
         del self.candidates[candidate_id]
+        self.emit("ats/candidate/delete", candidate)
         return candidate
 
     def check_company(self, value: Any) -> None:
@@ -389,6 +397,7 @@ class State(PostingChanges):
         self.applications[application.id] = application
         candidate.application_ids.append(application.id)
         self._touch(candidate, when)
+        self.emit("ats/application/create", application)
         return application
 
     def move_to_phase(self, application: Application, value: Any, name: str = "ats_application_phase_id") -> bool:
@@ -400,6 +409,7 @@ class State(PostingChanges):
         application.phase_id = phase.id
         application.history.append(PhaseChange(now, phase.id))
         self._touch(self.candidates[application.candidate_id], now)
+        self.emit("ats/application/update", application)
         return True
 
     def update_application(
@@ -450,12 +460,14 @@ class State(PostingChanges):
             changed = True
         if changed:
             self._touch(self.candidates[application.candidate_id])
+            self.emit("ats/application/update", application)
         return application
 
     def reject(self, application: Application, reason_id: int) -> None:
         self.rejection_reason(reason_id)
         application.rejection_reason_id = reason_id
         self._touch(self.candidates[application.candidate_id])
+        self.emit("ats/application/update", application)
 
     def hire(self, application: Application, *, create_employee: bool) -> Phase:
         """Moves to the job's `hired` phase (B6); optionally converts the candidate into an employee."""
@@ -495,6 +507,7 @@ class State(PostingChanges):
         if candidate is not None:
             candidate.application_ids.remove(application_id)
             self._touch(candidate)
+        self.emit("ats/application/delete", application)
         return application
 
     def delete_application(self, application_id: int) -> Application:

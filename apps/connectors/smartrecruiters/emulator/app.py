@@ -16,7 +16,7 @@ from typing import Any
 
 from apps.connectors.emulation.app import Principal
 from apps.connectors.emulation.clock import Clock
-from apps.connectors.emulation.http import HttpError, Request
+from apps.connectors.emulation.http import HttpError, Request, Response
 from apps.connectors.emulation.oauth import InvalidToken, OAuthClient, OAuthProvider
 from apps.connectors.emulation.ratelimit import Limits, RouteLimits, Ticket
 from apps.connectors.emulation.records import StateError
@@ -24,7 +24,7 @@ from apps.connectors.emulation.routing import Route
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID  # re-exported
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET  # re-exported
 from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, emulator_client
-from apps.connectors.smartrecruiters.emulator import fields
+from apps.connectors.smartrecruiters.emulator import fields, property_values
 from apps.connectors.smartrecruiters.emulator.applying import ApplyError
 from apps.connectors.smartrecruiters.emulator.candidates import CandidatesApi
 from apps.connectors.smartrecruiters.emulator.company import CompanyApi
@@ -34,6 +34,7 @@ from apps.connectors.smartrecruiters.emulator.jobs import JobsApi
 from apps.connectors.smartrecruiters.emulator.model import Invalid
 from apps.connectors.smartrecruiters.emulator.seed import SeedConfig, build_state
 from apps.connectors.smartrecruiters.emulator.state import State
+from apps.connectors.smartrecruiters.emulator.webhooks import SubscriptionsApi
 
 # API keys look like `DCRA1-…` (SR-RB configuration.rb prepends `DCRA1-`).
 DEFAULT_API_KEY = "DCRA1-emulator-api-key"
@@ -78,7 +79,7 @@ CREATE_CANDIDATES = ("candidates_create",)
 MANAGE_CANDIDATES = ("candidates_manage",)
 
 
-class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, VendorEmulator):
+class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, SubscriptionsApi, VendorEmulator):
     """A stateful SmartRecruiters. See the module docstring of `app.py` and the report for the interfaces."""
 
     name = "smartrecruiters"
@@ -137,6 +138,19 @@ class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, Ve
         )
         self._register_routes()
         self._register_sr_control_endpoints()
+        self._register_webhooks()
+        self.state.events.clear()  # the seed's records are no changes
+
+    def handle(self, request: Request) -> Response:
+        """Every request, then the webhook notifications of the changes it made (webhooks.py)."""
+        response = super().handle(request)
+        if self.state.events:
+            self.send_webhook_events(request)
+        return response
+
+    def _replace_state(self, config: Any) -> None:
+        super()._replace_state(config)
+        self.state.events.clear()
 
     # ================================================================== vendor hooks
     def owner_subject(self) -> str | None:
@@ -297,6 +311,7 @@ class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, Ve
             "candidates_status_read",
         )
         add("PUT", "/candidates/{candidate_id}/jobs/{job_id}/source", self.applications_source, *MANAGE_CANDIDATES)
+        property_values.register(self, add)  # candidate property values per application
         add(
             "GET",
             "/candidates/{candidate_id}/jobs/{job_id}/screening-answers",

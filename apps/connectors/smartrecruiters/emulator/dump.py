@@ -56,6 +56,7 @@ def _application_dump(state: State, application: Any) -> dict[str, Any]:
         ],
         "answers": application.answers,
         "messageToHiringManager": application.message_to_hiring_manager,
+        "properties": dict(application.properties),
     }
 
 

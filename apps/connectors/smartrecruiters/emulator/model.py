@@ -285,6 +285,7 @@ class Application:
     history: list[StatusChange] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)  # [{"id": questionId, "records": [{fieldId: [..]}]}]
     message_to_hiring_manager: str | None = None
+    properties: dict[str, Any] = field(default_factory=dict)  # candidate property id → value (per application)
 
 
 @dataclass

@@ -101,6 +101,18 @@ class State(SourceLibrary):
         self.offers: dict[str, Offer] = {}
         self.interviews: dict[str, Interview] = {}
         self.owner_user_id: str | None = None  # who API keys and client-credentials act as (/users/me)
+        # Webhook events of the changes made (name, payload), sent by the emulator after each request.
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    def emit(self, name: str, payload: dict[str, Any]) -> None:
+        self.events.append((name, payload))
+
+    def _emit_application(self, name: str, application: Application) -> None:
+        # ApplicationWebhookPayload{job_id, candidate_id, application_id} (SR-RB models).
+        self.emit(
+            name,
+            {"job_id": application.job_id, "candidate_id": application.candidate_id, "application_id": application.id},
+        )
 
     def now(self) -> datetime:
         return ms(self.clock.now())
@@ -201,6 +213,7 @@ class State(SourceLibrary):
                 experience=experience,
             )
             self.candidates[candidate.id] = candidate
+            self.emit("candidate.created", {"id": candidate.id})
         else:
             if job is not None and any(self.applications[a].job_id == job.id for a in candidate.application_ids):
                 raise Invalid("Candidate has already applied to this job", "CANDIDATE_ALREADY_APPLIED", 409)
@@ -210,6 +223,7 @@ class State(SourceLibrary):
             candidate.web = candidate.web or web
             candidate.tags = _merge_tags(candidate.tags, tags)
             self._touch(candidate, now)
+            self.emit("candidate.updated", {"id": candidate.id})
         application = None
         if job is not None:
             application = self._add_application(candidate, job, source, now)
@@ -233,6 +247,7 @@ class State(SourceLibrary):
         candidate.application_ids.append(application.id)
         self._touch(candidate, when)
         self._job_activity(job, when)
+        self._emit_application("application.created", application)
         return application
 
     def update_candidate(self, candidate: Candidate, data: dict[str, Any]) -> Candidate:
@@ -247,6 +262,7 @@ class State(SourceLibrary):
         if "web" in data:
             candidate.web = _web(data.get("web"))
         self._touch(candidate)
+        self.emit("candidate.updated", {"id": candidate.id})
         return candidate
 
     def delete_candidate(self, candidate_id: str) -> None:
@@ -260,6 +276,7 @@ class State(SourceLibrary):
         for interview_id in [i.id for i in self.interviews.values() if i.candidate_id == candidate_id]:
             del self.interviews[interview_id]
         del self.candidates[candidate_id]
+        self.emit("candidate.deleted", {"id": candidate_id})
 
     def set_status(self, application: Application, body: dict[str, Any]) -> bool:
         """PUT /candidates/{id}/jobs/{jobId}/status. Returns False when nothing changed (same status)."""
@@ -315,6 +332,7 @@ class State(SourceLibrary):
         application.updated_on = now
         self._touch(self.candidate(application.candidate_id), now)
         self._job_activity(self.job(application.job_id), now)
+        self._emit_application("application.status.updated", application)
         return True
 
     def sub_statuses_for(self, job_id: str, status: str) -> list[str]:
@@ -331,20 +349,31 @@ class State(SourceLibrary):
         now = self.now()
         application.updated_on = now
         self._touch(self.candidate(application.candidate_id), now)
+        self._emit_application("application.source.updated", application)
+
+    def set_properties(self, application: Application, values: dict[str, Any]) -> None:
+        """Candidate property values of the application (emulator/property_values.py validated them)."""
+        application.properties.update(values)
+        now = self.now()
+        application.updated_on = now
+        self._touch(self.candidate(application.candidate_id), now)
 
     def add_tags(self, candidate: Candidate, tags: list[str]) -> list[str]:
         candidate.tags = _merge_tags(candidate.tags, tags)
         self._touch(candidate)
+        self.emit("candidate.updated", {"id": candidate.id})  # assumed: tags are candidate fields
         return candidate.tags
 
     def replace_tags(self, candidate: Candidate, tags: list[str]) -> list[str]:
         candidate.tags = _merge_tags([], tags)
         self._touch(candidate)
+        self.emit("candidate.updated", {"id": candidate.id})  # assumed: tags are candidate fields
         return candidate.tags
 
     def clear_tags(self, candidate: Candidate) -> None:
         candidate.tags = []
         self._touch(candidate)
+        self.emit("candidate.updated", {"id": candidate.id})  # assumed: tags are candidate fields
 
     def add_attachment(
         self, candidate: Candidate, *, job_id: str | None, name: str, type_: str, content_type: str, content: bytes
@@ -357,6 +386,16 @@ class State(SourceLibrary):
         attachment = Attachment(self.ids.uuid(), candidate.id, job_id, name, type_, content_type, content, now)
         self.attachments[attachment.id] = attachment
         self._touch(candidate, now)
+        if job_id is not None:
+            # ApplicationAttachmentWebhookPayload{job_id, candidate_id, application_id, attachment_id}
+            application = next(
+                (self.applications[a] for a in candidate.application_ids if self.applications[a].job_id == job_id), None
+            )
+            self.emit(
+                "application.attachment.created",
+                {"job_id": job_id, "candidate_id": candidate.id, "attachment_id": attachment.id,
+                 "application_id": application.id if application else None},
+            )  # fmt: skip
         return attachment
 
     def delete_attachment(self, attachment_id: str) -> None:
@@ -498,6 +537,7 @@ class State(SourceLibrary):
         job.status_history.append((now, status))
         job.updated_on = now
         self._job_activity(job, now)
+        self.emit("job.status.updated", {"id": job.id})  # JobWebhookPayload{id}
 
     def add_hiring_team_member(self, job: Job, body: dict[str, Any]) -> tuple[str, str]:
         user_id, role = body.get("id"), body.get("role")
@@ -507,6 +547,7 @@ class State(SourceLibrary):
             raise Invalid(f"role: must be one of {', '.join(HIRING_TEAM_ROLES)}")
         job.hiring_team = [(uid, r) for uid, r in job.hiring_team if uid != user_id] + [(user_id, role)]
         job.updated_on = self.now()
+        self.emit("job.hiring-team.updated", {"id": job.id})
         return user_id, role
 
     def remove_hiring_team_member(self, job: Job, user_id: str) -> None:
@@ -514,6 +555,7 @@ class State(SourceLibrary):
             raise Missing("Hiring team member", user_id)
         job.hiring_team = [(uid, role) for uid, role in job.hiring_team if uid != user_id]
         job.updated_on = self.now()
+        self.emit("job.hiring-team.updated", {"id": job.id})
 
     def publish(self, job: Job, visibility: str) -> None:
         if visibility not in ("PUBLIC", "INTERNAL"):
@@ -529,6 +571,8 @@ class State(SourceLibrary):
             ad.updated_on = now
         job.updated_on = now
         self._job_activity(job, now)
+        for ad in job.job_ads:  # JobAdWebhookPayload{job_id, job_ad_id}
+            self.emit("job.ad.postings.updated", {"job_id": job.id, "job_ad_id": ad.id})
 
     def unpublish(self, job: Job) -> None:
         now = self.now()
@@ -542,3 +586,5 @@ class State(SourceLibrary):
             ad.posting_status = "NOT_PUBLISHED"
             ad.updated_on = now
         job.updated_on = now
+        for ad in job.job_ads:
+            self.emit("job.ad.postings.updated", {"job_id": job.id, "job_ad_id": ad.id})

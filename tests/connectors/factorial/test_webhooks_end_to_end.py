@@ -1,0 +1,147 @@
+"""Factorial webhooks end to end over loopback: one subscription per type with our challenge, a hire in the
+emulator reaches the SDK as HIRED and an outgoing `data-changed` without a scheduled delta, forged and replayed
+deliveries change nothing, and with 30 % of the deliveries lost the next scheduled delta brings every change."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import requests
+from kombo import Kombo
+
+from apps.connectors.catalog import AuthKind
+from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.factorial.emulator import DEFAULT_API_KEY, FactorialEmulator, create_app
+from apps.connectors.factorial.webhooks import EVENTS
+from apps.core.timeutils import utcnow
+from apps.integrations.inbound_lifecycle import inbound_activate
+from apps.integrations.inbound_services import inbound_secret
+from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration, SyncRun
+from apps.integrations.services import integration_create, integration_delete
+from apps.integrations.sync import sync_dispatch
+from tests.connectors.sync_support import sync
+from tests.connectors.webhook_support import (
+    TaskPump,
+    assert_change_arrives_by_webhook,
+    assert_deliveries_change_nothing,
+    emulator_deliveries,
+    flush,
+    outcomes,
+    outgoing,
+    replay,
+)
+
+SEED = {"seed": 1, "candidates": 9, "applications": 9, "jobPostings": 1}  # 6 of the 9 applications pending
+
+
+@pytest.fixture(scope="module")
+def app() -> FactorialEmulator:
+    return create_app(seed=SEED, limits_enabled=False)  # the real clock
+
+
+@pytest.fixture(scope="module")
+def server(app: FactorialEmulator) -> Iterator[LoopbackServer]:
+    with LoopbackServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def url(app: FactorialEmulator, server: LoopbackServer, settings: Any, live_server: Any) -> str:
+    app.reset_state()
+    app.subscriptions.clear()
+    app.outbox.reset()
+    settings.PUBLIC_BASE_URL = live_server.url
+    return server.url
+
+
+@pytest.fixture
+def connected(environment: Environment, url: str) -> Integration:
+    integration = integration_create(
+        environment=environment, tool="factorial", end_user_organization_name="Acme Corp",
+        auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_API_KEY}, base_url=url,
+        setup_status=Integration.SetupStatus.COMPLETED,
+    )  # fmt: skip
+    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
+    integration.refresh_from_db()
+    sync(integration)
+    endpoint = inbound_activate(integration=integration)
+    assert endpoint is not None
+    assert endpoint.state == InboundWebhookEndpoint.State.SUBSCRIBED
+    return integration
+
+
+def pending(app: FactorialEmulator) -> list[str]:
+    return sorted(str(a.id) for a in app.state.applications.values() if app.state.outcome(a) == "pending")
+
+
+def hire(url: str, application_id: str) -> None:
+    requests.post(f"{url}/_emulator/applications/{application_id}/hire", json={}, timeout=10).raise_for_status()
+
+
+def test_a_hire_arrives_by_webhook_and_forged_or_replayed_deliveries_change_nothing(
+    connected: Integration, app: FactorialEmulator, url: str, kombo_client: Callable[..., Kombo], settings: Any
+) -> None:
+    # given one subscription per type, each with our secret as its challenge
+    secret = inbound_secret(connected.inbound_webhook)
+    assert sorted(s.type for s in app.subscriptions.values()) == sorted(EVENTS)
+    assert {(s.challenge, s.enabled, s.target_url) for s in app.subscriptions.values()} == {
+        (secret, True, f"{settings.PUBLIC_BASE_URL}/webhooks/inbound/{connected.id}/{connected.inbound_webhook.token}")
+    }
+    kombo = kombo_client(integration_id=connected.id)
+    target = pending(app)[0]
+    with outgoing(connected.environment, settings) as (receiver, _), TaskPump() as pump:
+        assert_change_arrives_by_webhook(
+            integration=connected, kombo=kombo, receiver=receiver, pump=pump,
+            change=lambda: hire(url, target), application_remote_id=target,
+        )  # fmt: skip
+        (delivery,) = [d for d in emulator_deliveries(url)["deliveries"] if d["state"] == "delivered"]
+        assert json.loads(delivery["body"])["id"] == int(target)  # the full AtsApplication, no envelope
+
+        changes = assert_deliveries_change_nothing(
+            integration=connected, receiver=receiver, pump=pump,
+            sends=[
+                lambda: replay(delivery, x_factorial_wh_challenge="guessed"),  # wrong challenge
+                lambda: replay(delivery, x_factorial_wh_challenge=None),  # no challenge
+                lambda: replay({**delivery, "url": delivery["url"][:-3] + "abc"}),  # wrong URL token
+                lambda: replay(delivery),  # a replay: Factorial sends no event id, so it is read again, to no effect
+            ],
+            statuses=[401, 401, 401, 200],
+        )  # fmt: skip
+    assert changes == {"REJECTED": 3, "ACCEPTED": 1, "runs": 1}  # the replay's re-read changed nothing
+    assert SyncRun.objects.filter(integration=connected).order_by("-created_at").first().updated == 0
+
+    # when the integration is deleted, its subscriptions go from Factorial
+    integration_delete(integration=connected)
+    assert app.subscriptions == {}
+
+
+def test_with_30_percent_of_deliveries_lost_the_next_scheduled_delta_brings_every_change(
+    connected: Integration, app: FactorialEmulator, url: str, kombo_client: Callable[..., Kombo]
+) -> None:
+    kombo = kombo_client(integration_id=connected.id)
+    hired = pending(app)
+    assert len(hired) == 6
+    requests.post(f"{url}/_emulator/webhooks", json={"drop_rate": 0.3, "seed": 1}, timeout=10).raise_for_status()
+    with TaskPump() as pump:
+        for application_id in hired:
+            hire(url, application_id)
+        flush(url)
+        pump.idle()
+        snapshot = emulator_deliveries(url)
+        dropped = {str(json.loads(item["body"])["id"]) for item in snapshot["deliveries"] if item["state"] == "dropped"}
+        assert snapshot["counts"] == {"pending": 0, "delivered": 4, "failed": 0, "dropped": 2}  # seed 1: two lost
+        seen = outcomes(kombo)
+        assert {a for a in hired if seen[a] == "HIRED"} == set(hired) - dropped
+
+        # the next scheduled delta (webhooks healthy: the interval is lengthened, 5 min × 3)
+        assert sync_dispatch(now=utcnow() + timedelta(minutes=6))["requested"] == 0
+        assert sync_dispatch(now=utcnow() + timedelta(minutes=16))["requested"] == 1
+        pump.idle(timeout=30)
+    seen = outcomes(kombo)
+    assert sorted(a for a in hired if seen[a] == "HIRED") == hired
+    last = SyncRun.objects.filter(integration=connected).order_by("-created_at").first()
+    assert (last.type, last.trigger, last.status) == ("DELTA", "SCHEDULE", "SUCCEEDED")

@@ -1,0 +1,184 @@
+"""SmartRecruiters webhooks end to end over loopback: subscribe (the `X-Hook-Secret` handshake), a hire in the
+emulator reaches the SDK as HIRED and an outgoing `data-changed` without any scheduled delta, forged and replayed
+deliveries change nothing, and with 30 % of the deliveries lost the next scheduled delta brings every change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from kombo import Kombo
+
+from apps.connectors.catalog import AuthKind
+from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, SmartRecruitersEmulator, create_app
+from apps.core.timeutils import utcnow
+from apps.integrations.inbound_lifecycle import inbound_activate
+from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration, SyncRun
+from apps.integrations.services import integration_create, integration_set_enabled
+from apps.integrations.sync import sync_dispatch
+from tests.connectors.smartrecruiters.harness import Emulator
+from tests.connectors.sync_support import every, sync
+from tests.connectors.webhook_support import (
+    TaskPump,
+    data_changed_models,
+    emulator_deliveries,
+    flush,
+    inbound_counts,
+    outgoing,
+    replay,
+    stored_counts,
+    wait_for,
+)
+
+# Small (SmartRecruiters' budget of 9 requests/s makes every read count): 9 applications, 8 of them open.
+SEED = {"seed": 7, "users": 1, "jobs": 1, "candidates": 9, "applications": 9}
+OPEN = ("NEW", "IN_REVIEW", "INTERVIEW", "OFFERED")
+
+
+@pytest.fixture(scope="module")
+def sr_app() -> SmartRecruitersEmulator:
+    return create_app(seed=SEED, limits_enabled=False)
+
+
+@pytest.fixture(scope="module")
+def sr_server(sr_app: SmartRecruitersEmulator) -> Iterator[LoopbackServer]:
+    with LoopbackServer(sr_app) as server:
+        yield server
+
+
+@pytest.fixture
+def emulator(sr_server: LoopbackServer, sr_app: SmartRecruitersEmulator, settings: Any, live_server: Any) -> Emulator:
+    sr_app.reset_state()
+    sr_app.subscriptions.clear()
+    sr_app.outbox.reset()
+    settings.CONNECTOR_BASE_URLS = {"smartrecruiters": sr_server.url}
+    settings.PUBLIC_BASE_URL = live_server.url
+    return Emulator(sr_server, sr_app)
+
+
+@pytest.fixture
+def connected(environment: Environment, emulator: Emulator) -> Integration:
+    integration = integration_create(
+        environment=environment, tool="smartrecruiters", end_user_organization_name="Acme Corp",
+        auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_API_KEY}, base_url=emulator.url,
+        setup_status=Integration.SetupStatus.COMPLETED,
+    )  # fmt: skip
+    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
+    integration.refresh_from_db()
+    sync(integration)
+    endpoint = inbound_activate(integration=integration)
+    assert endpoint is not None
+    assert endpoint.state == InboundWebhookEndpoint.State.SUBSCRIBED
+    return integration
+
+
+def open_applications(emulator: Emulator) -> list[dict[str, Any]]:
+    return [item for item in emulator.state()["applications"] if item["status"] in OPEN]
+
+
+def outcomes(kombo: Kombo) -> dict[str, str | None]:
+    return {application.remote_id: application.outcome for application in every(kombo.ats.get_applications)}
+
+
+def move(emulator: Emulator, application: dict[str, Any], status: str) -> None:
+    body = {"candidateId": application["candidateId"], "jobId": application["jobId"], "status": status}
+    emulator.control("POST", "/applications/status", json=body)
+
+
+def remote_id(application: dict[str, Any]) -> str:
+    return f"{application['candidateId']}:{application['jobId']}"
+
+
+def test_a_hire_reaches_the_sdk_and_a_data_changed_and_forged_or_replayed_deliveries_change_nothing(
+    connected: Integration, emulator: Emulator, sr_app: SmartRecruitersEmulator, kombo_client: Callable[..., Kombo],
+    settings: Any,
+) -> None:  # fmt: skip
+    # given one active, signed subscription, made through the X-Hook-Secret handshake
+    (subscription,) = sr_app.subscriptions.values()
+    assert subscription.status == "active"
+    assert subscription.callback_url.endswith(f"/webhooks/inbound/{connected.id}/{connected.inbound_webhook.token}")
+    assert "application.status.updated" in [event["name"] for event in subscription.events]
+    assert len(subscription.keys) == 1
+    assert inbound_counts(connected)["HANDSHAKE"] == 1
+    kombo = kombo_client(integration_id=connected.id)
+    application = open_applications(emulator)[0]
+    assert outcomes(kombo)[remote_id(application)] == "PENDING"
+    with outgoing(connected.environment, settings) as (receiver, _), TaskPump() as pump:
+        # when a recruiter hires in SmartRecruiters
+        move(emulator, application, "HIRED")
+        # then the SDK shows it, and a data-changed announces it, with no scheduled delta in between
+        wait_for(lambda: outcomes(kombo)[remote_id(application)] == "HIRED", what="HIRED through the SDK")
+        wait_for(lambda: any("ats_applications" in m for m in data_changed_models(receiver)), what="data-changed")
+        pump.idle()
+        changed = data_changed_models(receiver)
+        # the application, and its candidate (SmartRecruiters moves the candidate's updatedOn with it)
+        assert changed == [["ats_applications", "ats_candidates"]]
+        runs = list(SyncRun.objects.filter(integration=connected).order_by("created_at").values_list("type", "trigger"))
+        assert runs == [("FULL", "COMMAND"), ("TARGETED", "WEBHOOK")]
+        counts = inbound_counts(connected)
+        assert (counts["ACCEPTED"], counts["REJECTED"], counts["DUPLICATE"], counts["pending"]) == (1, 0, 0, 0)
+
+        # when the delivery is replayed as it was, and sent forged in five ways
+        (delivery,) = [item for item in emulator_deliveries(emulator.url)["deliveries"] if item["state"] == "delivered"]
+        before, stored = inbound_counts(connected), stored_counts(connected)
+        answers = [
+            replay(delivery).status_code,  # the very same delivery again: a duplicate
+            replay(delivery, smartrecruiters_signature="v1=" + "0" * 64).status_code,  # forged signature
+            replay(delivery, smartrecruiters_signature=None).status_code,  # unsigned
+            replay(delivery, smartrecruiters_timestamp=str(int(utcnow().timestamp()) - 3600)).status_code,  # stale
+            replay({**delivery, "url": delivery["url"][:-3] + "abc"}).status_code,  # wrong URL token
+            replay({**delivery, "body": delivery["body"].replace("}", ',"x":1}')}).status_code,  # body altered
+        ]
+        pump.idle()
+    # then nothing is read or stored, and nothing announced: exact counts
+    assert answers == [202, 401, 401, 401, 401, 401]
+    after = inbound_counts(connected)
+    assert after == {**before, "DUPLICATE": before["DUPLICATE"] + 1, "REJECTED": before["REJECTED"] + 5}
+    assert after["runs"] == before["runs"]  # no targeted read was started
+    assert stored_counts(connected) == stored
+    assert len(data_changed_models(receiver)) == 1
+
+    # when the integration is switched off, its subscription is removed from SmartRecruiters
+    integration_set_enabled(integration=connected, enabled=False)
+    assert sr_app.subscriptions == {}
+    assert InboundWebhookEndpoint.objects.get(pk=connected.pk).state == "UNSUBSCRIBED"
+
+
+def test_with_30_percent_of_deliveries_lost_the_next_scheduled_delta_brings_every_change(
+    connected: Integration, emulator: Emulator, kombo_client: Callable[..., Kombo]
+) -> None:
+    kombo = kombo_client(integration_id=connected.id)
+    moved = open_applications(emulator)
+    assert len(moved) == 8
+    emulator.control("POST", "/webhooks", json={"drop_rate": 0.3, "seed": 3})
+    with TaskPump() as pump:
+        for application in moved:
+            move(emulator, application, "HIRED")
+        flush(emulator.url)
+        pump.idle()
+        snapshot = emulator_deliveries(emulator.url)
+        dropped = {remote_id_of(item) for item in snapshot["deliveries"] if item["state"] == "dropped"}
+        assert snapshot["counts"] == {"pending": 0, "delivered": 8 - len(dropped), "failed": 0, "dropped": len(dropped)}
+        assert len(dropped) == 3  # seed 3 loses three of the eight
+        seen = outcomes(kombo)
+        hired_by_webhook = {remote_id(a) for a in moved if seen[remote_id(a)] == "HIRED"}
+        assert hired_by_webhook == {remote_id(a) for a in moved} - dropped
+
+        # the next scheduled delta (webhooks healthy: the interval is lengthened, 5 min × 3)
+        assert sync_dispatch(now=utcnow() + timedelta(minutes=6))["requested"] == 0
+        assert sync_dispatch(now=utcnow() + timedelta(minutes=16))["requested"] == 1
+        pump.idle(timeout=30)
+    seen = outcomes(kombo)
+    assert sorted(remote_id(a) for a in moved if seen[remote_id(a)] == "HIRED") == sorted(remote_id(a) for a in moved)
+    last = SyncRun.objects.filter(integration=connected).order_by("-created_at").first()
+    assert (last.type, last.trigger, last.status) == ("DELTA", "SCHEDULE", "SUCCEEDED")
+
+
+def remote_id_of(delivery: dict[str, Any]) -> str:
+    import json
+
+    body = json.loads(delivery["body"])
+    return f"{body['candidate_id']}:{body['job_id']}"
