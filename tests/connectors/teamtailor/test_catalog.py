@@ -1,5 +1,5 @@
 """Teamtailor's catalog in the flow: every text it shows has German (the region choices too), the logo exists,
-beta until every point holds."""
+out of beta: every point of its issue holds."""
 
 from __future__ import annotations
 
@@ -29,12 +29,12 @@ def test_every_flow_text_has_german_but_the_product_name_and_the_key_placeholder
     assert german_regions == ["EU (app.teamtailor.com)", "Nordamerika (app.na.teamtailor.com)"]
 
 
-def test_logo_source_strategy_and_beta() -> None:
+def test_logo_source_strategy_and_not_beta() -> None:
     connector = get_connector_class("teamtailor")
 
     assert (Path(settings.BASE_DIR) / "static" / "tools" / "teamtailor.svg").read_text().startswith("<svg")
     assert connector.source_strategy == SourceStrategy.FREE_TEXT
-    assert connector.beta is True
+    assert connector.beta is False
     assert len(connector.assumptions) == 11
 
 

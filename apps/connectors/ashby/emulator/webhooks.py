@@ -56,6 +56,7 @@ class AshbyOutbox(WebhookOutbox):
         headers = {"Content-Type": "application/json", "User-Agent": self.user_agent, **delivery.headers}
         if delivery.sign is not None:
             headers.update(delivery.sign(delivery.body))
+        delivery.last_headers = dict(headers)
         status: int | None = None
         error: str | None = None
         try:
