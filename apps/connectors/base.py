@@ -344,6 +344,12 @@ class Connector(abc.ABC):
         """
         raise ConnectorUnsupported(f"{self.tool} cannot look applications up by job and email")
 
+    def finish_found_create(self, found: TrackedApplication, application: CreateApplicationInput) -> TrackedApplication:
+        """A create whose answer was lost, found afterwards with `find_application` (the write path's reconcile):
+        do what the create does once the ATS has made the application, e.g. a source set in a second call, and
+        return the application as it is now. Default: nothing to do."""
+        return found
+
     def find_tracked_application(self, *, key: str, ids: Mapping[str, str]) -> TrackedApplication:
         """Resolve the ids of import-tracked-application (contract §5.5) to the application and its candidate.
 

@@ -33,6 +33,8 @@ CHECKS = (
     "hiringProcessMetadataWrite",
     "offersRead",
     "interviewsRead",
+    "apiKeysRead",
+    "apiKeysWrite",
     "organizationRead",
 )
 

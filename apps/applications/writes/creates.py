@@ -240,6 +240,7 @@ def _reconciled(connector: Connector, payload: CreateApplicationInput) -> Create
         ) from None
     if found is None:
         return None
+    found = connector.finish_found_create(found, payload)  # e.g. Ashby's source, set after the form
     return CreateApplicationResult(
         application=found.application, candidate=found.candidate, warnings=(WARNING_RECONCILED,)
     )

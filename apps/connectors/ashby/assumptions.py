@@ -20,4 +20,9 @@ ASSUMPTIONS: tuple[str, ...] = (
     "`apiKey.info` reports the key's default source as `defaultSource` (or null); the flow's source step shows it "
     "and says that Tributary does not rely on it. Without the API Keys → Read permission it is not checked.",
     "`offer.list`, `interviewSchedule.list` and `candidate.listNotes` page and take `syncToken` like the other lists.",
+    "A new note moves its candidate's `updatedAt`: a delta reads notes only for the candidates that changed since "
+    "the last sync (a few calls per change, not one per candidate); a FULL sync reads every candidate's notes, so a "
+    "note that did not move `updatedAt` appears by the next FULL sync at the latest.",
+    "Webhooks: `webhook.info` needs API Keys → Read, `webhook.update` and `webhook.delete` API Keys → Write (only "
+    "`webhook.create`'s permission is documented); the sender's User-Agent is not documented.",
 )

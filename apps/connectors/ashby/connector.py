@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 
 from apps.connectors.ashby import client as api
+from apps.connectors.ashby import webhooks
 from apps.connectors.ashby.assumptions import ASSUMPTIONS
 from apps.connectors.ashby.reads import AshbyReads
 from apps.connectors.ashby.writes import AshbyWrites
@@ -28,6 +29,7 @@ from apps.connectors.catalog import (
 from apps.connectors.errors import ConnectorNotFound
 from apps.connectors.kit import HttpConnector, read_coverage, write_fields
 from apps.connectors.oauth2 import API_KEY
+from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookSetup, WebhookSubscription
 
 _coverage = partial(read_coverage, remote_ids=True)
 READ_COVERAGE = (
@@ -166,6 +168,16 @@ SCOPE_TESTS = (
         label="Interviews: read (interview schedules)",
         fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow Interviews → Read.",
     ),
+    ScopeTest(
+        id="apiKeysRead",
+        label="API keys: read (the key's default source)",
+        fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow API Keys → Read.",
+    ),
+    ScopeTest(
+        id="apiKeysWrite",
+        label="API keys: write (webhooks)",
+        fix_hint="Edit the API key in Ashby (Admin → API Keys) and allow API Keys → Write.",
+    ),
 )
 # One cheap call per permission. Writes are probed with an input Ashby refuses after the permission check (an
 # unknown id): `missing_endpoint_permission` means the permission is missing, anything else that it is there.
@@ -178,6 +190,8 @@ SCOPE_CALLS: dict[str, tuple[str, dict[str, object]]] = {
     "organizationRead": ("user.list", {"limit": 1}),
     "offersRead": ("offer.list", {"limit": 1}),
     "interviewsRead": ("interviewSchedule.list", {"limit": 1}),
+    "apiKeysRead": ("apiKey.info", {}),
+    "apiKeysWrite": ("webhook.delete", {"webhookId": "tributary-scope-check"}),
 }
 
 
@@ -186,7 +200,6 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
 
     tool = "ashby"
     label = "Ashby"
-    beta = True
     default_base_url = api.DEFAULT_BASE_URL
     connection_guide_url = "https://developers.ashbyhq.com/docs/authentication"
     read_coverage = READ_COVERAGE
@@ -206,8 +219,9 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
                 "1. Sign in to Ashby as an **organization admin**.\n"
                 "2. Open **Admin → Integrations → API Keys** and create a new key named e.g. *Tributary*.\n"
                 "3. Allow **Candidates** (read and write), **Jobs** (read), **Hiring Process Metadata** (read and "
-                "write), **Organization** (read), **Offers** (read) and **Interviews** (read); **API Keys** (read) "
-                "lets the connection show the key's default source.\n"
+                "write), **Organization** (read), **Offers** (read), **Interviews** (read) and **API Keys** (read "
+                "and write): with API Keys the connection shows the key's default source and registers webhooks, so "
+                "changes arrive within seconds instead of at the next sync.\n"
                 "4. Copy the key right away (Ashby shows it only once) and paste it below.\n\n"
                 "If you set a default source on the key, Tributary still sets its own source on every application."
             ),
@@ -232,6 +246,9 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
     )
     passthrough_apis = ("v1",)  # `ashby/v1`
     reports_deletions = False
+    # `webhook.create` per type with our secret (reference B7); needs the key's API Keys → Write permission.
+    webhook_setup = WebhookSetup.API
+    webhook_events = webhooks.WEBHOOK_EVENTS
     assumptions = ASSUMPTIONS
     client_class = api.AshbyClient
     max_page_size = api.MAX_PAGE_SIZE
@@ -256,6 +273,15 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
             return  # refused after the permission check: the permission is there
         except ConnectorNotFound:
             return
+
+    def subscribe_webhooks(self, *, url: str, secret: str) -> WebhookSubscription:
+        return webhooks.subscribe(self.client, url=url, secret=secret)
+
+    def unsubscribe_webhooks(self, subscription: WebhookSubscription) -> None:
+        webhooks.unsubscribe(self.client, subscription)
+
+    def parse_webhook(self, webhook: InboundWebhook, *, secret: str) -> WebhookEvent:
+        return webhooks.parse(webhook, secret=secret)
 
     def passthrough_base_url(self, api_name: str) -> str:
         self.check_passthrough_api(api_name)

@@ -112,31 +112,75 @@ class AshbyReads:
     def _notes(self, q: ReadQuery) -> Page[RemoteRecord]:
         """`candidate.listNotes {candidateId}` for each parent candidate (Ashby has no organisation-wide notes list),
         `notes_batch` candidates per page, our cursor the index of the next one. Notes are not edited (no
-        `updatedAt`): a delta keeps those created since."""
+        `updatedAt`): a delta keeps those created since, and asks only the candidates that changed (see
+        `_candidates_changed_for_notes`), so a delta's calls scale with the changes, not with the candidates."""
         parents = list(q.parent_remote_ids or ())
+        if q.updated_since is None:
+            if q.cursor is None:
+                # The next delta lists the candidates changed after this run's candidate read.
+                self._remember_notes_token(self.sync_tokens.get(str(ReadModel.CANDIDATES)))
+        else:
+            changed = self._candidates_changed_for_notes(q.updated_since)
+            parents = [parent for parent in parents if parent in changed]
         index = int(json.loads(q.cursor)) if q.cursor else 0
         items: list[RemoteRecord] = []
         for candidate_id in parents[index : index + self.notes_batch]:
-            cursor: str | None = None
-            while True:
-                try:
-                    page = self.client.list_page(
-                        "candidate.listNotes",
-                        {"candidateId": candidate_id},
-                        cursor=cursor,
-                        limit=self.page_size(MAX_PAGE_SIZE),
-                    )
-                except ConnectorNotFound:
-                    break  # the candidate is gone: so are its notes
-                rows = page.results
-                if q.updated_since is not None:
-                    rows = [row for row in rows if _created_since(row, q.updated_since)]
-                items.extend(activity.note(row, candidate_id) for row in rows)
-                cursor = page.next_cursor
-                if cursor is None:
-                    break
+            items.extend(self._candidate_notes(candidate_id, q.updated_since))
         following = index + self.notes_batch
         return Page(items=items, next_cursor=json.dumps(following) if following < len(parents) else None)
+
+    def _candidate_notes(self, candidate_id: str, since: datetime | None) -> list[RemoteRecord]:
+        items: list[RemoteRecord] = []
+        cursor: str | None = None
+        while True:
+            try:
+                body = {"candidateId": candidate_id}
+                page = self.client.list_page(
+                    "candidate.listNotes", body, cursor=cursor, limit=self.page_size(MAX_PAGE_SIZE)
+                )
+            except ConnectorNotFound:
+                return items  # the candidate is gone: so are its notes
+            rows = page.results
+            if since is not None:
+                rows = [row for row in rows if _created_since(row, since)]
+            items.extend(activity.note(row, candidate_id) for row in rows)
+            cursor = page.next_cursor
+            if cursor is None:
+                return items
+
+    def _remember_notes_token(self, token: str | None) -> None:
+        if token:
+            self.sync_tokens[str(ReadModel.NOTES)] = token
+        else:
+            self.sync_tokens.pop(str(ReadModel.NOTES), None)
+
+    def _candidates_changed_for_notes(self, since: datetime) -> set[str]:
+        """The candidates whose `updatedAt` moved since `since`: `candidate.list` with the notes' own syncToken (a
+        candidate.list token kept for notes, like the files' pass), else a full list filtered by `updatedAt`.
+        Assumed (not documented): a new note moves its candidate's `updatedAt`; a FULL sync reads every
+        candidate's notes, so a note that did not would appear by the next FULL. Computed once per instance."""
+        memo: dict[datetime, set[str]] = self.__dict__.setdefault("_notes_changed", {})
+        if since in memo:
+            return memo[since]
+        token = self.sync_tokens.get(str(ReadModel.NOTES))
+        changed: set[str] = set()
+        cursor: str | None = None
+        while True:
+            try:
+                page = self.client.list_page(
+                    "candidate.list", {}, cursor=cursor, limit=self.page_size(MAX_PAGE_SIZE), sync_token=token
+                )
+            except SyncTokenExpired:
+                if cursor is not None or token is None:
+                    raise
+                token = None
+                continue
+            changed.update(str(row["id"]) for row in page.results if _changed_since(row, since))
+            cursor = page.next_cursor
+            if cursor is None:
+                self._remember_notes_token(page.sync_token)
+                memo[since] = changed
+                return changed
 
     def _reasons(self, q: ReadQuery) -> Page[RemoteRecord]:
         rows = self.client.result("archiveReason.list", {"includeArchived": False})

@@ -26,6 +26,7 @@ from apps.connectors.dtos import (
 )
 from apps.connectors.errors import (
     ConnectorApplicationExists,
+    ConnectorError,
     ConnectorInputError,
     ConnectorJobClosed,
     ConnectorWriteUncertain,
@@ -107,8 +108,12 @@ class AshbyWrites:
                 raw = self._submit_form(application, job, warnings)
             except ConnectorWriteUncertain:
                 # The form's answer was lost: if Ashby made the application, finish this create on it (its source
-                # is still ours to set); if not (or not yet), the create stays uncertain.
-                made = self.find_application(job_remote_id=job["id"], email_address=person.email_address)
+                # is still ours to set); if not (or not yet, or the lookup fails), the create stays uncertain and
+                # the write path's reconcile finishes it later (`finish_found_create`).
+                try:
+                    made = self.find_application(job_remote_id=job["id"], email_address=person.email_address)
+                except ConnectorError:
+                    made = None
                 if made is None:
                     raise
                 raw = self.client.result("application.info", {"applicationId": made.application.remote_id})
@@ -144,6 +149,19 @@ class AshbyWrites:
             candidate_existed=existing is not None,
             warnings=tuple(warnings),
         )
+
+    def finish_found_create(self, found: TrackedApplication, application: CreateApplicationInput) -> TrackedApplication:
+        """A lost form found later: applicationForm.submit takes no sourceId, so set ours now and verify it (an
+        application created directly already carries it). Nothing to do when it has our source already."""
+        source_id, _ = self._source_id(application)
+        if not source_id or not application.screening_answers:
+            return found
+        app_id = found.application.remote_id
+        raw = self.client.result("application.info", {"applicationId": app_id})
+        if (raw.get("source") or {}).get("id") != source_id:
+            self.client.result("application.changeSource", {"applicationId": app_id, "sourceId": source_id})
+            raw = self.client.result("application.info", {"applicationId": app_id})
+        return TrackedApplication(application=mapping.application(raw), candidate=found.candidate)
 
     def find_application(self, *, job_remote_id: str, email_address: str) -> TrackedApplication | None:
         """`candidate.search {email}` (exact) and the candidate's application to this job; writes nothing."""

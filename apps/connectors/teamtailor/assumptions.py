@@ -23,6 +23,14 @@ ASSUMPTIONS: tuple[str, ...] = (
     "applications.",
     "Job offers (`/v1/job-offers`) have the `status` draft, sent or answered and, once answered, the `response` "
     "accepted or declined; they are made in Teamtailor's interface and read-only through the API.",
+    "Screening answers (which hang off the candidate) are read with each job application through the nested "
+    "`include=candidate.answers.question,job.questions`, at no extra call; answers are given with the application "
+    "and not changed later, so a delta reads them with the applications that changed (an answer changed without "
+    "any change to its application appears with the application's next change or the next FULL sync).",
+    "Company webhooks: a delivery whose signed time is more than 5 minutes from Tributary's clock is refused as "
+    "stale (Teamtailor documents no tolerance); the signature itself is the delivery's id (Teamtailor sends none). "
+    "The emulator's job-application payloads give the rejection time as `transparent_recruiting_visible_at`, and "
+    "its sender's User-Agent is its own: neither is documented.",
 )
 
 # What the connector page explains beyond the coverage tables (documented behaviour, reference Part B).
@@ -42,7 +50,15 @@ PAGE_NOTES: tuple[str, ...] = (
     "only in its own region).",
     "**Notes** live on the candidate in Teamtailor, not on one job application; a rejection's note is written as a "
     "candidate note.",
+    "**Webhooks.** Teamtailor's company webhooks are added by hand: in Teamtailor open **Settings → Integrations "
+    "→ Webhooks**, choose **Add webhook**, paste the URL Tributary shows, select the events `candidate.*`, `job.*` "
+    "and `job_application.*`, choose signature version **v2**, and give Tributary the signature key Teamtailor "
+    "generates. Tributary checks every delivery's `TT-Signature` (v1 signatures are refused: they carry no time). "
+    "Teamtailor does not retry a failed delivery; the regular delta sync picks up whatever a lost webhook missed.",
+    "**Result links** are written as a note on the candidate (`<label>: <url>`), with a warning: Teamtailor's own "
+    "result links are the Partner API's `partner-results`, which need a partner's credentials (set up with "
+    "Teamtailor's partnerships team), not the customer's API key this connection uses.",
     "**Future work:** the job-board partner **Direct Apply** API (`JobBoardId` / `ReferenceNumber` headers and a "
-    "signed body, set up with Teamtailor's partnerships team) and the Partner API's result links need partner "
-    "credentials per job board and are not an auth mode of this connector yet.",
+    "signed body, set up with Teamtailor's partnerships team) needs job-board partner credentials and is not an "
+    "auth mode of this connector; the Partner API's first-class result links likewise.",
 )

@@ -2,7 +2,8 @@
 
 Delta sync: candidates and job applications filter by `filter[updated-at][from]` (T-DOC, reference B7); jobs,
 stages, users, reject reasons and notes have no such filter and are read in full (they are few). Deletions are not
-reported (no tombstones; company webhooks are not used here): a FULL sync finds what vanished.
+reported by the reads (no tombstones): a FULL sync finds what vanished; company webhooks (webhooks.py) name
+deleted records, which the targeted read then finds absent.
 
 Regions: the EU host `https://api.teamtailor.com` (default) and the NA host `https://api.na.teamtailor.com` (T-PM);
 the integration's base URL names the host, the connector adds `/v1`.
@@ -31,9 +32,11 @@ from apps.connectors.catalog import (
 from apps.connectors.kit import HttpConnector, read_coverage, write_fields
 from apps.connectors.oauth2 import API_KEY
 from apps.connectors.teamtailor import client as api
+from apps.connectors.teamtailor import webhooks
 from apps.connectors.teamtailor.assumptions import ASSUMPTIONS, PAGE_NOTES
 from apps.connectors.teamtailor.reads import TeamtailorReads
 from apps.connectors.teamtailor.writes import TeamtailorWrites
+from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookSetup
 
 EU_BASE_URL = "https://api.teamtailor.com"
 NA_BASE_URL = "https://api.na.teamtailor.com"
@@ -91,9 +94,8 @@ READ_COVERAGE = (
     ),
     read_coverage(
         ReadModel.APPLICATIONS,
-        # Answers hang off the candidate (`/candidates/{id}/answers`), not the application: reading them would
-        # cost one call per application, so they are not read with applications.
-        unsupported=("screening_question_answers", "remote_url", "custom_fields"),
+        # Answers hang off the candidate; they come with each application page through `include` (reads.py).
+        unsupported=("remote_url", "custom_fields"),
         updated_since=True,
         remote_ids=True,
     ),
@@ -138,6 +140,9 @@ WRITE_COVERAGE = (
     WriteCoverage(WriteAction.ADD_APPLICATION_NOTE, write_fields(WriteAction.ADD_APPLICATION_NOTE)),
     _action(WriteAction.ADD_CANDIDATE_TAG),
     _action(WriteAction.REMOVE_CANDIDATE_TAG),
+    # Written as candidate notes with a warning: the Partner API's result links need partner credentials.
+    WriteCoverage(WriteAction.ADD_APPLICATION_RESULT_LINK, write_fields(WriteAction.ADD_APPLICATION_RESULT_LINK)),
+    WriteCoverage(WriteAction.ADD_CANDIDATE_RESULT_LINK, write_fields(WriteAction.ADD_CANDIDATE_RESULT_LINK)),
 )
 
 
@@ -146,7 +151,6 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
 
     tool = "teamtailor"
     label = "Teamtailor"
-    beta = True  # not every must-show point holds yet (see the closing note)
     default_base_url = EU_BASE_URL
     connection_guide_url = "https://docs.teamtailor.com/"
     auth_modes = (
@@ -205,6 +209,9 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
     source_level = SourceLevel.APPLICATION
     passthrough_apis = ("v1",)  # `teamtailor/v1`
     reports_deletions = False
+    # Company webhooks are added by hand in Settings > Integrations > Webhooks (reference B7); see webhooks.py.
+    webhook_setup = WebhookSetup.MANUAL
+    webhook_events = webhooks.WEBHOOK_EVENTS
     assumptions = ASSUMPTIONS
     page_notes = PAGE_NOTES
     client_class = api.TeamtailorClient
@@ -217,6 +224,9 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
             http = dataclasses.replace(context.http, base_url=base) if context.http is not None else None
             context = dataclasses.replace(context, base_url=base, http=http)
         super().__init__(context, **kwargs)
+
+    def parse_webhook(self, webhook: InboundWebhook, *, secret: str) -> WebhookEvent:
+        return webhooks.parse(webhook, secret=secret)
 
     def client_options(self) -> dict[str, int]:
         return {"page_size": self.page_size(api.MAX_PAGE_SIZE)}

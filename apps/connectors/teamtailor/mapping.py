@@ -25,6 +25,7 @@ from apps.connectors.dtos import (
     RemoteStage,
     RemoteTag,
     RemoteUser,
+    ScreeningAnswer,
     ScreeningQuestionOption,
     SocialMedia,
 )
@@ -251,10 +252,53 @@ def application(raw: Raw, included: Included) -> RemoteApplication:
         rejection_reason_name=text(attrs(reason).get("reason")) if reason else None,
         rejected_at=dt(values.get("rejected-at")),
         source=source.label if source else None,
+        screening_question_answers=screening_answers(raw, included),
         remote_created_at=dt(values.get("created-at")),
         remote_updated_at=dt(values.get("updated-at")),
         remote_data=raw,
     )
+
+
+def screening_answers(application: Raw, included: Included) -> tuple[ScreeningAnswer, ...]:
+    """The candidate's answers to this application's job's questions, in the job's order (both come through
+    `include`; see reads.APPLICATION_INCLUDE). `choices` are indexes into the question's `alternatives`."""
+    job = included.get(("jobs", rel_id(application, "job") or ""))
+    candidate = included.get(("candidates", rel_id(application, "candidate") or ""))
+    if job is None or candidate is None:
+        return ()
+    order = {question_id: index for index, question_id in enumerate(rel_ids(job, "questions"))}
+    found: list[tuple[int, ScreeningAnswer]] = []
+    for answer_id in rel_ids(candidate, "answers"):
+        answer = included.get(("answers", answer_id))
+        question_id = rel_id(answer, "question") if answer else None
+        if answer is None or question_id not in order:
+            continue
+        question = included.get(("questions", question_id or ""))
+        found.append((order[question_id or ""], screening_answer(answer, question, question_id)))
+    return tuple(answer for _, answer in sorted(found, key=lambda pair: pair[0]))
+
+
+def screening_answer(answer: Raw, question: Raw | None, question_id: str | None) -> ScreeningAnswer:
+    values, asked = attrs(answer), attrs(question) if question else {}
+    title = text(asked.get("title")) or ""
+    kind = asked.get("question-type")
+    alternatives = list(asked.get("alternatives") or ())
+    if kind == "Choice":
+        labels = [
+            str(alternatives[i])
+            for i in values.get("choices") or ()
+            if isinstance(i, int) and 0 <= i < len(alternatives)
+        ]
+        if asked.get("multiple"):
+            return ScreeningAnswer(question_id, title, "MULTI_SELECT", labels)
+        return ScreeningAnswer(question_id, title, "SINGLE_SELECT", labels[0] if labels else None)
+    if kind == "Boolean":
+        return ScreeningAnswer(question_id, title, "BOOLEAN", values.get("boolean"))
+    if kind == "Range":
+        return ScreeningAnswer(question_id, title, "NUMBER", values.get("range"))
+    if kind == "Text":
+        return ScreeningAnswer(question_id, title, "TEXT", values.get("text"))
+    return ScreeningAnswer(question_id, title, "UNKNOWN", values)  # Video (not writable, read as it is)
 
 
 def note(raw: Raw) -> RemoteNote:

@@ -13,12 +13,17 @@ from apps.connectors.teamtailor import mapping
 from apps.connectors.teamtailor.client import JsonApiPage, included_index
 
 JOB_INCLUDE = {"include": "stages,picked-questions.question"}
-# The application's candidate and job ids come as relationship data only when included; sparse fieldsets keep
-# the included candidate and job to one attribute each (JSON:API `fields[type]`).
+# The application's candidate and job ids come as relationship data only when included. Screening answers hang
+# off the candidate (T-DOC answers), so they come along through `candidate.answers.question`, and the job's
+# question ids through `job.questions` (an answer counts for this application when its question is the job's):
+# no call beyond the page itself. Sparse fieldsets keep every included record to what the mapping reads
+# (JSON:API `fields[type]`, relationships included).
 APPLICATION_INCLUDE = {
-    "include": "candidate,job,stage,reject-reason",
-    "fields[candidates]": "updated-at",
-    "fields[jobs]": "updated-at",
+    "include": "candidate.answers.question,job.questions,stage,reject-reason",
+    "fields[candidates]": "updated-at,answers",
+    "fields[jobs]": "updated-at,questions",
+    "fields[answers]": "boolean,choices,range,text,question",
+    "fields[questions]": "title,question-type,alternatives,multiple",
 }
 
 # An upload's candidate comes as relationship data only when included (the same sparse fieldset as above).

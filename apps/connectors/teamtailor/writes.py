@@ -12,6 +12,7 @@ from apps.connectors.dtos import (
     CreateApplicationInput,
     CreateApplicationResult,
     RemoteSource,
+    ResultLinkInput,
     ScreeningAnswerInput,
     TrackedApplication,
     WriteResult,
@@ -30,6 +31,13 @@ CLOSED_STATUSES = ("archived", "draft")
 FILE_WARNING = (
     "{what}: Teamtailor's public API takes files only as a public URL it downloads (T-DOC uploads); "
     "{name} was not written."
+)
+
+# Teamtailor's own result links are the Partner API's `POST /partner/v1/partner-results` (reference B5): they need
+# a partner's credentials set up with Teamtailor's partnerships team, not the customer's API key.
+RESULT_LINK_WARNING = (
+    "result link: Teamtailor's result links (Partner API partner-results) need partner credentials, which this "
+    "connection does not have; the link was written as a note on the candidate."
 )
 
 
@@ -247,6 +255,21 @@ class TeamtailorWrites:
         self._note(candidate_id, content, remote_fields)
         return WriteResult(warnings=("Teamtailor keeps notes on the candidate, not on one application.",))
 
+    # -- result links (as notes: see RESULT_LINK_WARNING) -----------------------------------------------------------
+
+    def add_application_result_link(
+        self, application: ApplicationRef, *, link: ResultLinkInput, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        candidate_id = application.candidate_remote_id or self._application(application.remote_id).candidate_remote_id
+        self._note(candidate_id, _result_note(link), remote_fields)
+        return WriteResult(warnings=(RESULT_LINK_WARNING,))
+
+    def add_candidate_result_link(
+        self, candidate_remote_id: str, *, link: ResultLinkInput, remote_fields: Mapping[str, Any]
+    ) -> WriteResult:
+        self._note(candidate_remote_id, _result_note(link), remote_fields)
+        return WriteResult(warnings=(RESULT_LINK_WARNING,))
+
     # -- tags --------------------------------------------------------------------------------------------------
 
     def _set_tags(self, candidate_id: str, change: Any) -> WriteResult:
@@ -269,3 +292,8 @@ class TeamtailorWrites:
         self, candidate_remote_id: str, *, name: str, remote_fields: Mapping[str, Any]
     ) -> WriteResult:
         return self._set_tags(candidate_remote_id, lambda tags: [t for t in tags if t.lower() != name.lower()])
+
+
+def _result_note(link: ResultLinkInput) -> str:
+    """`<label>: <url>` and one `<key>: <value>` line per detail attribute."""
+    return "\n".join([f"{link.label}: {link.url}", *(f"{key}: {value}" for key, value in link.attributes)])

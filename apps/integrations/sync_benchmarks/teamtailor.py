@@ -11,9 +11,10 @@ from apps.integrations.sync_benchmarks import EmulatedSyncBenchmark
 
 
 def seed_for(records: int) -> dict[str, Any]:
-    # A candidate and its one application are two records; jobs bring their stages.
+    # A candidate and its one application are two records; jobs bring their stages; every applicant answered its
+    # job's two questions (read with the applications through `include`).
     candidates = max(2, records // 2)
-    return {"jobs": max(3, candidates // 100), "candidates": candidates, "applications": candidates}
+    return {"jobs": max(3, candidates // 100), "candidates": candidates, "applications": candidates, "answers": True}
 
 
 def change(app: Any) -> int:

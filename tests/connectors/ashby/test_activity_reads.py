@@ -129,3 +129,25 @@ def test_the_api_keys_default_source_is_read_and_needs_the_api_keys_permission(h
     assert (found.remote_id, found.label, found.type) == (linkedin["id"], "LinkedIn", "Inbound")
     with pytest.raises(ConnectorPermissionError):
         harness.connector().default_source()
+
+
+def test_a_notes_delta_asks_only_the_candidates_that_changed(harness: AshbyHarness) -> None:
+    connector = harness.connector()
+    parents = harness.seed(6)
+    read_all(connector, ReadModel.CANDIDATES)  # this run's candidate read: its syncToken serves the notes too
+    full = connector.read(ReadModel.NOTES, parent_remote_ids=parents)
+    assert full.items == []
+    assert connector.sync_token(ReadModel.NOTES) == connector.sync_token(ReadModel.CANDIDATES)
+    since = harness.now()
+    noted, changed = parents[1], parents[4]
+    assert connector.client.result("candidate.createNote", {"candidateId": noted, "note": "after the sync"})
+    tag = harness.api("candidateTag.create", {"title": "changed"})
+    harness.api("candidate.addTag", {"candidateId": changed, "tagId": tag["id"]})
+    harness.control("DELETE", "/stats")
+
+    delta = connector.read(ReadModel.NOTES, parent_remote_ids=parents, updated_since=since)
+
+    assert [(n.candidate_remote_id, n.content_html) for n in delta.items] == [(noted, "after the sync")]
+    # one candidate.list with the notes' syncToken, then listNotes for the two changed candidates only (not six)
+    assert harness.control("GET", "/stats")["totalRequests"] == 3
+    assert connector.sync_token(ReadModel.NOTES) != connector.sync_token(ReadModel.CANDIDATES)

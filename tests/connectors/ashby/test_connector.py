@@ -242,6 +242,8 @@ def test_tags_notes_and_files(harness: AshbyHarness) -> None:
         "organizationRead",
         "offersRead",
         "interviewsRead",
+        "apiKeysRead",
+        "apiKeysWrite",
     ],
 )
 def test_each_scope_test_passes_with_its_permission_and_fails_without(harness: AshbyHarness, permission: str) -> None:
@@ -254,6 +256,8 @@ def test_each_scope_test_passes_with_its_permission_and_fails_without(harness: A
         "organizationRead",
         "offersRead",
         "interviewsRead",
+        "apiKeysRead",
+        "apiKeysWrite",
     ]
     harness.control(
         "POST", "/api-keys", json={"key": "without", "permissions": [p for p in everything if p != permission]}

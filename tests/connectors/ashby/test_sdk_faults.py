@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import requests
 from kombo import Kombo
+from kombo.errors import KomboAtsError
 
-from apps.attribution.models import SourceMapping
+from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.connectors.ashby.emulator import DEFAULT_API_KEY, AshbyEmulator, create_app
 from apps.connectors.ashby.emulator.seed import add_source
 from apps.connectors.catalog import AuthKind
@@ -102,3 +103,28 @@ def test_a_faulty_full_sync_stores_the_same_records_and_a_lost_create_is_written
     assert [a["id"] for a in mine] == [again.data.remote_id]
     assert mine[0]["source"]["id"] == source["id"]
     assert first.data.id == again.data.id  # the retry with the same key answered the same application
+
+    # A lost form whose application Ashby shows only after the connector's own lookup (here: the lookup fails):
+    # the create stays uncertain, and the retry's reconcile finds it and still sets and verifies our source.
+    control(url, "POST", "/faults", json={"kind": "lose_answer", "count": 1, "path": "/applicationForm.submit"})
+    control(url, "POST", "/faults", json={"status": 403, "count": 1, "skip": 1, "path": "/candidate.search"})
+    late = {"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada.late@example.com"}
+    late_headers = {"Idempotency-Key": "ashby-order-2"}
+    with pytest.raises(KomboAtsError):  # uncertain: the form's answer never came and the lookup failed
+        sdk.ats.create_application(
+            job_id=job.id, candidate=late, screening_question_answers=answers, http_headers=late_headers
+        )
+    control(url, "DELETE", "/faults")
+    [made] = [
+        a
+        for a in app.state.applications.values()
+        if a["candidate"]["primaryEmailAddress"]["value"] == late["email_address"]
+    ]
+    assert made["source"] is None or made["source"]["id"] != source["id"]  # the form took no sourceId
+    reconciled = sdk.ats.create_application(
+        job_id=job.id, candidate=late, screening_question_answers=answers, http_headers=late_headers
+    )
+    assert reconciled.data.remote_id == made["id"]
+    assert app.state.applications[made["id"]]["source"]["id"] == source["id"]
+    attribution = ApplicationAttribution.objects.get(application_remote_id=made["id"])
+    assert (attribution.status, attribution.observed_source) == ("CONFIRMED", "Acme Jobs")

@@ -85,6 +85,7 @@ def test_sync_tokens_are_kept_per_model_and_an_expired_one_falls_back_to_a_full_
         "ats_applications",
         "ats_offers",
         "ats_interviews",
+        "ats_notes",  # a candidate.list token of its own: a delta asks listNotes only of changed candidates
         "ats_attachments",
     }
     applications = {a.id: a.remote_id for a in every(sdk.ats.get_applications)}
@@ -105,11 +106,16 @@ def test_sync_tokens_are_kept_per_model_and_an_expired_one_falls_back_to_a_full_
     # a delta with valid tokens: Ashby returns only what changed
     first, second, third = list(app.state.applications.values())[:3]
     _change_stage(app, first, "Hired")
+    with app.lock:
+        operations.create_note(app.state, {"candidateId": first["candidate"]["id"], "note": "Hired!"}, {"id": "u-x"})
     tokens_before = dict(ashby.sync_tokens)
     delta = sync(ashby, SyncRun.Type.DELTA)
     ashby.refresh_from_db()
 
-    assert {m.model: m.fetched for m in delta.model_checkpoints.all()}["ats_applications"] == 1
+    fetched = {m.model: m.fetched for m in delta.model_checkpoints.all()}
+    # notes: the new one, and the first again (made just before the full sync, inside the engine's DELTA_OVERLAP)
+    assert (fetched["ats_applications"], fetched["ats_notes"]) == (1, 2)
+    assert {n.content_html for n in every(sdk.ats.get_notes)} == {"<b>Strong</b> Python", "Hired!"}
     assert ashby.sync_tokens["ats_applications"] != tokens_before["ats_applications"]
 
     # Ashby expires every token; two more changes; the delta falls back to a full read and misses nothing

@@ -1,5 +1,5 @@
 """Teamtailor's catalog in the flow: every text it shows has German (the region choices too), the logo exists,
-beta until every point holds."""
+out of beta: every point of its issue holds."""
 
 from __future__ import annotations
 
@@ -29,13 +29,13 @@ def test_every_flow_text_has_german_but_the_product_name_and_the_key_placeholder
     assert german_regions == ["EU (app.teamtailor.com)", "Nordamerika (app.na.teamtailor.com)"]
 
 
-def test_logo_source_strategy_and_beta() -> None:
+def test_logo_source_strategy_and_not_beta() -> None:
     connector = get_connector_class("teamtailor")
 
     assert (Path(settings.BASE_DIR) / "static" / "tools" / "teamtailor.svg").read_text().startswith("<svg")
     assert connector.source_strategy == SourceStrategy.FREE_TEXT
-    assert connector.beta is True
-    assert len(connector.assumptions) == 9
+    assert connector.beta is False
+    assert len(connector.assumptions) == 11
 
 
 @pytest.mark.django_db
@@ -43,8 +43,9 @@ def test_the_connector_page_says_how_the_source_appears_and_that_files_need_a_pu
     html = client.get("/docs/connectors/teamtailor/").content.decode()
 
     notes = html.split('id="vendor-notes"')[1].split("</section>")[0]
-    assert notes.count("data-vendor-note") == 5
+    assert notes.count("data-vendor-note") == 7
     assert "shows in Teamtailor as the referring site <strong>acme-jobs</strong>" in notes
     assert "takes files only as a public URL it downloads itself" in notes
     assert "Direct Apply" in notes
-    assert html.count("data-assumption") == 9
+    assert "Settings → Integrations → Webhooks" in notes
+    assert html.count("data-assumption") == 11

@@ -14,6 +14,7 @@ from apps.connectors.dtos import (
     AttachmentInput,
     CandidateInput,
     CreateApplicationInput,
+    ResultLinkInput,
     ScreeningAnswerInput,
     SourceInstruction,
 )
@@ -156,6 +157,11 @@ def test_move_reject_note_and_tags_change_the_state(tt: TT, connector: Any) -> N
         ref, rejection_reason_remote_id="1", note="Not now", remote_fields={"user_id": "2"}
     )
     connector.add_application_note(ref, content="Call back", content_type="PLAIN_TEXT", remote_fields={})
+    link = ResultLinkInput(label="Coding test", url="https://tests.example/r/1", attributes=(("score", "82"),))
+    linked = connector.add_application_result_link(ref, link=link, remote_fields={"user_id": "2"})
+    on_candidate = connector.add_candidate_result_link(
+        ref.candidate_remote_id, link=ResultLinkInput(label="Profile", url="https://tests.example/p"), remote_fields={}
+    )
     connector.add_candidate_tag(ref.candidate_remote_id, name="python", remote_fields={})
     connector.add_candidate_tag(ref.candidate_remote_id, name="python", remote_fields={})
     connector.add_candidate_tag(ref.candidate_remote_id, name="go", remote_fields={})
@@ -172,7 +178,14 @@ def test_move_reject_note_and_tags_change_the_state(tt: TT, connector: Any) -> N
     assert [(n["note"], n["user_id"]) for n in state["notes"] if n["candidate_id"] == candidate["id"]] == [
         ("Not now", 2),
         ("Call back", None),
+        ("Coding test: https://tests.example/r/1\nscore: 82", 2),
+        ("Profile: https://tests.example/p", None),
     ]
+    for result in (linked, on_candidate):
+        assert result.warnings == (
+            "result link: Teamtailor's result links (Partner API partner-results) need partner credentials, which "
+            "this connection does not have; the link was written as a note on the candidate.",
+        )
     assert candidate["tags"] == ["python"]
     with pytest.raises(ConnectorInputError):
         connector.move_application_stage(ref, stage_remote_id=str(stages[0]), remote_fields={})
@@ -192,3 +205,41 @@ def test_both_region_hosts_reach_the_emulator_under_their_prefix(tt: TT, tt_serv
     assert [job.name for job in na_jobs] == ["Job 1", "Job 2", "Job 3"]
     assert tt.control("GET", "/regions").json() == {"requests": {"eu": 1, "na": 3}}
     assert na.passthrough_base_url("v1") == f"{tt_server.url}/na/v1"
+
+
+def test_screening_answers_read_back_with_each_application_in_the_same_call(tt: TT, connector: Any) -> None:
+    job_id, _, q = make_job(tt)
+    other = tt.control("POST", "/jobs", json={"title": "Other", "questions": [QUESTIONS[4]]}).json()
+    answers = (
+        ScreeningAnswerInput(q["Work permit?"], "BOOLEAN", True),
+        ScreeningAnswerInput(q["Seniority"], "SINGLE_SELECT", "1"),
+        ScreeningAnswerInput(q["Stack"], "MULTI_SELECT", ("0", "2")),
+        ScreeningAnswerInput(q["Years"], "NUMBER", 7.0),
+        ScreeningAnswerInput(q["Why us?"], "TEXT", "Because"),
+    )
+    created = connector.create_application(
+        CreateApplicationInput(job_remote_id=job_id, candidate=person("ans@example.com"), screening_answers=answers)
+    )
+    # the same candidate applies to a second job: its answers are not this application's
+    second = connector.create_application(
+        CreateApplicationInput(job_remote_id=str(other["id"]), candidate=person("ans@example.com"))
+    )
+    tt.control("DELETE", "/stats")
+
+    [by_id] = connector.read(ReadModel.APPLICATIONS, remote_ids=[created.application.remote_id]).items
+    [unanswered] = connector.read(ReadModel.APPLICATIONS, remote_ids=[second.application.remote_id]).items
+
+    expected = [
+        (q["Work permit?"], "Work permit?", "BOOLEAN", True),
+        (q["Seniority"], "Seniority", "SINGLE_SELECT", "Senior"),
+        (q["Stack"], "Stack", "MULTI_SELECT", ["Go", "Rust"]),
+        (q["Years"], "Years", "NUMBER", 7),
+        (q["Why us?"], "Why us?", "TEXT", "Because"),
+    ]
+    got = [(a.question_remote_id, a.question_title, a.type, a.value) for a in by_id.screening_question_answers]
+    assert got == expected
+    assert unanswered.screening_question_answers == ()
+    assert tt.control("GET", "/stats").json()["totalRequests"] == 2  # one GET per application, answers included
+    listed = {item.remote_id: item for item in connector.read(ReadModel.APPLICATIONS, updated_since=None).items}
+    answered = listed[created.application.remote_id].screening_question_answers
+    assert [(a.question_remote_id, a.value) for a in answered] == [(e[0], e[3]) for e in expected]

@@ -132,6 +132,22 @@ def test_connect_in_na_sync_apply_with_every_answer_format_then_move_reject_note
     )
     created = response.data
     assert (created.outcome, created.current_stage.name) == ("PENDING", "Inbox")
+    # read back from Teamtailor with the application (the candidate's answers come through `include`)
+    read_back = [(a.question.title, a.question.TYPE, a.answer) for a in created.screening_question_answers]
+    assert [(title, kind) for title, kind, _ in read_back] == [
+        ("Work permit?", "BOOLEAN"),
+        ("Seniority", "SINGLE_SELECT"),
+        ("Languages", "MULTI_SELECT"),
+        ("Years of experience", "NUMBER"),
+        ("Why us?", "TEXT"),
+    ]
+    assert [answer.model_dump() for _, _, answer in read_back] == [
+        {"checked": True},
+        {"choice": "Mid"},
+        {"choices": [o.name for o in languages.format_.options if o.name != "Go"]},
+        {"number": 7.0},
+        {"content": "The analytical engine, at scale."},
+    ]
     assert [w.message for w in response.warnings] == [
         "attachments: Teamtailor cannot write this (UNSUPPORTED); it was not sent."
     ]

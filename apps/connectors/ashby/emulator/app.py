@@ -12,9 +12,10 @@ from typing import Any
 
 from apps.connectors.ashby.emulator.control import ControlApi
 from apps.connectors.ashby.emulator.dump import counts, dump
-from apps.connectors.ashby.emulator.resources import ResourcesApi
+from apps.connectors.ashby.emulator.resources import ResourcesApi, ok
 from apps.connectors.ashby.emulator.seed import SeedConfig, build_state
 from apps.connectors.ashby.emulator.state import Refused, State
+from apps.connectors.ashby.emulator.webhooks import AshbyWebhooks
 from apps.connectors.emulation.app import Principal
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.http import HttpError, Request, Response
@@ -36,6 +37,7 @@ PERMISSIONS = frozenset(
         "organizationRead",
         "offersRead",
         "apiKeysRead",
+        "apiKeysWrite",
     }
 )
 # assumed: Ashby documents no general per-key limit (reference B2: NOT FOUND); 15 requests per second and
@@ -73,6 +75,11 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("candidateTag.list", "hiringProcessMetadataRead", "tag_list"),
     ("candidateTag.create", "hiringProcessMetadataWrite", "tag_create"),
     ("user.list", "organizationRead", "user_list"),
+    # webhook.create needs `apiKeysWrite` (reference B7); assumed: update and delete too, info `apiKeysRead`.
+    ("webhook.create", "apiKeysWrite", "webhook_create"),
+    ("webhook.info", "apiKeysRead", "webhook_info"),
+    ("webhook.update", "apiKeysWrite", "webhook_update"),
+    ("webhook.delete", "apiKeysWrite", "webhook_delete"),
 )
 
 
@@ -100,7 +107,11 @@ class AshbyEmulator(ResourcesApi, ControlApi, VendorEmulator):
         limits_enabled: bool = True,
         api_key: str = DEFAULT_API_KEY,
     ) -> None:
+        self.webhooks = AshbyWebhooks(clock or Clock())
         super().__init__(seed=seed, clock=clock, limits=LIMITS, limits_enabled=limits_enabled, send_retry_after=True)
+        self.webhooks.outbox.clock = self.clock
+        self.webhooks.observe(self.state)
+        self.webhooks.outbox.register_controls(self)
         self.api_keys: dict[str, ApiKey] = {api_key: ApiKey(title="Emulator key")}
         self.initial_key = api_key
         for path, permission, handler in ROUTES:
@@ -110,6 +121,26 @@ class AshbyEmulator(ResourcesApi, ControlApi, VendorEmulator):
     def reset_state(self) -> None:
         super().reset_state()
         self.api_keys = {self.initial_key: ApiKey(title="Emulator key")}
+        self.webhooks.reset()
+
+    def build_state(self, config: Any) -> State:
+        state: State = super().build_state(config)
+        if hasattr(self, "webhooks"):
+            self.webhooks.observe(state)  # a new seed: its changes are sent from now on
+        return state
+
+    # ------------------------------------------------------------------ webhooks (reference B7)
+    def webhook_create(self, request: Request) -> Response:
+        return ok(self.webhooks.create(request.json_object()))
+
+    def webhook_info(self, request: Request) -> Response:
+        return ok(self.webhooks.info(request.json_object()))
+
+    def webhook_update(self, request: Request) -> Response:
+        return ok(self.webhooks.update(request.json_object()))
+
+    def webhook_delete(self, request: Request) -> Response:
+        return ok(self.webhooks.delete(request.json_object()))
 
     # ------------------------------------------------------------------ auth (AB-DOC authentication)
     def authenticate(self, request: Request, route: Route) -> Principal:

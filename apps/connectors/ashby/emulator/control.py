@@ -14,6 +14,7 @@ from apps.connectors.emulation.http import Request, Response
 class ControlApi:
     state: State
     api_keys: dict[str, Any]
+    webhooks: Any  # AshbyWebhooks
 
     add_control: Any  # VendorEmulator.add_control
 
@@ -41,6 +42,7 @@ class ControlApi:
             raise ControlError("Unknown candidate", 404)
         for app_id in candidate["applicationIds"]:
             self.state.applications.pop(app_id, None)
+        self.webhooks.emit("candidateDelete", {"candidate": {"id": candidate["id"]}})
         return Response.json({"deleted": candidate["id"]})
 
     def _control_source_create(self, request: Request) -> Response:

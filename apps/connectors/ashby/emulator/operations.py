@@ -233,6 +233,9 @@ def create_note(state: State, body: JsonDict, author: JsonDict) -> JsonDict:
     }
     state.notes[record["id"]] = record
     state.touch("notes", record)
+    # assumed (not documented): a new note moves its candidate's `updatedAt`, as any change to the candidate does;
+    # the connector's delta reads notes only for the candidates that changed.
+    state.touch("candidates", candidate)
     return record
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -57,6 +58,8 @@ class State:
     sync_tokens: dict[str, tuple[str, int, datetime]] = field(default_factory=dict)  # token → (resource, seq, at)
     counter: int = 0
     next_id: int = 1
+    # Told of every change after the seed: (resource, record, created). The emulator's webhooks listen here.
+    listener: Callable[[str, JsonDict, bool], None] | None = None
 
     # ------------------------------------------------------------------ basics
     def now(self) -> datetime:
@@ -71,7 +74,10 @@ class State:
         if "updatedAt" in record or resource in ("jobs", "candidates", "applications"):
             record["updatedAt"] = fmt(at or self.now())
         self.counter += 1
+        created = record["id"] not in self.seq[resource]
         self.seq[resource][record["id"]] = self.counter
+        if self.listener is not None:
+            self.listener(resource, record, created)
 
     def get(self, resource: str, identifier: Any, code: str) -> JsonDict:
         store: dict[str, JsonDict] = getattr(self, resource)

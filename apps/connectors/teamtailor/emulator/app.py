@@ -32,6 +32,7 @@ from apps.connectors.teamtailor.emulator import dump
 from apps.connectors.teamtailor.emulator.resources import ResourcesApi
 from apps.connectors.teamtailor.emulator.seed import SeedConfig, build_state
 from apps.connectors.teamtailor.emulator.state import Invalid, Question, State
+from apps.connectors.teamtailor.emulator.webhooks import CompanyWebhooks
 
 DEFAULT_API_KEY = "tt-emulator-eu-admin-key"
 DEFAULT_NA_API_KEY = "tt-emulator-na-admin-key"
@@ -48,6 +49,8 @@ ACCESS = ("read", "write", "read/write")
 RATE = 50
 WINDOW = 10.0
 CONCURRENCY = 10
+# Control endpoints that stand in for Teamtailor's interface: their changes send company webhooks like the API's.
+_INTERFACE_CONTROLS = ("/_emulator/records/", "/_emulator/jobs", "/_emulator/job-offers")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,13 @@ class TeamtailorEmulator(ResourcesApi, VendorEmulator):
         self.add_control("GET", "/_emulator/regions", self._control_regions)
         self.add_control("POST", "/_emulator/jobs", self._control_job)
         self.add_control("POST", "/_emulator/job-offers", self._control_offer)
+        # Settings > Integrations > Webhooks (reference B7): company webhooks are set up by hand there.
+        self.company_webhooks = CompanyWebhooks(self.clock)
+        self.company_webhooks.observe(self.state)
+        self.company_webhooks.outbox.register_controls(self)
+        self.add_control("GET", "/_emulator/company-webhooks", self._control_webhooks)
+        self.add_control("POST", "/_emulator/company-webhooks", self._control_webhook_add)
+        self.add_control("DELETE", "/_emulator/company-webhooks/{id}", self._control_webhook_remove)
 
     # ================================================================== pipeline hooks
     def preflight(self, request: Request, route: Route) -> None:
@@ -169,6 +179,10 @@ class TeamtailorEmulator(ResourcesApi, VendorEmulator):
 
     def handle(self, request: Request) -> Response:
         response = super().handle(request)
+        path = request.path
+        if request.method != "GET" and (not path.startswith("/_emulator") or path.startswith(_INTERFACE_CONTROLS)):
+            with self.lock:
+                self.company_webhooks.after_change(self.state)
         version = request.header("x-api-version")
         if version in API_VERSIONS:
             response.set_header("X-Api-Version", str(version))  # the response echoes the version (T-DOC)
@@ -225,10 +239,29 @@ class TeamtailorEmulator(ResourcesApi, VendorEmulator):
         offer = self.state.add_offer(body.get("job-application-id"), body, body.get("user-id"))
         return Response.json({"id": offer.id}, 201)
 
+    def _control_webhooks(self, request: Request) -> Response:
+        return Response.json({"webhooks": list(self.company_webhooks.hooks.values())})
+
+    def _control_webhook_add(self, request: Request) -> Response:
+        """`{"url", "events"?: [...], "label"?, "signature_version"?: "v2"|"v1", "signature_key"?}` → the webhook
+        with the signature key Teamtailor generated."""
+        return Response.json(self.company_webhooks.add(request.json_object()), 201)
+
+    def _control_webhook_remove(self, request: Request) -> Response:
+        self.company_webhooks.remove(request.path_params["id"])
+        return Response.json({"deleted": True})
+
+    def build_state(self, config: Any) -> State:
+        state: State = super().build_state(config)
+        if hasattr(self, "company_webhooks"):
+            self.company_webhooks.observe(state)  # a new seed sends nothing; its later changes do
+        return state
+
     def _control_regions(self, request: Request) -> Response:
         return Response.json({"requests": dict(self.region_requests)})
 
     def reset_state(self) -> None:
+        self.company_webhooks.reset()
         super().reset_state()
         self.region_requests = dict.fromkeys(REGIONS, 0)
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import InvalidSeed
 from apps.connectors.emulation.seeding import SeedConfigBase
-from apps.connectors.teamtailor.emulator.state import JobApplication, Question, RejectReason, State, User
+from apps.connectors.teamtailor.emulator.state import Answer, JobApplication, Question, RejectReason, State, User
 
 FIRST = ("Ada", "Björn", "Chloé", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivo", "Jonas")
 LAST = ("Lind", "Berg", "Moreau", "Patel", "Yılmaz", "Haddad", "Novak", "Sato", "Kovač", "Brusman")
@@ -19,6 +19,7 @@ class SeedConfig(SeedConfigBase):
     jobs: int = 3
     candidates: int = 20
     applications: int = 20  # spread over the open jobs, one per candidate at most
+    answers: bool = False  # each applicant answers its job's two questions (the sync benchmark's payload)
     counts = ("jobs", "candidates", "applications")
 
     def check(self) -> None:
@@ -60,4 +61,11 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
             inbox = state.job_stages(job.id)[0]
             application = JobApplication(state.new_id(), candidate.id, job.id, inbox.id, at, at, at)
             state.job_applications[application.id] = application
+            if config.answers:
+                permit, why = (p.question_id for p in state.job_picked(job.id))
+                for question_id, values in ((permit, {"boolean": index % 2 == 0}), (why, {"text": "I like it"})):
+                    answer = Answer(state.new_id(), candidate.id, question_id, at, at)
+                    for key, value in values.items():
+                        setattr(answer, key, value)
+                    state.answers[answer.id] = answer
     return state

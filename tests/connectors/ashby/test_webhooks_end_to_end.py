@@ -1,0 +1,94 @@
+"""Ashby webhooks end to end over loopback: activating the integration subscribes through `webhook.create`, a hire
+in the emulator reaches the SDK as HIRED through the platform's inbound URL and a targeted delta alone; a replayed
+(same webhookActionId), a forged and an unsigned delivery change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from kombo import Kombo
+
+from apps.connectors.ashby.connector import AshbyConnector
+from apps.connectors.ashby.emulator import DEFAULT_API_KEY, AshbyEmulator, create_app, operations
+from apps.connectors.catalog import AuthKind
+from apps.connectors.emulation.server import LoopbackServer
+from apps.integrations.inbound_lifecycle import inbound_activate
+from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
+from apps.integrations.services import integration_create
+from tests.connectors.sync_support import sync
+from tests.connectors.webhook_support import (
+    TaskPump,
+    assert_change_arrives_by_webhook,
+    assert_deliveries_change_nothing,
+    emulator_deliveries,
+    outcomes,
+    outgoing,
+    replay,
+)
+
+
+@pytest.fixture(scope="module")
+def ashby() -> Iterator[tuple[AshbyEmulator, str]]:
+    app = create_app(limits_enabled=False, seed={"candidates": 4, "jobs": 2})
+    with LoopbackServer(app) as server:
+        yield app, server.url
+
+
+@pytest.fixture
+def connected(
+    environment: Environment, ashby: tuple[AshbyEmulator, str], settings: Any, live_server: Any
+) -> Integration:
+    app, url = ashby
+    app.reset_state()
+    settings.CONNECTOR_BASE_URLS = {"ashby": url}
+    settings.PUBLIC_BASE_URL = live_server.url
+    integration = integration_create(
+        environment=environment, tool="ashby", end_user_organization_name="Acme Corp", auth_kind=AuthKind.API_KEY,
+        credentials={"api_key": DEFAULT_API_KEY}, base_url=url, setup_status=Integration.SetupStatus.COMPLETED,
+    )  # fmt: skip
+    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
+    integration.refresh_from_db()
+    sync(integration)
+    endpoint = inbound_activate(integration=integration)
+    assert endpoint is not None
+    assert endpoint.state == InboundWebhookEndpoint.State.SUBSCRIBED
+    return integration
+
+
+def test_a_hire_in_ashby_reaches_the_sdk_and_forged_or_replayed_deliveries_change_nothing(
+    connected: Integration, ashby: tuple[AshbyEmulator, str], kombo_client: Callable[..., Kombo], settings: Any
+) -> None:
+    app, url = ashby
+    hooks = list(app.webhooks.hooks.values())
+    assert sorted(h["webhookType"] for h in hooks) == sorted(AshbyConnector.webhook_events)
+    inbound = f"/webhooks/inbound/{connected.id}/{connected.inbound_webhook.token}"
+    assert all(h["requestUrl"].endswith(inbound) for h in hooks)
+    kombo = kombo_client(integration_id=connected.id)
+    application = next(iter(app.state.applications.values()))
+    plan = app.state.plans[application["currentInterviewStage"]["interviewPlanId"]]
+    hired = next(s for s in plan if s["type"] == "Hired")
+
+    def hire() -> None:
+        with app.lock:
+            operations.change_stage(app.state, {"applicationId": application["id"], "interviewStageId": hired["id"]})
+
+    with outgoing(connected.environment, settings) as (receiver, _), TaskPump() as pump:
+        assert_change_arrives_by_webhook(
+            integration=connected, kombo=kombo, receiver=receiver, pump=pump, change=hire,
+            application_remote_id=application["id"],
+        )  # fmt: skip
+        assert outcomes(kombo)[application["id"]] == "HIRED"
+        delivered = [d for d in emulator_deliveries(url)["deliveries"] if d["event"] == "candidateHire"]
+        assert [d["state"] for d in delivered] == ["delivered"]
+        changed = assert_deliveries_change_nothing(
+            integration=connected, receiver=receiver, pump=pump,
+            sends=[
+                lambda: replay(delivered[0]),
+                lambda: replay(delivered[0], Ashby_Signature="sha256=" + "0" * 64),
+                lambda: replay(delivered[0], Ashby_Signature=None),
+            ],
+            statuses=[200, 401, 401],
+        )  # fmt: skip
+        assert changed == {"DUPLICATE": 1, "REJECTED": 2}  # the replay by its webhookActionId, the forgeries

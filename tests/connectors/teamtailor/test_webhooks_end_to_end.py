@@ -1,0 +1,98 @@
+"""Teamtailor company webhooks end to end over loopback: the end user adds the webhook by hand (the emulator's
+stand-in for Settings > Integrations > Webhooks) with the URL the platform shows and gives the platform the
+signature key Teamtailor generated; a move to Hired reaches the SDK as HIRED through the inbound URL and a
+targeted delta alone; the same delivery again, a forged and an unsigned one change nothing."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from kombo import Kombo
+
+from apps.connectors.catalog import AuthKind
+from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.teamtailor.emulator import DEFAULT_API_KEY, TeamtailorEmulator, create_app
+from apps.integrations.inbound_lifecycle import inbound_activate
+from apps.integrations.inbound_services import inbound_set_vendor_secret, inbound_url
+from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
+from apps.integrations.services import integration_create
+from tests.connectors.sync_support import sync
+from tests.connectors.webhook_support import (
+    TaskPump,
+    assert_change_arrives_by_webhook,
+    assert_deliveries_change_nothing,
+    emulator_deliveries,
+    outgoing,
+    replay,
+)
+
+
+@pytest.fixture(scope="module")
+def teamtailor() -> Iterator[tuple[TeamtailorEmulator, str]]:
+    app = create_app(limits_enabled=False, seed={"candidates": 4, "applications": 4, "jobs": 2})
+    with LoopbackServer(app) as server:
+        yield app, server.url
+
+
+def test_a_hire_in_teamtailor_reaches_the_sdk_through_the_company_webhook(
+    environment: Environment, teamtailor: tuple[TeamtailorEmulator, str], settings: Any, live_server: Any,
+    kombo_client: Callable[..., Kombo],
+) -> None:  # fmt: skip
+    app, url = teamtailor
+    settings.CONNECTOR_BASE_URLS = {"teamtailor": url}
+    settings.PUBLIC_BASE_URL = live_server.url
+    integration = integration_create(
+        environment=environment, tool="teamtailor", end_user_organization_name="Acme Corp",
+        auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_API_KEY, "region": "eu"}, base_url=url,
+        setup_status=Integration.SetupStatus.COMPLETED,
+    )  # fmt: skip
+    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
+    integration.refresh_from_db()
+    sync(integration)
+    endpoint = inbound_activate(integration=integration)
+    assert endpoint is not None
+    assert endpoint.state == InboundWebhookEndpoint.State.MANUAL
+    # the end user adds the webhook in Teamtailor and hands Tributary the generated key
+    hook = requests.post(
+        f"{url}/_emulator/company-webhooks",
+        json={"url": inbound_url(endpoint, base_url=live_server.url), "events": ["job_application.update"]},
+        timeout=10,
+    ).json()
+    inbound_set_vendor_secret(endpoint=endpoint, secret=hook["signature_key"])
+    kombo = kombo_client(integration_id=integration.id)
+    application = next(iter(app.state.job_applications.values()))
+    hired = next(s for s in app.state.job_stages(application.job_id) if s.stage_type == "Hired")
+
+    def hire() -> None:
+        body = {"data": {"id": str(application.id), "type": "job-applications",
+                         "relationships": {"stage": {"data": {"id": str(hired.id), "type": "stages"}}}}}  # fmt: skip
+        answer = requests.patch(
+            f"{url}/eu/v1/job-applications/{application.id}", json=body, timeout=10,
+            headers={"Authorization": f"Token token={DEFAULT_API_KEY}", "X-Api-Version": "20240904",
+                     "Content-Type": "application/vnd.api+json"},
+        )  # fmt: skip
+        assert answer.status_code == 200, answer.text
+
+    with outgoing(integration.environment, settings) as (receiver, _), TaskPump() as pump:
+        assert_change_arrives_by_webhook(
+            integration=integration, kombo=kombo, receiver=receiver, pump=pump, change=hire,
+            application_remote_id=str(application.id),
+        )  # fmt: skip
+        [delivered] = emulator_deliveries(url)["deliveries"]
+        assert (delivered["event"], delivered["state"]) == ("job_application.update", "delivered")
+        forged = base64.b64encode(f"t={int(time.time())},v2={'0' * 64}".encode()).decode()
+        changed = assert_deliveries_change_nothing(
+            integration=integration, receiver=receiver, pump=pump,
+            sends=[
+                lambda: replay(delivered),  # the same delivery again: its signature is its id
+                lambda: replay(delivered, TT_Signature=forged),
+                lambda: replay(delivered, TT_Signature=None),
+            ],
+            statuses=[200, 401, 401],
+        )  # fmt: skip
+        assert changed == {"DUPLICATE": 1, "REJECTED": 2}
