@@ -139,6 +139,9 @@ class Connector(abc.ABC):
     # Inbound webhooks (apps.connectors.webhooks): how they are set up, and the vendor's event names we subscribe to.
     webhook_setup: ClassVar[WebhookSetup] = WebhookSetup.NONE
     webhook_events: ClassVar[tuple[str, ...]] = ()
+    # MANUAL tools: the vendor's steps to paste the URL and secret (Markdown), shown with them on the connection
+    # flow's done page and the admin integration page.
+    webhook_setup_guide: ClassVar[str | None] = None
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context

@@ -16,6 +16,9 @@ from apps.core.api.fields import StrictCharField
 from apps.core.api.responses import success
 from apps.core.api.schema import EmptySerializer, error_responses, success_envelope
 from apps.core.api.urls import public_base_url
+from apps.core.timeutils import utcnow
+from apps.integrations.inbound_apis import InboundWebhooksSerializer
+from apps.integrations.inbound_freshness import freshness
 from apps.integrations.models import SyncRun
 from apps.integrations.passthrough_services import METHODS, passthrough_send
 from apps.integrations.selectors import (
@@ -167,6 +170,13 @@ class IntegrationDetailApi(APIView):
         beta = serializers.BooleanField()
         read_models = ReadModelSettingSerializer(many=True)
         write_actions = WriteActionSettingSerializer(many=True)
+        inbound_webhooks = InboundWebhooksSerializer(
+            allow_null=True,
+            help_text=(
+                "Tributary extension (not in the Kombo API): the ATS's webhooks for this integration and how fresh "
+                "each model is (last event received, last targeted sync, lag). `null` for tools that push nothing."
+            ),
+        )
 
     class DeleteInputSerializer(serializers.Serializer):
         pass
@@ -177,7 +187,8 @@ class IntegrationDetailApi(APIView):
     )
     def get(self, request: Request, integration_id: str) -> Response:
         integration = integration_get(environment=request.auth.environment, integration_id=integration_id)
-        return success(integration_details(integration, base_url=public_base_url(request)))
+        details = integration_details(integration, base_url=public_base_url(request))
+        return success({**details, "inbound_webhooks": freshness(integration, now=utcnow())})
 
     @extend_schema(
         operation_id="delete_integration",

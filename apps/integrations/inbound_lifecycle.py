@@ -115,3 +115,16 @@ def inbound_deactivate(*, integration: Integration) -> None:
     endpoint.subscription_ids = []
     endpoint.state = InboundWebhookEndpoint.State.UNSUBSCRIBED
     endpoint.save(update_fields=["subscription_ids", "state", "last_error", "updated_at"])
+
+
+def manual_setup(integration: Integration) -> dict[str, str] | None:
+    """For MANUAL tools: what the end user pastes into the ATS (URL, secret) and the vendor's steps; else None."""
+    if setup_of(integration) != WebhookSetup.MANUAL:
+        return None
+    endpoint = inbound_activate(integration=integration)
+    assert endpoint is not None
+    return {
+        "url": inbound_url(endpoint, base_url=callback_base_url()),
+        "secret": inbound_secret(endpoint),
+        "guide": get_connector_class(integration.tool).webhook_setup_guide or "",
+    }

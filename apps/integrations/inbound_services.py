@@ -26,7 +26,7 @@ from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookReject
 from apps.core.crypto import keyring
 from apps.core.timeutils import utcnow
 from apps.integrations.enabled import is_disabled
-from apps.integrations.inbound_targeted import targeted_enqueue
+from apps.integrations.inbound_targeted import targeted_enqueue_unless_running
 from apps.integrations.models import (
     InboundDelivery,
     InboundFreshness,
@@ -174,7 +174,7 @@ def _accept(endpoint: InboundWebhookEndpoint, event: WebhookEvent, received_at: 
                     integration_id=integration_id, model=target.model.value, remote_id=target.remote_id,
                     defaults={"first_event_at": received_at, "delivery": delivery},
                 )  # fmt: skip
-            for model in {target.model.value for target in event.targets}:
+            for model in sorted({target.model.value for target in event.targets}):  # one lock order everywhere
                 row, created = InboundFreshness.objects.get_or_create(
                     integration_id=integration_id, model=model, defaults={"last_event_at": received_at}
                 )
@@ -182,7 +182,7 @@ def _accept(endpoint: InboundWebhookEndpoint, event: WebhookEvent, received_at: 
                     InboundFreshness.objects.filter(id=row.id).update(last_event_at=received_at)
             InboundWebhookEndpoint.objects.filter(integration_id=integration_id).update(last_received_at=received_at)
             if event.targets:
-                transaction.on_commit(lambda: targeted_enqueue(integration_id))
+                transaction.on_commit(lambda: targeted_enqueue_unless_running(integration_id))
             else:
                 InboundDelivery.objects.filter(id=delivery.id).update(processed_at=received_at)
     except IntegrityError:  # this event id was accepted before: a replay (or the vendor's retry of a success)

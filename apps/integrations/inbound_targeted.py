@@ -72,6 +72,15 @@ def targeted_enqueue(integration_id: str, *, delay: float | None = None) -> None
     async_task(TASK_TARGETED, integration_id, group=f"inbound:{integration_id}")
 
 
+def targeted_enqueue_unless_running(integration_id: str) -> None:
+    """After new targets committed: a task, unless a targeted delta of the integration runs (not gone stale). That
+    one takes them: it reads pending targets until none is left, and looks once more after releasing its lock,
+    which happens after our lock check saw it held, so after our targets were committed."""
+    held = InboundTargetedLock.objects.filter(integration_id=integration_id, heartbeat_at__gte=utcnow() - _stale())
+    if not held.exists():
+        targeted_enqueue(integration_id)
+
+
 # -- the lock ------------------------------------------------------------------------------------------
 
 
@@ -278,6 +287,7 @@ def _store(
                 totals[name] += value
             if result.created or result.updated or removed:
                 changed.append(model.value)
+        for model in sorted(reads, key=lambda item: item.value):  # the receiving side's lock order
             _freshness(integration, model, batch.targets.get(model, {}), now)
         SyncRun.objects.filter(id=run.id).update(models_total=position, models_done=position, **totals)
         if batch.deliveries:

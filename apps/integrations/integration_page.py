@@ -154,8 +154,14 @@ class IntegrationPageMixin:
 
     page_fields = (
         "sync_now_button", "last_sync_per_model", "recent_runs", "source_mapping_status", "request_log_link",
-        "last_error",
+        "last_error", "inbound_webhooks",
     )  # fmt: skip
+
+    @admin.display(description="Webhooks from the ATS")
+    def inbound_webhooks(self, obj: Integration) -> str:
+        from apps.integrations.inbound_admin import inbound_webhooks_html
+
+        return inbound_webhooks_html(obj)
 
     @admin.display(description="Last sync per model")
     def last_sync_per_model(self, obj: Integration) -> str:

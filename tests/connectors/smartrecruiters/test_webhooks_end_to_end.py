@@ -9,6 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
+from django.test import Client
+from django.urls import reverse
 from kombo import Kombo
 
 from apps.connectors.catalog import AuthKind
@@ -16,7 +19,7 @@ from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, SmartRecruitersEmulator, create_app
 from apps.core.timeutils import utcnow
 from apps.integrations.inbound_lifecycle import inbound_activate
-from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration, SyncRun
+from apps.integrations.models import ApiKey, Environment, InboundWebhookEndpoint, Integration, SyncRun
 from apps.integrations.services import integration_create, integration_set_enabled
 from apps.integrations.sync import sync_dispatch
 from tests.connectors.smartrecruiters.harness import Emulator
@@ -94,7 +97,7 @@ def remote_id(application: dict[str, Any]) -> str:
 
 def test_a_hire_reaches_the_sdk_and_a_data_changed_and_forged_or_replayed_deliveries_change_nothing(
     connected: Integration, emulator: Emulator, sr_app: SmartRecruitersEmulator, kombo_client: Callable[..., Kombo],
-    settings: Any,
+    settings: Any, live_server: Any, api_key: ApiKey, admin_client: Client,
 ) -> None:  # fmt: skip
     # given one active, signed subscription, made through the X-Hook-Secret handshake
     (subscription,) = sr_app.subscriptions.values()
@@ -140,6 +143,22 @@ def test_a_hire_reaches_the_sdk_and_a_data_changed_and_forged_or_replayed_delive
     assert after["runs"] == before["runs"]  # no targeted read was started
     assert stored_counts(connected) == stored
     assert len(data_changed_models(receiver)) == 1
+
+    # and freshness is shown: the details' extension (the official SDK still parses them) and the admin page
+    assert kombo.general.get_integration_details(integration_id=connected.id).data.id == connected.id
+    raw = requests.get(
+        f"{live_server.url}/v1/integrations/{connected.id}", headers={"Authorization": f"Bearer {api_key.raw_key}"},
+        timeout=10,
+    ).json()["data"]["inbound_webhooks"]  # fmt: skip
+    assert (raw["setup"], raw["status"], raw["healthy"]) == ("API", "SUBSCRIBED", True)
+    models = {row["model"]: row for row in raw["models"]}
+    assert sorted(models) == ["ats_applications", "ats_candidates"]
+    assert models["ats_applications"]["lag_seconds"] >= 0
+    assert models["ats_applications"]["last_targeted_sync_at"] is not None
+    page = admin_client.get(reverse("admin:integrations_integration_change", args=[connected.id])).content.decode()
+    assert 'class="inbound-status" data-status="SUBSCRIBED"' in page
+    assert connected.inbound_webhook.token in page
+    assert "healthy: scheduled deltas 3× less often" in page
 
     # when the integration is switched off, its subscription is removed from SmartRecruiters
     integration_set_enabled(integration=connected, enabled=False)

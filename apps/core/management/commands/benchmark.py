@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, str] = {
     "load": "apps.applications.writes.benchmark_load",
     "webhooks": "apps.integrations.webhook_benchmark",
     "fleet": "apps.integrations.fleet_benchmark",
+    "freshness": "apps.integrations.inbound_benchmark",
 }
 
 
