@@ -39,7 +39,7 @@ def test_a_tick_costs_the_same_queries_for_any_fleet_size(
     with django_assert_num_queries(QUERIES_WHEN_DUE), django_capture_on_commit_callbacks(execute=True):
         result = sync_dispatch()
 
-    assert result == {"requested": size, "resent": 0}
+    assert result == {"requested": size, "resent": 0, "deferred": 0}
     queued = dict(SyncRun.objects.filter(status="QUEUED").values_list("integration_id", "type"))
     assert queued == {integration.id: ("DELTA" if number % 3 else "FULL") for number, integration in enumerate(fleet)}
     tasks = sorted((task.func(), task.args(), task.task["group"]) for task in OrmQ.objects.all())
@@ -53,7 +53,7 @@ def test_a_tick_with_nothing_due_costs_three_queries(db: None, django_assert_num
     sync_dispatch()  # queues everything due
 
     with django_assert_num_queries(3):
-        assert sync_dispatch() == {"requested": 0, "resent": 0}
+        assert sync_dispatch() == {"requested": 0, "resent": 0, "deferred": 0}
 
 
 def test_a_run_waiting_in_the_queue_is_not_sent_twice(db: None, django_capture_on_commit_callbacks: Any) -> None:
@@ -67,7 +67,7 @@ def test_a_run_waiting_in_the_queue_is_not_sent_twice(db: None, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         result = sync_dispatch()
 
-    assert result == {"requested": 0, "resent": 1}
+    assert result == {"requested": 0, "resent": 1, "deferred": 0}
     assert sorted(task.args()[0] for task in OrmQ.objects.all()) == sorted([_queued(waiting), _queued(lost)])
 
 

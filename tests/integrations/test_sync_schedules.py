@@ -83,7 +83,7 @@ def test_dispatch_requests_what_is_due(
 
     queued = list(SyncRun.objects.filter(integration=integration, status="QUEUED").values_list("type", "trigger"))
     assert queued == ([(expected, "SCHEDULE")] if expected else [])
-    assert result == {"requested": 1 if expected else 0, "resent": 0}
+    assert result == {"requested": 1 if expected else 0, "resent": 0, "deferred": 0}
 
 
 def test_dispatch_skips_disabled_invalid_and_unfinished_integrations(db: None) -> None:
@@ -93,7 +93,7 @@ def test_dispatch_skips_disabled_invalid_and_unfinished_integrations(db: None) -
     Integration.objects.filter(id=invalid.id).update(state=Integration.State.INVALID)
     IntegrationFactory(setup_status=Integration.SetupStatus.INCOMPLETE)
 
-    assert sync_dispatch() == {"requested": 0, "resent": 0}
+    assert sync_dispatch() == {"requested": 0, "resent": 0, "deferred": 0}
     assert SyncRun.objects.count() == 0
 
 
@@ -109,7 +109,7 @@ def test_dispatch_resends_lost_tasks_and_runs_of_dead_workers(
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         result = sync_dispatch()
 
-    assert result == {"requested": 0, "resent": 2}
+    assert result == {"requested": 0, "resent": 2, "deferred": 0}
     assert sorted((task.func(), task.args()) for task in OrmQ.objects.all()) == sorted(
         [(TASK_EXECUTE, (lost.id, None)), (TASK_EXECUTE, (dead.id, None))]
     )
@@ -125,7 +125,7 @@ def test_dispatch_reads_every_integrations_history_in_one_query(
         _run(integration, "DELTA", minutes_ago=2)  # nothing due
 
     with django_assert_num_queries(3):  # the integrations with their last runs, then lost and stale runs
-        assert sync_dispatch() == {"requested": 0, "resent": 0}
+        assert sync_dispatch() == {"requested": 0, "resent": 0, "deferred": 0}
 
 
 def test_sync_intervals_are_at_least_one_minute(db: None) -> None:
