@@ -317,7 +317,8 @@ class SyncEngine:
                 vanished = self._mark_vanished(model, now, only=only)
                 if model == ReadModel.JOBS:
                     vanished += self._mark_vanished(ReadModel.APPLICATION_STAGES, now)
-            SyncSeenRecord.objects.filter(run=self.run).delete()
+            if self.run.type == SyncRun.Type.FULL:  # only a full remembers what it saw
+                SyncSeenRecord.objects.filter(run=self.run).delete()
             self._store_sync_token(model)
             SyncRunModel.objects.filter(id=checkpoint.id).update(
                 status=SyncRunModel.Status.DONE, finished_at=now, deleted=F("deleted") + vanished
@@ -334,8 +335,10 @@ class SyncEngine:
     def _store_sync_token(self, model: ReadModel) -> None:
         """Keep the vendor's incremental-sync token of a completely read model for the next run (if it has one)."""
         token = self.connector.sync_token(model)
+        if token is None:
+            return
         stored = Integration.objects.filter(id=self.integration.id).values_list("sync_tokens", flat=True).first() or {}
-        if token is not None and stored.get(model.value) != token:
+        if stored.get(model.value) != token:
             Integration.objects.filter(id=self.integration.id).update(sync_tokens={**stored, model.value: token})
 
     def _lock(self) -> None:

@@ -63,6 +63,8 @@ def _run(integration: Integration, run_type: str, *, minutes_ago: float, status:
     [
         ("never synced", [], {}, "FULL"),
         ("full 4 minutes ago", [("FULL", 4)], {}, None),
+        ("full 4.4 minutes ago: due after the next tick's midpoint", [("FULL", 4.4)], {}, None),
+        ("full 4.6 minutes ago: due before the next tick's midpoint", [("FULL", 4.6)], {}, "DELTA"),
         ("full 6 minutes ago", [("FULL", 6)], {}, "DELTA"),
         ("delta 2 minutes ago", [("FULL", 30), ("DELTA", 2)], {}, None),
         ("full 6 hours ago", [("FULL", 361), ("DELTA", 6)], {}, "FULL"),
