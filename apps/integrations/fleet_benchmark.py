@@ -16,6 +16,13 @@ every 5 min, fulls every 6 h) and watches for `--minutes`:
 - failed runs, runs of one integration that overlapped (two workers on one integration), and task deliveries
   that found their run already taken (harmless duplicates, counted).
 
+The workers are started before the fleet is created (the dispatcher's schedule held back meanwhile), so their
+start-up is not measured. Also reported: the load average over the run, how long runs waited for a worker and
+took, runs needed vs done per second, the workers' CPU and the time they sat runnable waiting for a CPU (their
+share of a loaded machine, from /proc schedstat), PostgreSQL's CPU, the dispatcher's ticks (also those a worker
+ran because the scheduled one was stuck behind a backlog, `dispatch_ticks`) and the time between them, runs
+deferred by a tool's cap, and runs claimed more than once.
+
 Integrations of other environments are switched off while the workers run (and on again after): the
 dispatcher would sync them too. Everything it created is deleted afterwards (`--keep` keeps it). Run it on
 PostgreSQL with `DEBUG=false`.
@@ -217,6 +224,20 @@ def _overlapping_runs(ids: list[str], since: datetime) -> int:
     return overlapping
 
 
+def _collect_ticks(seen: dict[str, tuple[datetime, str, Any]], since: datetime) -> None:
+    """The dispatcher's ticks so far (read while the run goes on: django-q2 keeps only `save_limit` tasks)."""
+    for task in Task.objects.filter(func=TASK_DISPATCH, started__gte=since).exclude(id__in=list(seen)):
+        if task.result is not None:
+            seen[task.id] = (task.started, task.group or "", task.result)
+
+
+def _collect_executions(seen: dict[str, tuple[Any, bool]], since: datetime) -> None:
+    """Sync task executions so far (result, success), read while the run goes on like the ticks."""
+    tasks = Task.objects.filter(func=TASK_EXECUTE, started__gte=since).exclude(id__in=list(seen))
+    for task_id, result, success in tasks.values_list("id", "result", "success"):
+        seen[task_id] = (result, success)
+
+
 def _spread(values: list[float]) -> dict[str, float]:
     return {"p50": _percentile(values, 0.5), "p95": _percentile(values, 0.95), "max": round(max(values, default=0), 1)}
 
@@ -240,23 +261,33 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
     )
     _clean(environment)
     OrmQ.objects.all().delete()
-    progress(f"creating {options['integrations']} sandbox integrations, each synced once")
-    setup_started = time.monotonic()
-    ids, large_ids = _create_fleet(environment, options, progress)
-    setup_seconds = time.monotonic() - setup_started
     schedules_apply()
-    # The workers dispatch every integration in the database: the others (another benchmark's, say) sit out.
+    # The workers start first (under load a qcluster takes half a minute to come up), with the dispatcher's
+    # schedule held back until the fleet exists; they dispatch every integration in the database, so the others
+    # (another benchmark's, say) sit out.
+    Schedule.objects.filter(name=SCHEDULE_DISPATCH).update(next_run=utcnow() + timedelta(days=1))
     others = list(
         Integration.objects.filter(enabled=True).exclude(environment=environment).values_list("id", flat=True)
     )
     Integration.objects.filter(id__in=others).update(enabled=False)
-    started_at = utcnow()
-    Schedule.objects.filter(name=SCHEDULE_DISPATCH).update(next_run=started_at)
     database = _Tracker(lambda: postgres_pids()[:1])
     clusters = _start_clusters(options["workers"], q_workers)
+    try:
+        progress(f"creating {options['integrations']} sandbox integrations, each synced once")
+        setup_started = time.monotonic()
+        ids, large_ids = _create_fleet(environment, options, progress)
+        setup_seconds = time.monotonic() - setup_started
+    except BaseException:
+        _stop(clusters)
+        Integration.objects.filter(id__in=others).update(enabled=True)
+        raise
+    started_at = utcnow()
+    Schedule.objects.filter(name=SCHEDULE_DISPATCH).update(next_run=started_at)
     workers = _Tracker(lambda: [cluster.pid for cluster in clusters])
     wall_started = time.monotonic()
     samples: list[dict[str, Any]] = []
+    ticks_seen: dict[str, tuple[datetime, str, Any]] = {}
+    executions_seen: dict[str, tuple[Any, bool]] = {}
     loads = [load_average()]
     try:
         progress(
@@ -282,17 +313,20 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
             )
             workers.sample()
             database.sample()
+            _collect_ticks(ticks_seen, started_at)
+            _collect_executions(executions_seen, started_at)
             progress(f"  {samples[-1]}")
     finally:
         wall = time.monotonic() - wall_started
         _stop(clusters)
         Integration.objects.filter(id__in=others).update(enabled=True)
-    ticks = [
-        task.result
-        for task in Task.objects.filter(func=TASK_DISPATCH, started__gte=started_at).order_by("started")
-        if isinstance(task.result, dict)
+    _collect_ticks(ticks_seen, started_at)
+    ordered = sorted(ticks_seen.values(), key=lambda tick: tick[0])
+    ticks = [result for _, _, result in ordered if isinstance(result, dict) and "queries" in result]
+    tick_gaps = [
+        round((later[0] - earlier[0]).total_seconds(), 1) for earlier, later in zip(ordered, ordered[1:], strict=False)
     ]
-    executions = Task.objects.filter(func=TASK_EXECUTE, started__gte=started_at)
+    _collect_executions(executions_seen, started_at)
     runs = SyncRun.objects.filter(integration_id__in=ids, created_at__gte=started_at)
     measured = samples[1:] or samples  # the first sample is taken before the first tick's runs could finish
     used, db_used = workers.total(), database.total()
@@ -321,6 +355,11 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
             "large_max": max(sample["large_lag_max_s"] for sample in measured),
         },
         "dispatcher_ticks": len(ticks),
+        "dispatcher_ticks_in_worker": sum(1 for _, group, _ in ordered if group == "sync-dispatch-in-worker"),
+        "dispatcher_ticks_skipped": sum(
+            1 for *_, result in ordered if isinstance(result, dict) and "skipped" in result
+        ),
+        "dispatcher_seconds_between_ticks": _spread(tick_gaps),
         "dispatcher_queries_per_tick": sorted({tick.get("queries") for tick in ticks}),
         "dispatcher_ms_per_tick": {
             "p50": _percentile([tick.get("ms", 0.0) for tick in ticks], 0.5),
@@ -347,9 +386,9 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
             "overlapping": _overlapping_runs(ids, started_at),
             "claimed_more_than_once": runs.filter(attempts__gt=1).count(),
         },
-        "task_executions": executions.count(),
-        "duplicate_deliveries": executions.filter(result="NOT_CLAIMED").count(),
-        "failed_tasks": executions.filter(success=False).count(),
+        "task_executions": len(executions_seen),
+        "duplicate_deliveries": sum(1 for result, _ in executions_seen.values() if result == "NOT_CLAIMED"),
+        "failed_tasks": sum(1 for _, success in executions_seen.values() if not success),
         "samples": samples,
     }
     if not options["keep"]:

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 
 def sync_run_execute(run_id: str, token: str | None = None) -> str:
-    """Work on a sync run (claimed atomically: a duplicate delivery does nothing)."""
+    """Work on a sync run (claimed atomically: a duplicate delivery does nothing); then tick the dispatcher here
+    if its scheduled task is late (`dispatch_ticks.tick_if_late`)."""
+    from apps.integrations.dispatch_ticks import tick_if_late
     from apps.integrations.sync import sync_run_execute as execute
 
-    return execute(run_id=run_id, token=token).value
+    value = execute(run_id=run_id, token=token).value
+    tick_if_late(_dispatch_measured)
+    return value
 
 
 def sync_dispatch() -> dict[str, float]:
     """Every minute: queue due syncs, re-send lost tasks, take over runs of dead workers.
 
     The result (kept by django-q2) also says what the tick cost: its queries and milliseconds, which must not grow
-    with the number of integrations (`manage.py benchmark fleet` reads them)."""
+    with the number of integrations (`manage.py benchmark fleet` reads them). A scheduled task that comes after a
+    tick a worker ran meanwhile (`dispatch_ticks`) does nothing."""
+    from apps.integrations.dispatch_ticks import ticked_recently
+
+    if ticked_recently():
+        return {"skipped": 1}
+    return _dispatch_measured()
+
+
+def _dispatch_measured() -> dict[str, float]:
     import time
 
     from django.db import connection
