@@ -7,7 +7,7 @@ Its cost per tick is a fixed number of queries whatever the fleet size, so 1,000
    (only when a due integration's tool has a concurrency cap, `fleet_limits`: the active runs per capped tool);
 2. one INSERT of all new runs;
 3. QUEUED runs whose task was lost: waiting over a minute, nothing RUNNING, and (ORM broker) no task for it in
-   the queue, read in one query: in a backlog, runs merely waiting their turn are not sent a second time;
+   the queue, read in one query every tick: in a backlog, runs merely waiting their turn are not sent a second time;
 4. RUNNING runs whose worker died;
 5. one INSERT of all their tasks into django-q2's ORM broker (after commit, as `async_task` would).
 
@@ -134,17 +134,21 @@ def _package(run_id: str) -> bytes:
     return SignedPackage.dumps(task)
 
 
-def _queued_run_ids() -> set[str] | None:
-    """The runs that have a task in the ORM broker's queue (waiting, or taken by a worker and not yet done);
-    None on other brokers."""
-    from apps.integrations.sync import TASK_EXECUTE
-
+def _queue_payloads() -> list[bytes] | None:
+    """The packages waiting in the ORM broker's queue (or taken by a worker and not yet done); None on others."""
     broker = get_broker()
     if not isinstance(broker, ORM):
         return None
-    run_ids = set()
     key = broker.list_key or Conf.CLUSTER_NAME
-    for payload in OrmQ.objects.using(Conf.ORM).filter(key=key).values_list("payload", flat=True):
+    return list(OrmQ.objects.using(Conf.ORM).filter(key=key).values_list("payload", flat=True))
+
+
+def _queued_run_ids(payloads: list[bytes]) -> set[str]:
+    """The runs that have a task among these packages."""
+    from apps.integrations.sync import TASK_EXECUTE
+
+    run_ids = set()
+    for payload in payloads:
         try:
             task = SignedPackage.loads(payload)
         except Exception:  # noqa: BLE001 - a package signed with another key is none of ours
@@ -207,10 +211,12 @@ def dispatch(*, now: datetime | None = None, stale: timedelta) -> dict[str, int]
         .exclude(integration_id__in=running)
         .values_list("id", flat=True)
     )
-    if lost:
-        in_queue = _queued_run_ids()
-        if in_queue is not None:
-            lost = [run_id for run_id in lost if run_id not in in_queue]
+    # Read every tick (not only when there are candidates): the tick's queries stay the same with or without a
+    # backlog; the packages are only decoded when there is something to check.
+    payloads = _queue_payloads()
+    if lost and payloads is not None:
+        in_queue = _queued_run_ids(payloads)
+        lost = [run_id for run_id in lost if run_id not in in_queue]
     dead = list(
         SyncRun.objects.filter(status=SyncRun.Status.RUNNING, heartbeat_at__lt=now - stale).values_list("id", flat=True)
     )

@@ -6,19 +6,24 @@ the fleet benchmark showed as ticks 100 s apart instead of 60 (and lost or dead 
 So a worker finishing a sync task checks when the last tick started (django-q2's own task rows) and, when it is
 over `LATE_AFTER` ago, runs the tick itself, recorded as a task of the dispatcher like a scheduled one (the fleet
 benchmark and the admin see it). A scheduled tick arriving shortly after does nothing. Two workers seeing the
-same late tick both run it at worst once each: a tick is idempotent (one QUEUED run per integration).
+same late tick, or a worker's tick meeting the scheduled one, do not overlap: a tick runs under a PostgreSQL
+advisory lock and one that finds it taken does nothing (two at once both met the one-QUEUED-run constraint and
+fell back to one INSERT per integration: 513 queries, 8.5 s in the fleet benchmark).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django_q.humanhash import uuid
 from django_q.models import Schedule, Task
 
+TICK_LOCK = (7302, 1)  # (namespace, key) of the advisory lock (fleet_limits.lock_tool uses namespace 7301)
 LATE_AFTER = timedelta(seconds=75)  # the schedule says every 60 s
 RECENT = timedelta(seconds=30)
 
@@ -53,3 +58,21 @@ def tick_if_late(tick: Callable[[], dict[str, float]]) -> dict[str, float] | Non
     result = tick()
     Task.objects.filter(id=task_id).update(stopped=timezone.now(), result=result)
     return result
+
+
+@contextlib.contextmanager
+def one_tick_at_a_time() -> Iterator[bool]:
+    """Yields whether this process holds the tick lock (always True off PostgreSQL); released on exit, after the
+    tick's transaction has committed and its tasks are queued."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", list(TICK_LOCK))
+        alone = bool(cursor.fetchone()[0])
+    try:
+        yield alone
+    finally:
+        if alone:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", list(TICK_LOCK))

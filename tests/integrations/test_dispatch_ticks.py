@@ -60,3 +60,35 @@ def test_no_worker_tick_while_the_schedule_is_on_time_or_absent(db: None) -> Non
 
     assert SyncRun.objects.filter(status="QUEUED").count() == 0
     assert not Task.objects.filter(group="sync-dispatch-in-worker").exists()
+
+
+def test_a_tick_does_nothing_while_another_one_runs(db: None) -> None:
+    """Two ticks never overlap: one finding the tick lock taken (another process ticking) does nothing."""
+    import threading
+
+    from django.db import connection
+
+    from apps.integrations.dispatch_ticks import one_tick_at_a_time
+
+    IntegrationFactory()  # a full is due
+    held, done = threading.Event(), threading.Event()
+
+    def other_tick() -> None:
+        try:
+            with one_tick_at_a_time() as alone:
+                assert alone
+                held.set()
+                done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_tick)
+    thread.start()
+    assert held.wait(timeout=30)
+    try:
+        assert tasks.sync_dispatch() == {"skipped": 1}
+        assert SyncRun.objects.count() == 0
+    finally:
+        done.set()
+        thread.join(timeout=30)
+    assert tasks.sync_dispatch()["requested"] == 1  # the lock is free again

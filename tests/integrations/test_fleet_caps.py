@@ -18,8 +18,8 @@ from apps.integrations.sync_runs import _claim
 from tests.factories.integrations import IntegrationFactory
 
 # The integrations with their history, the active runs per capped tool, SAVEPOINT + INSERT of the runs + RELEASE
-# (the test runs in a transaction), lost runs, stale runs, and one INSERT of every task into the ORM broker.
-QUERIES_WHEN_A_CAPPED_TOOL_IS_DUE = 8
+# (the test runs in a transaction), lost runs, the ORM broker's queue, stale runs, and one INSERT of every task.
+QUERIES_WHEN_A_CAPPED_TOOL_IS_DUE = 9
 
 
 def _synced(integration: Integration, *, minutes_ago: float) -> Integration:
