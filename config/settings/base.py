@@ -174,6 +174,8 @@ Q_CLUSTER = {
 if env.str("REDIS_URL", default=""):
     Q_CLUSTER.pop("orm")
     Q_CLUSTER["redis"] = env.str("REDIS_URL")
+else:  # the ORM broker, taking tasks oldest first (apps.integrations.fifo_broker)
+    Q_CLUSTER["broker_class"] = "apps.integrations.fifo_broker.FifoORM"
 
 LOGGING = {
     "version": 1,
