@@ -16,6 +16,13 @@ every 5 min, fulls every 6 h) and watches for `--minutes`:
 - failed runs, runs of one integration that overlapped (two workers on one integration), and task deliveries
   that found their run already taken (harmless duplicates, counted).
 
+The workers are started before the fleet is created (the dispatcher's schedule held back meanwhile), so their
+start-up is not measured. Also reported: the load average over the run, how long runs waited for a worker and
+took, runs needed vs done per second, the workers' CPU and the time they sat runnable waiting for a CPU (their
+share of a loaded machine, from /proc schedstat), PostgreSQL's CPU, the dispatcher's ticks (also those a worker
+ran because the scheduled one was stuck behind a backlog, `dispatch_ticks`) and the time between them, runs
+deferred by a tool's cap, and runs claimed more than once.
+
 Integrations of other environments are switched off while the workers run (and on again after): the
 dispatcher would sync them too. Everything it created is deleted afterwards (`--keep` keeps it). Run it on
 PostgreSQL with `DEBUG=false`.
@@ -42,10 +49,12 @@ from django_q.models import OrmQ, Schedule, Task
 from apps.connectors.sandbox.store import forget_store
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import sandbox_path_for, sandbox_store_for
+from apps.integrations.fleet_measure import ProcessTimes, descendants, load_average, postgres_pids, times
 from apps.integrations.models import Environment, Integration, SyncRun
 from apps.integrations.services import environment_create, integration_create
 from apps.integrations.sync import (
     DEFAULT_DELTA_MINUTES,
+    DEFAULT_FULL_MINUTES,
     SCHEDULE_DISPATCH,
     TASK_DISPATCH,
     TASK_EXECUTE,
@@ -53,13 +62,17 @@ from apps.integrations.sync import (
 )
 
 ENVIRONMENT_NAME = "benchmark-fleet"
+FIRST_CYCLE_S = (DEFAULT_DELTA_MINUTES + 1) * 60
+FULL_INTERVAL = timedelta(minutes=DEFAULT_FULL_MINUTES, seconds=30)
 Progress = Callable[[str], Any]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--integrations", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2, help="qcluster processes.")
-    parser.add_argument("--q-workers", type=int, default=1, help="Worker processes per qcluster (Q_WORKERS).")
+    parser.add_argument(
+        "--q-workers", type=int, default=None, help="Worker processes per qcluster (default: Q_CLUSTER['workers'])."
+    )
     parser.add_argument("--minutes", type=float, default=15, help="How long to watch the fleet.")
     parser.add_argument("--sample-seconds", type=float, default=10)
     parser.add_argument("--small-records", type=int, default=40, help="Records of a typical sandbox ATS.")
@@ -105,18 +118,24 @@ def _create_fleet(environment: Environment, options: dict[str, Any], progress: P
         is_large = number % every == 0 and len(large_ids) < large
         sandbox_store_for(integration, records=options["large_records"] if is_large else options["small_records"])
         when = now - timedelta(minutes=DEFAULT_DELTA_MINUTES) * (number + 0.5) / count
-        runs.append(
+        # A large one syncs everything (not only tracked records) and its full is due at the first tick: the
+        # fleet sees large full syncs while the small ones' deltas are due (fairness).
+        history = [(SyncRun.Type.DELTA, when), (SyncRun.Type.FULL, when - FULL_INTERVAL)] if is_large else [
+            (SyncRun.Type.FULL, when)
+        ]  # fmt: skip
+        runs += [
             SyncRun(
-                integration=integration, type=SyncRun.Type.FULL, trigger=SyncRun.Trigger.COMMAND,
-                status=SyncRun.Status.SUCCEEDED, sync_all=integration.sync_all_records, watermark=when,
-                started_at=when, finished_at=when,
+                integration=integration, type=run_type, trigger=SyncRun.Trigger.COMMAND,
+                status=SyncRun.Status.SUCCEEDED, sync_all=is_large, watermark=at, started_at=at, finished_at=at,
             )
-        )  # fmt: skip
+            for run_type, at in history
+        ]  # fmt: skip
         ids.append(integration.id)
         if is_large:
             large_ids.add(integration.id)
         if (number + 1) % 100 == 0:
             progress(f"  {number + 1}/{count} integrations and sandboxes created")
+    Integration.objects.filter(id__in=large_ids).update(sync_all_records=True)
     SyncRun.objects.bulk_create(runs)
     # Spread over the delta interval before the measurement starts (creating a large fleet takes minutes), and
     # created_at too (set on insert; the dispatcher reads it).
@@ -139,32 +158,31 @@ def _lags(ids: list[str], since: datetime) -> dict[str, float]:
     return {integration_id: (now - (last.get(integration_id) or since)).total_seconds() for integration_id in ids}
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return found
+class _Tracker:
+    """CPU and run-queue wait of a set of process trees, summed over every process seen (worker processes that
+    django-q2 recycles keep counting with what they had used when last seen), minus what they had at the start."""
 
+    def __init__(self, roots: Callable[[], list[int]]) -> None:
+        self.roots = roots
+        self.seen: dict[int, ProcessTimes] = {}
+        self.before: dict[int, ProcessTimes] = {}
+        for pid in self._pids():
+            self.before[pid] = times([pid])
 
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-    return total
+    def _pids(self) -> list[int]:
+        return [pid for root in self.roots() for pid in descendants(root)]
+
+    def sample(self) -> None:
+        for pid in self._pids():
+            current = times([pid])
+            if current.processes:
+                self.seen[pid] = current
+
+    def total(self) -> ProcessTimes:
+        used = ProcessTimes()
+        for pid, current in self.seen.items():
+            used = used + current.minus(self.before.get(pid, ProcessTimes()))
+        return used
 
 
 def _start_clusters(count: int, q_workers: int) -> list[subprocess.Popen[bytes]]:
@@ -207,29 +225,71 @@ def _overlapping_runs(ids: list[str], since: datetime) -> int:
     return overlapping
 
 
+def _collect_ticks(seen: dict[str, tuple[datetime, str, Any]], since: datetime) -> None:
+    """The dispatcher's ticks so far (read while the run goes on: django-q2 keeps only `save_limit` tasks)."""
+    for task in Task.objects.filter(func=TASK_DISPATCH, started__gte=since).exclude(id__in=list(seen)):
+        if task.result is not None:
+            seen[task.id] = (task.started, task.group or "", task.result)
+
+
+def _collect_executions(seen: dict[str, tuple[Any, bool]], since: datetime) -> None:
+    """Sync task executions so far (result, success), read while the run goes on like the ticks."""
+    tasks = Task.objects.filter(func=TASK_EXECUTE, started__gte=since).exclude(id__in=list(seen))
+    for task_id, result, success in tasks.values_list("id", "result", "success"):
+        seen[task_id] = (result, success)
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"p50": _percentile(values, 0.5), "p95": _percentile(values, 0.95), "max": round(max(values, default=0), 1)}
+
+
+def _run_times(ids: list[str], since: datetime) -> dict[str, Any]:
+    """How long runs waited for a worker (queued → started) and took (started → finished), in seconds."""
+    waited, took = [], []
+    finished = SyncRun.objects.filter(integration_id__in=ids, created_at__gte=since, finished_at__isnull=False)
+    for created, started, ended in finished.values_list("created_at", "started_at", "finished_at"):
+        if started is not None:
+            waited.append((started - created).total_seconds())
+            took.append((ended - started).total_seconds())
+    return {"waited_s": _spread(waited), "took_s": _spread(took)}
+
+
 def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
     settings.DEBUG = False
+    q_workers = options["q_workers"] or int(settings.Q_CLUSTER["workers"])
     environment = Environment.objects.filter(name=ENVIRONMENT_NAME).first() or environment_create(
         name=ENVIRONMENT_NAME, display_name="Fleet benchmark"
     )
     _clean(environment)
     OrmQ.objects.all().delete()
-    progress(f"creating {options['integrations']} sandbox integrations, each synced once")
-    setup_started = time.monotonic()
-    ids, large_ids = _create_fleet(environment, options, progress)
-    setup_seconds = time.monotonic() - setup_started
     schedules_apply()
-    # The workers dispatch every integration in the database: the others (another benchmark's, say) sit out.
+    # The workers start first (under load a qcluster takes half a minute to come up), with the dispatcher's
+    # schedule held back until the fleet exists; they dispatch every integration in the database, so the others
+    # (another benchmark's, say) sit out.
+    Schedule.objects.filter(name=SCHEDULE_DISPATCH).update(next_run=utcnow() + timedelta(days=1))
     others = list(
         Integration.objects.filter(enabled=True).exclude(environment=environment).values_list("id", flat=True)
     )
     Integration.objects.filter(id__in=others).update(enabled=False)
+    database = _Tracker(lambda: postgres_pids()[:1])
+    clusters = _start_clusters(options["workers"], q_workers)
+    try:
+        progress(f"creating {options['integrations']} sandbox integrations, each synced once")
+        setup_started = time.monotonic()
+        ids, large_ids = _create_fleet(environment, options, progress)
+        setup_seconds = time.monotonic() - setup_started
+    except BaseException:
+        _stop(clusters)
+        Integration.objects.filter(id__in=others).update(enabled=True)
+        raise
     started_at = utcnow()
     Schedule.objects.filter(name=SCHEDULE_DISPATCH).update(next_run=started_at)
-    clusters = _start_clusters(options["workers"], options["q_workers"])
+    workers = _Tracker(lambda: [cluster.pid for cluster in clusters])
     wall_started = time.monotonic()
     samples: list[dict[str, Any]] = []
-    cpu = 0.0
+    ticks_seen: dict[str, tuple[datetime, str, Any]] = {}
+    executions_seen: dict[str, tuple[Any, bool]] = {}
+    loads = [load_average()]
     try:
         progress(
             f"watching {len(ids)} integrations on {options['workers']} qcluster processes for {options['minutes']} min"
@@ -239,6 +299,7 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
             time.sleep(options["sample_seconds"])
             lags = _lags(ids, started_at)
             small = [lag for integration_id, lag in lags.items() if integration_id not in large_ids]
+            loads.append(load_average())
             samples.append(
                 {
                     "t_s": round(time.monotonic() - wall_started),
@@ -248,54 +309,92 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
                     "large_lag_max_s": round(max((lags[i] for i in large_ids), default=0.0), 1),
                     "queue_depth": OrmQ.objects.count(),
                     "running": SyncRun.objects.filter(integration_id__in=ids, status=SyncRun.Status.RUNNING).count(),
+                    "load_1m": loads[-1],
                 }
             )
-            cpu = max(cpu, _cpu_seconds([pid for cluster in clusters for pid in _descendants(cluster.pid)]))
+            workers.sample()
+            database.sample()
+            _collect_ticks(ticks_seen, started_at)
+            _collect_executions(executions_seen, started_at)
             progress(f"  {samples[-1]}")
     finally:
         wall = time.monotonic() - wall_started
         _stop(clusters)
         Integration.objects.filter(id__in=others).update(enabled=True)
-    ticks = [
-        task.result
-        for task in Task.objects.filter(func=TASK_DISPATCH, started__gte=started_at).order_by("started")
-        if isinstance(task.result, dict)
+    _collect_ticks(ticks_seen, started_at)
+    ordered = sorted(ticks_seen.values(), key=lambda tick: tick[0])
+    ticks = [result for _, _, result in ordered if isinstance(result, dict) and "queries" in result]
+    tick_gaps = [
+        round((later[0] - earlier[0]).total_seconds(), 1) for earlier, later in zip(ordered, ordered[1:], strict=False)
     ]
-    executions = Task.objects.filter(func=TASK_EXECUTE, started__gte=started_at)
+    _collect_executions(executions_seen, started_at)
     runs = SyncRun.objects.filter(integration_id__in=ids, created_at__gte=started_at)
     measured = samples[1:] or samples  # the first sample is taken before the first tick's runs could finish
+    used, db_used = workers.total(), database.total()
+    cpus = os.cpu_count() or 1
+    succeeded = runs.filter(status=SyncRun.Status.SUCCEEDED).count()
     figures = {
         "database": connection.vendor,
         "integrations": len(ids),
         "large_integrations": len(large_ids),
         "workers": options["workers"],
-        "q_workers_per_cluster": options["q_workers"],
+        "q_workers_per_cluster": q_workers,
         "minutes": options["minutes"],
         "setup_seconds": round(setup_seconds, 1),
+        "load_average_1m": {
+            "start": loads[0],
+            "mean": round(sum(loads) / len(loads), 2),
+            "max": max(loads),
+            "end": loads[-1],
+        },  # fmt: skip
+        "cpus": cpus,
         "freshness_lag_s": {
             "p50": _percentile([sample["lag_p50_s"] for sample in measured], 0.5),
             "p95": max(sample["lag_p95_s"] for sample in measured),
+            "p95_median_of_samples": _percentile([sample["lag_p95_s"] for sample in measured], 0.5),
+            # Once every integration has had its first delta: that one reads its sandbox for the first time (its
+            # full is recorded, not executed), so the first cycle costs more than the steady state.
+            "p95_after_first_cycle": max(
+                (sample["lag_p95_s"] for sample in measured if sample["t_s"] > FIRST_CYCLE_S), default=None
+            ),
             "max": max(sample["lag_max_s"] for sample in measured),
             "large_max": max(sample["large_lag_max_s"] for sample in measured),
         },
         "dispatcher_ticks": len(ticks),
+        "dispatcher_ticks_in_worker": sum(1 for _, group, _ in ordered if group == "sync-dispatch-in-worker"),
+        "dispatcher_ticks_skipped": sum(
+            1 for *_, result in ordered if isinstance(result, dict) and "skipped" in result
+        ),
+        "dispatcher_seconds_between_ticks": _spread(tick_gaps),
         "dispatcher_queries_per_tick": sorted({tick.get("queries") for tick in ticks}),
         "dispatcher_ms_per_tick": {
             "p50": _percentile([tick.get("ms", 0.0) for tick in ticks], 0.5),
             "max": max((tick.get("ms", 0.0) for tick in ticks), default=0.0),
         },
         "dispatcher_requested_per_tick": [tick.get("requested") for tick in ticks],
+        "dispatcher_deferred_per_tick": [tick.get("deferred", 0) for tick in ticks],
         "queue_depth": {"max": max(s["queue_depth"] for s in samples), "last": samples[-1]["queue_depth"]},
-        "worker_cpu_share": round(cpu / (wall * (os.cpu_count() or 1)), 3),
+        # Runs needed per second to keep every integration on its delta interval, and what the workers did.
+        "runs_needed_per_s": round(len(ids) / (DEFAULT_DELTA_MINUTES * 60), 2),
+        "runs_done_per_s": round(succeeded / wall, 2),
+        "run_times": _run_times(ids, started_at),
+        "worker_cpu_share": round(used.cpu_s / (wall * cpus), 3),
+        # Seconds the worker processes sat runnable without a CPU, per second they ran: the machine's share of the
+        # limit (0 on an idle machine; above 1, they waited longer for a CPU than they used one).
+        "worker_runqueue_wait_per_cpu_s": round(used.runqueue_wait_s / used.cpu_s, 2) if used.cpu_s else None,
+        "worker_cpu_s_per_run": round(used.cpu_s / succeeded, 3) if succeeded else None,
+        "worker_processes_seen": len(workers.seen),
+        "postgres_cpu_share": round(db_used.cpu_s / (wall * cpus), 3) if database.seen else None,
         "runs": {
-            "succeeded": runs.filter(status=SyncRun.Status.SUCCEEDED).count(),
+            "succeeded": succeeded,
             "failed": runs.filter(status=SyncRun.Status.FAILED).count(),
             "still_active": runs.filter(status__in=SyncRun.ACTIVE_STATUSES).count(),
             "overlapping": _overlapping_runs(ids, started_at),
+            "claimed_more_than_once": runs.filter(attempts__gt=1).count(),
         },
-        "task_executions": executions.count(),
-        "duplicate_deliveries": executions.filter(result="NOT_CLAIMED").count(),
-        "failed_tasks": executions.filter(success=False).count(),
+        "task_executions": len(executions_seen),
+        "duplicate_deliveries": sum(1 for result, _ in executions_seen.values() if result == "NOT_CLAIMED"),
+        "failed_tasks": sum(1 for _, success in executions_seen.values() if not success),
         "samples": samples,
     }
     if not options["keep"]:

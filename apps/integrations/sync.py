@@ -109,13 +109,17 @@ def _execute_claimed(
     enqueue_continuation: bool,
 ) -> RunOutcome:
     from apps.integrations.connectors import connector_for
+    from apps.integrations.fleet_limits import slice_pages, slice_seconds
     from apps.integrations.sync_observers import after_sync_attempt
 
     run = SyncRun.objects.select_related("integration").get(id=run_id)
-    deadline = time.monotonic() + (time_budget if time_budget is not None else task_time_budget())
+    max_pages = None
+    if time_budget is None:  # a worker's task: it yields after its slice, to the back of the queue (fairness)
+        time_budget, max_pages = min(task_time_budget(), slice_seconds()), slice_pages()
+    deadline = time.monotonic() + time_budget
     try:
         connector = connector_for(run.integration)
-        engine = SyncEngine(run, claimed, connector, deadline=deadline, progress=progress)
+        engine = SyncEngine(run, claimed, connector, deadline=deadline, progress=progress, max_pages=max_pages)
         engine.prepare()
         finished = engine.execute()
     except LostClaim:

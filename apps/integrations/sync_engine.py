@@ -111,12 +111,14 @@ class SyncEngine:
         *,
         deadline: float,
         progress: ProgressCallback | None,
+        max_pages: int | None = None,
     ) -> None:
         self.run = run
         self.integration = run.integration
         self.token = token
         self.connector = connector
         self.deadline = deadline
+        self.pages_left = max_pages  # this task's share of pages (fairness, `fleet_limits`); None: no limit
         self.progress = progress
         self.calls_committed = connector.upstream_calls()
         self.created_by_model: dict[ReadModel, int] = {}
@@ -160,7 +162,7 @@ class SyncEngine:
         for checkpoint in self.run.model_checkpoints.order_by("position"):
             if checkpoint.status in (SyncRunModel.Status.DONE, SyncRunModel.Status.SKIPPED):
                 continue
-            if worked and time.monotonic() > self.deadline:
+            if worked and self._used_up():
                 return False
             if not self._sync_model(checkpoint):
                 return False
@@ -221,8 +223,11 @@ class SyncEngine:
             if plan.mode == "list" and state.get("cursor") is None:
                 self._finish_model(checkpoint, model, plan)
                 return True
-            if time.monotonic() > self.deadline:  # checked after a page: every task makes progress
+            if self._used_up():  # checked after a page: every task makes progress
                 return False
+
+    def _used_up(self) -> bool:
+        return time.monotonic() > self.deadline or (self.pages_left is not None and self.pages_left <= 0)
 
     def _commit_page(
         self,
@@ -286,6 +291,8 @@ class SyncEngine:
                 **{name: F(name) + value for name, value in counters.items()},
             )  # fmt: skip
         self.calls_committed = calls
+        if self.pages_left is not None:
+            self.pages_left -= 1
         # Each time the rows created for this model in this run double (from 500), refresh the planner's view.
         created_before = self.created_by_model.get(model, checkpoint.created)
         created_now = created_before + result.created
@@ -311,7 +318,8 @@ class SyncEngine:
                 vanished = self._mark_vanished(model, now, only=only)
                 if model == ReadModel.JOBS:
                     vanished += self._mark_vanished(ReadModel.APPLICATION_STAGES, now)
-            SyncSeenRecord.objects.filter(run=self.run).delete()
+            if self.run.type == SyncRun.Type.FULL:  # only a full remembers what it saw
+                SyncSeenRecord.objects.filter(run=self.run).delete()
             self._store_sync_token(model)
             SyncRunModel.objects.filter(id=checkpoint.id).update(
                 status=SyncRunModel.Status.DONE, finished_at=now, deleted=F("deleted") + vanished
@@ -328,8 +336,10 @@ class SyncEngine:
     def _store_sync_token(self, model: ReadModel) -> None:
         """Keep the vendor's incremental-sync token of a completely read model for the next run (if it has one)."""
         token = self.connector.sync_token(model)
+        if token is None:
+            return
         stored = Integration.objects.filter(id=self.integration.id).values_list("sync_tokens", flat=True).first() or {}
-        if token is not None and stored.get(model.value) != token:
+        if stored.get(model.value) != token:
             Integration.objects.filter(id=self.integration.id).update(sync_tokens={**stored, model.value: token})
 
     def _lock(self) -> None:

@@ -107,6 +107,8 @@ def _claim(run_id: str, *, token: str | None, stale: timedelta) -> str | None:
     due = Q(not_before__isnull=True) | Q(not_before__lte=now)
     try:
         with transaction.atomic():
+            if not _tool_slot_free(run_id):
+                return None  # its tool is at its fleet-wide cap: the run stays QUEUED, the dispatcher re-sends it
             claimed = (
                 SyncRun.objects.filter(id=run_id, status=SyncRun.Status.QUEUED)
                 .filter(due)
@@ -132,6 +134,19 @@ def _claim(run_id: str, *, token: str | None, stale: timedelta) -> str | None:
         logger.warning("sync run %s taken over from a worker that stopped answering", run_id)
         return new_token
     return None
+
+
+def _tool_slot_free(run_id: str) -> bool:
+    """Whether the run's tool has a free slot under its fleet-wide cap (`fleet_limits`); holds the tool's lock
+    until the caller's transaction ends, so two workers cannot both take the last slot."""
+    from apps.integrations.fleet_limits import lock_tool, tool_cap
+
+    tool = SyncRun.objects.filter(id=run_id).values_list("integration__tool", flat=True).first()
+    cap = tool_cap(tool) if tool is not None else None
+    if cap is None:
+        return True
+    lock_tool(tool)  # type: ignore[arg-type]
+    return SyncRun.objects.filter(status=SyncRun.Status.RUNNING, integration__tool=tool).count() < cap
 
 
 def _finish(run: SyncRun, token: str, *, status: str, error: str = "") -> None:

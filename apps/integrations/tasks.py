@@ -4,21 +4,35 @@ from __future__ import annotations
 
 
 def sync_run_execute(run_id: str, token: str | None = None) -> str:
-    """Work on a sync run (claimed atomically: a duplicate delivery does nothing)."""
+    """Work on a sync run (claimed atomically: a duplicate delivery does nothing); then tick the dispatcher here
+    if its scheduled task is late (`dispatch_ticks.tick_if_late`)."""
+    from apps.integrations.dispatch_ticks import tick_if_late
     from apps.integrations.sync import sync_run_execute as execute
 
-    return execute(run_id=run_id, token=token).value
+    value = execute(run_id=run_id, token=token).value
+    tick_if_late(_dispatch_measured)
+    return value
 
 
 def sync_dispatch() -> dict[str, float]:
     """Every minute: queue due syncs, re-send lost tasks, take over runs of dead workers.
 
     The result (kept by django-q2) also says what the tick cost: its queries and milliseconds, which must not grow
-    with the number of integrations (`manage.py benchmark fleet` reads them)."""
+    with the number of integrations (`manage.py benchmark fleet` reads them). A scheduled task that comes after a
+    tick a worker ran meanwhile (`dispatch_ticks`) does nothing."""
+    from apps.integrations.dispatch_ticks import ticked_recently
+
+    if ticked_recently():
+        return {"skipped": 1}
+    return _dispatch_measured()
+
+
+def _dispatch_measured() -> dict[str, float]:
     import time
 
     from django.db import connection
 
+    from apps.integrations.dispatch_ticks import one_tick_at_a_time
     from apps.integrations.sync import sync_dispatch as dispatch
 
     queries = [0]
@@ -28,8 +42,11 @@ def sync_dispatch() -> dict[str, float]:
         return execute(sql, params, many, context)
 
     started = time.perf_counter()
-    with connection.execute_wrapper(count):
-        result: dict[str, float] = {**dispatch()}
+    with one_tick_at_a_time() as alone:
+        if not alone:
+            return {"skipped": 1}  # another tick is running (a worker's, or a second scheduler's)
+        with connection.execute_wrapper(count):
+            result: dict[str, float] = {**dispatch()}
     result.update(queries=queries[0], ms=round((time.perf_counter() - started) * 1000, 2))
     return result
 

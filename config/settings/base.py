@@ -174,6 +174,8 @@ Q_CLUSTER = {
 if env.str("REDIS_URL", default=""):
     Q_CLUSTER.pop("orm")
     Q_CLUSTER["redis"] = env.str("REDIS_URL")
+else:  # the ORM broker, taking tasks oldest first (apps.integrations.fifo_broker)
+    Q_CLUSTER["broker_class"] = "apps.integrations.fifo_broker.FifoORM"
 
 LOGGING = {
     "version": 1,
@@ -211,6 +213,14 @@ REQUEST_LOG_RETENTION_DAYS = env.int("REQUEST_LOG_RETENTION_DAYS", default=14)
 # long after they were created, once no unexpired link can still finish them (apps.integrations.abandoned).
 ABANDONED_INTEGRATION_RETENTION_DAYS = env.int("ABANDONED_INTEGRATION_RETENTION_DAYS", default=7)
 SYNC_TASK_TIME_BUDGET_SECONDS = env.int("SYNC_TASK_TIME_BUDGET_SECONDS", default=int(0.8 * Q_CLUSTER["timeout"]))
+# Fairness: a worker's task yields a run after this many seconds or committed pages (whichever comes first) and a
+# fresh task for it goes to the back of the queue, so a large full sync never holds a worker while small deltas wait.
+SYNC_TASK_SLICE_SECONDS = env.float("SYNC_TASK_SLICE_SECONDS", default=30.0)
+SYNC_TASK_SLICE_PAGES = env.int("SYNC_TASK_SLICE_PAGES", default=50)
+# Runs of one tool active at once across the whole fleet (QUEUED or RUNNING), e.g. {"workable": 8, "sandbox": null}.
+# A tool not named here defaults to its connector's `rate_budget.max_concurrency` (no cap without a rate budget):
+# a vendor budget shared by all our integrations (Workable's partner token, say) is never exceeded.
+SYNC_TOOL_CONCURRENCY = env.json("SYNC_TOOL_CONCURRENCY", default={})
 
 # Connectors and the connection flow.
 # Per-tool base URL for new connections, e.g. an emulator: {"smartrecruiters": "http://127.0.0.1:8081"}.

@@ -63,6 +63,8 @@ def _run(integration: Integration, run_type: str, *, minutes_ago: float, status:
     [
         ("never synced", [], {}, "FULL"),
         ("full 4 minutes ago", [("FULL", 4)], {}, None),
+        ("full 4.4 minutes ago: due after the next tick's midpoint", [("FULL", 4.4)], {}, None),
+        ("full 4.6 minutes ago: due before the next tick's midpoint", [("FULL", 4.6)], {}, "DELTA"),
         ("full 6 minutes ago", [("FULL", 6)], {}, "DELTA"),
         ("delta 2 minutes ago", [("FULL", 30), ("DELTA", 2)], {}, None),
         ("full 6 hours ago", [("FULL", 361), ("DELTA", 6)], {}, "FULL"),
@@ -83,7 +85,7 @@ def test_dispatch_requests_what_is_due(
 
     queued = list(SyncRun.objects.filter(integration=integration, status="QUEUED").values_list("type", "trigger"))
     assert queued == ([(expected, "SCHEDULE")] if expected else [])
-    assert result == {"requested": 1 if expected else 0, "resent": 0}
+    assert result == {"requested": 1 if expected else 0, "resent": 0, "deferred": 0}
 
 
 def test_dispatch_skips_disabled_invalid_and_unfinished_integrations(db: None) -> None:
@@ -93,7 +95,7 @@ def test_dispatch_skips_disabled_invalid_and_unfinished_integrations(db: None) -
     Integration.objects.filter(id=invalid.id).update(state=Integration.State.INVALID)
     IntegrationFactory(setup_status=Integration.SetupStatus.INCOMPLETE)
 
-    assert sync_dispatch() == {"requested": 0, "resent": 0}
+    assert sync_dispatch() == {"requested": 0, "resent": 0, "deferred": 0}
     assert SyncRun.objects.count() == 0
 
 
@@ -109,7 +111,7 @@ def test_dispatch_resends_lost_tasks_and_runs_of_dead_workers(
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         result = sync_dispatch()
 
-    assert result == {"requested": 0, "resent": 2}
+    assert result == {"requested": 0, "resent": 2, "deferred": 0}
     assert sorted((task.func(), task.args()) for task in OrmQ.objects.all()) == sorted(
         [(TASK_EXECUTE, (lost.id, None)), (TASK_EXECUTE, (dead.id, None))]
     )
@@ -124,8 +126,8 @@ def test_dispatch_reads_every_integrations_history_in_one_query(
         _run(integration, "FULL", minutes_ago=30)
         _run(integration, "DELTA", minutes_ago=2)  # nothing due
 
-    with django_assert_num_queries(3):  # the integrations with their last runs, then lost and stale runs
-        assert sync_dispatch() == {"requested": 0, "resent": 0}
+    with django_assert_num_queries(4):  # the integrations with their last runs, lost runs, the queue, stale runs
+        assert sync_dispatch() == {"requested": 0, "resent": 0, "deferred": 0}
 
 
 def test_sync_intervals_are_at_least_one_minute(db: None) -> None:
