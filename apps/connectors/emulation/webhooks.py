@@ -210,3 +210,23 @@ class WebhookOutbox:
                 return
             delay = self.policy.retry_delays[attempt] * self.retry_time_scale
         self._queue.put((time.monotonic() + delay, delivery, attempt + 1))
+
+
+class SendsStateEvents:
+    """Mixin for a `VendorEmulator` whose state collects change events in `state.events`: after every request the
+    vendor's webhooks for them are sent (`send_webhook_events`, the vendor's); a fresh state starts with none."""
+
+    state: Any
+
+    def send_webhook_events(self, request: Request) -> None:
+        raise NotImplementedError
+
+    def handle(self, request: Request) -> Response:
+        response = super().handle(request)  # type: ignore[misc]
+        if self.state.events:
+            self.send_webhook_events(request)
+        return response
+
+    def _replace_state(self, config: Any) -> None:
+        super()._replace_state(config)  # type: ignore[misc]
+        self.state.events.clear()

@@ -37,6 +37,7 @@ from apps.connectors.emulation.routing import Route
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID  # re-exported
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET  # re-exported
 from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, emulator_client
+from apps.connectors.emulation.webhooks import SendsStateEvents
 from apps.connectors.factorial.emulator import fields, render
 from apps.connectors.factorial.emulator.candidates import CandidatesApi
 from apps.connectors.factorial.emulator.company import CompanyApi
@@ -111,7 +112,14 @@ LIMIT_WINDOW = 60.0
 
 
 class FactorialEmulator(
-    JobsApi, CandidatesApi, QuestionsApi, CompanyApi, ControlApi, WebhookSubscriptionsApi, VendorEmulator
+    JobsApi,
+    CandidatesApi,
+    QuestionsApi,
+    CompanyApi,
+    ControlApi,
+    WebhookSubscriptionsApi,
+    SendsStateEvents,
+    VendorEmulator,
 ):
     """A stateful Factorial. See the module docstring of `app.py` and the report for the interfaces."""
 
@@ -180,17 +188,6 @@ class FactorialEmulator(
         self._register_factorial_control_endpoints()
         self._register_webhooks(API)
         self.state.events.clear()  # the seed's records are no changes
-
-    def handle(self, request: Request) -> Response:
-        """Every request, then the webhook deliveries of the changes it made (webhooks.py)."""
-        response = super().handle(request)
-        if self.state.events:
-            self.send_webhook_events(request)
-        return response
-
-    def _replace_state(self, config: Any) -> None:
-        super()._replace_state(config)
-        self.state.events.clear()
 
     def _add_api_key(self, key: str, label: str) -> tuple[int, str]:
         number = self.api_keys[key][0] if key in self.api_keys else len(self.api_keys) + 1

@@ -16,7 +16,7 @@ from typing import Any
 
 from apps.connectors.emulation.app import Principal
 from apps.connectors.emulation.clock import Clock
-from apps.connectors.emulation.http import HttpError, Request, Response
+from apps.connectors.emulation.http import HttpError, Request
 from apps.connectors.emulation.oauth import InvalidToken, OAuthClient, OAuthProvider
 from apps.connectors.emulation.ratelimit import Limits, RouteLimits, Ticket
 from apps.connectors.emulation.records import StateError
@@ -24,6 +24,7 @@ from apps.connectors.emulation.routing import Route
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID  # re-exported
 from apps.connectors.emulation.vendor import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET  # re-exported
 from apps.connectors.emulation.vendor import StateHooks, VendorEmulator, emulator_client
+from apps.connectors.emulation.webhooks import SendsStateEvents
 from apps.connectors.smartrecruiters.emulator import fields, property_values
 from apps.connectors.smartrecruiters.emulator.applying import ApplyError
 from apps.connectors.smartrecruiters.emulator.candidates import CandidatesApi
@@ -79,7 +80,9 @@ CREATE_CANDIDATES = ("candidates_create",)
 MANAGE_CANDIDATES = ("candidates_manage",)
 
 
-class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, SubscriptionsApi, VendorEmulator):
+class SmartRecruitersEmulator(
+    JobsApi, CandidatesApi, CompanyApi, ControlApi, SubscriptionsApi, SendsStateEvents, VendorEmulator
+):
     """A stateful SmartRecruiters. See the module docstring of `app.py` and the report for the interfaces."""
 
     name = "smartrecruiters"
@@ -140,17 +143,6 @@ class SmartRecruitersEmulator(JobsApi, CandidatesApi, CompanyApi, ControlApi, Su
         self._register_sr_control_endpoints()
         self._register_webhooks()
         self.state.events.clear()  # the seed's records are no changes
-
-    def handle(self, request: Request) -> Response:
-        """Every request, then the webhook notifications of the changes it made (webhooks.py)."""
-        response = super().handle(request)
-        if self.state.events:
-            self.send_webhook_events(request)
-        return response
-
-    def _replace_state(self, config: Any) -> None:
-        super()._replace_state(config)
-        self.state.events.clear()
 
     # ================================================================== vendor hooks
     def owner_subject(self) -> str | None:
