@@ -28,7 +28,7 @@ def inbound_webhooks_html(integration: Integration) -> str:
     fresh = freshness(integration, now=now) or {}
     endpoint = InboundWebhookEndpoint.objects.filter(integration=integration).first()
     if endpoint is None:
-        return format_html('<span class="inbound-status" data-status="PENDING">Not set up yet</span>')
+        return format_html('<span class="inbound-status" data-status="{}">{}</span>', "PENDING", "Not set up yet")
     url = inbound_url(endpoint, base_url=callback_base_url())
     manual = ""
     if connector_class.webhook_setup == WebhookSetup.MANUAL:
