@@ -20,17 +20,12 @@ own rate limits are on, and so is Tributary's shared budget (SmartRecruiters: 9 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socketserver
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -44,9 +39,9 @@ from apps.connectors.catalog import AuthKind
 from apps.connectors.emulation.server import LoopbackServer
 from apps.core.ids import new_id
 from apps.core.timeutils import utcnow
+from apps.integrations.benchmark_workers import start_qcluster, stop_qcluster, wait_until_ready
 from apps.integrations.models import Environment, Integration, SyncRun, WebhookAttempt, WebhookEvent
 
-ROOT = Path(__file__).resolve().parents[2]
 POLL = 0.1
 DISPATCH_EVERY = 2.0
 SLACK = 0.25  # an outbox event this much older than the poll that saw the change may still announce it
@@ -158,38 +153,6 @@ def _serve_receiver(receipts: _Receipts) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
-
-
-def _start_cluster() -> subprocess.Popen[bytes]:
-    env = {**os.environ, "Q_WORKERS": "2", "Q_POLL": "0.05", "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
-           "SECRET_KEY": settings.SECRET_KEY, "CREDENTIALS_KEYS": settings.CREDENTIALS_KEYS,
-           "PYTHONPATH": str(ROOT)}  # fmt: skip
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "qcluster"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-
-
-def _wait_ready(timeout: float = 120) -> None:
-    """Until the cluster has run a trivial task (it is polling the broker)."""
-    from django_q.tasks import async_task, fetch
-
-    task_id = async_task("math.floor", 1.5)
-    deadline = time.monotonic() + timeout
-    while fetch(task_id) is None:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the qcluster did not start")
-        time.sleep(0.2)
-
-
-def _stop(cluster: subprocess.Popen[bytes]) -> None:
-    if cluster.poll() is None:
-        os.killpg(cluster.pid, signal.SIGTERM)
-    try:
-        cluster.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(cluster.pid, signal.SIGKILL)
-        cluster.wait(timeout=20)
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -361,15 +324,23 @@ def run(options: dict[str, Any], progress: Callable[[str], Any] = print) -> dict
     server, base = _serve_tributary()
     settings.PUBLIC_BASE_URL = base
     settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-    cluster = _start_cluster()
+    cluster = start_qcluster(
+        {
+            "Q_WORKERS": "2",
+            "Q_POLL": "0.05",
+            "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "CREDENTIALS_KEYS": settings.CREDENTIALS_KEYS,
+        }
+    )
     receipts = _Receipts()
-    _wait_ready()
+    wait_until_ready()
     modes = [mode.strip() for mode in str(options["modes"]).split(",") if mode.strip()]
     try:
         results = [_mode(options["tool"], mode == "on", options, base, receipts, progress) for mode in modes]
     finally:
         settings.PUBLIC_BASE_URL, settings.WEBHOOK_ALLOWED_NETWORKS = previous
-        _stop(cluster)
+        stop_qcluster(cluster)
         server.shutdown()
         server.server_close()
     return {

@@ -10,29 +10,23 @@ to its first receipt, attempts per event. Use PostgreSQL (the worker process sha
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandParser
 from django.db import transaction
-from django_q.tasks import async_task, fetch
 
 from apps.core.ids import new_id
+from apps.integrations.benchmark_workers import start_qcluster, stop_qcluster, wait_until_ready
 from apps.integrations.models import Environment, WebhookAttempt, WebhookDelivery
 from apps.integrations.webhook_delivery import webhook_sweep
 from apps.integrations.webhook_services import webhook_endpoint_create, webhook_event_emit
 
-ROOT = Path(__file__).resolve().parents[2]
 FAILURE_RATES = (0.0, 0.2)
 
 
@@ -75,30 +69,6 @@ def _serve(receipts: _Receipts) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
-
-
-def _start_cluster(workers: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "Q_WORKERS": str(workers),
-        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
-        "WEBHOOK_RETRY_BASE_SECONDS": "0.5",
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "qcluster"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-
-
-def _wait_ready(timeout: float = 120) -> None:
-    """Until the cluster has run a trivial task (it is polling the broker)."""
-    task_id = async_task("math.floor", 1.5)
-    deadline = time.monotonic() + timeout
-    while fetch(task_id) is None:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the qcluster did not start")
-        time.sleep(0.2)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -149,19 +119,14 @@ def run(options: dict[str, Any], progress: Callable[[str], Any] = print) -> dict
     events, workers = int(options["events"]), int(options["workers"])
     previous = settings.WEBHOOK_ALLOWED_NETWORKS
     settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-    cluster = _start_cluster(workers)
+    cluster = start_qcluster({"Q_WORKERS": str(workers), "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
+                              "WEBHOOK_RETRY_BASE_SECONDS": "0.5"})  # fmt: skip
     try:
-        _wait_ready()
+        wait_until_ready()
         phases = [_phase(events, rate, float(options["timeout"]), progress) for rate in FAILURE_RATES]
     finally:
         settings.WEBHOOK_ALLOWED_NETWORKS = previous
-        if cluster.poll() is None:
-            os.killpg(cluster.pid, signal.SIGTERM)
-        try:
-            cluster.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(cluster.pid, signal.SIGKILL)
-            cluster.wait(timeout=20)
+        stop_qcluster(cluster)
     return {
         "workers": workers,
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],

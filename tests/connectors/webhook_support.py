@@ -12,6 +12,8 @@
   (tests.integrations.webhook_receiver), for the `data-changed` announcements.
 - `inbound_counts(integration)` and `stored_counts(integration)`: exact row counts, to show that a forged or
   replayed delivery changes nothing.
+- `connected_with_webhooks(environment, tool=..., base_url=..., credentials=...)`: an integration on its emulator,
+  fully synced once, its webhooks activated; returns it with its inbound endpoint.
 - `emulator_deliveries(url)` reads `GET /_emulator/webhooks`; `replay(delivery, ...)` posts a delivery again with
   exactly the headers and body of its last attempt.
 """
@@ -31,18 +33,45 @@ from django_q.brokers import get_broker
 from django_q.models import OrmQ
 from django_q.signing import SignedPackage
 
+from apps.connectors.catalog import AuthKind
+from apps.integrations.inbound_lifecycle import inbound_activate
 from apps.integrations.models import (
     Environment,
     InboundDelivery,
     InboundPendingTarget,
+    InboundWebhookEndpoint,
     Integration,
     SyncRun,
     WebhookEndpoint,
 )
+from apps.integrations.services import integration_create
 from apps.integrations.webhook_services import webhook_endpoint_create
+from tests.connectors.sync_support import sync
 from tests.integrations.webhook_receiver import Receiver, start_receiver
 
 LOOPBACK = ["127.0.0.0/8"]
+
+
+def connected_with_webhooks(
+    environment: Environment,
+    *,
+    tool: str,
+    base_url: str,
+    credentials: dict[str, str],
+    auth_kind: AuthKind = AuthKind.API_KEY,
+) -> tuple[Integration, InboundWebhookEndpoint]:
+    """A completed integration of `tool` on its emulator, fully synced once (every record), then activated for
+    webhooks: subscribed through the vendor's API, or MANUAL (the URL and secret shown for the end user)."""
+    integration = integration_create(
+        environment=environment, tool=tool, end_user_organization_name="Acme Corp", auth_kind=auth_kind,
+        credentials=credentials, base_url=base_url, setup_status=Integration.SetupStatus.COMPLETED,
+    )  # fmt: skip
+    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
+    integration.refresh_from_db()
+    sync(integration)
+    endpoint = inbound_activate(integration=integration)
+    assert endpoint is not None
+    return integration, endpoint
 
 
 class TaskPump:

@@ -40,10 +40,12 @@ PENDING, DELIVERED, FAILED, DROPPED = "pending", "delivered", "failed", "dropped
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """How the vendor sends: the delays before each re-send after a failed attempt, and how long it waits."""
+    """How the vendor sends: the delays before each re-send after a failed attempt, how long it waits, and the
+    answers after which it gives up at once (e.g. Ashby: no retry after 401, 403, 404, 405 or 410)."""
 
     retry_delays: tuple[float, ...] = ()
     timeout_seconds: float = 10.0
+    final_statuses: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -203,7 +205,8 @@ class WebhookOutbox:
         with self._lock:
             delivery.attempts.append({"at": self.clock.now().isoformat(), "status": status, "error": error})
             succeeded = status is not None and 200 <= status < 300
-            if succeeded or attempt >= len(self.policy.retry_delays):
+            final = status in self.policy.final_statuses or attempt >= len(self.policy.retry_delays)
+            if succeeded or final:
                 delivery.state = DELIVERED if succeeded else FAILED
                 self._pending -= 1
                 self._idle.notify_all()

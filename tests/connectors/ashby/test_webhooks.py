@@ -13,11 +13,12 @@ import pytest
 import requests
 
 from apps.connectors.ashby.emulator import AshbyEmulator
-from apps.connectors.ashby.emulator.webhooks import RETRY_DELAYS, AshbyOutbox
+from apps.connectors.ashby.emulator.webhooks import RETRY_DELAYS
 from apps.connectors.catalog import ReadModel
 from apps.connectors.dtos import RemoteApplication
 from apps.connectors.emulation.clock import ManualClock
 from apps.connectors.emulation.server import LoopbackServer
+from apps.connectors.emulation.webhooks import WebhookOutbox
 from apps.connectors.webhooks import WebhookSetup
 from tests.connectors.ashby.harness import AshbyHarness
 from tests.connectors.webhook_receiver import receiving
@@ -33,7 +34,7 @@ def harness(ashby_server: LoopbackServer, ashby_app: AshbyEmulator, ashby_clock:
 
 
 @pytest.fixture
-def outbox(ashby_app: AshbyEmulator) -> AshbyOutbox:
+def outbox(ashby_app: AshbyEmulator) -> WebhookOutbox:
     return ashby_app.webhooks.outbox
 
 
@@ -42,7 +43,7 @@ def hired_stage(harness: AshbyHarness, application: dict[str, Any]) -> str:
     return next(stage["id"] for stage in plan["stages"] if stage["type"] == "Hired")
 
 
-def flush(outbox: AshbyOutbox) -> dict[str, Any]:
+def flush(outbox: WebhookOutbox) -> dict[str, Any]:
     """Wait for the outbox in-process: `POST /_emulator/webhooks/flush` waits under the emulator's lock, which
     the receiver's read-back needs."""
     assert outbox.wait_idle(10)
@@ -50,7 +51,7 @@ def flush(outbox: AshbyOutbox) -> dict[str, Any]:
 
 
 def test_a_hire_in_ashby_reaches_the_receiver_signed_and_reads_back_hired(
-    harness: AshbyHarness, outbox: AshbyOutbox
+    harness: AshbyHarness, outbox: WebhookOutbox
 ) -> None:
     connector = harness.connector()
     assert connector.webhook_setup == WebhookSetup.API
@@ -82,7 +83,7 @@ def test_a_hire_in_ashby_reaches_the_receiver_signed_and_reads_back_hired(
     assert len({entry.event.event_id for entry in accepted if entry.event}) == 2
 
 
-def test_forged_unsigned_and_replayed_deliveries_change_nothing(harness: AshbyHarness, outbox: AshbyOutbox) -> None:
+def test_forged_unsigned_and_replayed_deliveries_change_nothing(harness: AshbyHarness, outbox: WebhookOutbox) -> None:
     connector = harness.connector()
     application = harness.state()["applications"][0]
     with receiving(connector, SECRET) as receiver:
@@ -124,7 +125,7 @@ def test_forged_unsigned_and_replayed_deliveries_change_nothing(harness: AshbyHa
 
 
 def test_ashby_retries_a_failing_endpoint_on_its_schedule_but_not_after_410(
-    harness: AshbyHarness, outbox: AshbyOutbox
+    harness: AshbyHarness, outbox: WebhookOutbox
 ) -> None:
     assert RETRY_DELAYS[:4] == (10.0, 30.0, 70.0, 150.0)
     assert len(RETRY_DELAYS) == 9  # 10 attempts in all
@@ -147,7 +148,7 @@ def test_ashby_retries_a_failing_endpoint_on_its_schedule_but_not_after_410(
 
 
 def test_unsubscribing_removes_every_webhook_and_a_deleted_candidate_is_named(
-    harness: AshbyHarness, outbox: AshbyOutbox
+    harness: AshbyHarness, outbox: WebhookOutbox
 ) -> None:
     connector = harness.connector()
     application = harness.state()["applications"][0]

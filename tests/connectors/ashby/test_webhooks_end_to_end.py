@@ -12,16 +12,13 @@ from kombo import Kombo
 
 from apps.connectors.ashby.connector import AshbyConnector
 from apps.connectors.ashby.emulator import DEFAULT_API_KEY, AshbyEmulator, create_app, operations
-from apps.connectors.catalog import AuthKind
 from apps.connectors.emulation.server import LoopbackServer
-from apps.integrations.inbound_lifecycle import inbound_activate
 from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
-from apps.integrations.services import integration_create
-from tests.connectors.sync_support import sync
 from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    connected_with_webhooks,
     emulator_deliveries,
     outcomes,
     outgoing,
@@ -44,15 +41,9 @@ def connected(
     app.reset_state()
     settings.CONNECTOR_BASE_URLS = {"ashby": url}
     settings.PUBLIC_BASE_URL = live_server.url
-    integration = integration_create(
-        environment=environment, tool="ashby", end_user_organization_name="Acme Corp", auth_kind=AuthKind.API_KEY,
-        credentials={"api_key": DEFAULT_API_KEY}, base_url=url, setup_status=Integration.SetupStatus.COMPLETED,
-    )  # fmt: skip
-    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
-    integration.refresh_from_db()
-    sync(integration)
-    endpoint = inbound_activate(integration=integration)
-    assert endpoint is not None
+    integration, endpoint = connected_with_webhooks(
+        environment, tool="ashby", base_url=url, credentials={"api_key": DEFAULT_API_KEY}
+    )
     assert endpoint.state == InboundWebhookEndpoint.State.SUBSCRIBED
     return integration
 

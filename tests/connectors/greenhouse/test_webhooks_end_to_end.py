@@ -16,16 +16,14 @@ from apps.connectors.catalog import AuthKind, RateBudget
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.greenhouse.connector import GreenhouseConnector
 from apps.connectors.greenhouse.emulator import GreenhouseEmulator, create_app
-from apps.integrations.inbound_lifecycle import inbound_activate
 from apps.integrations.inbound_services import inbound_secret, inbound_url
 from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
-from apps.integrations.services import integration_create
 from tests.connectors.greenhouse.harness import CREDENTIALS, UNPACED_RATE
-from tests.connectors.sync_support import sync
 from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    connected_with_webhooks,
     emulator_deliveries,
     outgoing,
     replay,
@@ -51,16 +49,13 @@ def connected(
     monkeypatch.setattr(GreenhouseConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=4))
     app.reset()
     settings.PUBLIC_BASE_URL = live_server.url
-    integration = integration_create(
-        environment=environment, tool="greenhouse", end_user_organization_name="Acme Corp",
-        auth_kind=AuthKind.OAUTH2_CLIENT_CREDENTIALS, credentials=dict(CREDENTIALS), base_url=server.url,
-        setup_status=Integration.SetupStatus.COMPLETED,
-    )  # fmt: skip
-    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
-    integration.refresh_from_db()
-    sync(integration)
-    endpoint = inbound_activate(integration=integration)
-    assert endpoint is not None
+    integration, endpoint = connected_with_webhooks(
+        environment,
+        tool="greenhouse",
+        base_url=server.url,
+        credentials=dict(CREDENTIALS),
+        auth_kind=AuthKind.OAUTH2_CLIENT_CREDENTIALS,
+    )
     assert endpoint.state == InboundWebhookEndpoint.State.MANUAL  # the flow shows the URL and the secret
     return integration
 

@@ -14,21 +14,19 @@ import pytest
 import requests
 from kombo import Kombo
 
-from apps.connectors.catalog import AuthKind
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.lever.emulator import DEFAULT_API_KEY, LeverEmulator, create_app
 from apps.connectors.lever.emulator.webhooks import signature
 from apps.connectors.lever.webhooks import EVENTS
 from apps.core.timeutils import utcnow
-from apps.integrations.inbound_lifecycle import inbound_activate
 from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration, SyncRun
-from apps.integrations.services import integration_create, integration_delete
+from apps.integrations.services import integration_delete
 from apps.integrations.sync import sync_dispatch
-from tests.connectors.sync_support import sync
 from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    connected_with_webhooks,
     emulator_deliveries,
     flush,
     outcomes,
@@ -60,16 +58,9 @@ def url(app: LeverEmulator, server: LoopbackServer, settings: Any, live_server: 
 
 @pytest.fixture
 def connected(environment: Environment, url: str) -> Integration:
-    integration = integration_create(
-        environment=environment, tool="lever", end_user_organization_name="Acme Corp",
-        auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_API_KEY}, base_url=url,
-        setup_status=Integration.SetupStatus.COMPLETED,
-    )  # fmt: skip
-    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
-    integration.refresh_from_db()
-    sync(integration)
-    endpoint = inbound_activate(integration=integration)
-    assert endpoint is not None
+    integration, endpoint = connected_with_webhooks(
+        environment, tool="lever", base_url=url, credentials={"api_key": DEFAULT_API_KEY}
+    )
     assert endpoint.state == InboundWebhookEndpoint.State.SUBSCRIBED
     return integration
 

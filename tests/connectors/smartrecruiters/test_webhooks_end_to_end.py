@@ -14,18 +14,17 @@ from django.test import Client
 from django.urls import reverse
 from kombo import Kombo
 
-from apps.connectors.catalog import AuthKind
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.smartrecruiters.emulator import DEFAULT_API_KEY, SmartRecruitersEmulator, create_app
 from apps.core.timeutils import utcnow
-from apps.integrations.inbound_lifecycle import inbound_activate
 from apps.integrations.models import ApiKey, Environment, InboundWebhookEndpoint, Integration, SyncRun
-from apps.integrations.services import integration_create, integration_set_enabled
+from apps.integrations.services import integration_set_enabled
 from apps.integrations.sync import sync_dispatch
 from tests.connectors.smartrecruiters.harness import Emulator
-from tests.connectors.sync_support import every, sync
+from tests.connectors.sync_support import every
 from tests.connectors.webhook_support import (
     TaskPump,
+    connected_with_webhooks,
     data_changed_models,
     emulator_deliveries,
     flush,
@@ -64,16 +63,9 @@ def emulator(sr_server: LoopbackServer, sr_app: SmartRecruitersEmulator, setting
 
 @pytest.fixture
 def connected(environment: Environment, emulator: Emulator) -> Integration:
-    integration = integration_create(
-        environment=environment, tool="smartrecruiters", end_user_organization_name="Acme Corp",
-        auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_API_KEY}, base_url=emulator.url,
-        setup_status=Integration.SetupStatus.COMPLETED,
-    )  # fmt: skip
-    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
-    integration.refresh_from_db()
-    sync(integration)
-    endpoint = inbound_activate(integration=integration)
-    assert endpoint is not None
+    integration, endpoint = connected_with_webhooks(
+        environment, tool="smartrecruiters", base_url=emulator.url, credentials={"api_key": DEFAULT_API_KEY}
+    )
     assert endpoint.state == InboundWebhookEndpoint.State.SUBSCRIBED
     return integration
 

@@ -14,18 +14,15 @@ import pytest
 import requests
 from kombo import Kombo
 
-from apps.connectors.catalog import AuthKind
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.teamtailor.emulator import DEFAULT_API_KEY, TeamtailorEmulator, create_app
-from apps.integrations.inbound_lifecycle import inbound_activate
 from apps.integrations.inbound_services import inbound_set_vendor_secret, inbound_url
-from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
-from apps.integrations.services import integration_create
-from tests.connectors.sync_support import sync
+from apps.integrations.models import Environment, InboundWebhookEndpoint
 from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    connected_with_webhooks,
     emulator_deliveries,
     outgoing,
     replay,
@@ -46,16 +43,9 @@ def test_a_hire_in_teamtailor_reaches_the_sdk_through_the_company_webhook(
     app, url = teamtailor
     settings.CONNECTOR_BASE_URLS = {"teamtailor": url}
     settings.PUBLIC_BASE_URL = live_server.url
-    integration = integration_create(
-        environment=environment, tool="teamtailor", end_user_organization_name="Acme Corp",
-        auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_API_KEY, "region": "eu"}, base_url=url,
-        setup_status=Integration.SetupStatus.COMPLETED,
-    )  # fmt: skip
-    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
-    integration.refresh_from_db()
-    sync(integration)
-    endpoint = inbound_activate(integration=integration)
-    assert endpoint is not None
+    integration, endpoint = connected_with_webhooks(
+        environment, tool="teamtailor", base_url=url, credentials={"api_key": DEFAULT_API_KEY, "region": "eu"}
+    )
     assert endpoint.state == InboundWebhookEndpoint.State.MANUAL
     # the end user adds the webhook in Teamtailor and hands Tributary the generated key
     hook = requests.post(

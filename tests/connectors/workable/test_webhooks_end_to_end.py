@@ -11,19 +11,18 @@ import pytest
 import requests
 from kombo import Kombo
 
-from apps.connectors.catalog import AuthKind, RateBudget
+from apps.connectors.catalog import RateBudget
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.workable.connector import WorkableConnector
 from apps.connectors.workable.emulator import DEFAULT_TOKEN, MEMBER_ID, SUBDOMAIN, WorkableEmulator, create_app
-from apps.integrations.inbound_lifecycle import inbound_activate
 from apps.integrations.inbound_services import inbound_url
 from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
-from apps.integrations.services import integration_create, integration_delete
-from tests.connectors.sync_support import sync
+from apps.integrations.services import integration_delete
 from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    connected_with_webhooks,
     emulator_deliveries,
     outgoing,
     replay,
@@ -49,16 +48,12 @@ def connected(
     monkeypatch.setattr(WorkableConnector, "rate_budget", RateBudget(requests_per_second=100, max_concurrency=2))
     app.reset()
     settings.PUBLIC_BASE_URL = live_server.url
-    integration = integration_create(
-        environment=environment, tool="workable", end_user_organization_name="Acme Corp",
-        auth_kind=AuthKind.API_KEY, credentials={"api_key": DEFAULT_TOKEN, "subdomain": SUBDOMAIN},
-        base_url=server.url, setup_status=Integration.SetupStatus.COMPLETED,
-    )  # fmt: skip
-    Integration.objects.filter(id=integration.id).update(sync_all_records=True)
-    integration.refresh_from_db()
-    sync(integration)
-    endpoint = inbound_activate(integration=integration)
-    assert endpoint is not None
+    integration, endpoint = connected_with_webhooks(
+        environment,
+        tool="workable",
+        base_url=server.url,
+        credentials={"api_key": DEFAULT_TOKEN, "subdomain": SUBDOMAIN},
+    )
     assert endpoint.state == InboundWebhookEndpoint.State.SUBSCRIBED
     return integration
 

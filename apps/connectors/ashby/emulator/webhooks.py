@@ -9,16 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import requests
-
 from apps.connectors.ashby.emulator.state import Refused, State
 from apps.connectors.emulation.clock import Clock
-from apps.connectors.emulation.webhooks import DELIVERED, FAILED, Delivery, DeliveryPolicy, WebhookOutbox
+from apps.connectors.emulation.webhooks import DeliveryPolicy, WebhookOutbox
 
 JsonDict = dict[str, Any]
 WEBHOOK_TYPES = frozenset(
@@ -48,41 +45,12 @@ FINAL_STATUSES = frozenset({401, 403, 404, 405, 410})  # "no retries" on these (
 USER_AGENT = "Ashby-Webhook/1.0"  # assumed: the sender's User-Agent is not documented
 
 
-class AshbyOutbox(WebhookOutbox):
-    """The shared outbox, except that an answer in FINAL_STATUSES ends the delivery at once (Ashby does not retry
-    those). DeliveryPolicy has no such field (yet): this one step is Ashby's own."""
-
-    def _attempt(self, delivery: Delivery, attempt: int) -> None:
-        headers = {"Content-Type": "application/json", "User-Agent": self.user_agent, **delivery.headers}
-        if delivery.sign is not None:
-            headers.update(delivery.sign(delivery.body))
-        delivery.last_headers = dict(headers)
-        status: int | None = None
-        error: str | None = None
-        try:
-            status = requests.post(
-                delivery.url, data=delivery.body, headers=headers, timeout=self.policy.timeout_seconds
-            ).status_code
-        except requests.RequestException as exc:
-            error = type(exc).__name__
-        with self._lock:
-            delivery.attempts.append({"at": self.clock.now().isoformat(), "status": status, "error": error})
-            succeeded = status is not None and 200 <= status < 300
-            final = status in FINAL_STATUSES or attempt >= len(self.policy.retry_delays)
-            if succeeded or final:
-                delivery.state = DELIVERED if succeeded else FAILED
-                self._pending -= 1
-                self._idle.notify_all()
-                return
-            delay = self.policy.retry_delays[attempt] * self.retry_time_scale
-        self._queue.put((time.monotonic() + delay, delivery, attempt + 1))
-
-
 class AshbyWebhooks:
     """The organisation's webhooks and what changes send. `observe(state)` after every (re)built state."""
 
     def __init__(self, clock: Clock) -> None:
-        self.outbox = AshbyOutbox(clock=clock, policy=DeliveryPolicy(retry_delays=RETRY_DELAYS), user_agent=USER_AGENT)
+        policy = DeliveryPolicy(retry_delays=RETRY_DELAYS, final_statuses=FINAL_STATUSES)
+        self.outbox = WebhookOutbox(clock=clock, policy=policy, user_agent=USER_AGENT)
         self.hooks: dict[str, JsonDict] = {}
         self._stages: dict[str, str | None] = {}
 
