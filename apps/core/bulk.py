@@ -10,6 +10,7 @@ COPY costs a round trip more, and a staging table four. Rows are dicts of attrib
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -57,17 +58,26 @@ def _typed_rows(cursor: Any, fields: Sequence[models.Field[Any, Any]], count: in
     return ", ".join([f"({marks})"] * count)
 
 
-def _rows(count: int, width: int) -> str:
-    marks = ", ".join(["%s"] * width)
-    return ", ".join([f"({marks})"] * count)
-
-
 def _copy(cursor: Any, table: str, fields: Sequence[models.Field[Any, Any]], rows: Sequence[dict[str, Any]]) -> None:
     quote = cursor.db.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for values in _values(fields, rows):
             copy.write_row(values)
+
+
+@functools.cache
+def _insert_shape(model: type[models.Model], using: str) -> tuple[str, list[models.Field[Any, Any]], str]:
+    """The quoted table, the fields written and their quoted columns (a write request inserts a row or two)."""
+    quote = connections[using].ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
+    return quote(model._meta.db_table), fields, ", ".join(quote(field.column) for field in fields)
+
+
+@functools.cache
+def _rows(count: int, width: int) -> str:
+    marks = ", ".join(["%s"] * width)
+    return ", ".join([f"({marks})"] * count)
 
 
 def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
@@ -79,11 +89,9 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
     if connection.vendor != "postgresql":
         model._default_manager.using(using).bulk_create([model(**_plain(row)) for row in rows], batch_size=500)
         return
-    fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
-    table = connection.ops.quote_name(model._meta.db_table)
+    table, fields, columns = _insert_shape(model, using)
     with connection.cursor() as cursor:
         if len(rows) <= FEW_ROWS:
-            columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {_rows(len(rows), len(fields))}",
                 [value for values in _values(fields, rows) for value in values],
