@@ -49,16 +49,18 @@ _serializers = threading.local()
 def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     """The request body, validated. Each thread keeps one serializer per class and validates every body with it:
     a new serializer deep-copies its whole tree of declared fields, which cost more than validating (the state
-    of one validation, DRF's `_validated_data`, `_errors` and `_data`, is cleared before the next)."""
+    of one validation, the body and DRF's `_validated_data`, `_errors` and `_data`, is dropped after it)."""
     kept: dict[type[serializers.Serializer], serializers.Serializer] = _serializers.__dict__.setdefault("kept", {})
     serializer = kept.get(serializer_class)
     if serializer is None:
         serializer = kept[serializer_class] = serializer_class(data=None)
-    for state in ("_validated_data", "_errors", "_data"):
-        serializer.__dict__.pop(state, None)
     serializer.initial_data = request.data
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    try:
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+    finally:  # nothing of this body stays behind
+        for state in ("initial_data", "_validated_data", "_errors", "_data"):
+            serializer.__dict__.pop(state, None)
 
 
 def _timed(response: Response, started: float, upstream_seconds: float) -> Response:

@@ -60,8 +60,22 @@ class CompiledValues:
             cursor.execute(sql, bound)
             fetched: Any = cursor.fetchall()
         if converters:
-            fetched = compiler.apply_converters(fetched, converters)
+            fetched = self._converted(fetched, converters, connections[compiler.using])
         return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    @staticmethod
+    def _converted(rows: list[Any], converters: dict[int, Any], connection: Any) -> list[list[Any]]:
+        """`SQLCompiler.apply_converters`, with this thread's connection (the compiler's is the compiling one's)."""
+        result = []
+        for row in rows:
+            values = list(row)
+            for position, (functions, expression) in converters.items():
+                value = values[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[position] = value
+            result.append(values)
+        return result
 
     def instances(self, model: type[M], *arguments: Any) -> list[M]:
         """The rows as `model` instances, as a `.only(<the values' fields>)` queryset gives them: the fields not

@@ -92,10 +92,7 @@ class CreateLog:
         with own_time():
             self.row.steps = {**self.row.steps, step: details}
             self.row.updated_at = utcnow()
-            if self.row._state.adding:
-                self.row.save(force_insert=True)
-            else:
-                self.row.save(update_fields=["steps", "updated_at"])
+            self.row.save()
 
     @property
     def application(self) -> dict[str, Any] | None:
