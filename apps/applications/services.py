@@ -18,11 +18,12 @@ not tracked) are skipped and counted as such.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.applications.activity_services import (
@@ -294,9 +295,9 @@ def _ensure_tags(integration: Integration, tags: Iterable[RemoteTag], now: datet
     return known
 
 
-def candidates_upsert(*, integration: Integration, records: Sequence[RemoteCandidate], now: datetime) -> UpsertResult:
-    """Candidates with their tags (`CandidateTag` join rows). Tracking flags are left as they are."""
-
+def _candidates_upsert(
+    *, integration: Integration, records: Sequence[RemoteCandidate], now: datetime, on_insert: Json | None = None
+) -> tuple[UpsertResult, dict[str, str]]:
     def values(c: RemoteCandidate) -> Json:
         return {
             "first_name": c.first_name, "last_name": c.last_name, "company": c.company, "title": c.title,
@@ -309,7 +310,9 @@ def candidates_upsert(*, integration: Integration, records: Sequence[RemoteCandi
             "integration_fields": _integration_fields(c.integration_fields),
         }  # fmt: skip
 
-    result, ids = _simple_upsert(Candidate, integration=integration, records=records, values=values, now=now)
+    result, ids = _simple_upsert(
+        Candidate, integration=integration, records=records, values=values, now=now, on_insert=on_insert
+    )
     tag_ids = _ensure_tags(integration, (tag for candidate in records for tag in candidate.tags), now)
     _sync_links(
         CandidateTag, integration=integration, parent_field="candidate", child_field="tag",
@@ -320,17 +323,31 @@ def candidates_upsert(*, integration: Integration, records: Sequence[RemoteCandi
         },
         now=now, parents_are_new=result.created == len(ids),
     )  # fmt: skip
-    return result
+    return result, ids
 
 
-def applications_upsert(
-    *, integration: Integration, records: Sequence[RemoteApplication], now: datetime
-) -> UpsertResult:
-    """Applications with their current stage, outcome and rejection. Tracking flags are left as they are."""
-    candidate_ids = _ids_by_remote_id(Candidate, integration, (r.candidate_remote_id for r in records))
-    job_ids = _ids_by_remote_id(Job, integration, (r.job_remote_id for r in records))
-    stage_ids = _ids_by_remote_id(ApplicationStage, integration, (r.current_stage_remote_id for r in records))
-    reason_ids = _ids_by_remote_id(RejectionReason, integration, (r.rejection_reason_remote_id for r in records))
+def candidates_upsert(*, integration: Integration, records: Sequence[RemoteCandidate], now: datetime) -> UpsertResult:
+    """Candidates with their tags (`CandidateTag` join rows). Tracking flags are left as they are."""
+    return _candidates_upsert(integration=integration, records=records, now=now)[0]
+
+
+def _applications_upsert(
+    *,
+    integration: Integration,
+    records: Sequence[RemoteApplication],
+    now: datetime,
+    known: Mapping[type[models.Model], Mapping[str, str]] | None = None,
+    on_insert: Json | None = None,
+) -> tuple[UpsertResult, dict[str, str]]:
+    def ids_of(model: type[models.Model], remote_ids: Iterable[str | None]) -> Mapping[str, str]:
+        wanted = {remote_id for remote_id in remote_ids if remote_id}
+        given = (known or {}).get(model, {})
+        return given if wanted <= given.keys() else _ids_by_remote_id(model, integration, wanted)
+
+    candidate_ids = ids_of(Candidate, (r.candidate_remote_id for r in records))
+    job_ids = ids_of(Job, (r.job_remote_id for r in records))
+    stage_ids = ids_of(ApplicationStage, (r.current_stage_remote_id for r in records))
+    reason_ids = ids_of(RejectionReason, (r.rejection_reason_remote_id for r in records))
 
     def values(a: RemoteApplication) -> Json:
         return {
@@ -343,7 +360,55 @@ def applications_upsert(
             "custom_fields": a.custom_fields, "integration_fields": _integration_fields(a.integration_fields),
         }  # fmt: skip
 
-    return _simple_upsert(Application, integration=integration, records=records, values=values, now=now)[0]
+    return _simple_upsert(
+        Application, integration=integration, records=records, values=values, now=now, on_insert=on_insert
+    )
+
+
+def applications_upsert(
+    *, integration: Integration, records: Sequence[RemoteApplication], now: datetime
+) -> UpsertResult:
+    """Applications with their current stage, outcome and rejection. Tracking flags are left as they are."""
+    return _applications_upsert(integration=integration, records=records, now=now)[0]
+
+
+@dataclass(frozen=True)
+class WrittenPair:
+    """What `written_application_store` did: each upsert's result, and our ids."""
+
+    candidate: UpsertResult
+    application: UpsertResult
+    candidate_id: str
+    application_id: str
+    application_candidate_id: str | None  # the candidate the application row points to (None: not known here)
+
+
+def written_application_store(
+    *,
+    integration: Integration,
+    candidate: RemoteCandidate,
+    application: RemoteApplication,
+    now: datetime,
+    job_ids: Mapping[str, str],
+    on_insert: Json,
+) -> WrittenPair:
+    """Upsert the candidate and application a write returned, the same rows a sync would store. `job_ids`: the
+    jobs the caller holds already (remote id → our id; not looked up again), `on_insert`: the tracking flags of
+    rows inserted now (rows stored before keep theirs; the caller marks those)."""
+    candidate_result, candidate_ids = _candidates_upsert(
+        integration=integration, records=[candidate], now=now, on_insert=on_insert
+    )
+    application_result, application_ids = _applications_upsert(
+        integration=integration, records=[application], now=now,
+        known={Candidate: candidate_ids, Job: job_ids}, on_insert=on_insert,
+    )  # fmt: skip
+    return WrittenPair(
+        candidate=candidate_result,
+        application=application_result,
+        candidate_id=candidate_ids[candidate.remote_id],
+        application_id=application_ids[application.remote_id],
+        application_candidate_id=candidate_ids.get(application.candidate_remote_id),
+    )
 
 
 UPSERTS: dict[ReadModel, Callable[..., UpsertResult]] = {

@@ -174,10 +174,12 @@ def _upsert(
     rows: Iterable[_Row],
     now: datetime,
     result: UpsertResult,
+    on_insert: Json | None = None,
 ) -> dict[tuple[Any, ...], str]:
     """Insert new rows, update changed ones, revive vanished ones. Returns key → our id for every row given.
 
     `existing` holds `(*key, id, content_hash, remote_deleted_at)` of the rows already stored for these keys.
+    `on_insert`: more columns for the rows inserted (not for updated ones), e.g. a write's tracking flags.
     """
     unique: dict[tuple[Any, ...], _Row] = {}
     for row in rows:
@@ -202,6 +204,7 @@ def _upsert(
                     "content_hash": new_hash,
                     "remote_data": raw_json,
                     **row.values,
+                    **(on_insert or {}),
                 }
             )
             result.created += 1
@@ -339,6 +342,7 @@ def _simple_upsert(
     records: Sequence[Any],
     values: Callable[[Any], Json],
     now: datetime,
+    on_insert: Json | None = None,
 ) -> tuple[UpsertResult, dict[str, str]]:
     result = UpsertResult()
     ids = _upsert(
@@ -350,5 +354,6 @@ def _simple_upsert(
         rows=(_Row((r.remote_id,), {"remote_id": r.remote_id, **values(r)}, r.remote_data) for r in records),
         now=now,
         result=result,
+        on_insert=on_insert,
     )
     return result, {key[0]: pk for key, pk in ids.items()}

@@ -6,6 +6,7 @@ Every write takes an optional `Idempotency-Key` header (see `writes.idempotency`
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -41,10 +42,25 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 Run = Callable[[Integration, Attempt], WriteOutcome]
 
 
+# Body serializers by class, one set per thread (see `_validated`).
+_serializers = threading.local()
+
+
 def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    """The request body, validated. Each thread keeps one serializer per class and validates every body with it:
+    a new serializer deep-copies its whole tree of declared fields, which cost more than validating (the state
+    of one validation, the body and DRF's `_validated_data`, `_errors` and `_data`, is dropped after it)."""
+    kept: dict[type[serializers.Serializer], serializers.Serializer] = _serializers.__dict__.setdefault("kept", {})
+    serializer = kept.get(serializer_class)
+    if serializer is None:
+        serializer = kept[serializer_class] = serializer_class(data=None)
+    serializer.initial_data = request.data
+    try:
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+    finally:  # nothing of this body stays behind
+        for state in ("initial_data", "_validated_data", "_errors", "_data"):
+            serializer.__dict__.pop(state, None)
 
 
 def _timed(response: Response, started: float, upstream_seconds: float) -> Response:

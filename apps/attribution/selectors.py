@@ -14,6 +14,7 @@ from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.connectors.catalog import SourceStrategy
 from apps.connectors.dtos import SourceInstruction
 from apps.connectors.registry import get_connector_class
+from apps.core.compiled import CompiledValues
 from apps.core.timeutils import utcnow
 from apps.integrations.abandoned import abandoned_filter
 from apps.integrations.models import Environment, Integration
@@ -31,8 +32,20 @@ class SourceDecision:
     reason: str = ""
 
 
+# Read on every create (automatic attribution); compiled once (apps.core.compiled).
+_MAPPING = CompiledValues(
+    lambda integration_id: (
+        SourceMapping.objects.filter(integration_id=integration_id)
+        .order_by("-created_at")
+        .values(*(field.attname for field in SourceMapping._meta.concrete_fields))[:1]
+    ),
+    arity=1,
+)
+
+
 def source_mapping_get(integration: Integration) -> SourceMapping | None:
-    return SourceMapping.objects.filter(integration=integration).first()
+    found = _MAPPING.instances(SourceMapping, integration.id)
+    return found[0] if found else None
 
 
 def tool_source_strategy(tool: str) -> SourceStrategy:

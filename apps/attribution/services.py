@@ -6,8 +6,11 @@ the admin call them inside a request on purpose, like a "test connection" button
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
 
 from apps.attribution.models import ApplicationAttribution, SourceMapping
 from apps.attribution.selectors import SourceDecision, tool_source_strategy
@@ -15,6 +18,7 @@ from apps.connectors.base import Connector
 from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import RemoteSource
 from apps.connectors.errors import ConnectorError
+from apps.core.ids import new_id
 from apps.core.timeutils import utcnow
 from apps.integrations import issues
 from apps.integrations.connectors import connector_for
@@ -199,20 +203,27 @@ def _judge(
     return _Outcome(Status.FAILED, REASON_OTHER_SOURCE.format(observed=observed.label, expected=instruction.name))
 
 
-def attribution_record_outcome(
+@dataclass(frozen=True)
+class AttributionOutcome:
+    """The attribution of one created application, judged and not yet saved (`attribution_outcome_save`)."""
+
+    application_remote_id: str
+    values: dict[str, Any]
+
+
+def attribution_outcome(
     *,
     integration: Integration,
     decision: SourceDecision,
     application_remote_id: str,
     candidate_remote_id: str = "",
     candidate_existed: bool = False,
-    application: Application | None = None,
     connector: Connector | None = None,
-) -> ApplicationAttribution:
-    """Record the attribution of one created application: read its source back from the ATS and compare.
+) -> AttributionOutcome:
+    """Read the created application's source back from the ATS and compare it with what was written.
 
-    `decision` is what `attribution_source_for_write` returned before the write. Idempotent per application:
-    recording again (a retried write) updates the one row.
+    `decision` is what `attribution_source_for_write` returned before the write. Nothing is saved here, so the
+    create can save it in the transaction that stores the application.
     """
     Status = ApplicationAttribution.Status
     observed: RemoteSource | None = None
@@ -234,24 +245,76 @@ def attribution_record_outcome(
                 observed=observed,
                 candidate_existed=candidate_existed,
             )
-    values = {
-        "application": application,
-        "candidate_remote_id": candidate_remote_id,
-        "candidate_existed": candidate_existed,
-        "status": outcome.status,
-        "reason": outcome.reason,
-        "expected_source": decision.instruction.name if decision.instruction else "",
-        "observed_source": observed.label if observed else "",
-        "observed_source_remote_id": observed.remote_id if observed else "",
-    }
-    # One INSERT … ON CONFLICT statement (every create records one; update_or_create took six round trips).
-    [attribution] = ApplicationAttribution.objects.bulk_create(
-        [ApplicationAttribution(integration=integration, application_remote_id=application_remote_id, **values)],
-        update_conflicts=True,
-        unique_fields=["integration", "application_remote_id"],
-        update_fields=[*values, "updated_at"],
+    return AttributionOutcome(
+        application_remote_id=application_remote_id,
+        values={
+            "candidate_remote_id": candidate_remote_id,
+            "candidate_existed": candidate_existed,
+            "status": outcome.status,
+            "reason": outcome.reason,
+            "expected_source": decision.instruction.name if decision.instruction else "",
+            "observed_source": observed.label if observed else "",
+            "observed_source_remote_id": observed.remote_id if observed else "",
+        },
     )
+
+
+_SAVED = (
+    "application_id", "candidate_remote_id", "candidate_existed", "status", "reason", "expected_source",
+    "observed_source", "observed_source_remote_id",
+)  # fmt: skip
+_COLUMNS = ("id", "integration_id", "application_remote_id", *_SAVED, "created_at", "updated_at")
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+# One INSERT … ON CONFLICT statement, written once: every create saves one (update_or_create took six round trips,
+# and bulk_create(update_conflicts=True) compiled the statement anew each time).
+_UPSERT = (
+    f'INSERT INTO "{ApplicationAttribution._meta.db_table}" ({_quoted(_COLUMNS)}) '
+    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+    'ON CONFLICT ("integration_id", "application_remote_id") DO UPDATE SET '
+    + ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in (*_SAVED, "updated_at"))
+    + ' RETURNING "id", "created_at"'
+)
+
+
+def attribution_outcome_save(
+    *, integration: Integration, outcome: AttributionOutcome, application: Application | None = None
+) -> ApplicationAttribution:
+    """Save a judged outcome. Idempotent per application: saving again (a retried write) updates the one row."""
+    now = utcnow()
+    values = {"application_id": application.pk if application is not None else None, **outcome.values}
+    params = [new_id(), integration.id, outcome.application_remote_id, *(values[name] for name in _SAVED), now, now]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, params)
+        pk, created_at = cursor.fetchone()
+    attribution = ApplicationAttribution(
+        id=pk, integration=integration, application_remote_id=outcome.application_remote_id, created_at=created_at,
+        updated_at=now, **values,
+    )  # fmt: skip
+    attribution._state.adding, attribution._state.db = False, connection.alias
     return attribution
+
+
+def attribution_record_outcome(
+    *,
+    integration: Integration,
+    decision: SourceDecision,
+    application_remote_id: str,
+    candidate_remote_id: str = "",
+    candidate_existed: bool = False,
+    application: Application | None = None,
+    connector: Connector | None = None,
+) -> ApplicationAttribution:
+    """Record the attribution of one created application: read its source back from the ATS, compare, save."""
+    outcome = attribution_outcome(
+        integration=integration, decision=decision, application_remote_id=application_remote_id,
+        candidate_remote_id=candidate_remote_id, candidate_existed=candidate_existed, connector=connector,
+    )  # fmt: skip
+    return attribution_outcome_save(integration=integration, outcome=outcome, application=application)
 
 
 def source_mapping_update(*, mapping: SourceMapping, **fields: str) -> SourceMapping:

@@ -5,12 +5,13 @@ attribution writes and reads back the source as in production), stores the sandb
 and sends `--requests` create-application requests (a new candidate each, with the job's required screening
 answers and a base64 CV) in-process through the whole Django stack. Each response's `Server-Timing` header says
 how long the connector calls took (upstream: the sandbox's own SQLite writes and reads); Tributary's share is the
-total minus that. Prints p50/p95 of total, upstream and own time, queries and connector calls per request, and,
-measured in the same requests, the floor of Tributary's own share: the time its own SQL statements take on the
-database connection (each `execute` timed from the driver call to its return, so round trips included). The
-statements can't be replayed raw as the read benchmark does (they insert rows with fresh ids), so they are timed
-where they run. `own_over_sql_floor` is the p50 of the own share over the p50 of that floor. The integration, its
-API key and its sandbox file are removed afterwards. Run against PostgreSQL with `DEBUG=false`.
+total minus that. Prints p50/p95 of total, upstream and own time, queries per request, and, measured in the same
+run, the floor of Tributary's own share: after each timed request, the rows it inserted are deleted (untimed) and
+its own SQL statements, exactly as it sent them (BEGIN, COMMIT and savepoints included, so each commit's flush to
+disk counts), are executed raw on the same connection's driver cursor, every row fetched. `own_over_sql_floor` is
+the p50 of the own share over the p50 of that floor. COPY statements would bypass the capture; the run refuses
+them. The integration, its API key and its sandbox file are removed afterwards. Run against PostgreSQL with
+`DEBUG=false`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from __future__ import annotations
 import argparse
 import base64
 import gc
+import json
 import re
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -44,6 +47,7 @@ ENVIRONMENT_NAME = "benchmark-write"
 JOB_REMOTE_ID = "job-000001"
 WARM_UP = 10
 TIMING = re.compile(r"upstream;dur=([0-9.]+)")
+INSERT = re.compile(r'INSERT INTO "(\w+)" \(([^)]*)\) VALUES')
 CV = base64.b64encode(b"%PDF-1.4\n% benchmark CV\n" + b"x" * 20_000 + b"\n%%EOF\n").decode()
 
 Progress = Callable[[str], Any]
@@ -108,6 +112,58 @@ def _body(job: Job, number: int) -> dict[str, Any]:
     }
 
 
+def _inserted_ids(columns: str, params: Any, many: bool) -> list[Any]:
+    """The primary keys an `INSERT INTO t (columns) VALUES ...` statement inserts (one or many rows)."""
+    names = [name.strip().strip('"') for name in columns.split(",")]
+    if "id" not in names:
+        return []
+    position, width = names.index("id"), len(names)
+    rows = params if many else [params]
+    return [row[index] for row in rows for index in range(position, len(row), width)]
+
+
+def _undo(inserted: list[tuple[str, list[Any]]]) -> None:
+    """Delete the rows a request inserted, so that its statements can run again on the state they first met.
+    (Foreign keys are deferred on PostgreSQL: the order within the transaction does not matter.)"""
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, ids in reversed(inserted):
+            if ids:
+                cursor.execute(f"DELETE FROM {quote(table)} WHERE id = ANY(%s)", [ids])
+
+
+def _replay(statements: list[str]) -> float:
+    """The floor of one request's own share, in ms: its statements exactly as sent (transaction control and
+    savepoints included, so every COMMIT's flush to disk counts), executed on the same connection's driver
+    cursor, every row fetched."""
+    started = time.perf_counter()
+    with connection.connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+@contextmanager
+def _counting_copies() -> Iterator[list[int]]:
+    """Counts COPY statements on the connection: they bypass Django's query log, so the floor would miss them."""
+    copies = [0]
+    driver = connection.connection
+    original = driver.cursor_factory
+
+    class Counting(original):  # type: ignore[misc, valid-type]
+        def copy(self, *args: Any, **kwargs: Any) -> Any:
+            copies[0] += 1
+            return super().copy(*args, **kwargs)
+
+    driver.cursor_factory = Counting
+    try:
+        yield copies
+    finally:
+        driver.cursor_factory = original
+
+
 def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
     count: int = options["requests"]
     integration = _integration()
@@ -118,50 +174,58 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
         page = connector_for(integration).read(ReadModel.JOBS, remote_ids=[JOB_REMOTE_ID])
         records_upsert(integration=integration, model=ReadModel.JOBS, records=page.items, now=utcnow())
         job = Job.objects.get(integration=integration, remote_id=JOB_REMOTE_ID)
-        bodies = [_body(job, number) for number in range(WARM_UP + count)]
+        # Encoded up front: the client's JSON encoding is no part of Tributary's share.
+        bodies = [json.dumps(_body(job, number)).encode() for number in range(WARM_UP + count + 1)]
         client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_key}", HTTP_X_INTEGRATION_ID=integration.id)
         url = f"/v1/ats/jobs/{job.id}/applications"
 
-        sql_ms: list[float] = [0.0]
+        inserted: list[tuple[str, list[Any]]] = []
 
-        def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                sql_ms[0] += (time.perf_counter() - started) * 1000
+        def record_inserts(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            match = INSERT.match(sql)
+            if match and params:
+                inserted.append((match.group(1), _inserted_ids(match.group(2), params, many)))
+            return execute(sql, params, many, context)
 
-        def send(body: dict[str, Any]) -> tuple[float, float]:
-            sql_ms[0] = 0.0
-            started = time.perf_counter()
-            with connection.execute_wrapper(timed):
+        cpu_ms: list[float] = []
+
+        def send(body: bytes) -> tuple[float, float, list[str]]:
+            inserted.clear()
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(record_inserts):
                 response = client.post(url, body, content_type="application/json")
             total = (time.perf_counter() - started) * 1000
+            cpu_ms.append((time.thread_time() - started_cpu) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"create application answered {response.status_code}: {response.content[:500]!r}")
             match = TIMING.search(response["Server-Timing"])
-            return total, float(match.group(1)) if match else 0.0
+            return total, float(match.group(1)) if match else 0.0, [query["sql"] for query in captured]
 
         for body in bodies[:WARM_UP]:
             send(body)
-        with CaptureQueriesContext(connection) as captured:
-            send(bodies[WARM_UP])
-        queries = len(captured)
-        statements = [query["sql"][:160] for query in captured.captured_queries]
+        _, _, counted = send(bodies[WARM_UP])
+        statements = [sql[:160] for sql in counted]
         if options["gc"] == "serving":
             gc.collect()
             tune_gc_for_serving()
         totals: list[float] = []
         upstreams: list[float] = []
+        cpu_ms.clear()
         sql_floor: list[float] = []
-        progress(f"measuring {count} create-application requests")
-        for index, body in enumerate(bodies[WARM_UP + 1 :] + [_body(job, WARM_UP + count)], 1):
-            total, upstream = send(body)
-            totals.append(total)
-            upstreams.append(upstream)
-            sql_floor.append(sql_ms[0])
-            if index % 50 == 0:
-                progress(f"{index}/{count} requests")
+        query_counts: set[int] = set()
+        progress(f"measuring {count} create-application requests, each followed by its own SQL executed raw")
+        with _counting_copies() as copies:
+            for index, body in enumerate(bodies[WARM_UP + 1 :], 1):
+                total, upstream, executed = send(body)
+                totals.append(total)
+                upstreams.append(upstream)
+                query_counts.add(len(executed))
+                _undo(inserted)
+                sql_floor.append(_replay(executed))
+                if index % 50 == 0:
+                    progress(f"{index}/{count} requests")
+        if copies[0]:
+            raise RuntimeError(f"{copies[0]} COPY statements ran outside the captured SQL; the floor would miss them")
         own = [total - upstream for total, upstream in zip(totals, upstreams, strict=True)]
         own_summary, floor_summary = _summary(own), _summary(sql_floor)
         return {
@@ -171,10 +235,12 @@ def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
             "total": _summary(totals),
             "upstream": _summary(upstreams),
             "own": own_summary,
+            "request_cpu": _summary(cpu_ms),
             "own_p50_target_ms": 20,
             "own_sql_floor": floor_summary,
             "own_over_sql_floor": round(own_summary["p50_ms"] / floor_summary["p50_ms"], 3),
-            "queries_per_request": queries,
+            "queries_per_request": len(counted),
+            "queries_per_request_constant": query_counts == {len(counted)},
             "statements": statements if options["show_queries"] else None,
         }
     finally:

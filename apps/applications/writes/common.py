@@ -19,7 +19,7 @@ from apps.applications.models import (
     Job,
     JobStage,
 )
-from apps.applications.services import records_upsert
+from apps.applications.services import records_upsert, written_application_store
 from apps.applications.writes.errors import api_error_for
 from apps.applications.writes.timing import TimedConnector
 from apps.connectors.base import Connector
@@ -32,6 +32,7 @@ from apps.connectors.dtos import (
 from apps.connectors.errors import ConnectorError
 from apps.connectors.registry import get_connector_class
 from apps.core.api.errors import ApiError, ErrorCode, input_invalid
+from apps.core.compiled import CompiledValues
 from apps.core.timeutils import utcnow
 from apps.integrations.connectors import connector_for
 from apps.integrations.enabled import ensure_enabled
@@ -145,21 +146,37 @@ def retry_on_conflict(write: Callable[[], T]) -> T:
 
 # -- jobs, stages, users ---------------------------------------------------------------------------------
 
+# A create's job: only what the write needs (the rest loads on access). Compiled once (apps.core.compiled).
+_JOB_FIELDS = ("id", "integration_id", "remote_id", "name")
+_LIVE_JOB_BY_ID = CompiledValues(
+    lambda integration_id, job_id: Job.objects.filter(
+        integration_id=integration_id, remote_deleted_at__isnull=True, id=job_id
+    ).values(*_JOB_FIELDS)[:1],
+    arity=2,
+)
+_LIVE_JOB_BY_REMOTE_ID = CompiledValues(
+    lambda integration_id, remote_id: (
+        Job.objects.filter(integration_id=integration_id, remote_deleted_at__isnull=True, remote_id=remote_id)
+        .order_by("id")
+        .values(*_JOB_FIELDS)[:1]
+    ),
+    arity=2,
+)
+
 
 def job_for_write(*, integration: Integration, connector: Connector, job_id: str, field: str) -> Job:
     """The job of a create call: our id, or `remote:<id>`. A job we have not synced is read live and stored."""
     our_id, remote_id = split_remote(job_id)
-    live = Job.objects.filter(integration=integration, remote_deleted_at__isnull=True)
     if our_id is not None:
-        job = live.filter(id=our_id).first()
-        if job is None:
+        found = _LIVE_JOB_BY_ID.instances(Job, integration.id, our_id)
+        if not found:
             raise not_found(field, "job", job_id)
-        return job
+        return found[0]
     if not remote_id:
         raise input_invalid(f"{field}: `remote:` must be followed by the job's remote ID.")
-    job = live.filter(remote_id=remote_id).first()
-    if job is not None:
-        return job
+    found = _LIVE_JOB_BY_REMOTE_ID.instances(Job, integration.id, remote_id)
+    if found:
+        return found[0]
     coverage = connector.coverage_for(ReadModel.JOBS)
     if coverage is None or not coverage.supports_remote_ids:
         raise ApiError(
@@ -234,25 +251,43 @@ def store_found(
     candidate: RemoteCandidate,
     via: TrackedVia,
     tracked_at: datetime,
+    job: Job | None = None,
+    also: Callable[[Stored], object] | None = None,
 ) -> Stored:
-    """Store an application and its candidate and mark both tracked (an earlier tracking is kept)."""
+    """Store an application and its candidate and mark both tracked (an earlier tracking is kept).
+
+    `job`: the application's job as the caller holds it (not looked up again). `also` runs in the same transaction
+    with the stored ids (e.g. the create's attribution), so a retry on a conflict repeats it too.
+    """
     if application.outcome is None:
         application = dataclasses.replace(application, outcome=Outcome.PENDING.value)
+    job_ids = {job.remote_id: job.id} if job is not None and job.remote_id else {}
 
     def write() -> Stored:
-        now = utcnow()
-        results = {
-            model: records_upsert(integration=integration, model=model, records=[record], now=now)
-            for model, record in ((ReadModel.CANDIDATES, candidate), (ReadModel.APPLICATIONS, application))
-        }
-        announce_records_written(integration=integration, results=results)
-        for model, remote_id in ((Candidate, candidate.remote_id), (Application, application.remote_id)):
-            model.objects.filter(  # type: ignore[attr-defined]
-                integration=integration, remote_id=remote_id, tracked_at__isnull=True
-            ).update(tracked_at=tracked_at, tracked_via=via)
-        application_id, candidate_id, since = Application.objects.filter(
-            integration=integration, remote_id=application.remote_id
-        ).values_list("id", "candidate_id", "tracked_at")[0]
-        return Stored(application_id=application_id, candidate_id=candidate_id, tracked_at=since)
+        pair = written_application_store(
+            integration=integration, candidate=candidate, application=application, now=utcnow(), job_ids=job_ids,
+            on_insert={"tracked_at": tracked_at, "tracked_via": via},
+        )  # fmt: skip
+        announce_records_written(
+            integration=integration,
+            results={ReadModel.CANDIDATES: pair.candidate, ReadModel.APPLICATIONS: pair.application},
+        )
+        # Rows inserted now were inserted tracked; rows stored before (a sync, an earlier write) are marked now.
+        for model, pk, result in ((Candidate, pair.candidate_id, pair.candidate),
+                                  (Application, pair.application_id, pair.application)):  # fmt: skip
+            if not result.created:
+                model.objects.filter(id=pk, tracked_at__isnull=True).update(tracked_at=tracked_at, tracked_via=via)  # type: ignore[attr-defined]
+        if pair.application.created and pair.application_candidate_id is not None:
+            stored = Stored(
+                application_id=pair.application_id, candidate_id=pair.application_candidate_id, tracked_at=tracked_at
+            )
+        else:
+            application_id, candidate_id, since = Application.objects.filter(id=pair.application_id).values_list(
+                "id", "candidate_id", "tracked_at"
+            )[0]
+            stored = Stored(application_id=application_id, candidate_id=candidate_id, tracked_at=since)
+        if also is not None:
+            also(stored)
+        return stored
 
     return retry_on_conflict(write)

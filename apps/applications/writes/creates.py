@@ -38,7 +38,7 @@ from apps.applications.writes.progress import (
 )
 from apps.applications.writes.screening import screening_answers_from
 from apps.attribution.selectors import attribution_source_for_write
-from apps.attribution.services import attribution_record_outcome
+from apps.attribution.services import attribution_outcome, attribution_outcome_save
 from apps.connectors import steps
 from apps.connectors.base import Connector
 from apps.connectors.catalog import CoverageStatus, WriteAction
@@ -57,6 +57,7 @@ from apps.connectors.dtos import (
 )
 from apps.connectors.errors import ConnectorApplicationExists, ConnectorError, ConnectorUnsupported
 from apps.core.api.errors import ErrorCode, input_invalid
+from apps.core.compiled import CompiledValues
 from apps.core.timeutils import format_datetime, utcnow
 from apps.integrations.files import attachment_from, file_from
 from apps.integrations.models import Integration
@@ -82,6 +83,15 @@ OPTIONAL_CREATE_FIELDS = (
 
 
 # -- create application / candidate ---------------------------------------------------------------------
+
+# The job's live screening questions, with what checking answers reads. Compiled once (apps.core.compiled).
+_LIVE_QUESTIONS = CompiledValues(
+    lambda job_id: ScreeningQuestion.objects.filter(job_id=job_id, remote_deleted_at__isnull=True).values(
+        "id", "integration_id", "remote_id", "job_id", "title", "required", "format_type", "format_details",
+        "options", "index", "precondition_question_remote_id", "precondition_options",
+    ),
+    arity=1,
+)  # fmt: skip
 
 
 def _present(body: Mapping[str, Any], name: str) -> bool:
@@ -175,7 +185,7 @@ def _create_input(
     if connector.field_status(action, "screening_question_answers") == CoverageStatus.SUPPORTED:
         answers = screening_answers_from(
             body.get("screening_question_answers") or [],
-            questions=list(ScreeningQuestion.objects.filter(job=job, remote_deleted_at__isnull=True)),
+            questions=_LIVE_QUESTIONS.instances(ScreeningQuestion, job.id),
             read_file=lambda value, field: file_from(value, field=field),
             warnings=warnings,
         )
@@ -312,19 +322,19 @@ def _create(
             integration=integration, connector=connector, action=action, payload=payload, attempt=attempt, log=log
         )
     warnings.extend(result.warnings)
+    # The source read back before storing: the attribution is saved in the transaction that stores the records.
+    attribution = attribution_outcome(
+        integration=integration, decision=decision, application_remote_id=result.application.remote_id,
+        candidate_remote_id=result.candidate.remote_id, candidate_existed=result.candidate_existed,
+        connector=connector,
+    )  # fmt: skip
     stored = store_found(
         integration, application=result.application, candidate=result.candidate, via=TrackedVia.CREATED,
-        tracked_at=utcnow(),
+        tracked_at=utcnow(), job=job,
+        also=lambda stored: attribution_outcome_save(
+            integration=integration, outcome=attribution, application=stored.application
+        ),
     )  # fmt: skip
-    attribution_record_outcome(
-        integration=integration,
-        decision=decision,
-        application_remote_id=result.application.remote_id,
-        candidate_remote_id=result.candidate.remote_id,
-        candidate_existed=result.candidate_existed,
-        application=stored.application,
-        connector=connector,
-    )
     return stored, bool(result.candidate.tags), warnings
 
 
@@ -383,8 +393,9 @@ def tracked_application_import(
     key, ids = _import_ids(connector, body)
     with calling_ats(integration):
         found: TrackedApplication = connector.find_tracked_application(key=key, ids=ids)
+        job = None
         if found.application.job_remote_id:
-            job_for_write(
+            job = job_for_write(
                 integration=integration,
                 connector=connector,
                 job_id=REMOTE_PREFIX + found.application.job_remote_id,
@@ -392,7 +403,7 @@ def tracked_application_import(
             )
     stored = store_found(
         integration, application=found.application, candidate=found.candidate, via=TrackedVia.IMPORTED,
-        tracked_at=tracked_at or utcnow(),
+        tracked_at=tracked_at or utcnow(), job=job,
     )  # fmt: skip
     return WriteOutcome(
         data={

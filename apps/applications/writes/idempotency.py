@@ -23,12 +23,13 @@ import json
 import secrets
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from apps.applications.models import CreateProgress, IdempotencyKey
 from apps.applications.writes.errors import WriteUncertainError
@@ -116,7 +117,9 @@ def idempotency_claim(*, integration: Integration, key: str, fingerprint: str) -
         token = secrets.token_hex(16)
         now = utcnow()
         try:
-            with transaction.atomic():
+            # Outside a transaction the INSERT commits on its own (a refused one leaves nothing to roll back);
+            # inside one, a savepoint keeps a refusal from breaking it.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 row = IdempotencyKey.objects.create(
                     integration=integration, key=key, fingerprint=fingerprint, claim_token=token, created_at=now,
                     claimed_at=now,

@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from apps.applications import selectors
-from apps.applications.models import Application, Attachment
+from apps.applications.models import Application, Attachment, CandidateTag
+from apps.applications.paging import current_stage_index, live
+from apps.applications.presenter_values import TAG_ROW_COLUMNS
 from apps.applications.presenters import CANDIDATE_COLUMNS, present_application, present_candidate
 from apps.applications.query import ListQuery
 from apps.applications.writes.downloads import attachment_download_path
 from apps.connectors.dtos import RemoteAttachment
+from apps.core.compiled import CompiledValues
 from apps.core.derived_ids import derived_id
 from apps.core.timeutils import format_datetime
 from apps.integrations.models import Integration
@@ -41,12 +44,40 @@ def candidate_data(*, integration: Integration, candidate_id: str) -> Json:
     return present_candidate(_one(page.results, "candidate", candidate_id))
 
 
+# `selectors.created_application_row`'s two queries, compiled once (see apps.core.compiled).
+_CREATED_APPLICATION = CompiledValues(
+    lambda integration_id, application_id: (
+        Application.objects.filter(integration_id=integration_id, id=application_id)
+        .annotate(current_stage_index=current_stage_index())
+        .values(*selectors.CREATED_APPLICATION_COLUMNS)[:1]
+    ),
+    arity=2,
+)
+_CANDIDATE_TAGS = CompiledValues(
+    lambda candidate_id: (
+        live(CandidateTag.objects)
+        .filter(candidate_id=candidate_id, tag__remote_deleted_at__isnull=True)
+        .order_by("id")
+        .values(*TAG_ROW_COLUMNS)
+    ),
+    arity=1,
+)
+
+
+def _created_application_row(*, integration: Integration, application_id: str, tagged: bool) -> Json:
+    rows = _CREATED_APPLICATION.rows(integration.id, application_id)
+    if not rows:
+        raise LookupError(f"application {application_id} is not stored")
+    row = rows[0]
+    row["tag_rows"] = _CANDIDATE_TAGS.rows(row["candidate_id"]) if tagged else []
+    row["interview_rows"], row["offer_rows"] = [], []
+    return row
+
+
 def created_application_data(*, integration: Integration, application_id: str, tagged: bool = True) -> Json:
     """A created application in the shape of the create-application response (§5.1). `tagged=False` says the
     candidate has no tags (spares a query)."""
-    row = selectors.created_application_row(integration=integration, application_id=application_id, tagged=tagged)
-    if row is None:
-        raise LookupError(f"application {application_id} is not stored")
+    row = _created_application_row(integration=integration, application_id=application_id, tagged=tagged)
     application = present_application(row)
     data = {key: application[key] for key in _APPLICATION_KEYS}
     stage = application["current_stage"]

@@ -20,6 +20,7 @@ from apps.connectors.base import Connector
 class UpstreamClock:
     seconds: float = 0.0
     calls: int = 0
+    inside: int = 0  # connector calls under way (own_time counts only within one)
 
 
 _clock: ContextVar[UpstreamClock | None] = ContextVar("upstream_clock", default=None)
@@ -34,6 +35,19 @@ def upstream_clock() -> Iterator[UpstreamClock]:
         yield clock
     finally:
         _clock.reset(token)
+
+
+@contextmanager
+def own_time() -> Iterator[None]:
+    """Tributary's own work inside a connector call (which counts as upstream), e.g. saving a step the ATS just
+    confirmed: its duration is taken off the upstream time again, so it counts as Tributary's own share."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        clock = _clock.get()
+        if clock is not None and clock.inside:
+            clock.seconds -= time.perf_counter() - started
 
 
 # The connector methods that talk to the ATS (catalog helpers such as `can` or `coverage_for` do not).
@@ -68,13 +82,16 @@ class TimedConnector:
 
 def _timed(method: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
+        clock = _clock.get()
         started = time.perf_counter()
+        if clock is not None:
+            clock.inside += 1
         try:
             return method(*args, **kwargs)
         finally:
-            clock = _clock.get()
             if clock is not None:
                 clock.seconds += time.perf_counter() - started
                 clock.calls += 1
+                clock.inside -= 1
 
     return call

@@ -1,0 +1,90 @@
+"""Fixed-shape `values()` querysets compiled to SQL once per process.
+
+Django compiles a queryset to SQL on every evaluation; for the lookups every create-application request makes
+(its job, the source mapping, the stored application for the response) that compiling cost more than the
+database spends on the statements. A
+`CompiledValues` builds its queryset once with placeholder arguments, keeps the SQL, and executes it with each
+call's arguments, converting the values exactly as `QuerySet.values()` does (Django's own converters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+Row = dict[str, Any]
+M = TypeVar("M", bound=Model)
+
+
+class _Placeholder(str):
+    """An argument while compiling; found again among the compiled parameters by identity."""
+
+
+class CompiledValues:
+    """`build(*arguments)` → a `values()` queryset whose shape does not depend on the arguments (they only fill
+    parameters: ids to filter by, not names or lists)."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], arity: int) -> None:
+        self._build = build
+        self._arity = arity
+        self._compiled: tuple[SQLCompiler, str, list[Any], list[int | None], list[str], dict[int, Any]] | None = None
+
+    def _compile(self) -> tuple[SQLCompiler, str, list[Any], list[int | None], list[str], dict[int, Any]]:
+        placeholders = [_Placeholder(f"argument-{index}") for index in range(self._arity)]
+        queryset = self._build(*placeholders)
+        query = queryset.query
+        compiler = query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        ids = {id(placeholder): index for index, placeholder in enumerate(placeholders)}
+        slots = [ids.get(id(param)) for param in params]
+        if {slot for slot in slots if slot is not None} != set(range(self._arity)):
+            raise ValueError("every argument must end up as a parameter of the compiled statement")
+        # as ValuesIterable names them
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        converters = compiler.get_converters([column for column, _, _ in compiler.select[: compiler.col_count]])
+        self._compiled = (compiler, sql, list(params), slots, names, converters)
+        return self._compiled
+
+    def rows(self, *arguments: Any) -> list[Row]:
+        compiler, sql, params, slots, names, converters = self._compiled or self._compile()
+        bound = [param if slot is None else arguments[slot] for param, slot in zip(params, slots, strict=True)]
+        with connections[compiler.using].cursor() as cursor:
+            cursor.execute(sql, bound)
+            fetched: Any = cursor.fetchall()
+        if converters:
+            fetched = self._converted(fetched, converters, connections[compiler.using])
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    @staticmethod
+    def _converted(rows: list[Any], converters: dict[int, Any], connection: Any) -> list[list[Any]]:
+        """`SQLCompiler.apply_converters`, with this thread's connection (the compiler's is the compiling one's)."""
+        result = []
+        for row in rows:
+            values = list(row)
+            for position, (functions, expression) in converters.items():
+                value = values[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[position] = value
+            result.append(values)
+        return result
+
+    def instances(self, model: type[M], *arguments: Any) -> list[M]:
+        """The rows as `model` instances, as a `.only(<the values' fields>)` queryset gives them: the fields not
+        selected are deferred (loaded on first access). The values must name concrete fields (`attname`s)."""
+        rows = self.rows(*arguments)
+        if not rows:
+            return []
+        assert self._compiled is not None
+        using = self._compiled[0].using
+        selected = set(rows[0])
+        fields = [field.attname for field in model._meta.concrete_fields if field.attname in selected]
+        return [model.from_db(using, fields, [row[name] for name in fields]) for row in rows]
