@@ -25,6 +25,7 @@ from apps.applications.query import (
 )
 from apps.core.api.responses import page
 from apps.core.api.schema import error_responses, list_envelope
+from apps.integrations.authentication import prefetched_integration
 from apps.integrations.selectors import integration_for_request
 
 
@@ -40,7 +41,8 @@ class AtsListApi(APIView):
         params = self.InputSerializer(data=_single_values(request))
         params.is_valid(raise_exception=True)
         query = list_query_from(params.validated_data)
-        integration = integration_for_request(request)
+        # Loaded with the API key (one statement); asked for again only to word the error when it is not found.
+        integration = prefetched_integration(request) or integration_for_request(request)
         result = type(self).selector(integration=integration, query=query)
         present = type(self).presenter
         exposure = exposure_for(integration, type(self).model)

@@ -4,8 +4,8 @@ Scoping to one integration, the contract's common parameters (§4.1: `ids`, `rem
 filters a connector cannot answer), `updated_after` with the related-data rules (EXISTS over the `changed_at` of
 child and join rows, which writers soft-delete and move on every change, see `apps.applications.models`;
 `changed_since` keeps that fast both when most records changed and when few did), and one keyset page ordered
-by id with a fixed number of queries: the page itself plus one per nested list (`rows.Related`), whatever the
-page size or depth.
+by id with a fixed number of queries, whatever the page size or depth: the page itself with its nested lists
+(`rows.Related`) as one JSON statement on PostgreSQL (`rows.json_page`), or the page plus one per nested list.
 """
 
 from __future__ import annotations
@@ -122,10 +122,12 @@ def paginate(
     # Plain paging (no filters, ids or updated_after) always builds the same query: its SQL is reused.
     plain = not query.filters and query.ids is None and query.remote_ids is None and query.updated_after is None
     shape = (endpoint, query.include_deleted, bool(query.cursor)) if plain else None
-    rows = fetch_page_rows(queryset.order_by("id"), columns, limit=query.page_size + 1, shape=shape, slots=slots)
+    rows, nested = fetch_page_rows(
+        queryset.order_by("id"), columns, limit=query.page_size + 1, shape=shape, slots=slots, related=tuple(related)
+    )
     has_more = len(rows) > query.page_size
     rows = rows[: query.page_size]
-    if rows:
+    if rows and not nested:
         load_related(rows, related)
     next_cursor = encode_cursor(rows[-1]["id"], endpoint=endpoint, integration_id=integration.id) if has_more else None
     return Page(results=rows, next_cursor=next_cursor)

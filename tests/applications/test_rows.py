@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from apps.applications.rows import load_json
+from apps.applications.rows import load_json, load_page_json
 
 TEXTS = [
     '{"a": 1, "b": [1.5, null, true], "c": {"ü": "東京"}}',
@@ -24,3 +24,13 @@ def test_json_columns_decode_as_json_loads_decodes_them(text: str) -> None:
 
     assert decoded == json.loads(text)
     assert json.dumps(decoded) == json.dumps(json.loads(text))  # the same types too (no int turned float)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_json_page_decodes_as_json_loads_decodes_it(text: str) -> None:
+    page = f'[{{"id": "a", "custom_fields": {text}, "tag_rows": [{{"n": {text}}}]}}]'
+
+    decoded = load_page_json(page)
+
+    assert decoded == json.loads(page)
+    assert json.dumps(decoded) == json.dumps(json.loads(page))
