@@ -130,8 +130,11 @@ def present_social_media(value: Any) -> list[Json]:
 
 def present_integration_fields(row: Row, model: ReadModel) -> list[Json]:
     """`[{id, key, type, value, label}]`; ids are derived from integration, model and key (stable)."""
+    entries = row["integration_fields"]
+    if not entries:
+        return []
     fields = []
-    for entry in as_list(row["integration_fields"]):
+    for entry in as_list(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
             continue
         fields.append(

@@ -6,13 +6,12 @@ built through several layers), and compiling each queryset costs about a millise
 
 - a queryset is compiled by Django (so filters, joins and aliases stay Django's), then executed on the same
   connection cursor (so it is logged and counted like any query), and the rows are zipped into dicts;
-- JSON columns are decoded with orjson (the same objects `json.loads` gives, except for integers beyond 64 bits,
-  which orjson turns into floats: text with a run of 19+ digits is decoded by `json.loads`);
+- JSON columns are decoded with orjson, all of a query's at once (the same objects `json.loads` gives, except for
+  integers beyond 64 bits, which orjson turns into floats: text with a run of 19+ digits is decoded by
+  `json.loads`);
 - datetimes come as the contract's text, formatted by PostgreSQL (`WireDatetime`);
 - a nested list (`Related`) is one query for the whole page; its SQL is compiled once per process, since only
-  the parent ids (one array parameter) change;
-- on PostgreSQL a page and its nested lists are usually one statement that returns the whole page as one JSON
-  text (`json_page`), decoded by orjson at once: no per-row Python, one round trip.
+  the parent ids (one array parameter) change.
 
 Other columns with Django converters get them, as `values()` would apply them; on other databases (and for
 queries whose columns are not the plain `values()` list) Django's own iteration runs instead.
@@ -22,31 +21,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import orjson
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FieldError
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import (
-    BooleanField,
-    CharField,
-    DateTimeField,
-    F,
-    ForeignKey,
-    Func,
-    IntegerField,
-    JSONField,
-    Lookup,
-    Model,
-    QuerySet,
-    TextField,
-    Window,
-)
-from django.db.models.functions import RowNumber
+from django.db.models import CharField, DateTimeField, F, Func, JSONField, Lookup, Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 Row = dict[str, Any]
@@ -68,6 +52,23 @@ def load_json(text: str) -> Any:
     return json.loads(text)
 
 
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+
+
+def load_json_many(texts: list[str | None]) -> list[Any]:
+    """`[load_json(text) ...]` (None stays None) with one orjson call for all: a page's JSON columns are hundreds of
+    small texts, and a call per text costs more than the decoding itself."""
+    data = ("[" + ",".join("null" if text is None else text for text in texts) + "]").encode()
+    if b"0000000000000000000" not in data.translate(_DIGITS_TO_ZERO):  # no run of 19+ digits (see load_json)
+        try:
+            decoded: list[Any] = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            return decoded
+    return [None if text is None else load_json(text) for text in texts]
+
+
 class AnyOf(Lookup):
     """`column = ANY(%s)` with the values as one array parameter (PostgreSQL).
 
@@ -82,8 +83,23 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+            return f"{lhs} = ANY(%s)", [*lhs_params, array_literal(values)]
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+_PLAIN_ELEMENTS = re.compile(r"[A-Za-z0-9_:.-]+(?:,[A-Za-z0-9_:.-]+)*")
+
+
+def array_literal(values: list[Any]) -> Any:
+    """A list of plain strings (our ids) as PostgreSQL's array text `{a,b}`, the very literal psycopg writes for the
+    list itself (the SQL is the same) at a fraction of its cost. Any other list is passed on as it is: elements
+    that need quotes (or `NULL`) are left to psycopg."""
+    if not values or not all(isinstance(value, str) for value in values):
+        return values
+    joined = ",".join(values)
+    if _PLAIN_ELEMENTS.fullmatch(joined) is None or any(value.upper() == "NULL" for value in values):
+        return values
+    return "{" + joined + "}"
 
 
 class WireDatetime(Func):
@@ -144,10 +160,6 @@ class Compiled:
     names: tuple[str, ...]
     json_positions: tuple[int, ...]
     converted: tuple[tuple[int, tuple[Any, ...], Any], ...]
-    # The SELECT aliases (the names before the wire aliases are renamed); whether every column is of a type whose
-    # JSON form PostgreSQL writes so that it decodes to what `execute` gives (see `fetch_page_json`).
-    aliases: tuple[str, ...] = ()
-    json_safe: bool = False
 
 
 def _is_json_converter(converter: Any) -> bool:
@@ -180,32 +192,7 @@ def compile_values(queryset: QuerySet[Any], aliases: dict[str, str]) -> Compiled
         names=names,
         json_positions=tuple(json_positions),
         converted=tuple(converted),
-        aliases=tuple(selected),
-        json_safe=all(map(_int_cast, converted)) and all(_json_safe(item[0]) for item in compiler.select),
     )
-
-
-# Columns whose value PostgreSQL's JSON (row_to_json, json_agg) writes as text, boolean, integer or the jsonb value
-# itself: orjson reads those back as exactly the str / bool / int / JSON objects that psycopg and `load_json` give.
-# Not floats (PostgreSQL writes NaN and Infinity as strings), decimals, dates, uuids, ...: a page holding one of
-# those is loaded row by row.
-_JSON_SAFE_FIELDS = (CharField, TextField, BooleanField, IntegerField, JSONField)
-
-
-def _int_cast(converted: tuple[int, tuple[Any, ...], Any]) -> bool:
-    """Django's `int(value)` of an integer annotation: JSON gives the int already."""
-    _, functions, expression = converted
-    return isinstance(expression.output_field, IntegerField) and functions == (expression.convert_value,)
-
-
-def _json_safe(expression: Any) -> bool:
-    try:
-        output = expression.output_field
-    except (AttributeError, FieldError):
-        return False
-    if isinstance(output, ForeignKey):
-        output = output.target_field
-    return isinstance(output, _JSON_SAFE_FIELDS) and not isinstance(output, ForeignKey)
 
 
 def execute(compiled: Compiled, params: Iterable[Any] | None = None) -> list[Row]:
@@ -213,22 +200,20 @@ def execute(compiled: Compiled, params: Iterable[Any] | None = None) -> list[Row
         cursor.execute(compiled.sql, tuple(compiled.params if params is None else params))
         fetched = cursor.fetchall()
     names, positions, converted = compiled.names, compiled.json_positions, compiled.converted
-    if not positions and not converted:
-        return [dict(zip(names, row, strict=True)) for row in fetched]
-    json_names = [names[position] for position in positions]
-    rows = []
-    for values in fetched:
-        row = dict(zip(names, values, strict=True))
-        for name in json_names:
-            text = row[name]
-            if text is not None:
-                row[name] = load_json(text)
-        for position, functions, expression in converted:
-            value = row[names[position]]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[names[position]] = value
-        rows.append(row)
+    rows = [dict(zip(names, values, strict=True)) for values in fetched]
+    if positions and rows:
+        json_names = [names[position] for position in positions]
+        decoded = iter(load_json_many([row[name] for row in rows for name in json_names]))
+        for row in rows:
+            for name in json_names:
+                row[name] = next(decoded)
+    if converted:
+        for row in rows:
+            for position, functions, expression in converted:
+                value = row[names[position]]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[names[position]] = value
     return rows
 
 
@@ -252,175 +237,65 @@ def fetch_rows(queryset: QuerySet[Any], columns: tuple[str, ...], limit: int | N
 
 # -- page queries of a fixed shape ------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class JsonPage:
-    """A page query and its nested lists as one statement returning the page as one JSON text (`fetch_page_json`)."""
-
-    sql: str
-    params: tuple[Any, ...]
-
-
-_PAGE_TEMPLATES: dict[tuple[Any, ...], tuple[Compiled | JsonPage, dict[int, str]] | None] = {}
+_PAGE_TEMPLATES: dict[tuple[Any, ...], tuple[Compiled, dict[int, str]] | None] = {}
 
 
 def fetch_page_rows(
-    queryset: QuerySet[Any],
+    build: Callable[[], QuerySet[Any]],
+    model: type[Model],
     columns: tuple[str, ...],
     *,
     limit: int,
     shape: tuple[Any, ...] | None,
     slots: dict[str, Any],
-    related: tuple[Related, ...] = (),
-) -> tuple[list[Row], bool]:
-    """`fetch_rows`, with the compiled SQL reused for every request of the same `shape`, and whether the rows hold
-    their nested lists already (on PostgreSQL the page and its `related` lists are usually one JSON statement, see
-    `json_page`; otherwise the caller loads them with `load_related`).
+) -> list[Row]:
+    """`fetch_rows` of the queryset `build()` returns (one of `model`), with the compiled SQL reused for every
+    request of the same `shape`; the queryset is then not even built (that costs more than running the SQL).
 
     `shape` must determine the queryset's structure completely (the endpoint and which optional conditions it
     has, never their values); `slots` are the values that change between such requests (the integration id, the
     cursor's id). The first request of a shape finds where they sit in the parameters; later ones only put theirs
     there. A shape whose parameters can't be told apart that way is compiled every time. None: no reuse.
     """
-    if connection.vendor != "postgresql":
-        return fetch_rows(queryset, columns, limit), False
-    key = None if shape is None else (connection.alias, queryset.model, columns, limit, related, *shape)
-    template = _PAGE_TEMPLATES.get(key, _UNKNOWN) if key is not None else _UNKNOWN
-    if template is None:
-        return fetch_rows(queryset, columns, limit), False
-    if template is not _UNKNOWN:
-        statement, positions = template  # type: ignore[misc]
-        params = list(statement.params)
-        for position, name in positions.items():
-            params[position] = slots[name]
-        return _run(statement, params)
-    values, aliases = values_queryset(queryset, columns)
-    try:
-        compiled = compile_values(values[:limit], aliases)
-    except EmptyResultSet:
-        return [], True
-    if compiled is None:
-        if key is not None:
+    if shape is None or connection.vendor != "postgresql":
+        return fetch_rows(build(), columns, limit)
+    key = (connection.alias, model, columns, limit, *shape)
+    if key not in _PAGE_TEMPLATES:
+        queryset = build()
+        values, aliases = values_queryset(queryset, columns)
+        try:
+            compiled = compile_values(values[:limit], aliases)
+        except EmptyResultSet:
+            return []
+        if compiled is None:
             _PAGE_TEMPLATES[key] = None
-        return fetch_rows(queryset, columns, limit), False
-    statement: Compiled | JsonPage = json_page(compiled, related) or compiled
-    if key is not None:
+            return fetch_rows(queryset, columns, limit)
         positions = {}
-        for position, param in enumerate(statement.params):
+        for position, param in enumerate(compiled.params):
             names = [name for name, value in slots.items() if param == value]
             if len(names) > 1:  # two slots with the same value: which is which can't be learnt from this request
-                return _run(statement, statement.params)
+                return execute(compiled)
             if names:
                 positions[position] = names[0]
-        _PAGE_TEMPLATES[key] = (statement, positions) if sorted(positions.values()) == sorted(slots) else None
-    return _run(statement, statement.params)
-
-
-_UNKNOWN: Any = object()
-
-
-def _run(statement: Compiled | JsonPage, params: Iterable[Any]) -> tuple[list[Row], bool]:
-    if isinstance(statement, Compiled):
-        return execute(statement, params), False
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, tuple(params))
-        (text,) = cursor.fetchone()
-    return load_page_json(text), True
-
-
-# -- a page as one JSON document ----------------------------------------------------------------------------
-#
-# Loading the page and each nested list as rows costs, per row, psycopg's parsing of every column, a dict built in
-# Python and a `load_json` per JSON column, and one more round trip per nested list. PostgreSQL can instead write
-# the whole page, nested lists included (correlated subqueries with json_agg), as one JSON text, which orjson turns
-# into the same dicts at once. The SQL is still Django's: the page and each nested list are compiled by Django and
-# only wrapped here.
-
-_PARENT_PLACEHOLDER = "\x00tributary-parent\x00"  # the parent's value in a nested list's SQL, replaced by the column
-_JSON_KEY = re.compile(r"[a-z_][a-z0-9_]*")
-_PLACEHOLDER = re.compile(r"%%|%s")
-_ORDER = "_tributary_order"
-_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_NESTED: dict[tuple[str, int], tuple[str, tuple[Any, ...]] | None] = {}
-
-
-def json_page(page: Compiled, related: tuple[Related, ...]) -> JsonPage | None:
-    """`page` (ordered by id) with its nested lists as one statement, or None when a column's type or a name does
-    not allow it (see `_JSON_SAFE_FIELDS`)."""
-    if not page.json_safe or "id" not in page.names or not all(map(_JSON_KEY.fullmatch, page.names)):
-        return None
-    quote = connection.ops.quote_name
-    outer = dict(zip(page.names, page.aliases, strict=True))
-    selected = [f"_s.{quote(alias)} AS {quote(name)}" for alias, name in zip(page.aliases, page.names, strict=True)]
-    params: list[Any] = []
-    for spec in related:
-        nested = _nested_sql(spec)
-        if nested is None or spec.key not in outer or spec.name in outer:
-            return None
-        sql, nested_params = nested
-        selected.append(f"{sql.replace(_PARENT_PLACEHOLDER, f'_s.{quote(outer[spec.key])}')} AS {quote(spec.name)}")
-        params.extend(nested_params)
-    sql = (
-        "SELECT coalesce(json_agg(_p ORDER BY _p.\"id\"), '[]'::json)::text "
-        f"FROM (SELECT {', '.join(selected)} FROM ({page.sql}) _s) _p"
-    )
-    return JsonPage(sql=sql, params=(*params, *page.params))
-
-
-def _nested_sql(spec: Related) -> tuple[str, tuple[Any, ...]] | None:
-    """`(SELECT json_agg(...))` of the nested list for one parent, the parent written as `_PARENT_PLACEHOLDER`."""
-    cache_key = (connection.alias, id(spec))
-    if cache_key in _NESTED:
-        return _NESTED[cache_key]
-    _NESTED[cache_key] = None
-    # The list's order as a row number (json_agg's own ORDER BY), so the subquery itself needs none.
-    order = Window(RowNumber(), order_by=list(spec.queryset.query.order_by) or ["pk"])
-    ordered = spec.queryset.order_by().filter(**{spec.parent: _PARENT_PLACEHOLDER}).annotate(**{_ORDER: order})
-    values, aliases = values_queryset(ordered, (spec.parent, *spec.columns, _ORDER))
-    try:
-        compiled = compile_values(values, aliases)
-    except EmptyResultSet:
-        return None
-    if compiled is None or not compiled.json_safe or compiled.params.count(_PARENT_PLACEHOLDER) != 1:
-        return None
-    keys = [(name, alias) for name, alias in zip(compiled.names, compiled.aliases, strict=True) if name != _ORDER]
-    if len(keys) > 50 or not all(_JSON_KEY.fullmatch(name) for name, _ in keys):  # json_build_object: 100 arguments
-        return None
-    at = compiled.params.index(_PARENT_PLACEHOLDER)
-    pieces = _PLACEHOLDER.split(compiled.sql)
-    marks = _PLACEHOLDER.findall(compiled.sql)
-    inner, seen = [pieces[0]], -1
-    for mark, piece in zip(marks, pieces[1:], strict=True):
-        if mark == "%s":
-            seen += 1
-        inner.append(_PARENT_PLACEHOLDER if mark == "%s" and seen == at else mark)
-        inner.append(piece)
-    quote = connection.ops.quote_name
-    pairs = ", ".join(f"'{name}', _r.{quote(alias)}" for name, alias in keys)
-    sql = (
-        f"(SELECT coalesce(json_agg(json_build_object({pairs}) ORDER BY _r.{quote(_ORDER)}), '[]'::json) "
-        f"FROM ({''.join(inner)}) _r)"
-    )
-    params = tuple(param for position, param in enumerate(compiled.params) if position != at)
-    _NESTED[cache_key] = (sql, params)
-    return _NESTED[cache_key]
-
-
-def load_page_json(text: str) -> list[Row]:
-    """The page's rows from its JSON text, as `json.loads` decodes it (orjson unless a run of 19+ digits might be an
-    integer beyond 64 bits, which orjson would turn into a float; or text only json.loads accepts)."""
-    data = text.encode()
-    if b"0000000000000000000" not in data.translate(_DIGITS_TO_ZERO):
-        try:
-            return orjson.loads(data)  # type: ignore[no-any-return]
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(text)  # type: ignore[no-any-return]
+        if sorted(positions.values()) != sorted(slots):
+            _PAGE_TEMPLATES[key] = None
+            return execute(compiled)
+        _PAGE_TEMPLATES[key] = (compiled, positions)
+        return execute(compiled)
+    template = _PAGE_TEMPLATES[key]
+    if template is None:
+        return fetch_rows(build(), columns, limit)
+    compiled, positions = template
+    params = list(compiled.params)
+    for position, name in positions.items():
+        params[position] = slots[name]
+    return execute(compiled, params)
 
 
 # -- nested lists ----------------------------------------------------------------------------------------
 
 _IDS_PLACEHOLDER = ["\x00tributary-parent-ids\x00"]  # stands for the page's parent ids in the cached SQL
+_IDS_PARAM = array_literal(_IDS_PLACEHOLDER)  # ... as AnyOf passes it
 
 
 @dataclass(frozen=True)
@@ -447,13 +322,14 @@ class Related:
         if connection.alias not in self._compiled:
             values, aliases = values_queryset(self.queryset.filter(AnyOf(F(self.parent), _IDS_PLACEHOLDER)), columns)
             compiled = compile_values(values, aliases)
-            if compiled is not None and compiled.params.count(_IDS_PLACEHOLDER) != 1:
+            if compiled is not None and compiled.params.count(_IDS_PARAM) != 1:
                 compiled = None
             self._compiled[connection.alias] = compiled
         compiled = self._compiled[connection.alias]
         if compiled is None:
             return fetch_rows(self.queryset.filter(AnyOf(F(self.parent), keys)), columns)
-        return execute(compiled, [keys if param == _IDS_PLACEHOLDER else param for param in compiled.params])
+        ids = array_literal(keys)
+        return execute(compiled, [ids if param == _IDS_PARAM else param for param in compiled.params])
 
 
 def load_related(rows: list[Row], related: Iterable[Related]) -> None:

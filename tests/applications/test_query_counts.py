@@ -12,15 +12,14 @@ from pytest_django import DjangoAssertNumQueries
 from apps.integrations.models import ApiKey, Integration
 from tests.factories import applications as f
 
-# The API key lookup (which loads the integration named by X-Integration-Id in the same statement) + the page. On
-# PostgreSQL the page's nested lists are part of the page query (one JSON statement, apps.applications.rows.json_page),
-# except where a column type keeps the page to rows: then one query per nested list.
+# The API key lookup (which loads the integration named by X-Integration-Id in the same statement) + the page + one
+# query per nested list.
 QUERIES = {
-    "applications": 1 + 1,  # candidate tags, interviews, offers inside the page query
-    "jobs": 1 + 1 + 4,  # float columns (salary, weekly hours): rows, then stages, questions, postings, hiring team
-    "candidates": 1 + 1,  # applications, tags inside the page query
-    "users": 1 + 1,  # system roles inside the page query
-    "interviews": 1 + 1,  # interviewers inside the page query
+    "applications": 1 + 1 + 3,  # candidate tags, interviews, offers
+    "jobs": 1 + 1 + 4,  # stages, screening questions, postings, hiring team
+    "candidates": 1 + 1 + 2,  # applications, tags
+    "users": 1 + 1 + 1,  # system roles
+    "interviews": 1 + 1 + 1,  # interviewers
     "offers": 2,
     "notes": 2,
     "scorecards": 2,

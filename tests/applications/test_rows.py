@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from apps.applications.rows import load_json, load_page_json
+from apps.applications.rows import array_literal, load_json, load_json_many
 
 TEXTS = [
     '{"a": 1, "b": [1.5, null, true], "c": {"ü": "東京"}}',
@@ -26,11 +26,39 @@ def test_json_columns_decode_as_json_loads_decodes_them(text: str) -> None:
     assert json.dumps(decoded) == json.dumps(json.loads(text))  # the same types too (no int turned float)
 
 
-@pytest.mark.parametrize("text", TEXTS)
-def test_a_json_page_decodes_as_json_loads_decodes_it(text: str) -> None:
-    page = f'[{{"id": "a", "custom_fields": {text}, "tag_rows": [{{"n": {text}}}]}}]'
+def test_many_json_columns_decode_at_once_as_each_alone() -> None:
+    texts = [*TEXTS, None, '"plain"', "[1, 2]"]
 
-    decoded = load_page_json(page)
+    decoded = load_json_many(texts)
 
-    assert decoded == json.loads(page)
-    assert json.dumps(decoded) == json.dumps(json.loads(page))
+    assert decoded == [None if text is None else json.loads(text) for text in texts]
+    assert json.dumps(decoded) == json.dumps([None if text is None else json.loads(text) for text in texts])
+    assert load_json_many(['{"n": 1}', "[true]"]) == [{"n": 1}, [True]]  # without the texts only json.loads reads
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1pBjmcnDCinT8sYespdNgVwA", "sandbox:x-1.2_3"],
+        ["b c", 'q"x', "back\\slash", "", "{}", "a,b", "ü"],
+        ["a", "null"],
+        ["a", "NULL"],
+    ],
+)
+def test_an_array_literal_is_the_sql_psycopg_writes_for_the_list(transactional_db: None, values: list[str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        own = cursor.cursor.mogrify("SELECT %s", [array_literal(values)])
+        psycopg = cursor.cursor.mogrify("SELECT %s", [values])
+        cursor.execute("SELECT %s::text[]", [array_literal(values)])
+        (back,) = cursor.fetchone()
+
+    assert own == psycopg
+    assert back == values
+
+
+def test_plain_ids_become_one_text_parameter_and_anything_else_stays_a_list() -> None:
+    assert array_literal(["1pBjmcnDCinT8sYespdNgVwA", "sandbox:x-1"]) == "{1pBjmcnDCinT8sYespdNgVwA,sandbox:x-1}"
+    assert array_literal(["a", "b c"]) == ["a", "b c"]
+    assert array_literal([1, 2]) == [1, 2]

@@ -69,5 +69,5 @@ def test_the_key_environment_and_integration_come_from_one_statement(
 
     assert status == 200
     assert body["data"]["results"] == []
-    assert len(captured) == 2  # the key with its environment and integration, then the page
+    assert len(captured) == 2  # the key with its environment and integration, then the (empty) page
     assert "integrations_integration" in captured[0]["sql"]
