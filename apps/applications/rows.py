@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -55,10 +55,10 @@ def load_json(text: str) -> Any:
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
-def load_json_many(texts: list[str | None]) -> list[Any]:
+def load_json_many(texts: Sequence[str | None]) -> list[Any]:
     """`[load_json(text) ...]` (None stays None) with one orjson call for all: a page's JSON columns are hundreds of
     small texts, and a call per text costs more than the decoding itself."""
-    data = ("[" + ",".join("null" if text is None else text for text in texts) + "]").encode()
+    data = ("[" + ",".join([text or "null" for text in texts]) + "]").encode()  # JSON text is never empty
     if b"0000000000000000000" not in data.translate(_DIGITS_TO_ZERO):  # no run of 19+ digits (see load_json)
         try:
             decoded: list[Any] = orjson.loads(data)
@@ -94,10 +94,12 @@ def array_literal(values: list[Any]) -> Any:
     """A list of plain strings (our ids) as PostgreSQL's array text `{a,b}`, the very literal psycopg writes for the
     list itself (the SQL is the same) at a fraction of its cost. Any other list is passed on as it is: elements
     that need quotes (or `NULL`) are left to psycopg."""
-    if not values or not all(isinstance(value, str) for value in values):
+    try:
+        joined = ",".join(values)
+    except TypeError:  # not all strings
         return values
-    joined = ",".join(values)
-    if _PLAIN_ELEMENTS.fullmatch(joined) is None or any(value.upper() == "NULL" for value in values):
+    # "NULL" anywhere (not only as a whole element) sends the list to psycopg too: rare, and cheaper to find.
+    if not values or _PLAIN_ELEMENTS.fullmatch(joined) is None or "NULL" in joined.upper():
         return values
     return "{" + joined + "}"
 
@@ -200,13 +202,14 @@ def execute(compiled: Compiled, params: Iterable[Any] | None = None) -> list[Row
         cursor.execute(compiled.sql, tuple(compiled.params if params is None else params))
         fetched = cursor.fetchall()
     names, positions, converted = compiled.names, compiled.json_positions, compiled.converted
+    if not fetched:
+        return []
+    if positions:  # column by column: one orjson call per JSON column, the rest stays in C (zip, dict)
+        columns: list[Any] = list(zip(*fetched, strict=True))
+        for position in positions:
+            columns[position] = load_json_many(columns[position])
+        fetched = list(zip(*columns, strict=True))
     rows = [dict(zip(names, values, strict=True)) for values in fetched]
-    if positions and rows:
-        json_names = [names[position] for position in positions]
-        decoded = iter(load_json_many([row[name] for row in rows for name in json_names]))
-        for row in rows:
-            for name in json_names:
-                row[name] = next(decoded)
     if converted:
         for row in rows:
             for position, functions, expression in converted:
