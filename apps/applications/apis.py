@@ -22,6 +22,7 @@ from apps.applications.query import (
     TextFilterField,
     list_query_from,
     openapi_parameters,
+    plain_list_query,
 )
 from apps.core.api.responses import page
 from apps.core.api.schema import error_responses, list_envelope
@@ -38,9 +39,12 @@ class AtsListApi(APIView):
     model: ClassVar[str | None] = None  # models with integration fields / custom fields (field_exposure.py)
 
     def get(self, request: Request) -> Response:
-        params = self.InputSerializer(data=_single_values(request))
-        params.is_valid(raise_exception=True)
-        query = list_query_from(params.validated_data)
+        given = _single_values(request)
+        query = plain_list_query(given)
+        if query is None:
+            params = self.InputSerializer(data=given)
+            params.is_valid(raise_exception=True)
+            query = list_query_from(params.validated_data)
         # Loaded with the API key (one statement); asked for again only to word the error when it is not found.
         integration = prefetched_integration(request) or integration_for_request(request)
         result = type(self).selector(integration=integration, query=query)
