@@ -201,6 +201,25 @@ def execute(compiled: Compiled, params: Iterable[Any] | None = None) -> list[Row
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, tuple(compiled.params if params is None else params))
         fetched = cursor.fetchall()
+    return _rows(compiled, fetched)
+
+
+def execute_many(statements: list[tuple[Compiled, list[Any]]]) -> list[list[Row]]:
+    """`[execute(compiled, params) ...]`, the statements sent together in psycopg's pipeline mode (PostgreSQL)."""
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in statements]
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (compiled, params) in zip(cursors, statements, strict=True):
+                cursor.execute(compiled.sql, tuple(params))
+            fetched = [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return [_rows(compiled, rows) for (compiled, _), rows in zip(statements, fetched, strict=True)]
+
+
+def _rows(compiled: Compiled, fetched: list[tuple[Any, ...]]) -> list[Row]:
     names, positions, converted = compiled.names, compiled.json_positions, compiled.converted
     if not fetched:
         return []
@@ -318,11 +337,12 @@ class Related:
     key: str = "id"
     _compiled: dict[str, Compiled | None] = field(default_factory=dict, compare=False, repr=False)
 
-    def rows(self, keys: list[Any]) -> list[Row]:
-        columns = (self.parent, *self.columns)
+    def statement(self, keys: list[Any]) -> tuple[Compiled, list[Any]] | None:
+        """The compiled query and its parameters for these parent ids (PostgreSQL), or None: use `rows`."""
         if connection.vendor != "postgresql":
-            return fetch_rows(self.queryset.filter(AnyOf(F(self.parent), keys)), columns)
+            return None
         if connection.alias not in self._compiled:
+            columns = (self.parent, *self.columns)
             values, aliases = values_queryset(self.queryset.filter(AnyOf(F(self.parent), _IDS_PLACEHOLDER)), columns)
             compiled = compile_values(values, aliases)
             if compiled is not None and compiled.params.count(_IDS_PARAM) != 1:
@@ -330,18 +350,30 @@ class Related:
             self._compiled[connection.alias] = compiled
         compiled = self._compiled[connection.alias]
         if compiled is None:
-            return fetch_rows(self.queryset.filter(AnyOf(F(self.parent), keys)), columns)
+            return None
         ids = array_literal(keys)
-        return execute(compiled, [ids if param == _IDS_PARAM else param for param in compiled.params])
+        return compiled, [ids if param == _IDS_PARAM else param for param in compiled.params]
+
+    def rows(self, keys: list[Any]) -> list[Row]:
+        statement = self.statement(keys)
+        if statement is None:
+            return fetch_rows(self.queryset.filter(AnyOf(F(self.parent), keys)), (self.parent, *self.columns))
+        return execute(*statement)
 
 
 def load_related(rows: list[Row], related: Iterable[Related]) -> None:
-    for spec in related:
-        keys = {row[spec.key] for row in rows} - {None}
+    """Each nested list's rows for the page. On PostgreSQL the lists' queries go out together in pipeline mode
+    (https://www.psycopg.org/psycopg3/docs/advanced/pipeline.html): the same statements, one after the other on
+    the server, without waiting a round trip between them."""
+    wanted = [(spec, sorted({row[spec.key] for row in rows} - {None})) for spec in related]
+    statements = [spec.statement(keys) if keys else None for spec, keys in wanted]
+    pending = [statement for statement in statements if statement is not None]
+    fetched = iter(execute_many(pending) if len(pending) > 1 else [execute(*pending[0])] if pending else [])
+    for (spec, keys), statement in zip(wanted, statements, strict=True):
+        children = next(fetched) if statement is not None else spec.rows(keys) if keys else []
         groups: dict[Any, list[Row]] = {}
-        if keys:
-            parent = spec.parent
-            for child in spec.rows(sorted(keys)):
-                groups.setdefault(child[parent], []).append(child)
+        parent = spec.parent
+        for child in children:
+            groups.setdefault(child[parent], []).append(child)
         for row in rows:
             row[spec.name] = groups.get(row[spec.key], [])

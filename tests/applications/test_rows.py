@@ -62,3 +62,25 @@ def test_plain_ids_become_one_text_parameter_and_anything_else_stays_a_list() ->
     assert array_literal(["1pBjmcnDCinT8sYespdNgVwA", "sandbox:x-1"]) == "{1pBjmcnDCinT8sYespdNgVwA,sandbox:x-1}"
     assert array_literal(["a", "b c"]) == ["a", "b c"]
     assert array_literal([1, 2]) == [1, 2]
+
+
+def test_pipelined_statements_give_what_each_alone_gives_and_errors_stay_django_errors(db: None) -> None:
+    from django.db import DatabaseError
+
+    from apps.applications.rows import Compiled, execute, execute_many
+
+    def compiled(sql: str, names: tuple[str, ...], json_positions: tuple[int, ...] = ()) -> Compiled:
+        return Compiled(sql=sql, params=(), names=names, json_positions=json_positions, converted=())
+
+    numbers = compiled("SELECT n, %s FROM generate_series(1, 3) AS n", ("n", "label"))
+    documents = compiled("SELECT '{\"a\": [1, 2.5]}'::jsonb WHERE %s", ("doc",), (0,))
+    empty = compiled("SELECT 1 WHERE %s", ("one",))
+    statements = [(numbers, ["x"]), (documents, [True]), (empty, [False])]
+
+    together = execute_many(statements)
+
+    assert together == [execute(item, params) for item, params in statements]
+    assert together[0] == [{"n": 1, "label": "x"}, {"n": 2, "label": "x"}, {"n": 3, "label": "x"}]
+    assert together[1:] == [[{"doc": {"a": [1, 2.5]}}], []]
+    with pytest.raises(DatabaseError):
+        execute_many([(numbers, ["x"]), (compiled("SELECT * FROM no_such_table WHERE %s", ("x",)), [True])])
