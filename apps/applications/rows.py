@@ -11,7 +11,8 @@ built through several layers), and compiling each queryset costs about a millise
   `json.loads`);
 - datetimes come as the contract's text, formatted by PostgreSQL (`WireDatetime`);
 - a nested list (`Related`) is one query for the whole page; its SQL is compiled once per process, since only
-  the parent ids (one array parameter) change.
+  the parent ids (one array parameter) change; a page's nested lists go out together (psycopg's pipeline mode);
+- a page of a fixed shape reuses its compiled SQL without even building its queryset (`fetch_page_rows`).
 
 Other columns with Django converters get them, as `values()` would apply them; on other databases (and for
 queries whose columns are not the plain `values()` list) Django's own iteration runs instead.
