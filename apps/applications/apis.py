@@ -22,9 +22,11 @@ from apps.applications.query import (
     TextFilterField,
     list_query_from,
     openapi_parameters,
+    plain_list_query,
 )
 from apps.core.api.responses import page
 from apps.core.api.schema import error_responses, list_envelope
+from apps.integrations.authentication import prefetched_integration
 from apps.integrations.selectors import integration_for_request
 
 
@@ -37,10 +39,14 @@ class AtsListApi(APIView):
     model: ClassVar[str | None] = None  # models with integration fields / custom fields (field_exposure.py)
 
     def get(self, request: Request) -> Response:
-        params = self.InputSerializer(data=_single_values(request))
-        params.is_valid(raise_exception=True)
-        query = list_query_from(params.validated_data)
-        integration = integration_for_request(request)
+        given = _single_values(request)
+        query = plain_list_query(given)
+        if query is None:
+            params = self.InputSerializer(data=given)
+            params.is_valid(raise_exception=True)
+            query = list_query_from(params.validated_data)
+        # Loaded with the API key (one statement); asked for again only to word the error when it is not found.
+        integration = prefetched_integration(request) or integration_for_request(request)
         result = type(self).selector(integration=integration, query=query)
         present = type(self).presenter
         exposure = exposure_for(integration, type(self).model)

@@ -11,7 +11,7 @@ page size or depth.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import reduce
@@ -100,7 +100,7 @@ def records(model: type[M], *, integration: Integration, query: ListQuery) -> Qu
 
 
 def paginate(
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | Callable[[], QuerySet[Any]],
     *,
     columns: tuple[str, ...],
     endpoint: str,
@@ -108,21 +108,39 @@ def paginate(
     query: ListQuery,
     related: Iterable[Related] = (),
     changed: Sequence[Q | Exists] = (),
+    model: type[Model] | None = None,
 ) -> Page:
-    """One keyset page. `changed`: with `updated_after`, the conditions any of which makes a record count."""
+    """One keyset page. `changed`: with `updated_after`, the conditions any of which makes a record count.
+
+    `queryset` may be a function building it (then `model` names its model): plain paging reuses its compiled SQL
+    (see `rows.fetch_page_rows`), and building a queryset costs more than a millisecond's fraction worth saving."""
     slots: dict[str, Any] = {"integration": integration.id}
+    after = None
     if query.cursor:
         after = decode_cursor(query.cursor, endpoint=endpoint, integration_id=integration.id)
-        queryset = queryset.filter(id__gt=after)
         slots["after"] = after
-    if query.updated_after is not None:
-        queryset = changed_since(queryset, changed or [Q(changed_at__gt=query.updated_after)], query.page_size + 1)
+
+    def page_queryset() -> QuerySet[Any]:
+        built = queryset() if callable(queryset) else queryset
+        if after is not None:
+            built = built.filter(id__gt=after)
+        if query.updated_after is not None:
+            built = changed_since(built, changed or [Q(changed_at__gt=query.updated_after)], query.page_size + 1)
+        return built.order_by("id")
+
     if needs_remote_data(integration, endpoint):  # integration fields or custom fields to show
         columns = (*columns, "remote_data")
     # Plain paging (no filters, ids or updated_after) always builds the same query: its SQL is reused.
     plain = not query.filters and query.ids is None and query.remote_ids is None and query.updated_after is None
     shape = (endpoint, query.include_deleted, bool(query.cursor)) if plain else None
-    rows = fetch_page_rows(queryset.order_by("id"), columns, limit=query.page_size + 1, shape=shape, slots=slots)
+    rows = fetch_page_rows(
+        page_queryset,
+        model or queryset.model,  # type: ignore[union-attr]
+        columns,
+        limit=query.page_size + 1,
+        shape=shape,
+        slots=slots,
+    )
     has_more = len(rows) > query.page_size
     rows = rows[: query.page_size]
     if rows:

@@ -100,7 +100,12 @@ def present_location(value: Any) -> Json | None:
     return {key: as_str(value.get(key)) for key in LOCATION_KEYS}
 
 
+# The lists below are on every candidate (and every application's candidate): no work for an empty one.
+
+
 def present_email_addresses(value: Any) -> list[Json]:
+    if not value:
+        return []
     return [
         {"type": as_str(entry.get("type")), "email_address": as_str(entry.get("email_address"))}
         for entry in as_list(value)
@@ -109,14 +114,18 @@ def present_email_addresses(value: Any) -> list[Json]:
 
 
 def present_phone_numbers(value: Any) -> list[Json]:
+    if not value:
+        return []
     return [
-        {"phone_number": as_str(entry["phone_number"]), "type": as_str(entry.get("type"))}
+        {"phone_number": number, "type": as_str(entry.get("type"))}
         for entry in as_list(value)
-        if isinstance(entry, dict) and as_str(entry.get("phone_number"))
+        if isinstance(entry, dict) and (number := as_str(entry.get("phone_number")))
     ]
 
 
 def present_social_media(value: Any) -> list[Json]:
+    if not value:
+        return []
     return [
         {
             "link": as_str(entry.get("link")),
@@ -130,8 +139,11 @@ def present_social_media(value: Any) -> list[Json]:
 
 def present_integration_fields(row: Row, model: ReadModel) -> list[Json]:
     """`[{id, key, type, value, label}]`; ids are derived from integration, model and key (stable)."""
+    entries = row["integration_fields"]
+    if not entries:
+        return []
     fields = []
-    for entry in as_list(row["integration_fields"]):
+    for entry in as_list(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
             continue
         fields.append(

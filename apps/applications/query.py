@@ -7,6 +7,7 @@ less than or equal to 250.`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -155,3 +156,28 @@ def openapi_parameters(serializer_class: type[serializers.Serializer]) -> list[O
         else:
             parameters.append(OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY))
     return parameters
+
+
+_PLAIN_PAGE_SIZE = re.compile(r"[1-9][0-9]{0,2}")
+_PLAIN_CURSOR = re.compile(r"[A-Za-z0-9_.:=-]{1,2000}")
+_PLAIN_BOOLEANS = {"true": True, "false": False}
+
+
+def plain_list_query(params: Mapping[str, str]) -> ListQuery | None:
+    """The `ListQuery` of the common paging request (only `page_size`, `cursor`, `include_deleted` and
+    `ignore_unsupported_filters`, in the forms the SDK sends), without a serializer (which costs a third of a
+    millisecond); None for anything else, which `ListInputSerializer` then validates. Gives exactly what the
+    serializer would (tests/applications/test_api_input.py)."""
+    page_size = DEFAULT_PAGE_SIZE
+    cursor = None
+    flags = {"include_deleted": False, "ignore_unsupported_filters": False}
+    for name, value in params.items():
+        if name == "page_size" and _PLAIN_PAGE_SIZE.fullmatch(value) and int(value) <= MAX_PAGE_SIZE:
+            page_size = int(value)
+        elif name == "cursor" and _PLAIN_CURSOR.fullmatch(value):
+            cursor = value
+        elif name in flags and value in _PLAIN_BOOLEANS:
+            flags[name] = _PLAIN_BOOLEANS[value]
+        else:
+            return None
+    return ListQuery(cursor=cursor, page_size=page_size, **flags)

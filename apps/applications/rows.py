@@ -6,11 +6,13 @@ built through several layers), and compiling each queryset costs about a millise
 
 - a queryset is compiled by Django (so filters, joins and aliases stay Django's), then executed on the same
   connection cursor (so it is logged and counted like any query), and the rows are zipped into dicts;
-- JSON columns are decoded with orjson (the same objects `json.loads` gives, except for integers beyond 64 bits,
-  which orjson turns into floats: text with a run of 19+ digits is decoded by `json.loads`);
+- JSON columns are decoded with orjson, all of a query's at once (the same objects `json.loads` gives, except for
+  integers beyond 64 bits, which orjson turns into floats: text with a run of 19+ digits is decoded by
+  `json.loads`);
 - datetimes come as the contract's text, formatted by PostgreSQL (`WireDatetime`);
 - a nested list (`Related`) is one query for the whole page; its SQL is compiled once per process, since only
-  the parent ids (one array parameter) change.
+  the parent ids (one array parameter) change; a page's nested lists go out together (psycopg's pipeline mode);
+- a page of a fixed shape reuses its compiled SQL without even building its queryset (`fetch_page_rows`).
 
 Other columns with Django converters get them, as `values()` would apply them; on other databases (and for
 queries whose columns are not the plain `values()` list) Django's own iteration runs instead.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -51,6 +53,23 @@ def load_json(text: str) -> Any:
     return json.loads(text)
 
 
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+
+
+def load_json_many(texts: Sequence[str | None]) -> list[Any]:
+    """`[load_json(text) ...]` (None stays None) with one orjson call for all: a page's JSON columns are hundreds of
+    small texts, and a call per text costs more than the decoding itself."""
+    data = ("[" + ",".join([text or "null" for text in texts]) + "]").encode()  # JSON text is never empty
+    if b"0000000000000000000" not in data.translate(_DIGITS_TO_ZERO):  # no run of 19+ digits (see load_json)
+        try:
+            decoded: list[Any] = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            return decoded
+    return [None if text is None else load_json(text) for text in texts]
+
+
 class AnyOf(Lookup):
     """`column = ANY(%s)` with the values as one array parameter (PostgreSQL).
 
@@ -65,8 +84,25 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+            return f"{lhs} = ANY(%s)", [*lhs_params, array_literal(values)]
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+_PLAIN_ELEMENTS = re.compile(r"[A-Za-z0-9_:.-]+(?:,[A-Za-z0-9_:.-]+)*")
+
+
+def array_literal(values: list[Any]) -> Any:
+    """A list of plain strings (our ids) as PostgreSQL's array text `{a,b}`, the very literal psycopg writes for the
+    list itself (the SQL is the same) at a fraction of its cost. Any other list is passed on as it is: elements
+    that need quotes (or `NULL`) are left to psycopg."""
+    try:
+        joined = ",".join(values)
+    except TypeError:  # not all strings
+        return values
+    # "NULL" anywhere (not only as a whole element) sends the list to psycopg too: rare, and cheaper to find.
+    if not values or _PLAIN_ELEMENTS.fullmatch(joined) is None or "NULL" in joined.upper():
+        return values
+    return "{" + joined + "}"
 
 
 class WireDatetime(Func):
@@ -166,23 +202,41 @@ def execute(compiled: Compiled, params: Iterable[Any] | None = None) -> list[Row
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, tuple(compiled.params if params is None else params))
         fetched = cursor.fetchall()
+    return _rows(compiled, fetched)
+
+
+def execute_many(statements: list[tuple[Compiled, list[Any]]]) -> list[list[Row]]:
+    """`[execute(compiled, params) ...]`, the statements sent together in psycopg's pipeline mode (PostgreSQL)."""
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in statements]
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (compiled, params) in zip(cursors, statements, strict=True):
+                cursor.execute(compiled.sql, tuple(params))
+            fetched = [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return [_rows(compiled, rows) for (compiled, _), rows in zip(statements, fetched, strict=True)]
+
+
+def _rows(compiled: Compiled, fetched: list[tuple[Any, ...]]) -> list[Row]:
     names, positions, converted = compiled.names, compiled.json_positions, compiled.converted
-    if not positions and not converted:
-        return [dict(zip(names, row, strict=True)) for row in fetched]
-    json_names = [names[position] for position in positions]
-    rows = []
-    for values in fetched:
-        row = dict(zip(names, values, strict=True))
-        for name in json_names:
-            text = row[name]
-            if text is not None:
-                row[name] = load_json(text)
-        for position, functions, expression in converted:
-            value = row[names[position]]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[names[position]] = value
-        rows.append(row)
+    if not fetched:
+        return []
+    if positions:  # column by column: one orjson call per JSON column, the rest stays in C (zip, dict)
+        columns: list[Any] = list(zip(*fetched, strict=True))
+        for position in positions:
+            columns[position] = load_json_many(columns[position])
+        fetched = list(zip(*columns, strict=True))
+    rows = [dict(zip(names, values, strict=True)) for values in fetched]
+    if converted:
+        for row in rows:
+            for position, functions, expression in converted:
+                value = row[names[position]]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[names[position]] = value
     return rows
 
 
@@ -210,14 +264,16 @@ _PAGE_TEMPLATES: dict[tuple[Any, ...], tuple[Compiled, dict[int, str]] | None] =
 
 
 def fetch_page_rows(
-    queryset: QuerySet[Any],
+    build: Callable[[], QuerySet[Any]],
+    model: type[Model],
     columns: tuple[str, ...],
     *,
     limit: int,
     shape: tuple[Any, ...] | None,
     slots: dict[str, Any],
 ) -> list[Row]:
-    """`fetch_rows`, with the compiled SQL reused for every request of the same `shape`.
+    """`fetch_rows` of the queryset `build()` returns (one of `model`), with the compiled SQL reused for every
+    request of the same `shape`; the queryset is then not even built (that costs more than running the SQL).
 
     `shape` must determine the queryset's structure completely (the endpoint and which optional conditions it
     has, never their values); `slots` are the values that change between such requests (the integration id, the
@@ -225,9 +281,10 @@ def fetch_page_rows(
     there. A shape whose parameters can't be told apart that way is compiled every time. None: no reuse.
     """
     if shape is None or connection.vendor != "postgresql":
-        return fetch_rows(queryset, columns, limit)
-    key = (connection.alias, queryset.model, columns, limit, *shape)
+        return fetch_rows(build(), columns, limit)
+    key = (connection.alias, model, columns, limit, *shape)
     if key not in _PAGE_TEMPLATES:
+        queryset = build()
         values, aliases = values_queryset(queryset, columns)
         try:
             compiled = compile_values(values[:limit], aliases)
@@ -250,7 +307,7 @@ def fetch_page_rows(
         return execute(compiled)
     template = _PAGE_TEMPLATES[key]
     if template is None:
-        return fetch_rows(queryset, columns, limit)
+        return fetch_rows(build(), columns, limit)
     compiled, positions = template
     params = list(compiled.params)
     for position, name in positions.items():
@@ -261,6 +318,7 @@ def fetch_page_rows(
 # -- nested lists ----------------------------------------------------------------------------------------
 
 _IDS_PLACEHOLDER = ["\x00tributary-parent-ids\x00"]  # stands for the page's parent ids in the cached SQL
+_IDS_PARAM = array_literal(_IDS_PLACEHOLDER)  # ... as AnyOf passes it
 
 
 @dataclass(frozen=True)
@@ -280,29 +338,43 @@ class Related:
     key: str = "id"
     _compiled: dict[str, Compiled | None] = field(default_factory=dict, compare=False, repr=False)
 
-    def rows(self, keys: list[Any]) -> list[Row]:
-        columns = (self.parent, *self.columns)
+    def statement(self, keys: list[Any]) -> tuple[Compiled, list[Any]] | None:
+        """The compiled query and its parameters for these parent ids (PostgreSQL), or None: use `rows`."""
         if connection.vendor != "postgresql":
-            return fetch_rows(self.queryset.filter(AnyOf(F(self.parent), keys)), columns)
+            return None
         if connection.alias not in self._compiled:
+            columns = (self.parent, *self.columns)
             values, aliases = values_queryset(self.queryset.filter(AnyOf(F(self.parent), _IDS_PLACEHOLDER)), columns)
             compiled = compile_values(values, aliases)
-            if compiled is not None and compiled.params.count(_IDS_PLACEHOLDER) != 1:
+            if compiled is not None and compiled.params.count(_IDS_PARAM) != 1:
                 compiled = None
             self._compiled[connection.alias] = compiled
         compiled = self._compiled[connection.alias]
         if compiled is None:
-            return fetch_rows(self.queryset.filter(AnyOf(F(self.parent), keys)), columns)
-        return execute(compiled, [keys if param == _IDS_PLACEHOLDER else param for param in compiled.params])
+            return None
+        ids = array_literal(keys)
+        return compiled, [ids if param == _IDS_PARAM else param for param in compiled.params]
+
+    def rows(self, keys: list[Any]) -> list[Row]:
+        statement = self.statement(keys)
+        if statement is None:
+            return fetch_rows(self.queryset.filter(AnyOf(F(self.parent), keys)), (self.parent, *self.columns))
+        return execute(*statement)
 
 
 def load_related(rows: list[Row], related: Iterable[Related]) -> None:
-    for spec in related:
-        keys = {row[spec.key] for row in rows} - {None}
+    """Each nested list's rows for the page. On PostgreSQL the lists' queries go out together in pipeline mode
+    (https://www.psycopg.org/psycopg3/docs/advanced/pipeline.html): the same statements, one after the other on
+    the server, without waiting a round trip between them."""
+    wanted = [(spec, sorted({row[spec.key] for row in rows} - {None})) for spec in related]
+    statements = [spec.statement(keys) if keys else None for spec, keys in wanted]
+    pending = [statement for statement in statements if statement is not None]
+    fetched = iter(execute_many(pending) if len(pending) > 1 else [execute(*pending[0])] if pending else [])
+    for (spec, keys), statement in zip(wanted, statements, strict=True):
+        children = next(fetched) if statement is not None else spec.rows(keys) if keys else []
         groups: dict[Any, list[Row]] = {}
-        if keys:
-            parent = spec.parent
-            for child in spec.rows(sorted(keys)):
-                groups.setdefault(child[parent], []).append(child)
+        parent = spec.parent
+        for child in children:
+            groups.setdefault(child[parent], []).append(child)
         for row in rows:
             row[spec.name] = groups.get(row[spec.key], [])

@@ -161,24 +161,29 @@ def application_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.APPLICATIONS, query=query)
     if filters is None:
         return EMPTY
-    queryset = records(Application, integration=integration, query=query).annotate(
-        current_stage_index=current_stage_index()
-    )
-    if "outcomes" in filters:
-        queryset = queryset.filter(outcome__in=filters["outcomes"])
-    if "job_ids" in filters:
-        queryset = queryset.filter(job_id__in=filters["job_ids"])
-    if "job_remote_ids" in filters:
-        queryset = queryset.filter(job__remote_id__in=filters["job_remote_ids"])
-    if "current_stage_ids" in filters:
-        queryset = queryset.filter(current_stage_id__in=filters["current_stage_ids"])
-    if "remote_created_after" in filters:
-        queryset = queryset.filter(remote_created_at__gte=day_start(filters["remote_created_after"]))
+
+    def build() -> QuerySet[Application]:
+        queryset = records(Application, integration=integration, query=query).annotate(
+            current_stage_index=current_stage_index()
+        )
+        if "outcomes" in filters:
+            queryset = queryset.filter(outcome__in=filters["outcomes"])
+        if "job_ids" in filters:
+            queryset = queryset.filter(job_id__in=filters["job_ids"])
+        if "job_remote_ids" in filters:
+            queryset = queryset.filter(job__remote_id__in=filters["job_remote_ids"])
+        if "current_stage_ids" in filters:
+            queryset = queryset.filter(current_stage_id__in=filters["current_stage_ids"])
+        if "remote_created_after" in filters:
+            queryset = queryset.filter(remote_created_at__gte=day_start(filters["remote_created_after"]))
+        return queryset
+
     changed = changed_conditions(query, integration, ("application", Interview), ("application", Offer))
     if query.updated_after is not None:  # the candidate is a linked record: its own changes count
         changed.append(Q(candidate__integration=integration, candidate__changed_at__gt=query.updated_after))
     return paginate(
-        queryset,
+        build,
+        model=Application,
         columns=p.APPLICATION_COLUMNS,
         endpoint="applications",
         integration=integration,
@@ -192,21 +197,26 @@ def candidate_list(*, integration: Integration, query: ListQuery) -> Page:
     filters = supported_filters(integration=integration, model=ReadModel.CANDIDATES, query=query)
     if filters is None:
         return EMPTY
-    queryset = records(Candidate, integration=integration, query=query)
-    if "email" in filters:
-        queryset = queryset.filter(EmailIn("email_addresses", filters["email"]))
-    if "job_ids" in filters:
-        applied = Application.objects.filter(
-            candidate=OuterRef("pk"), job_id__in=filters["job_ids"], remote_deleted_at__isnull=True
-        )
-        queryset = queryset.filter(Exists(applied))
-    if "first_name" in filters:
-        queryset = queryset.filter(first_name__iexact=filters["first_name"].strip())
-    if "last_name" in filters:
-        queryset = queryset.filter(last_name__iexact=filters["last_name"].strip())
+
+    def build() -> QuerySet[Candidate]:
+        queryset = records(Candidate, integration=integration, query=query)
+        if "email" in filters:
+            queryset = queryset.filter(EmailIn("email_addresses", filters["email"]))
+        if "job_ids" in filters:
+            applied = Application.objects.filter(
+                candidate=OuterRef("pk"), job_id__in=filters["job_ids"], remote_deleted_at__isnull=True
+            )
+            queryset = queryset.filter(Exists(applied))
+        if "first_name" in filters:
+            queryset = queryset.filter(first_name__iexact=filters["first_name"].strip())
+        if "last_name" in filters:
+            queryset = queryset.filter(last_name__iexact=filters["last_name"].strip())
+        return queryset
+
     changed = changed_conditions(query, integration, ("candidate", Application), ("candidate", CandidateTag))
     return paginate(
-        queryset,
+        build,
+        model=Candidate,
         columns=p.CANDIDATE_COLUMNS,
         endpoint="candidates",
         integration=integration,

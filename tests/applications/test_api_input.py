@@ -117,3 +117,40 @@ def test_missing_api_key_is_a_401(client: Client, integration: Integration) -> N
     response = client.get("/v1/ats/jobs", HTTP_X_INTEGRATION_ID=integration.id)
 
     assert _error(response)[:2] == (401, "PLATFORM.AUTHENTICATION_INVALID")
+
+
+@pytest.mark.parametrize(
+    ("params", "plain"),
+    [
+        ({}, True),
+        ({"page_size": "100", "include_deleted": "false", "ignore_unsupported_filters": "false"}, True),
+        ({"page_size": "250", "cursor": "eyJhZnRlciI6IjFwQiJ9:1pBjmc-Xy_z=", "include_deleted": "true"}, True),
+        ({"page_size": "1", "ignore_unsupported_filters": "true"}, True),
+        ({"page_size": "251"}, False),
+        ({"page_size": "0"}, False),
+        ({"page_size": "007"}, False),
+        ({"page_size": " 100"}, False),
+        ({"page_size": "100.0"}, False),
+        ({"include_deleted": "True"}, False),
+        ({"include_deleted": "1"}, False),
+        ({"cursor": ""}, False),
+        ({"cursor": " abc "}, False),
+        ({"cursor": "x" * 2001}, False),
+        ({"outcomes": "PENDING"}, False),
+        ({"updated_after": "2024-05-01T12:00:00.000Z"}, False),
+        ({"ids": "a,b"}, False),
+        ({"unknown": "x"}, False),
+    ],
+)
+def test_the_plain_paging_query_is_what_the_serializer_makes_of_it(params: dict[str, str], plain: bool) -> None:
+    from apps.applications.apis import ApplicationsInput
+    from apps.applications.query import list_query_from, plain_list_query
+
+    fast = plain_list_query(params)
+    serializer = ApplicationsInput(data=params)
+    valid = serializer.is_valid()
+
+    assert (fast is not None) == plain
+    if fast is not None:
+        assert valid
+        assert fast == list_query_from(serializer.validated_data)

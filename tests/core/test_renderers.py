@@ -93,3 +93,22 @@ def test_nan_is_null_where_drf_refuses_it() -> None:
         JSONRenderer().render({"a": float("nan")})
 
     assert FastJSONRenderer().render({"a": float("nan"), "b": float("inf")}) == b'{"a":null,"b":null}'
+
+
+@pytest.mark.parametrize(
+    ("encoded", "held"),
+    [
+        (b'{"a":1e-7}', True),
+        (b'{"a":2.5e-5}', True),
+        (b'{"a":0.000025}', True),
+        (b'{"a":"stage-3","b":"e-mail","c":"xe-"}', False),
+        (b"e-", False),
+        (b"9e-", True),
+        (b'{"a":1e16,"b":0.001,"c":"2026-12-03"}', False),
+        (b'{"t":"x 0.00001"}', True),  # inside text too: the check is conservative
+    ],
+)
+def test_the_small_float_check_finds_digit_e_minus_and_four_zeros(encoded: bytes, held: bool) -> None:
+    from apps.core.api.renderers import _may_hold_small_float
+
+    assert _may_hold_small_float(encoded) is held

@@ -20,6 +20,7 @@ two renderers value by value).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,22 +43,20 @@ def dumps(data: Any) -> bytes | None:
         return None
     if _may_hold_small_float(encoded):
         return None
-    if b"\xe2\x80" in encoded:  # the UTF-8 prefix of U+2028 and U+2029
+    # The UTF-8 prefix of U+2028 and U+2029; its first byte alone is found far faster (memchr) and mostly absent.
+    if b"\xe2" in encoded and b"\xe2\x80" in encoded:
         encoded = encoded.replace(_LINE_SEPARATOR, b"\\u2028").replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
     return encoded
 
 
+# `e-` right after a digit. A pattern starting with a character class is tried at every byte (6 ms on a page of
+# 100 applications); starting with the literal `e-` it skips ahead to each `e-` and only then looks back.
+_SMALL_FLOAT_EXPONENT = re.compile(rb"e-(?<=[0-9]e-)")
+
+
 def _may_hold_small_float(encoded: bytes) -> bool:
-    """Whether `encoded` holds `<digit>e-` or `0.0000` anywhere. Substring search rather than one regex: a pattern
-    starting with a character class is tried at every byte (6 ms on a page of 100 applications), `find` skips ahead."""
-    if b"0.0000" in encoded:
-        return True
-    at = encoded.find(b"e-")
-    while at != -1:
-        if at > 0 and 0x30 <= encoded[at - 1] <= 0x39:
-            return True
-        at = encoded.find(b"e-", at + 2)
-    return False
+    """Whether `encoded` holds `<digit>e-` or `0.0000` anywhere."""
+    return b"0.0000" in encoded or _SMALL_FLOAT_EXPONENT.search(encoded) is not None
 
 
 class FastJSONRenderer(JSONRenderer):
