@@ -28,6 +28,7 @@ from apps.applications.writes.timing import upstream_clock
 from apps.core.api.fields import StrictCharField
 from apps.core.api.schema import EmptySerializer, error_responses, success_envelope
 from apps.core.api.urls import public_base_url
+from apps.integrations.authentication import prefetched_integration
 from apps.integrations.models import Integration
 from apps.integrations.selectors import integration_for_request
 
@@ -72,7 +73,7 @@ def _timed(response: Response, started: float, upstream_seconds: float) -> Respo
 
 
 def _integration(request: Request) -> Integration:
-    integration = integration_for_request(request)
+    integration = prefetched_integration(request) or integration_for_request(request)
     # It was looked up within the API key's environment: keep that object (automatic attribution reads it).
     integration.environment = request.auth.environment  # type: ignore[union-attr]
     return integration

@@ -29,6 +29,6 @@ def test_write_benchmark_measures_and_cleans_up(db: None) -> None:
     assert figures["statements"] is None  # only with --show-queries
     # Counted inside the test's transaction (BEGIN/COMMIT are a savepoint and its release here): the same number
     # as test_write_query_counts counts outside one.
-    assert (figures["queries_per_request"], figures["queries_per_request_constant"]) == (17, True)
+    assert (figures["queries_per_request"], figures["queries_per_request_constant"]) == (16, True)
     assert not Integration.objects.filter(end_user_origin_id="benchmark-write").exists()
     assert not Application.objects.exists()
