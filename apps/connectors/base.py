@@ -142,6 +142,9 @@ class Connector(abc.ABC):
     # MANUAL tools: the vendor's steps to paste the URL and secret (Markdown), shown with them on the connection
     # flow's done page and the admin integration page.
     webhook_setup_guide: ClassVar[str | None] = None
+    # MANUAL tools whose vendor generates the signing key (Teamtailor) rather than taking ours (Greenhouse): the
+    # flow's done page and the admin take the key the end user copies from the vendor, stored encrypted.
+    webhook_vendor_secret: ClassVar[bool] = False
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context

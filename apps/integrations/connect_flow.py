@@ -63,7 +63,8 @@ from apps.integrations.connect_services import (
     oauth_state_link_token,
 )
 from apps.integrations.connectors import connector_for
-from apps.integrations.models import ConnectionFlowFailure, ConnectLink, Integration, OAuthState
+from apps.integrations.inbound_connect import manual_webhook_context
+from apps.integrations.models import ConnectionFlowFailure, ConnectLink, OAuthState
 from apps.integrations.source_step import source_step_required
 
 logger = logging.getLogger(__name__)
@@ -509,21 +510,11 @@ def _finish(request: HttpRequest, link: ConnectLink, token: str) -> HttpResponse
             "activation_token": completion.activation_token,
             "source_configured": configured,
             "free_text_source": _free_text_source(link),
-            "inbound_webhook": _manual_webhook(completion.integration),
+            "inbound_webhook": manual_webhook_context(completion.integration, token),
             "steps": [{"label": step["label"], "state": "done"} for step in _steps(link, FlowStep.DONE)],
         },
         token=token,
     )
-
-
-def _manual_webhook(integration: Integration) -> dict[str, str] | None:
-    """For tools whose webhooks are set up by hand: the URL, the secret and the vendor's steps (inbound webhooks)."""
-    from apps.integrations.inbound_lifecycle import manual_setup
-
-    setup = manual_setup(integration)
-    if setup is not None and setup["guide"]:
-        setup = {**setup, "guide": render_markdown(_(setup["guide"]))}
-    return setup
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.integrations import connect_flow
+from apps.integrations import connect_flow, inbound_connect
 
 app_name = "connect"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:token>/oauth", connect_flow.oauth_start, name="oauth-start"),
     path("<str:token>/source", connect_flow.source, name="source"),
     path("<str:token>/finish", connect_flow.finish, name="finish"),
+    path("<str:token>/webhook-key", inbound_connect.webhook_key, name="webhook-key"),
     path("", connect_flow.no_token, name="no-token"),
     path("<str:token>/<path:rest>", connect_flow.entry, name="other"),
 ]

@@ -1,23 +1,64 @@
 """The inbound-webhooks block of the admin integration page: setup, subscription state, the receiving URL (and
-for MANUAL tools the secret and the vendor's steps), health, the polling interval it allows, freshness per model
-and the deliveries received."""
+for MANUAL tools the secret, or the field for the signing key the vendor generated, and the vendor's steps),
+health, the polling interval it allows, freshness per model and the deliveries received."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Count
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from apps.connectors.registry import get_connector_class
 from apps.connectors.webhooks import WebhookSetup
 from apps.core.timeutils import utcnow
+from apps.integrations.connect_pages import render_markdown
 from apps.integrations.inbound_freshness import delta_interval_factor, freshness
 from apps.integrations.inbound_lifecycle import callback_base_url
-from apps.integrations.inbound_services import inbound_secret, inbound_url
+from apps.integrations.inbound_services import (
+    VendorSecretInvalid,
+    inbound_endpoint_ensure,
+    inbound_has_vendor_secret,
+    inbound_secret,
+    inbound_url,
+    inbound_vendor_secret_save,
+)
 from apps.integrations.models import InboundDelivery, InboundWebhookEndpoint, Integration
 
 
 def _at(moment: object) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "—"  # type: ignore[attr-defined]
+
+
+def _vendor_key_field(integration: Integration, endpoint: InboundWebhookEndpoint) -> str:
+    """The signing key the vendor generated (Teamtailor): whether it is stored, and a write-only field to replace
+    it (posted by its own button to `inbound_vendor_key_view`; the key is never shown)."""
+    label = get_connector_class(integration.tool).label
+    return format_html(
+        '<p>Signing key from {}: <span id="inbound-vendor-key" data-set="{}">{}</span></p>'
+        '<p><input type="password" name="inbound_vendor_key" id="inbound-vendor-key-input" autocomplete="off" '
+        'aria-label="Signing key"> <button type="submit" formaction="{}" formmethod="post" formnovalidate '
+        'class="button" id="inbound-vendor-key-save">Save signing key</button></p>',
+        label, "true" if inbound_has_vendor_secret(endpoint) else "false",
+        "stored (encrypted)" if inbound_has_vendor_secret(endpoint)
+        else "not stored yet: deliveries cannot be verified and are refused (401) until it is pasted here",
+        reverse("admin:integrations_integration_inbound_vendor_key", args=[integration.pk]),
+    )  # fmt: skip
+
+
+def inbound_vendor_key_save(request: HttpRequest, integration: Integration) -> None:
+    """Staff paste the vendor's signing key on the integration page; the outcome is a page message."""
+    if not get_connector_class(integration.tool).webhook_vendor_secret:
+        messages.error(request, "This tool takes Tributary's secret; there is no signing key to paste.")
+        return
+    endpoint = inbound_endpoint_ensure(integration=integration)
+    try:
+        inbound_vendor_secret_save(endpoint=endpoint, value=request.POST.get("inbound_vendor_key", ""))
+    except VendorSecretInvalid as invalid:
+        messages.error(request, f"Signing key not saved: {invalid}")
+        return
+    messages.success(request, "Signing key saved (encrypted).")
 
 
 def inbound_webhooks_html(integration: Integration) -> str:
@@ -33,8 +74,10 @@ def inbound_webhooks_html(integration: Integration) -> str:
     manual = ""
     if connector_class.webhook_setup == WebhookSetup.MANUAL:
         manual = format_html(
-            '<p>Secret: <code id="inbound-secret">{}</code></p><div class="inbound-guide">{}</div>',
-            inbound_secret(endpoint), connector_class.webhook_setup_guide or "",
+            '{}<div class="inbound-guide">{}</div>',
+            _vendor_key_field(integration, endpoint) if connector_class.webhook_vendor_secret
+            else format_html('<p>Secret: <code id="inbound-secret">{}</code></p>', inbound_secret(endpoint)),
+            render_markdown(connector_class.webhook_setup_guide or ""),
         )  # fmt: skip
     factor = delta_interval_factor(endpoint.last_received_at, now)
     deliveries = dict(

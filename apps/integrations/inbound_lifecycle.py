@@ -5,12 +5,14 @@
   `X-Hook-Secret` handshake does, so it must not wait inside the request that made the integration active);
   `unsubscribe_webhooks` on `PUT /integrations/{id}/enabled false` and before a delete. A failed subscription
   raises the `integration.webhooks_unavailable` issue; polling goes on as before.
-- `WebhookSetup.MANUAL` tools: the endpoint exists and the flow's done page and the admin show its URL and secret.
+- `WebhookSetup.MANUAL` tools: the endpoint exists and the flow's done page and the admin show its URL and secret,
+  or, where the vendor generates the signing key (Teamtailor), take that key (`inbound_vendor_secret_save`).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +25,7 @@ from apps.core.timeutils import utcnow
 from apps.integrations.enabled import is_disabled
 from apps.integrations.inbound_services import (
     inbound_endpoint_ensure,
+    inbound_has_vendor_secret,
     inbound_secret,
     inbound_set_vendor_secret,
     inbound_url,
@@ -117,14 +120,18 @@ def inbound_deactivate(*, integration: Integration) -> None:
     endpoint.save(update_fields=["subscription_ids", "state", "last_error", "updated_at"])
 
 
-def manual_setup(integration: Integration) -> dict[str, str] | None:
-    """For MANUAL tools: what the end user pastes into the ATS (URL, secret) and the vendor's steps; else None."""
+def manual_setup(integration: Integration) -> dict[str, Any] | None:
+    """For MANUAL tools: what the end user pastes into the ATS (the URL, and our secret unless the vendor generates
+    the key: then `vendor_key` is true and the flow asks for it) and the vendor's steps; else None."""
     if setup_of(integration) != WebhookSetup.MANUAL:
         return None
     endpoint = inbound_activate(integration=integration)
     assert endpoint is not None
+    connector_class = get_connector_class(integration.tool)
     return {
         "url": inbound_url(endpoint, base_url=callback_base_url()),
-        "secret": inbound_secret(endpoint),
-        "guide": get_connector_class(integration.tool).webhook_setup_guide or "",
+        "secret": "" if connector_class.webhook_vendor_secret else inbound_secret(endpoint),
+        "vendor_key": connector_class.webhook_vendor_secret,
+        "vendor_key_set": inbound_has_vendor_secret(endpoint),
+        "guide": connector_class.webhook_setup_guide or "",
     }

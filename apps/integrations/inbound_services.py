@@ -88,6 +88,30 @@ def inbound_set_vendor_secret(*, endpoint: InboundWebhookEndpoint, secret: str |
     endpoint.save(update_fields=["vendor_secret_encrypted", "updated_at"])
 
 
+VENDOR_SECRET_MAX_LENGTH = 255
+
+
+class VendorSecretInvalid(ValueError):
+    """A pasted signing key we cannot use; the message (English, German in locale/de) says what to do."""
+
+
+def inbound_vendor_secret_save(*, endpoint: InboundWebhookEndpoint, value: str) -> None:
+    """Store the signing key the end user copied from the vendor (Teamtailor's signature key), encrypted.
+    Surrounding whitespace from copying is dropped; anything else that cannot be a key is refused."""
+    key = (value or "").strip()
+    if not key:
+        raise VendorSecretInvalid("Paste the signature key the ATS shows.")
+    if len(key) > VENDOR_SECRET_MAX_LENGTH:
+        raise VendorSecretInvalid("The signature key is too long (at most 255 characters).")
+    if any(character.isspace() or not character.isprintable() for character in key):
+        raise VendorSecretInvalid("The signature key contains spaces or line breaks: paste only the key.")
+    inbound_set_vendor_secret(endpoint=endpoint, secret=key)
+
+
+def inbound_has_vendor_secret(endpoint: InboundWebhookEndpoint) -> bool:
+    return bool(endpoint.vendor_secret_encrypted)
+
+
 def inbound_url(endpoint: InboundWebhookEndpoint, *, base_url: str | None = None) -> str:
     """The receiving URL the vendor posts to (PUBLIC_BASE_URL unless given)."""
     base = (base_url or getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")

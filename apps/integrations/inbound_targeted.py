@@ -10,10 +10,10 @@ sync builds it, so the shared rate budget applies. Per model:
 - else an `updated_since` delta of that model from the earliest event (minus the sync overlap); without
   `updated_since` either, the model is read whole (nothing is marked vanished: that is the full sync's job).
 
-An application named brings its candidate (read by id where the tool can) and its job when we do not hold it:
-the application refers to both. Only-tracked integrations keep only tracked candidates and applications, as the
-scheduled sync does. The batch's writes, the run row, the freshness figures and the outgoing `data-changed` are
-committed together.
+An application named brings its candidate (read by id where the tool can) and its job when we do not hold them:
+the application refers to both; a candidate the event itself changed is named by the connector. Only-tracked
+integrations keep only tracked candidates and applications, as the scheduled sync does. The batch's writes, the
+run row, the freshness figures and the outgoing `data-changed` are committed together.
 """
 
 from __future__ import annotations
@@ -228,9 +228,12 @@ def _read_batch(connector: Connector, integration: Integration, batch: _Batch) -
         )
         applications = [item for item in reads[ReadModel.APPLICATIONS].items if isinstance(item, RemoteApplication)]
         candidates = connector.coverage_for(ReadModel.CANDIDATES)
-        if candidates is not None and candidates.supports_remote_ids:  # cheap: one read by id
-            for application in applications:
-                batch.add(ReadModel.CANDIDATES, application.candidate_remote_id, since or utcnow())
+        if candidates is not None and candidates.supports_remote_ids:  # one read by id each
+            # Only candidates we do not hold: a candidate an event changed is named by the event itself, and
+            # reading every other one would spend the vendor's rate budget on records that did not change.
+            candidate_ids = {application.candidate_remote_id for application in applications}
+            for candidate_id in candidate_ids - _stored_ids(integration, ReadModel.CANDIDATES, candidate_ids):
+                batch.add(ReadModel.CANDIDATES, candidate_id, since or utcnow())
         job_ids = {application.job_remote_id for application in applications if application.job_remote_id}
         for job_id in job_ids - _stored_ids(integration, ReadModel.JOBS, job_ids):
             batch.add(ReadModel.JOBS, job_id, since or utcnow())

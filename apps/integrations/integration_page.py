@@ -251,6 +251,8 @@ class IntegrationPageMixin:
                  name="integrations_integration_recheck_source"),
             path("<path:object_id>/relink/", site.admin_view(require_POST(self.relink_view)),
                  name="integrations_integration_relink"),
+            path("<path:object_id>/inbound-vendor-key/", site.admin_view(require_POST(self.inbound_vendor_key_view)),
+                 name="integrations_integration_inbound_vendor_key"),
         ]  # fmt: skip
         return own + super().get_urls()  # type: ignore[misc]
 
@@ -299,6 +301,13 @@ class IntegrationPageMixin:
             'Relink link for {} (send it to the end user; it expires {}): <a id="relink-url" href="{}">{}</a>',
             integration.end_user_organization_name, _when(issued.link.expires_at), issued.url, issued.url,
         ))  # fmt: skip
+        return self._page(integration)
+
+    def inbound_vendor_key_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        from apps.integrations.inbound_admin import inbound_vendor_key_save
+
+        integration = self._changeable(request, object_id)
+        inbound_vendor_key_save(request, integration)
         return self._page(integration)
 
     def sync_now_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

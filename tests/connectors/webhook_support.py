@@ -14,6 +14,9 @@
   replayed delivery changes nothing.
 - `connected_with_webhooks(environment, tool=..., base_url=..., credentials=...)`: an integration on its emulator,
   fully synced once, its webhooks activated; returns it with its inbound endpoint.
+- `assert_change_arrives_by_webhook`, `assert_deliveries_change_nothing` and
+  `assert_lost_deliveries_caught_by_the_next_delta`: the scenarios every vendor with webhooks shows, a few lines
+  per connector.
 - `emulator_deliveries(url)` reads `GET /_emulator/webhooks`; `replay(delivery, ...)` posts a delivery again with
   exactly the headers and body of its last attempt.
 """
@@ -252,3 +255,43 @@ def assert_deliveries_change_nothing(
     assert len(receiver.received) == announced
     after = inbound_counts(integration)
     return {key: after[key] - before[key] for key in after if after[key] != before[key]}
+
+
+def assert_lost_deliveries_caught_by_the_next_delta(
+    *, integration: Integration, kombo: Any, url: str, changes: dict[str, Callable[[], None]],
+    names: Callable[[dict[str, Any]], str | None], seed: int, counts: dict[str, int], lost: int,
+    outcome: str = "HIRED",
+) -> None:  # fmt: skip
+    """The emulator loses 30 % of its deliveries (`seed`: which ones); `changes` (application remote id → the change
+    in the emulator that makes it `outcome`) are made one after another. Then exactly: the emulator's delivery
+    `counts`; an application shows `outcome` through the SDK exactly when a delivery about it (`names`: the
+    application remote id a delivery names, or None) arrived; `lost` changes lost every delivery; and the next
+    scheduled delta (webhooks healthy: 5 min × 3, none due at +6 min, one at +16 min) brings every change."""
+    from datetime import timedelta
+
+    from apps.core.timeutils import utcnow
+    from apps.integrations.sync import sync_dispatch
+
+    requests.delete(f"{url}/_emulator/webhooks", timeout=10).raise_for_status()  # earlier ones (pings) forgotten
+    requests.post(f"{url}/_emulator/webhooks", json={"drop_rate": 0.3, "seed": seed}, timeout=10).raise_for_status()
+    assert all(value != outcome for key, value in outcomes(kombo).items() if key in changes)
+    with TaskPump() as pump:
+        for change in changes.values():
+            change()
+        flush(url)
+        pump.idle()
+        snapshot = emulator_deliveries(url)
+        assert snapshot["counts"] == counts
+        arrived = {names(item) for item in snapshot["deliveries"] if item["state"] == "delivered"}
+        seen = outcomes(kombo)
+        assert {remote_id for remote_id in changes if seen[remote_id] == outcome} == arrived & set(changes)
+        assert len(set(changes) - arrived) == lost
+
+        assert sync_dispatch(now=utcnow() + timedelta(minutes=6))["requested"] == 0
+        assert sync_dispatch(now=utcnow() + timedelta(minutes=16))["requested"] == 1
+        pump.idle(timeout=60)
+    seen = outcomes(kombo)
+    assert sorted(remote_id for remote_id in changes if seen[remote_id] == outcome) == sorted(changes)
+    last = SyncRun.objects.filter(integration=integration).order_by("-created_at").first()
+    assert last is not None
+    assert (last.type, last.trigger, last.status) == ("DELTA", "SCHEDULE", "SUCCEEDED")

@@ -47,6 +47,7 @@ def flow_texts(connector_class: type[Connector]) -> list[str]:
     guide = connector_class.source_setup
     if guide is not None:
         texts += [guide.guide, guide.source_type_label or "", *(label for label, _url in guide.links)]
+    texts.append(connector_class.webhook_setup_guide or "")  # the done page, for webhooks set up by hand
     return [text for text in dict.fromkeys(texts) if text]
 
 

@@ -263,6 +263,7 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
     # Web hooks are created by hand in Greenhouse (no registration API, A7): the flow shows the URL and secret.
     webhook_setup = WebhookSetup.MANUAL
     webhook_events = webhooks.EVENTS
+    webhook_setup_guide = webhooks.SETUP_GUIDE
     reports_deletions = False
     assumptions = ASSUMPTIONS
     # Reference A3 ("apply w/ answers: Job Board POST …/boards/{board_token}/jobs/{id}; same in v3 (Harvest cannot

@@ -27,6 +27,13 @@ EVENTS = (
     "unreject_candidate", "application_updated", "delete_application", "update_candidate", "delete_candidate",
     "merge_candidate", "candidate_anonymized", "job_created", "job_updated", "job_deleted",
 )  # fmt: skip
+# Shown on the connection flow's done page and the admin with the URL and our secret (German in locale/de).
+SETUP_GUIDE = (
+    "In Greenhouse open **Configure → Dev Center → Web Hooks**. Greenhouse takes one event per web hook: for each "
+    "event below create one with the name *Tributary*, the URL above as **Endpoint URL** and the secret above as "
+    "**Secret key**. Greenhouse pings the URL when you save; a web hook whose ping failed is created disabled. "
+    "Events: " + ", ".join(f"`{event}`" for event in EVENTS) + "."
+)
 
 
 def verify(webhook: InboundWebhook, secret: str) -> None:

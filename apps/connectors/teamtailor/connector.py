@@ -212,6 +212,8 @@ class TeamtailorConnector(TeamtailorReads, TeamtailorWrites, HttpConnector):
     # Company webhooks are added by hand in Settings > Integrations > Webhooks (reference B7); see webhooks.py.
     webhook_setup = WebhookSetup.MANUAL
     webhook_events = webhooks.WEBHOOK_EVENTS
+    webhook_setup_guide = webhooks.SETUP_GUIDE
+    webhook_vendor_secret = True  # Teamtailor generates the signature key
     assumptions = ASSUMPTIONS
     page_notes = PAGE_NOTES
     client_class = api.TeamtailorClient

@@ -35,6 +35,13 @@ WEBHOOK_EVENTS: tuple[str, ...] = (
     "job_application.update",
     "job_application.destroy",
 )
+# Shown on the connection flow's done page and the admin, with the URL and the field for the generated key
+# (German in locale/de).
+SETUP_GUIDE = (
+    "In Teamtailor open **Settings → Integrations → Webhooks** and choose **Add webhook**. Paste the URL above, "
+    "select the events `candidate.*`, `job.*` and `job_application.*` and choose signature version **v2**. "
+    "Teamtailor then shows a signature key: copy it into the field below."
+)
 SIGNATURE_HEADER = "tt-signature"
 # assumed: Teamtailor documents no tolerance for the signed time; deliveries more than 5 minutes from our clock
 # (either way) are refused as stale.

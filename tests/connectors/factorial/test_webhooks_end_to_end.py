@@ -4,9 +4,9 @@ deliveries change nothing, and with 30 % of the deliveries lost the next schedul
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,19 +16,16 @@ from kombo import Kombo
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.factorial.emulator import DEFAULT_API_KEY, FactorialEmulator, create_app
 from apps.connectors.factorial.webhooks import EVENTS
-from apps.core.timeutils import utcnow
 from apps.integrations.inbound_services import inbound_secret
 from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration, SyncRun
 from apps.integrations.services import integration_delete
-from apps.integrations.sync import sync_dispatch
 from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    assert_lost_deliveries_caught_by_the_next_delta,
     connected_with_webhooks,
     emulator_deliveries,
-    flush,
-    outcomes,
     outgoing,
     replay,
 )
@@ -113,26 +110,12 @@ def test_a_hire_arrives_by_webhook_and_forged_or_replayed_deliveries_change_noth
 def test_with_30_percent_of_deliveries_lost_the_next_scheduled_delta_brings_every_change(
     connected: Integration, app: FactorialEmulator, url: str, kombo_client: Callable[..., Kombo]
 ) -> None:
-    kombo = kombo_client(integration_id=connected.id)
     hired = pending(app)
     assert len(hired) == 6
-    requests.post(f"{url}/_emulator/webhooks", json={"drop_rate": 0.3, "seed": 1}, timeout=10).raise_for_status()
-    with TaskPump() as pump:
-        for application_id in hired:
-            hire(url, application_id)
-        flush(url)
-        pump.idle()
-        snapshot = emulator_deliveries(url)
-        dropped = {str(json.loads(item["body"])["id"]) for item in snapshot["deliveries"] if item["state"] == "dropped"}
-        assert snapshot["counts"] == {"pending": 0, "delivered": 4, "failed": 0, "dropped": 2}  # seed 1: two lost
-        seen = outcomes(kombo)
-        assert {a for a in hired if seen[a] == "HIRED"} == set(hired) - dropped
-
-        # the next scheduled delta (webhooks healthy: the interval is lengthened, 5 min × 3)
-        assert sync_dispatch(now=utcnow() + timedelta(minutes=6))["requested"] == 0
-        assert sync_dispatch(now=utcnow() + timedelta(minutes=16))["requested"] == 1
-        pump.idle(timeout=30)
-    seen = outcomes(kombo)
-    assert sorted(a for a in hired if seen[a] == "HIRED") == hired
-    last = SyncRun.objects.filter(integration=connected).order_by("-created_at").first()
-    assert (last.type, last.trigger, last.status) == ("DELTA", "SCHEDULE", "SUCCEEDED")
+    # one application webhook per hire; seed 1 loses two of the six
+    assert_lost_deliveries_caught_by_the_next_delta(
+        integration=connected, kombo=kombo_client(integration_id=connected.id), url=url,
+        changes={application_id: functools.partial(hire, url, application_id) for application_id in hired},
+        names=lambda delivery: str(json.loads(delivery["body"])["id"]),
+        seed=1, counts={"pending": 0, "delivered": 4, "failed": 0, "dropped": 2}, lost=2,
+    )  # fmt: skip

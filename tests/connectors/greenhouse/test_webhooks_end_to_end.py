@@ -1,10 +1,11 @@
 """Greenhouse web hooks through the platform (issue 24): the end user creates the hooks in Greenhouse (the emulator's
 stand-in for Configure → Dev Center → Web Hooks) with the URL and secret Tributary shows; Greenhouse's ping is
 accepted; a hire in Greenhouse reaches the SDK as HIRED by a targeted delta alone; forged, misaddressed and replayed
-deliveries change nothing."""
+deliveries change nothing; with 30 % of the deliveries lost the next scheduled delta brings every change."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    assert_lost_deliveries_caught_by_the_next_delta,
     connected_with_webhooks,
     emulator_deliveries,
     outgoing,
@@ -60,16 +62,12 @@ def connected(
     return integration
 
 
-def test_hooks_made_by_hand_bring_a_hire_to_the_sdk_and_forged_or_replayed_deliveries_change_nothing(
-    connected: Integration, app: GreenhouseEmulator, server: LoopbackServer, kombo_client: Callable[..., Kombo],
-    settings: Any,
-) -> None:  # fmt: skip
+def hooks_made_by_hand(connected: Integration, server: LoopbackServer) -> None:
+    """The end user pastes URL and secret into Greenhouse, one hook per event; each save pings (A7)."""
     endpoint = connected.inbound_webhook
-    url, secret = inbound_url(endpoint), inbound_secret(endpoint)
-    # the end user pastes URL and secret into Greenhouse, one hook per event; each save pings (A7)
     made = requests.post(
         f"{server.url}/_emulator/web_hooks",
-        json={"name": "Tributary", "endpoint_url": url, "secret_key": secret,
+        json={"name": "Tributary", "endpoint_url": inbound_url(endpoint), "secret_key": inbound_secret(endpoint),
               "event_action_types": list(GreenhouseConnector.webhook_events)},
         timeout=60,
     )  # fmt: skip
@@ -78,8 +76,19 @@ def test_hooks_made_by_hand_bring_a_hire_to_the_sdk_and_forged_or_replayed_deliv
     assert len(hooks) == len(GreenhouseConnector.webhook_events)
     assert {hook["deactivated"] for hook in hooks} == {False}  # every ping was answered 200
 
+
+def in_process(app: GreenhouseEmulator) -> list[str]:
+    return sorted(str(a["id"]) for a in app.state.applications.values() if a["status"] == "in_process")
+
+
+def test_hooks_made_by_hand_bring_a_hire_to_the_sdk_and_forged_or_replayed_deliveries_change_nothing(
+    connected: Integration, app: GreenhouseEmulator, server: LoopbackServer, kombo_client: Callable[..., Kombo],
+    settings: Any,
+) -> None:  # fmt: skip
+    hooks_made_by_hand(connected, server)
+
     kombo = kombo_client(integration_id=connected.id)
-    target = str(next(a["id"] for a in app.state.applications.values() if a["status"] == "in_process"))
+    target = in_process(app)[0]
     with outgoing(connected.environment, settings) as (receiver, _), TaskPump() as pump:
         assert_change_arrives_by_webhook(
             integration=connected, kombo=kombo, receiver=receiver, pump=pump,
@@ -100,3 +109,22 @@ def test_hooks_made_by_hand_bring_a_hire_to_the_sdk_and_forged_or_replayed_deliv
         )  # fmt: skip
     # the replay is recognised by its Greenhouse-Event-ID: a DUPLICATE, no run
     assert changes == {"REJECTED": 3, "DUPLICATE": 1}
+
+
+def test_with_30_percent_of_deliveries_lost_the_next_scheduled_delta_brings_every_change(
+    connected: Integration, app: GreenhouseEmulator, server: LoopbackServer, kombo_client: Callable[..., Kombo]
+) -> None:
+    hooks_made_by_hand(connected, server)
+    targets = in_process(app)
+    assert len(targets) == 4
+
+    def hire(application_id: str) -> Callable[[], None]:
+        return lambda: requests.post(f"{server.url}/_emulator/applications/{application_id}/hire", timeout=10)
+
+    # one hire_candidate delivery per hire; seed 1 loses the first and the last
+    assert_lost_deliveries_caught_by_the_next_delta(
+        integration=connected, kombo=kombo_client(integration_id=connected.id), url=server.url,
+        changes={target: hire(target) for target in targets},
+        names=lambda delivery: str(json.loads(delivery["body"])["payload"]["application"]["id"]),
+        seed=1, counts={"pending": 0, "delivered": 2, "failed": 0, "dropped": 2}, lost=2,
+    )  # fmt: skip

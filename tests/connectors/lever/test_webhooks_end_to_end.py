@@ -4,10 +4,10 @@ and forged, replayed or stale deliveries change nothing."""
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,18 +18,15 @@ from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.lever.emulator import DEFAULT_API_KEY, LeverEmulator, create_app
 from apps.connectors.lever.emulator.webhooks import signature
 from apps.connectors.lever.webhooks import EVENTS
-from apps.core.timeutils import utcnow
-from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration, SyncRun
+from apps.integrations.models import Environment, InboundWebhookEndpoint, Integration
 from apps.integrations.services import integration_delete
-from apps.integrations.sync import sync_dispatch
 from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    assert_lost_deliveries_caught_by_the_next_delta,
     connected_with_webhooks,
     emulator_deliveries,
-    flush,
-    outcomes,
     outgoing,
 )
 
@@ -123,32 +120,18 @@ def test_a_hire_arrives_by_webhook_and_forged_replayed_or_stale_deliveries_chang
 def test_with_30_percent_of_deliveries_lost_the_next_scheduled_delta_brings_every_change(
     connected: Integration, app: LeverEmulator, url: str, kombo_client: Callable[..., Kombo]
 ) -> None:
-    kombo = kombo_client(integration_id=connected.id)
     pending = sorted(o.id for o in app.state.opportunities.values() if o.archived_at is None)
+    assert len(pending) == 4
     hired = next(r["id"] for r in app.state.archive_reasons if r["type"] == "hired")
-    requests.post(f"{url}/_emulator/webhooks", json={"drop_rate": 0.3, "seed": 14}, timeout=10).raise_for_status()
-    with TaskPump() as pump:
-        for opportunity in pending:
-            answer = requests.post(f"{url}/_emulator/opportunities/{opportunity}/archived", json={"reason": hired},
-                                   timeout=10)  # fmt: skip
-            answer.raise_for_status()
-        flush(url)
-        pump.idle()
-        snapshot = emulator_deliveries(url)
-        arrived = {json.loads(d["body"])["data"]["opportunityId"] for d in snapshot["deliveries"]
-                   if d["state"] == "delivered"}  # fmt: skip
-        assert snapshot["counts"] == COUNTS_WITH_30_PERCENT_LOST
-        seen = outcomes(kombo)
-        assert {o for o in pending if seen[o] == "HIRED"} == arrived
-        assert len(pending) == 4
-        assert len(set(pending) - arrived) == 1  # that hire lost both its deliveries
 
-        # the next scheduled delta (webhooks healthy: the interval is lengthened, 5 min × 3)
-        assert sync_dispatch(now=utcnow() + timedelta(minutes=6))["requested"] == 0
-        assert sync_dispatch(now=utcnow() + timedelta(minutes=16))["requested"] == 1
-        pump.idle(timeout=30)
-    seen = outcomes(kombo)
-    assert sorted(o for o in pending if seen[o] == "HIRED") == pending
-    last = SyncRun.objects.filter(integration=connected).order_by("-created_at").first()
-    assert last is not None
-    assert (last.type, last.trigger, last.status) == ("DELTA", "SCHEDULE", "SUCCEEDED")
+    def archive(opportunity: str) -> None:
+        answer = requests.post(f"{url}/_emulator/opportunities/{opportunity}/archived", json={"reason": hired},
+                               timeout=10)  # fmt: skip
+        answer.raise_for_status()
+
+    assert_lost_deliveries_caught_by_the_next_delta(
+        integration=connected, kombo=kombo_client(integration_id=connected.id), url=url,
+        changes={opportunity: functools.partial(archive, opportunity) for opportunity in pending},
+        names=lambda delivery: json.loads(delivery["body"])["data"]["opportunityId"],
+        seed=14, counts=COUNTS_WITH_30_PERCENT_LOST, lost=1,  # that hire lost both its deliveries
+    )  # fmt: skip

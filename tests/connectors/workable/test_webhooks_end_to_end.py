@@ -1,9 +1,11 @@
 """Workable webhooks through the platform (issue 24): activation subscribes one target per event through
 `POST /subscriptions`, a move to the hired stage in Workable reaches the SDK as HIRED by a targeted delta alone,
-forged, unsigned, misaddressed and replayed deliveries change nothing, and deleting the integration unsubscribes."""
+forged, unsigned, misaddressed and replayed deliveries change nothing, deleting the integration unsubscribes, and
+with 30 % of the deliveries lost the next scheduled delta brings every change."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,6 +24,7 @@ from tests.connectors.webhook_support import (
     TaskPump,
     assert_change_arrives_by_webhook,
     assert_deliveries_change_nothing,
+    assert_lost_deliveries_caught_by_the_next_delta,
     connected_with_webhooks,
     emulator_deliveries,
     outgoing,
@@ -58,6 +61,23 @@ def connected(
     return integration
 
 
+def open_candidates(app: WorkableEmulator) -> list[str]:
+    return sorted(c.id for c in app.state.candidates.values() if c.stage_slug != "hired" and not c.disqualified)
+
+
+def hire(server: LoopbackServer, candidate_id: str) -> Callable[[], None]:
+    """A recruiter moves the candidate to the hired stage (through Workable's API)."""
+
+    def move() -> None:
+        requests.post(
+            f"{server.url}/spi/v3/accounts/{SUBDOMAIN}/candidates/{candidate_id}/move",
+            json={"member_id": MEMBER_ID, "target_stage": "hired"},
+            headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"}, timeout=10,
+        ).raise_for_status()  # fmt: skip
+
+    return move
+
+
 def test_a_hire_arrives_by_webhook_and_forged_or_replayed_deliveries_change_nothing(
     connected: Integration, app: WorkableEmulator, server: LoopbackServer, kombo_client: Callable[..., Kombo],
     settings: Any,
@@ -69,19 +89,10 @@ def test_a_hire_arrives_by_webhook_and_forged_or_replayed_deliveries_change_noth
         ("candidate_moved", f"{url}?event=candidate_moved"),
     ]
     kombo = kombo_client(integration_id=connected.id)
-    target = next(c.id for c in app.state.candidates.values() if c.stage_slug != "hired" and not c.disqualified)
-    api = f"{server.url}/spi/v3/accounts/{SUBDOMAIN}"
-    headers = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
-
-    def hire() -> None:
-        requests.post(
-            f"{api}/candidates/{target}/move", json={"member_id": MEMBER_ID, "target_stage": "hired"},
-            headers=headers, timeout=10,
-        ).raise_for_status()  # fmt: skip
-
+    target = open_candidates(app)[0]
     with outgoing(connected.environment, settings) as (receiver, _), TaskPump() as pump:
         assert_change_arrives_by_webhook(
-            integration=connected, kombo=kombo, receiver=receiver, pump=pump, change=hire,
+            integration=connected, kombo=kombo, receiver=receiver, pump=pump, change=hire(server, target),
             application_remote_id=target,
         )  # fmt: skip
         [delivery] = [d for d in emulator_deliveries(server.url)["deliveries"] if d["event"] == "candidate_moved"]
@@ -101,3 +112,17 @@ def test_a_hire_arrives_by_webhook_and_forged_or_replayed_deliveries_change_noth
 
     integration_delete(integration=connected)
     assert app.subscriptions == {}  # unsubscribed when the integration goes
+
+
+def test_with_30_percent_of_deliveries_lost_the_next_scheduled_delta_brings_every_change(
+    connected: Integration, app: WorkableEmulator, server: LoopbackServer, kombo_client: Callable[..., Kombo]
+) -> None:
+    targets = open_candidates(app)
+    assert len(targets) == 4
+    # one candidate_moved delivery per hire; seed 1 loses the first and the last
+    assert_lost_deliveries_caught_by_the_next_delta(
+        integration=connected, kombo=kombo_client(integration_id=connected.id), url=server.url,
+        changes={target: hire(server, target) for target in targets},
+        names=lambda delivery: str(json.loads(delivery["body"])["data"]["id"]),
+        seed=1, counts={"pending": 0, "delivered": 2, "failed": 0, "dropped": 2}, lost=2,
+    )  # fmt: skip
