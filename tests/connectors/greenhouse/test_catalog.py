@@ -15,7 +15,7 @@ from tests.integrations.test_connect_flow_i18n import MARKDOWN_LINK_TARGET, flow
 
 def test_every_flow_text_has_a_german_translation() -> None:
     texts = flow_texts(GreenhouseConnector)
-    assert len(texts) == 65  # 47 + a label and a fix hint for each of the 9 write-permission probes
+    assert len(texts) == 66  # 47 + a label and a fix hint for each of the 9 write-permission probes + web hook guide
 
     with translation.override("de"):
         german = {text: translation.gettext(text) for text in texts}
