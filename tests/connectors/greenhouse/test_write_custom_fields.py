@@ -9,7 +9,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 import requests
 from kombo import Kombo, errors
@@ -28,6 +27,7 @@ from apps.integrations.field_services import custom_field_create, custom_field_m
 from apps.integrations.models import ApiKey, Environment, Integration, SyncRun
 from apps.integrations.services import integration_create
 from apps.integrations.sync import RunOutcome, sync_run_execute, sync_run_request
+from tests.applications.test_write_custom_fields import _sdk
 from tests.applications.writing import b64, required_answers
 from tests.connectors.greenhouse.harness import CREDENTIALS, UNPACED_RATE
 
@@ -107,27 +107,6 @@ def greenhouse(environment: Environment, monkeypatch: pytest.MonkeyPatch) -> Ite
             custom_field_map(integration=integration, custom_field=custom_field, integration_field_id=target.id)
         custom_field_create(environment=environment, model="ats_applications", key="unmapped")
         yield vendor
-
-
-class _WithCustomFields(httpx.Client):
-    """The SDK's HTTP client, adding Tributary's `custom_fields` extension to its create bodies."""
-
-    def __init__(self, custom_fields: dict[str, Any]) -> None:
-        super().__init__(follow_redirects=True)
-        self.custom_fields = custom_fields
-
-    def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
-        if method == "POST" and kwargs.get("content"):
-            body = json.loads(kwargs["content"])
-            kwargs["content"] = json.dumps({**body, "custom_fields": self.custom_fields}).encode()
-        return super().build_request(method, url, **kwargs)
-
-
-def _sdk(api_base_url: str, api_key: ApiKey, vendor: Greenhouse, custom_fields: dict[str, Any]) -> Kombo:
-    return Kombo(
-        api_key=api_key.raw_key, integration_id=vendor.integration.id, server_url=api_base_url,
-        client=_WithCustomFields(custom_fields),
-    )  # fmt: skip
 
 
 def _create(kombo: Kombo, job: Job, email: str, key: str | None = None, **extra: Any) -> Any:
