@@ -20,7 +20,7 @@ from apps.attribution.services import source_mapping_check
 from apps.connectors.catalog import AuthKind, RateBudget, WriteAction
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.greenhouse.connector import GreenhouseConnector
-from apps.connectors.greenhouse.custom_fields import WARNING_NOT_CUSTOM
+from apps.connectors.greenhouse.custom_fields import WARNING_KEPT, WARNING_NOT_CUSTOM
 from apps.connectors.greenhouse.emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, create_app
 from apps.integrations.field_models import CustomField, IntegrationField
 from apps.integrations.field_services import custom_field_create, custom_field_map, integration_fields_refresh
@@ -159,6 +159,28 @@ def test_mapped_values_are_written_with_the_create_and_read_back(
     assert candidate.custom_fields == {
         "salary": 90000, "remote": True, "employer": None, "desired_salary": 90000, "work_remotely": True,
     }  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_existing_candidate_keeps_its_fields_and_the_warning_names_them(
+    greenhouse: Greenhouse, api_base_url: str, api_key: ApiKey
+) -> None:
+    token = requests.post(
+        f"{greenhouse.url}/token", data={"grant_type": "client_credentials", "sub": "1001"},
+        auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET), timeout=10,
+    ).json()["access_token"]  # fmt: skip
+    requests.post(f"{greenhouse.url}/v3/candidates", headers={"Authorization": f"Bearer {token}"}, json={
+        "first_name": "Ada", "last_name": "Lovelace", "email_addresses": [{"value": "ada@example.com"}],
+        "custom_fields": [{"id": 5001, "value": 70000}, {"id": 5002, "value": True}],
+    }, timeout=10).raise_for_status()  # fmt: skip
+    kombo = _sdk(api_base_url, api_key, greenhouse, VALUES)
+
+    created = _create(kombo, greenhouse.open_job(), "ada@example.com")
+
+    assert _custom_warnings(created) == [WARNING_KEPT.format(keys="salary")]  # `remote` holds the value already
+    [person], [application] = greenhouse.records_of("ada@example.com")
+    assert person["custom_fields"]["desired_salary"]["value"] == 70000
+    assert application["custom_fields"] == APPLICATION_STORED
 
 
 @pytest.mark.django_db(transaction=True)

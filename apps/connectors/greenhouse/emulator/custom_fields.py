@@ -111,7 +111,7 @@ def _value(state: State, definition: Rec, item: Rec, where: str) -> Any:
     if kind == "single_select" and _option(state, definition, value) is not None:
         return _option(state, definition, value)
     if kind == "multi_select" and isinstance(value, list) and value:
-        names = [_option(state, definition, item) for item in value]
+        names = [_option(state, definition, option_id) for option_id in value]
         if all(name is not None for name in names):
             return names
     if kind == "user" and isinstance(value, int) and value in state.users:
