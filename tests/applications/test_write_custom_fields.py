@@ -410,7 +410,7 @@ def test_each_connector_page_says_whether_create_writes_custom_fields(client: Cl
     text = _page_text(client.get(f"/docs/connectors/{tool}/").content.decode())
 
     takes = get_connector_class(tool).takes_custom_fields
-    assert takes == (tool in ("sandbox", "smartrecruiters"))
+    assert takes == (tool in ("sandbox", "smartrecruiters", "greenhouse", "ashby"))
     said, other = (
         (CUSTOM_FIELDS_WRITTEN, CUSTOM_FIELDS_DROPPED) if takes else (CUSTOM_FIELDS_DROPPED, CUSTOM_FIELDS_WRITTEN)
     )

@@ -23,6 +23,13 @@ ASSUMPTIONS: tuple[str, ...] = (
     "A new note moves its candidate's `updatedAt`: a delta reads notes only for the candidates that changed since "
     "the last sync (a few calls per change, not one per candidate); a FULL sync reads every candidate's notes, so a "
     "note that did not move `updatedAt` appears by the next FULL sync at the latest.",
+    "Custom fields: `customField.list` answers `{id, title, objectType, fieldType, isPrivate, isArchived, "
+    "selectableValues: [{label, value, isArchived}]}`; `customField.setValue {objectType, objectId, fieldId, "
+    "fieldValue}` sets one value (again: nothing changes; null clears) and answers the record's entry `{id, title, "
+    "value, isPrivate}`; records read `customFields: [{id, title, value, isPrivate}]`. Values by type: Boolean "
+    "true/false, Number a number, Date YYYY-MM-DD, String/LongText/Email/Phone a non-empty string, ValueSelect one "
+    "selectable `value`, MultiValueSelect a list of them; an unknown field is `custom_field_not_found`, a value "
+    "that does not fit `invalid_input`.",
     "Webhooks: `webhook.info` needs API Keys → Read, `webhook.update` and `webhook.delete` API Keys → Write (only "
     "`webhook.create`'s permission is documented); the sender's User-Agent is not documented.",
 )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 
 from apps.connectors.ashby import client as api
-from apps.connectors.ashby import webhooks
+from apps.connectors.ashby import custom_fields, webhooks
 from apps.connectors.ashby.assumptions import ASSUMPTIONS
 from apps.connectors.ashby.reads import AshbyReads
 from apps.connectors.ashby.writes import AshbyWrites
@@ -26,6 +26,7 @@ from apps.connectors.catalog import (
     WriteAction,
     WriteCoverage,
 )
+from apps.connectors.dtos import RemoteFieldDefinition
 from apps.connectors.errors import ConnectorNotFound
 from apps.connectors.kit import HttpConnector, read_coverage, write_fields
 from apps.connectors.oauth2 import API_KEY
@@ -250,6 +251,19 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
     webhook_setup = WebhookSetup.API
     webhook_events = webhooks.WEBHOOK_EVENTS
     assumptions = ASSUMPTIONS
+    # A create's `custom_fields` mapped to candidate / application custom fields: `customField.setValue` per value
+    # once the application exists, a resumable step of the create (custom_fields.py).
+    takes_custom_fields = True
+    write_notes = dict.fromkeys(
+        (WriteAction.CREATE_APPLICATION, WriteAction.CREATE_CANDIDATE),
+        (
+            "`custom_fields` mapped to Ashby custom fields are checked against the field's type and selectable "
+            "values (`customField.list`) before anything is created, then written with `customField.setValue` once "
+            "the application exists (a step an interrupted create resumes). An existing candidate keeps the values "
+            "it holds (the warning names them); values mapped to standard fields, and currency, range, score and "
+            "social-link fields, are not written (the warning names them).",
+        ),
+    )
     client_class = api.AshbyClient
     max_page_size = api.MAX_PAGE_SIZE
 
@@ -258,6 +272,10 @@ class AshbyConnector(AshbyReads, AshbyWrites, HttpConnector):
         # The syncToken of each model's last complete read (see reads.py); a shared mapping may be passed in.
         shared = context.options.get("sync_tokens")
         self.sync_tokens: dict[str, str] = shared if isinstance(shared, dict) else {}
+
+    def list_fields(self) -> list[RemoteFieldDefinition]:
+        """Standard payload keys and the organisation's custom fields (custom_fields.py)."""
+        return custom_fields.list_fields(self.client)
 
     def verify_credentials(self) -> None:
         """`apiKey.info` needs its own permission; `job.list` with `limit: 1` proves the key itself."""

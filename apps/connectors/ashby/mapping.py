@@ -58,6 +58,12 @@ def _time(value: Any) -> Any:
     return parse_datetime(value) if isinstance(value, str) and value else None
 
 
+def custom_field_values(raw: Raw) -> dict[str, Any]:
+    """A record's own custom fields by title (`customFields: [{id, title, value}]`, assumed, see custom_fields.py)."""
+    items = raw.get("customFields") if isinstance(raw.get("customFields"), list) else []
+    return {str(i["title"]): i.get("value") for i in items if isinstance(i, dict) and i.get("title") is not None}
+
+
 def split_name(name: str | None) -> tuple[str | None, str | None]:
     """Ashby keeps one `name`; the first word is the first name (assumed, see assumptions.py)."""
     if not name:
@@ -197,6 +203,7 @@ def candidate(raw: Raw) -> RemoteCandidate:
         social_media=tuple(SocialMedia(link=s.get("url"), type=s.get("type")) for s in raw.get("socialLinks") or ()),
         location=_location(raw.get("location")),
         tags=tuple(tag(t) for t in raw.get("tags") or ()),
+        custom_fields=custom_field_values(raw),
         remote_created_at=_time(raw.get("createdAt")),
         remote_updated_at=_time(raw.get("updatedAt")),
         remote_url=raw.get("profileUrl"),
@@ -218,6 +225,7 @@ def application(raw: Raw) -> RemoteApplication:
         rejection_reason_name=reason.get("text") if reason else None,
         rejected_at=_time(raw.get("archivedAt")),
         source=source_label(raw.get("source")),
+        custom_fields=custom_field_values(raw),
         remote_created_at=_time(raw.get("createdAt")),
         remote_updated_at=_time(raw.get("updatedAt")),
         remote_data=raw,

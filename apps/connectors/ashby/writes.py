@@ -8,17 +8,18 @@ answers `candidate.create {sourceId}` → `candidate.uploadResume` → `applicat
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from apps.connectors import steps
-from apps.connectors.ashby import mapping
+from apps.connectors.ashby import custom_fields, mapping
 from apps.connectors.dtos import (
     ApplicationRef,
     AttachmentInput,
     CreateApplicationInput,
     CreateApplicationResult,
+    CustomFieldValue,
     RemoteSource,
     ScreeningAnswerInput,
     TrackedApplication,
@@ -103,6 +104,8 @@ class AshbyWrites:
                         remote_message="The candidate already has an application for this job.",
                     )
         source_id, warnings = self._source_id(application)
+        # checked against the organisation's fields before anything is written (400 naming the key)
+        values = custom_fields.settings(self.client, application.custom_fields, warnings)
         if application.screening_answers:
             try:
                 raw = self._submit_form(application, job, warnings)
@@ -120,20 +123,22 @@ class AshbyWrites:
         else:
             raw = self._create_directly(application, job, existing, source_id)
         app_id, candidate_id = raw["id"], raw["candidate"]["id"]
-        pending = [STEP_SOURCE] if source_id and application.screening_answers else []
+        sets_source = bool(source_id and application.screening_answers)
         steps.record_application(
             application_remote_id=app_id,
             candidate_remote_id=candidate_id,
             candidate_existed=existing is not None,
-            pending=pending,
+            pending=[*([STEP_SOURCE] if sets_source else []), *([steps.CUSTOM_FIELDS] if values else [])],
         )
-        if pending:
+        if sets_source:
             # applicationForm.submit takes no sourceId: set it now, then read it back (verified).
             self.client.result("application.changeSource", {"applicationId": app_id, "sourceId": source_id})
             raw = self.client.result("application.info", {"applicationId": app_id})
             if (raw.get("source") or {}).get("id") != source_id:
                 warnings.append("source: Ashby did not keep the source set with application.changeSource.")
             steps.record(STEP_SOURCE)
+        if values:
+            self._write_values(values, candidate_id, app_id, warnings)
         if application.stage_remote_id and application.screening_answers:
             raw = self.client.result(
                 "application.changeStage", {"applicationId": app_id, "interviewStageId": application.stage_remote_id}
@@ -150,13 +155,47 @@ class AshbyWrites:
             warnings=tuple(warnings),
         )
 
+    def _write_values(
+        self, values: list[custom_fields.Setting], candidate_id: str, app_id: str, warnings: list[str]
+    ) -> None:
+        """`customField.setValue` per value, after the application exists (a resumable step of the create)."""
+        try:
+            kept = custom_fields.write(self.client, values, candidate_id=candidate_id, application_id=app_id)
+        except ConnectorError as error:
+            if steps.resumable(error):
+                raise
+            warnings.append(
+                f"custom_fields: Ashby refused a custom field value ({error.remote_message or error.message}); "
+                "not written."
+            )
+            return
+        steps.record(steps.CUSTOM_FIELDS)
+        if kept:
+            warnings.append(custom_fields.WARNING_KEPT.format(keys=", ".join(sorted(kept))))
+
+    def write_custom_fields(self, application: ApplicationRef, values: Sequence[CustomFieldValue]) -> None:
+        """The custom field values of a create, after an interruption (the write path's resume): repeatable."""
+        found = custom_fields.settings(self.client, values, [])
+        candidate_id = application.candidate_remote_id
+        if candidate_id is None:
+            candidate_id = self.client.result("application.info", {"applicationId": application.remote_id})[
+                "candidate"
+            ]["id"]
+        custom_fields.write(self.client, found, candidate_id=candidate_id, application_id=application.remote_id)
+
     def finish_found_create(self, found: TrackedApplication, application: CreateApplicationInput) -> TrackedApplication:
         """A lost form found later: applicationForm.submit takes no sourceId, so set ours now and verify it (an
-        application created directly already carries it). Nothing to do when it has our source already."""
+        application created directly already carries it), then the custom field values (repeatable). Nothing to do
+        when it has our source and values already."""
+        app_id = found.application.remote_id
+        if application.custom_fields:
+            self.write_custom_fields(
+                ApplicationRef(remote_id=app_id, candidate_remote_id=found.application.candidate_remote_id),
+                application.custom_fields,
+            )
         source_id, _ = self._source_id(application)
         if not source_id or not application.screening_answers:
             return found
-        app_id = found.application.remote_id
         raw = self.client.result("application.info", {"applicationId": app_id})
         if (raw.get("source") or {}).get("id") != source_id:
             self.client.result("application.changeSource", {"applicationId": app_id, "sourceId": source_id})

@@ -38,6 +38,12 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Web hooks: Greenhouse signs no timestamp, so a delivery's age cannot be checked; replays are recognised by "
     "their `Greenhouse-Event-ID`, and the delivery timeout is taken as 30 seconds.",
     "Notes have no web hook event: a note written in Greenhouse reaches Tributary by polling.",
+    "Custom fields: v3 lists their definitions at `GET /v3/custom_fields` (filter `field_type`) and their options "
+    "at `GET /v3/custom_field_options` (filter `custom_field_ids`), as third-party v3 connectors read them; "
+    "`POST /v3/candidates` and `POST /v3/applications` take v1's elements `custom_fields: [{id | name_key, value}]` "
+    "(a select by option id); a record's `custom_fields` reads v1's keyed shape `{name_key: {name, type, value}}` "
+    "(a select by option label) for the fields that hold a value; an element that does not fit its field is a 422 "
+    "naming `custom_fields[i]` and nothing of that request is created.",
     "Scorecard questions' `answer_type` values are assumed `text`, `yes_no` (read from `boolean_value`), "
     "`single_select` and `multi_select` (the spec types it as a string); the filters `scorecard_ids`, "
     "`scorecard_question_ids` and `scorecard_question_answer_ids` on the scorecard question lists are assumed.",

@@ -25,10 +25,10 @@ from apps.connectors.catalog import (
     WriteCoverage,
     fields_with_status,
 )
-from apps.connectors.dtos import OAuthClient
+from apps.connectors.dtos import OAuthClient, RemoteFieldDefinition
 from apps.connectors.errors import ConnectorBadResponse, ConnectorInputError, ConnectorNotFound
 from apps.connectors.greenhouse import client as api
-from apps.connectors.greenhouse import webhooks
+from apps.connectors.greenhouse import custom_fields, webhooks
 from apps.connectors.greenhouse.assumptions import ASSUMPTIONS
 from apps.connectors.greenhouse.reads import GreenhouseReads
 from apps.connectors.greenhouse.writes import GreenhouseWrites
@@ -115,6 +115,14 @@ ON_BEHALF_OF_NOTE = (
     "Greenhouse user id); on a “Sign in with Greenhouse” connection the token is the approving user's and the "
     "request is refused with 400 naming the field."
 )
+CUSTOM_FIELDS_NOTE = (
+    "`custom_fields` mapped to Greenhouse custom fields are checked against the field's type and options "
+    "(`GET /v3/custom_fields`, `GET /v3/custom_field_options`; a select named by its option's label), then sent "
+    "in the create itself: candidate fields in `POST /v3/candidates`, application fields in `POST /v3/applications` "
+    "(`custom_fields: [{id, value}]`). A candidate that already exists keeps its fields (the warning names them); "
+    "values mapped to standard fields, and currency, range and user fields, are not written (the warning names "
+    "them)."
+)
 USER_FIELD = CredentialField(
     name=api.USER_ID,
     label="Greenhouse user ID",
@@ -132,13 +140,14 @@ SCOPES = (
     "harvest:offers:list", "harvest:interviews:list", "harvest:interviewers:list", "harvest:job_interviews:list",
     "harvest:scorecards:list", "harvest:user_roles:list", "harvest:scorecard_question_answers:list",
     "harvest:scorecard_questions:list", "harvest:scorecard_question_options:list",
-    "harvest:scorecard_question_answer_options:list",
+    "harvest:scorecard_question_answer_options:list", "harvest:custom_fields:list",
+    "harvest:custom_field_options:list",
 )  # fmt: skip
 SCOPE_PATHS = {
     "jobs": "/jobs", "candidates": "/candidates", "applications": "/applications", "sources": "/sources",
     "users": "/users", "job_posts": "/job_posts", "job_interview_stages": "/job_interview_stages", "offers": "/offers",
     "interviews": "/interviews", "scorecards": "/scorecards", "notes": "/notes", "attachments": "/attachments",
-    "candidate_tags": "/candidate_tags",
+    "candidate_tags": "/candidate_tags", "custom_fields": "/custom_fields",
 }  # fmt: skip
 
 # Write permissions have no cheap read: each is probed with a write Greenhouse must refuse (an id that cannot exist,
@@ -268,14 +277,18 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
     assumptions = ASSUMPTIONS
     # Reference A3 ("apply w/ answers: Job Board POST …/boards/{board_token}/jobs/{id}; same in v3 (Harvest cannot
     # write answers)") and A5: the v3 application's `answers` are read-only plaintext.
+    # A create's `custom_fields` mapped to candidate / application custom fields travel in the create requests.
+    takes_custom_fields = True
     write_notes = {
         WriteAction.CREATE_APPLICATION: (
             "Screening answers: Harvest v3 has no way to write them (only the Job Board apply "
             "`POST /v1/boards/{board_token}/jobs/{id}` takes answers, and it does not credit the customer's source). "
             "Tributary writes them as one **admin-only note** on the application (question: answer per line, "
             "booleans as Yes/No, options by label, files attached to the application) and says so in `warnings`.",
+            CUSTOM_FIELDS_NOTE,
             ON_BEHALF_OF_NOTE,
         ),
+        WriteAction.CREATE_CANDIDATE: (CUSTOM_FIELDS_NOTE,),
         **dict.fromkeys(
             (
                 WriteAction.MOVE_APPLICATION_STAGE,
@@ -302,6 +315,10 @@ class GreenhouseConnector(GreenhouseReads, GreenhouseWrites, HttpConnector):
     def passthrough_base_url(self, api_name: str) -> str:
         self.check_passthrough_api(api_name)
         return f"{self.api_base}/v3"
+
+    def list_fields(self) -> list[RemoteFieldDefinition]:
+        """Standard payload keys and the company's custom fields (custom_fields.py)."""
+        return custom_fields.list_fields(self.client)
 
     def verify_credentials(self) -> None:
         """A token, then one cheap list (`GET /v3/users?per_page=1`): v3 lists answer Site Admins only."""

@@ -57,6 +57,15 @@ def sid(value: Any) -> str | None:
     return str(value)
 
 
+def custom_field_values(raw: Raw) -> dict[str, Any]:
+    """A record's `custom_fields` by name_key: the keyed shape's `value` (`{name, type, value}`, GH-V1
+    `keyed_custom_fields`, as v3 records carry them, assumed), a plain value as it is."""
+    found = raw.get("custom_fields")
+    if not isinstance(found, dict):
+        return {}
+    return {key: item["value"] if isinstance(item, dict) and "value" in item else item for key, item in found.items()}
+
+
 def parse_datetime(value: Any) -> Any:
     return _parse(value) if isinstance(value, str) and value else None
 
@@ -169,7 +178,7 @@ def job(raw: Raw, *, stages: Sequence[Raw] = (), posts: Sequence[Raw] = ()) -> R
         stages=tuple(stage(s) for s in ordered),
         screening_questions=tuple(question(q, i) for i, q in enumerate(questions)),
         job_postings=tuple(job_posting(p) for p in posts),
-        custom_fields=dict(raw.get("custom_fields") or {}),
+        custom_fields=custom_field_values(raw),
         remote_data=raw,
     )
 
@@ -201,7 +210,7 @@ def candidate(raw: Raw) -> RemoteCandidate:
         tags=tuple(RemoteTag(remote_id=str(name), name=str(name)) for name in raw.get("tags") or () if name),
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
-        custom_fields=dict(raw.get("custom_fields") or {}),
+        custom_fields=custom_field_values(raw),
         remote_data=raw,
     )
 
@@ -226,7 +235,7 @@ def application(raw: Raw, *, reasons: Mapping[str, Raw], sources: Mapping[str, R
         source=text(found.get("name")) if found else None,
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
-        custom_fields=dict(raw.get("custom_fields") or {}),
+        custom_fields=custom_field_values(raw),
         remote_data=raw,
     )
 
@@ -291,7 +300,7 @@ def offer(raw: Raw) -> RemoteOffer:
         employment_start_date=_date(raw.get("starts_on")),
         remote_created_at=parse_datetime(raw.get("created_at")),
         remote_updated_at=parse_datetime(raw.get("updated_at")),
-        custom_fields=dict(raw.get("custom_fields") or {}),
+        custom_fields=custom_field_values(raw),
         remote_data=raw,
     )
 

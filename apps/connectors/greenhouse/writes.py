@@ -30,7 +30,7 @@ from apps.connectors.errors import (
     ConnectorJobClosed,
     ConnectorNotFound,
 )
-from apps.connectors.greenhouse import mapping
+from apps.connectors.greenhouse import custom_fields, mapping
 
 Raw = dict[str, Any]
 ATTACHMENT_TYPE = {"CV": "resume", "COVER_LETTER": "cover_letter", "OTHER": "other"}
@@ -150,7 +150,9 @@ class GreenhouseWrites:
 
     def create_application(self, application: CreateApplicationInput) -> CreateApplicationResult:
         """`POST /v3/candidates` (unless the email matches a candidate), `POST /v3/applications` with `source_id`
-        and `initial_stage_id`, then each attachment (`POST /v3/attachments`, the first CV as `resume`)."""
+        and `initial_stage_id`, then each attachment (`POST /v3/attachments`, the first CV as `resume`).
+        `custom_fields` go in the same two requests (candidate fields with the candidate, application fields with
+        the application), so they are written exactly when the record is created (custom_fields.py)."""
         warnings: list[str] = []
         writer = self._writer(application.remote_fields)  # checked before anything is written
         job = self._open_job(application.job_remote_id)
@@ -164,6 +166,8 @@ class GreenhouseWrites:
             )
         source_id, source_warnings = self._source_id(application)
         warnings.extend(source_warnings)
+        # checked against the company's fields before anything is written (400 naming the key)
+        values = custom_fields.elements(self.client, application.custom_fields, warnings)
         if existing is None:
             body: Raw = {
                 "first_name": person.first_name,
@@ -182,18 +186,25 @@ class GreenhouseWrites:
                 body["company"] = person.company
             if person.title:
                 body["title"] = person.title
+            if values.candidate:
+                body["custom_fields"] = values.candidate
             candidate = writer.post("/candidates", body)
         else:
             candidate = existing
             warnings.append(
                 "candidate: a Greenhouse candidate with this email exists; its details and sources were kept."
             )
+            kept = values.kept_on(existing)  # none when an interrupted create already wrote them
+            if kept:
+                warnings.append(custom_fields.WARNING_KEPT.format(keys=", ".join(sorted(kept))))
         candidate_id = str(candidate["id"])
         app_body: Raw = {"candidate_id": int(candidate_id), "job_id": int(job_id)}
         if source_id is not None:
             app_body["source_id"] = source_id
         if application.stage_remote_id:
             app_body["initial_stage_id"] = _int(application.stage_remote_id, "Stage")
+        if values.application:
+            app_body["custom_fields"] = values.application
         raw = writer.post("/applications", app_body)
         application_id = str(raw["id"])
         files = [

@@ -12,14 +12,12 @@ application without it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from apps.connectors import custom_values
 from apps.connectors.catalog import ReadModel
 from apps.connectors.dtos import CustomFieldValue
-from apps.connectors.errors import ConnectorInputError
 from apps.connectors.smartrecruiters.client import path
 
 if TYPE_CHECKING:
@@ -31,25 +29,9 @@ WARNING_NOT_A_PROPERTY = (
     "custom_fields: SmartRecruiters takes values only for its candidate properties (custom fields of "
     "applications); not written ({keys})."
 )
-MESSAGE_BAD_VALUE = "custom_fields.{name}: SmartRecruiters' property “{label}” ({kind}) takes {expected}; got {value}."
-EXPECTED = {"NUMBER": "a number", "CURRENCY": "a number", "BOOLEAN": "true or false", "DATE": "a date (YYYY-MM-DD)"}
-
-
-def _fits(kind: str, value: Any) -> bool:
-    match kind:
-        case "NUMBER" | "CURRENCY":
-            return isinstance(value, int | float) and not isinstance(value, bool)
-        case "BOOLEAN":
-            return isinstance(value, bool)
-        case "DATE":
-            if not isinstance(value, str):
-                return False
-            try:
-                return date.fromisoformat(value).isoformat() == value
-            except ValueError:
-                return False
-        case _:  # TEXT, SINGLE_SELECT and kinds we do not know: a non-empty string
-            return isinstance(value, str) and bool(value.strip())
+# SmartRecruiters' property types as the shared checks' kinds (custom_values.py); others take a non-empty string.
+KINDS = {"NUMBER": custom_values.NUMBER, "CURRENCY": custom_values.NUMBER, "BOOLEAN": custom_values.BOOLEAN,
+         "DATE": custom_values.DATE}  # fmt: skip
 
 
 def definitions(client: SmartRecruitersClient) -> dict[str, JsonDict]:
@@ -76,22 +58,14 @@ def property_body(
             dropped.append(value.name or value.key)
             continue
         kind = str(definition.get("type") or "TEXT")
-        if not _fits(kind, value.value):
-            raise ConnectorInputError(
-                MESSAGE_BAD_VALUE.format(
-                    name=value.name or value.key, label=definition.get("label") or value.key, kind=kind,
-                    expected=EXPECTED.get(kind, "a non-empty string"), value=_shown(value.value),
-                ),
-                status_code=400,
-            )  # fmt: skip
+        custom_values.check(
+            value, kind=KINDS.get(kind, custom_values.TEXT), owner="SmartRecruiters' property",
+            label=str(definition.get("label") or value.key), vendor_kind=kind,
+        )  # fmt: skip
         body.append({"id": value.key, "value": value.value})
     if dropped:
         warnings.append(WARNING_NOT_A_PROPERTY.format(keys=", ".join(sorted(dropped))))
     return body
-
-
-def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)[:80]
 
 
 def put_properties(client: SmartRecruitersClient, candidate_id: str, job_id: str, body: list[JsonDict]) -> None:

@@ -15,7 +15,7 @@ from tests.integrations.test_connect_flow_i18n import MARKDOWN_LINK_TARGET, flow
 
 def test_every_flow_text_has_a_german_translation() -> None:
     texts = flow_texts(GreenhouseConnector)
-    assert len(texts) == 66  # 47 + a label and a fix hint for each of the 9 write-permission probes + web hook guide
+    assert len(texts) == 68  # 49 + a label and a fix hint for each of the 9 write-permission probes + web hook guide
 
     with translation.override("de"):
         german = {text: translation.gettext(text) for text in texts}
@@ -40,7 +40,7 @@ def test_catalog_metadata() -> None:
     assert GreenhouseConnector.source_setup is not None
     assert "Configure → Custom Options → Sources" in GreenhouseConnector.source_setup.guide
     assert GreenhouseConnector.assumptions == ASSUMPTIONS
-    assert len(ASSUMPTIONS) == 20
+    assert len(ASSUMPTIONS) == 21
     assert GreenhouseConnector.passthrough_apis == ("harvest",)
     assert GreenhouseConnector.beta is False  # every point of its issue holds
     assert not GreenhouseConnector.can(WriteAction.ADD_CANDIDATE_ATTACHMENT)

@@ -74,6 +74,8 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("archiveReason.list", "hiringProcessMetadataRead", "archive_reason_list"),
     ("candidateTag.list", "hiringProcessMetadataRead", "tag_list"),
     ("candidateTag.create", "hiringProcessMetadataWrite", "tag_create"),
+    ("customField.list", "hiringProcessMetadataRead", "custom_field_list"),
+    ("customField.setValue", "candidatesWrite", "custom_field_set_value"),
     ("user.list", "organizationRead", "user_list"),
     # webhook.create needs `apiKeysWrite` (reference B7); assumed: update and delete too, info `apiKeysRead`.
     ("webhook.create", "apiKeysWrite", "webhook_create"),

@@ -49,4 +49,5 @@ def dump(state: State, config: SeedConfig) -> dict[str, Any]:
         "files": [dict(f) for f in state.files.values()],
         "offers": list(state.offers.values()),
         "interviewSchedules": list(state.schedules.values()),
+        "customFields": list(state.custom_fields.values()),
     }

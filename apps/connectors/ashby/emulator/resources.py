@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.connectors.ashby.emulator import forms, operations
+from apps.connectors.ashby.emulator import custom_fields, forms, operations
 from apps.connectors.ashby.emulator.state import JsonDict, Refused, State
 from apps.connectors.emulation.http import HttpError, Request, Response
 
@@ -68,6 +68,12 @@ class ResourcesApi:
 
     def tag_list(self, request: Request) -> Response:
         return self._list(request, "tags", list(self.state.tags.values()))
+
+    def custom_field_list(self, request: Request) -> Response:
+        return self._list(request, "custom_fields", list(self.state.custom_fields.values()))
+
+    def custom_field_set_value(self, request: Request) -> Response:
+        return ok(custom_fields.set_value(self.state, self._body(request)))
 
     def tag_create(self, request: Request) -> Response:
         return ok(operations.create_tag(self.state, self._body(request)))

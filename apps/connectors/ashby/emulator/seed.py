@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
-from apps.connectors.ashby.emulator import operations, pipeline
+from apps.connectors.ashby.emulator import custom_fields, operations, pipeline
 from apps.connectors.ashby.emulator.state import JsonDict, State
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import fmt
@@ -134,6 +134,7 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
             state, {"candidateId": candidate["id"], "jobId": job["id"]}, default_source_id=None, at=at
         )
         pipeline.seed_pipeline(state, application, number, at)
+    custom_fields.seed(state, BASE_TIME)
     return state
 
 

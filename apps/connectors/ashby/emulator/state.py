@@ -18,7 +18,9 @@ from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import StateError, fmt, ms
 
 JsonDict = dict[str, Any]
-RESOURCES = ("jobs", "candidates", "applications", "users", "tags", "notes", "offers", "schedules")
+RESOURCES = (
+    "jobs", "candidates", "applications", "users", "tags", "notes", "offers", "schedules", "custom_fields",
+)  # fmt: skip
 # assumed: Ashby does not document a syncToken lifetime (reference B2: NOT FOUND); tokens older than this are
 # refused with `sync_token_expired`, and `/_emulator/sync-tokens/expire` expires every issued token at once.
 SYNC_TOKEN_LIFETIME = timedelta(days=7)
@@ -49,6 +51,7 @@ class State:
     offers: dict[str, JsonDict] = field(default_factory=dict)  # offer id → the offer.list row
     schedules: dict[str, JsonDict] = field(default_factory=dict)  # interview schedule id → its row with events
     sources: dict[str, JsonDict] = field(default_factory=dict)
+    custom_fields: dict[str, JsonDict] = field(default_factory=dict)  # definitions (custom_fields.py)
     source_types: dict[str, JsonDict] = field(default_factory=dict)
     archive_reasons: dict[str, JsonDict] = field(default_factory=dict)
     files: dict[str, JsonDict] = field(default_factory=dict)  # handle → {id, name, handle, size, contentType}

@@ -42,6 +42,7 @@ RESOURCES = (
     "rejection_reasons", "candidate_tags", "applied_candidate_tags", "notes", "attachments", "offers", "interviews",
     "interviewers", "job_interviews", "scorecards", "application_stages", "user_roles", "scorecard_questions",
     "scorecard_question_options", "scorecard_question_answers", "scorecard_question_answer_options",
+    "custom_fields", "custom_field_options",
 )  # fmt: skip
 WRITES = (
     "candidates:create", "applications:create", "applications:move", "applications:reject", "applications:hire",

@@ -11,7 +11,7 @@ TABLES = (
     "users", "jobs", "stages", "job_posts", "candidates", "applications", "sources", "rejection_reasons",
     "candidate_tags", "applied_tags", "notes", "attachments", "job_interviews", "interviews", "interviewers",
     "scorecards", "offers", "application_stages", "user_roles", "scorecard_questions", "scorecard_question_options",
-    "scorecard_question_answers", "scorecard_question_answer_options",
+    "scorecard_question_answers", "scorecard_question_answer_options", "custom_fields", "custom_field_options",
 )  # fmt: skip
 
 

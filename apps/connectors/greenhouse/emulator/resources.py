@@ -7,6 +7,7 @@ import binascii
 from typing import Any
 
 from apps.connectors.emulation.http import HttpError, Request, Response
+from apps.connectors.greenhouse.emulator import custom_fields
 from apps.connectors.greenhouse.emulator.listing import equals, id_list, paged
 from apps.connectors.greenhouse.emulator.state import Invalid, Rec, State
 
@@ -115,6 +116,12 @@ class ResourcesApi:
                 lambda: self.state.application_stages.values(),
                 {"application_ids": _in("application_id", "application_ids")},
             ),  # fmt: skip
+            # custom_fields.py: the paths and filters are assumed (as third-party v3 connectors read them)
+            "custom_fields": (lambda: self.state.custom_fields.values(), {"field_type": equals("field_type")}),
+            "custom_field_options": (
+                lambda: self.state.custom_field_options.values(),
+                {"custom_field_ids": _in("custom_field_id", "custom_field_ids")},
+            ),  # fmt: skip
         }
         for name, (rows, filters) in lists.items():
             render = _public_attachment if name == "attachments" else _same
@@ -149,12 +156,18 @@ class ResourcesApi:
 
     def candidates_create(self, request: Request) -> Response:
         # v3 body NOT FOUND (A3): assumed the v3 candidate record's writable fields.
-        created = self.state.create_candidate(request.json_object())
+        body = request.json_object()
+        values = custom_fields.written(self.state, body, "candidate")  # checked before anything is created
+        created = self.state.create_candidate(body)
+        created["custom_fields"] = values
         self.emit_candidate("update_candidate", created["id"])  # assumed: a new profile is an update
         return Response.json(created, 201)
 
     def applications_create(self, request: Request) -> Response:
-        created = self.state.create_application(request.json_object())
+        body = request.json_object()
+        values = custom_fields.written(self.state, body, "application")  # checked before anything is created
+        created = self.state.create_application(body)
+        created["custom_fields"] = values
         self.emit_application("new_candidate_application", created["id"])
         return Response.json(created, 201)
 

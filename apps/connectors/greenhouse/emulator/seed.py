@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from apps.connectors.emulation.clock import Clock
 from apps.connectors.emulation.records import fmt
 from apps.connectors.emulation.seeding import SeedConfigBase
+from apps.connectors.greenhouse.emulator import custom_fields
 from apps.connectors.greenhouse.emulator.state import State
 
 BASE_TIME = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
@@ -100,6 +101,7 @@ def build_state(config: SeedConfig, clock: Clock) -> State:
             )  # fmt: skip
             if number % 3 == 1:  # every third application has an interview, its scorecard and an offer
                 interview_scorecard_offer(state, application, when + timedelta(days=2))
+    custom_fields.seed(state, at)
     return state
 
 

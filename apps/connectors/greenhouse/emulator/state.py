@@ -76,6 +76,8 @@ class State:
     offers: dict[int, Rec] = field(default_factory=dict)
     application_stages: dict[int, Rec] = field(default_factory=dict)
     user_roles: dict[int, Rec] = field(default_factory=dict)  # GH-V3-SPEC `user_role`
+    custom_fields: dict[int, Rec] = field(default_factory=dict)  # definitions (custom_fields.py)
+    custom_field_options: dict[int, Rec] = field(default_factory=dict)
     files: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # attachment id → (content, content type)
     next_id: int = 1000
 
