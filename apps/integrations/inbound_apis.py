@@ -35,4 +35,10 @@ class InboundWebhooksSerializer(serializers.Serializer):
         help_text="An event was received recently; while true the scheduled delta sync runs less often."
     )
     last_event_received_at = serializers.DateTimeField(allow_null=True)
+    vendor_key_stored = serializers.BooleanField(
+        allow_null=True,
+        help_text="Where the ATS generates the signing key (Teamtailor): whether the end user pasted it on the "
+        "connection flow's done page (or staff in the admin); deliveries are refused until then. `null` where the "
+        "ATS signs with the secret Tributary gives it.",
+    )
     models = InboundModelFreshnessSerializer(many=True)

@@ -29,7 +29,8 @@ def webhooks_healthy(endpoint: InboundWebhookEndpoint | None, now: datetime) -> 
 
 def freshness(integration: Integration, *, now: datetime) -> dict[str, Any] | None:
     """The `inbound_webhooks` extension object of the integration details; None for tools without webhooks."""
-    setup = get_connector_class(integration.tool).webhook_setup
+    connector_class = get_connector_class(integration.tool)
+    setup = connector_class.webhook_setup
     if setup == WebhookSetup.NONE:
         return None
     endpoint = InboundWebhookEndpoint.objects.filter(integration=integration).first()
@@ -39,6 +40,11 @@ def freshness(integration: Integration, *, now: datetime) -> dict[str, Any] | No
         "status": endpoint.state if endpoint is not None else InboundWebhookEndpoint.State.PENDING,
         "healthy": webhooks_healthy(endpoint, now),
         "last_event_received_at": endpoint.last_received_at if endpoint is not None else None,
+        "vendor_key_stored": (
+            bool(endpoint is not None and endpoint.vendor_secret_encrypted)
+            if connector_class.webhook_vendor_secret
+            else None
+        ),
         "models": [
             {
                 "model": row.model,

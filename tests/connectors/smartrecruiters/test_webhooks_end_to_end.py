@@ -143,6 +143,7 @@ def test_a_hire_reaches_the_sdk_and_a_data_changed_and_forged_or_replayed_delive
         timeout=10,
     ).json()["data"]["inbound_webhooks"]  # fmt: skip
     assert (raw["setup"], raw["status"], raw["healthy"]) == ("API", "SUBSCRIBED", True)
+    assert raw["vendor_key_stored"] is None  # SmartRecruiters' key comes from its API, nobody pastes it
     models = {row["model"]: row for row in raw["models"]}
     assert sorted(models) == ["ats_applications"]
     assert models["ats_applications"]["lag_seconds"] >= 0

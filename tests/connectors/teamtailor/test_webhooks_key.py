@@ -17,7 +17,7 @@ from kombo import Kombo
 from apps.connectors.emulation.server import LoopbackServer
 from apps.connectors.teamtailor.emulator import DEFAULT_API_KEY, create_app
 from apps.integrations.inbound_services import inbound_secret, inbound_verifying_secret
-from apps.integrations.models import ConnectLink, InboundWebhookEndpoint, Integration
+from apps.integrations.models import ApiKey, ConnectLink, InboundWebhookEndpoint, Integration
 from tests.connectors.connect_support import connect_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,8 +48,9 @@ def endpoint_of(path: str) -> InboundWebhookEndpoint:
 
 
 def test_the_done_page_asks_for_the_key_and_stores_it_encrypted(
-    teamtailor_url: str, kombo_client: Callable[..., Kombo], client: Client
+    teamtailor_url: str, kombo_client: Callable[..., Kombo], client: Client, api_key: ApiKey
 ) -> None:
+    raw_key = api_key.raw_key
     path, page = done_page(kombo_client(), client)
     endpoint = endpoint_of(path)
     # the URL to paste and the field for the generated key; our secret is not shown (Teamtailor does not take one)
@@ -59,6 +60,14 @@ def test_the_done_page_asks_for_the_key_and_stores_it_encrypted(
     assert inbound_secret(endpoint) not in page
     assert "Settings → Integrations → Webhooks</strong>" in page
 
+    def vendor_key_stored() -> bool | None:
+        integration = Integration.objects.get(tool="teamtailor")
+        details = client.get(
+            f"/v1/integrations/{integration.id}", headers={"Authorization": f"Bearer {raw_key}"}
+        ).json()["data"]
+        return details["inbound_webhooks"]["vendor_key_stored"]  # type: ignore[no-any-return]
+
+    assert vendor_key_stored() is False
     answer = client.post(f"{path}webhook-key", {"signature_key": "  tt-generated-key-0123456789\n"})
 
     assert (answer.status_code, answer.json()["saved"]) == (200, True)
@@ -66,6 +75,7 @@ def test_the_done_page_asks_for_the_key_and_stores_it_encrypted(
     endpoint.refresh_from_db()
     assert inbound_verifying_secret(endpoint) == "tt-generated-key-0123456789"  # copied whitespace dropped
     assert "tt-generated-key" not in endpoint.vendor_secret_encrypted
+    assert vendor_key_stored() is True  # the customer's backend can tell (GET /v1/integrations/{id})
     # a corrected key replaces it
     assert client.post(f"{path}webhook-key", {"signature_key": "tt-second-key"}).status_code == 200
     endpoint.refresh_from_db()
