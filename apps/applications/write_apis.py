@@ -83,11 +83,13 @@ def _write(request: Request, run: Run) -> Response:
     """Run a write for the request's integration, once per Idempotency-Key."""
     started = time.perf_counter()
     integration = _integration(request)
+    key = request.headers.get(HEADER, "").strip() or None
     with upstream_clock() as clock:
         status, data = idempotent_write(
             integration=integration,
-            key=request.headers.get(HEADER, "").strip() or None,
-            fingerprint=request_fingerprint(request.method or "", request.path, request.data),
+            key=key,
+            # Only a key's claim compares it (hashing the canonical body, a CV included, is not free).
+            fingerprint=request_fingerprint(request.method or "", request.path, request.data) if key else "",
             run=lambda attempt: run(integration, attempt),
         )
     return _timed(Response(data, status=status), started, clock.seconds)

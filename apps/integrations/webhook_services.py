@@ -20,7 +20,7 @@ from django.db import transaction
 from apps.connectors.catalog import ReadModel
 from apps.connectors.http_fetch import address_allowed
 from apps.core.api.errors import input_invalid
-from apps.core.compiled import CompiledValues
+from apps.core.compiled import CompiledInsert, CompiledValues
 from apps.core.crypto import keyring
 from apps.core.ids import new_id
 from apps.core.timeutils import utcnow
@@ -163,6 +163,9 @@ _ACTIVE_ENDPOINTS = CompiledValues(
 )
 
 
+_EVENT_INSERT = CompiledInsert(WebhookEvent)
+
+
 def webhook_event_emit(
     *,
     environment_id: str,
@@ -179,10 +182,11 @@ def webhook_event_emit(
     # spares the two round trips.
     with transaction.atomic(savepoint=False):
         event_id = new_id()
-        event = WebhookEvent.objects.create(
+        event = WebhookEvent(
             id=event_id, environment_id=environment_id, type=type, integration_id=integration_id,
             body=_body(event_id, type, data), created_at=now,
         )  # fmt: skip
+        _EVENT_INSERT.insert(event)
         if endpoints is None:
             endpoints = [
                 endpoint

@@ -28,6 +28,7 @@ from apps.connectors.catalog import WriteAction
 from apps.connectors.dtos import ApplicationRef, CreateApplicationInput, CreateApplicationResult, TrackedApplication
 from apps.connectors.errors import ConnectorError, ConnectorUnsupported
 from apps.core.api.errors import ErrorCode
+from apps.core.compiled import CompiledInsert
 from apps.core.timeutils import utcnow
 from apps.integrations.models import Integration
 
@@ -63,6 +64,18 @@ def _email(value: str) -> str:
     return value.strip().casefold()
 
 
+# The log row's first save, its SQL built once (see apps.core.compiled).
+_INSERT = CompiledInsert(CreateProgress)
+
+
+def _save(row: CreateProgress) -> None:
+    """Store the log row: inserted at its first step; at each later one, its steps and `updated_at` updated."""
+    if row._state.adding:
+        _INSERT.insert(row)
+        return
+    CreateProgress.objects.filter(pk=row.pk).update(steps=row.steps, updated_at=row.updated_at)
+
+
 class CreateLog:
     """The steps of one create, stored as the connector records them (one row, saved at each step)."""
 
@@ -92,7 +105,7 @@ class CreateLog:
         with own_time():
             self.row.steps = {**self.row.steps, step: details}
             self.row.updated_at = utcnow()
-            self.row.save()
+            _save(self.row)
 
     @property
     def application(self) -> dict[str, Any] | None:
