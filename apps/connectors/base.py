@@ -233,6 +233,14 @@ class Connector(abc.ABC):
         `scope`); scoped models require it.
         """
 
+    def read_aspect(
+        self, model: ReadModel, *, remote_ids: Sequence[str], aspect: str, stored: Mapping[str, Mapping[str, Any]]
+    ) -> Page[RemoteRecord]:
+        """Read only the `aspect` of these records that a webhook event named (`WebhookTarget.aspect`), taking the
+        rest of each from `stored` (remote id → the `remote_data` we hold) so that the record returned is whole and
+        loses nothing it had. A record without a usable stored copy is read whole. The default reads whole."""
+        return self.read(model, remote_ids=remote_ids)
+
     def list_fields(self) -> list[RemoteFieldDefinition]:
         """Every field the ATS exposes on jobs, candidates and applications, live: the vendor's standard payload
         fields as DEFAULT and the customer's own fields (from the ATS's field/metadata endpoints) as CUSTOM.

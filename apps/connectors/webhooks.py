@@ -37,10 +37,16 @@ class InboundWebhook:
 @dataclass(frozen=True)
 class WebhookTarget:
     """A record the event names. The targeted delta reads it with `read(model, remote_ids=[remote_id])`;
-    absent from that read means gone."""
+    absent from that read means gone.
+
+    `aspect` (optional) names the part of the record the event can have changed (e.g. SmartRecruiters' status
+    events: the application and its status history, not its screening answers). The targeted delta then reads
+    through `Connector.read_aspect`, which keeps the rest from the stored record; a record also named without an
+    aspect (or with another one) in the same batch is read whole."""
 
     model: ReadModel
     remote_id: str
+    aspect: str | None = None
 
 
 @dataclass(frozen=True)

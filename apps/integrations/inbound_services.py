@@ -26,7 +26,7 @@ from apps.connectors.webhooks import InboundWebhook, WebhookEvent, WebhookReject
 from apps.core.crypto import keyring
 from apps.core.timeutils import utcnow
 from apps.integrations.enabled import is_disabled
-from apps.integrations.inbound_targeted import targeted_enqueue_unless_running
+from apps.integrations.inbound_targeted import pending_model, targeted_enqueue_unless_running
 from apps.integrations.models import (
     InboundDelivery,
     InboundFreshness,
@@ -195,7 +195,7 @@ def _accept(endpoint: InboundWebhookEndpoint, event: WebhookEvent, received_at: 
             delivery = _record(integration_id, received_at, InboundDelivery.Outcome.ACCEPTED, event=event)
             for target in event.targets:
                 InboundPendingTarget.objects.get_or_create(
-                    integration_id=integration_id, model=target.model.value, remote_id=target.remote_id,
+                    integration_id=integration_id, model=pending_model(target), remote_id=target.remote_id,
                     defaults={"first_event_at": received_at, "delivery": delivery},
                 )  # fmt: skip
             for model in sorted({target.model.value for target in event.targets}):  # one lock order everywhere

@@ -10,6 +10,10 @@ sync builds it, so the shared rate budget applies. Per model:
 - else an `updated_since` delta of that model from the earliest event (minus the sync overlap); without
   `updated_since` either, the model is read whole (nothing is marked vanished: that is the full sync's job).
 
+A target with an aspect (`WebhookTarget.aspect`, kept in the pending row's `model` as `<model>#<aspect>`) is read
+with `Connector.read_aspect`, given the `remote_data` we hold, unless the batch also names it whole or with another
+aspect; the record it returns is whole and goes through the same upsert as any other.
+
 An application named brings its candidate (read by id where the tool can) and its job when we do not hold them:
 the application refers to both; a candidate the event itself changed is named by the connector. Only-tracked
 integrations keep only tracked candidates and applications, as the scheduled sync does. The batch's writes, the
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,6 +39,7 @@ from apps.connectors.base import Connector
 from apps.connectors.catalog import ReadModel, Scope
 from apps.connectors.dtos import RemoteApplication
 from apps.connectors.errors import ConnectorError
+from apps.connectors.webhooks import WebhookTarget
 from apps.core.timeutils import utcnow
 from apps.integrations.enabled import is_disabled
 from apps.integrations.models import (
@@ -55,8 +61,32 @@ MAX_ATTEMPTS = 3  # failed targeted reads of a target before it is left to the s
 TASK_TARGETED = "apps.integrations.inbound_tasks.inbound_targeted_sync"
 
 
+ASPECT_SEPARATOR = "#"
+
+
+def pending_model(target: WebhookTarget) -> str:
+    """The pending row's `model`: the model's value, with the target's aspect after `#` when it has one."""
+    return f"{target.model.value}{ASPECT_SEPARATOR}{target.aspect}" if target.aspect else target.model.value
+
+
+def _pending_target(value: str) -> tuple[ReadModel, str | None] | None:
+    name, _, aspect = value.partition(ASPECT_SEPARATOR)
+    try:
+        return ReadModel(name), aspect or None
+    except ValueError:
+        return None
+
+
 def _stale() -> timedelta:
     return timedelta(seconds=float(getattr(settings, "INBOUND_TARGETED_STALE_SECONDS", 120)))
+
+
+def _slice() -> float:
+    """How long one task works off batches before it hands over to a fresh task at the end of the queue. Under
+    sustained events the pending set is never empty: without a slice the task would hold its worker for as long
+    as they come, and the tasks queued behind it (the outgoing `data-changed` deliveries) would wait, measured at
+    up to 26 s while a scheduled delta held the other of two workers (`benchmark freshness`)."""
+    return float(getattr(settings, "INBOUND_TARGETED_SLICE_SECONDS", 1.0))
 
 
 def targeted_enqueue(integration_id: str, *, delay: float | None = None) -> None:
@@ -115,12 +145,26 @@ def _lock_release(integration_id: str, token: str) -> None:
 @dataclass
 class _Batch:
     targets: dict[ReadModel, dict[str, datetime]] = field(default_factory=dict)  # model → remote id → first event
+    # model → remote id → its aspect, or None once it is named whole or with two aspects (then it is read whole)
+    aspects: dict[ReadModel, dict[str, str | None]] = field(default_factory=dict)
     deliveries: list[int] = field(default_factory=list)  # accepted deliveries whose targets are all in hand
     rows: list[tuple[str, str, datetime, int]] = field(default_factory=list)  # (model, remote id, first, attempts)
 
-    def add(self, model: ReadModel, remote_id: str, at: datetime) -> None:
+    def add(self, model: ReadModel, remote_id: str, at: datetime, aspect: str | None = None) -> None:
         known = self.targets.setdefault(model, {})
+        aspects = self.aspects.setdefault(model, {})
+        aspects[remote_id] = aspect if remote_id not in known or aspects.get(remote_id) == aspect else None
         known[remote_id] = min(at, known.get(remote_id, at))
+
+    def whole(self, model: ReadModel) -> list[str]:
+        return [remote_id for remote_id in self.targets.get(model, {}) if self.aspects[model][remote_id] is None]
+
+    def by_aspect(self, model: ReadModel) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for remote_id, aspect in self.aspects.get(model, {}).items():
+            if aspect is not None:
+                grouped.setdefault(aspect, []).append(remote_id)
+        return grouped
 
     @property
     def earliest(self) -> datetime | None:
@@ -147,11 +191,10 @@ def _take(integration_id: str) -> _Batch | None:
         InboundPendingTarget.objects.filter(id__in=[row.id for row in pending]).delete()
     batch = _Batch(deliveries=deliveries if len(pending) < BATCH else [])
     for row in pending:
-        try:
-            model = ReadModel(row.model)
-        except ValueError:
+        parsed = _pending_target(row.model)
+        if parsed is None:
             continue
-        batch.add(model, row.remote_id, row.first_event_at)
+        batch.add(parsed[0], row.remote_id, row.first_event_at, parsed[1])
         batch.rows.append((row.model, row.remote_id, row.first_event_at, row.attempts))
     return batch
 
@@ -209,6 +252,42 @@ def _read_model(connector: Connector, model: ReadModel, remote_ids: Iterable[str
     return _read_all(connector, model, updated_since=since_arg)
 
 
+def _read_targets(connector: Connector, integration: Integration, model: ReadModel, batch: _Batch) -> _Read:
+    """The model's targets: those named whole, then each aspect's, completed from the `remote_data` we hold."""
+    since = batch.earliest
+    result = _read_model(connector, model, batch.whole(model), since)
+    coverage = connector.coverage_for(model)
+    for aspect, remote_ids in sorted(batch.by_aspect(model).items()):
+        if coverage is None or coverage.scope != Scope.NONE or not coverage.supports_remote_ids:
+            part = _read_model(connector, model, remote_ids, since)
+        else:
+            part = _read_aspect(connector, integration, model, sorted(remote_ids), aspect)
+        result.items.extend(part.items)
+        result.deleted.extend(part.deleted)
+    return result
+
+
+def _read_aspect(
+    connector: Connector, integration: Integration, model: ReadModel, remote_ids: list[str], aspect: str
+) -> _Read:
+    table = records.RECORD_MODELS[model]
+    result = _Read()
+    for start in range(0, len(remote_ids), REMOTE_ID_CHUNK):
+        chunk = remote_ids[start : start + REMOTE_ID_CHUNK]
+        stored = dict(
+            table.objects.filter(integration=integration, remote_id__in=chunk).values_list("remote_id", "remote_data")  # type: ignore[attr-defined]
+        )
+        page = connector.read_aspect(
+            model, remote_ids=chunk, aspect=aspect, stored={key: raw for key, raw in stored.items() if raw}
+        )
+        result.items.extend(page.items)
+        result.deleted.extend(page.deleted_remote_ids)
+        if connector.reports_deletions:  # asked for these, the tool no longer has them
+            returned = {item.remote_id for item in page.items}
+            result.deleted.extend(remote_id for remote_id in chunk if remote_id not in returned)
+    return result
+
+
 def _stored_ids(integration: Integration, model: ReadModel, remote_ids: Iterable[str]) -> set[str]:
     table = records.RECORD_MODELS[model]
     return set(
@@ -223,9 +302,7 @@ def _read_batch(connector: Connector, integration: Integration, batch: _Batch) -
     reads: dict[ReadModel, _Read] = {}
     names = batch.targets
     if ReadModel.APPLICATIONS in names:
-        reads[ReadModel.APPLICATIONS] = _read_model(
-            connector, ReadModel.APPLICATIONS, names[ReadModel.APPLICATIONS], since
-        )
+        reads[ReadModel.APPLICATIONS] = _read_targets(connector, integration, ReadModel.APPLICATIONS, batch)
         applications = [item for item in reads[ReadModel.APPLICATIONS].items if isinstance(item, RemoteApplication)]
         candidates = connector.coverage_for(ReadModel.CANDIDATES)
         if candidates is not None and candidates.supports_remote_ids:  # one read by id each
@@ -239,7 +316,7 @@ def _read_batch(connector: Connector, integration: Integration, batch: _Batch) -
             batch.add(ReadModel.JOBS, job_id, since or utcnow())
     for model in SYNC_ORDER:
         if model in names and model not in reads:
-            reads[model] = _read_model(connector, model, names[model], since)
+            reads[model] = _read_targets(connector, integration, model, batch)
     return reads
 
 
@@ -348,17 +425,21 @@ def targeted_sync(integration_id: str) -> str:
     if token is None:
         return "busy"
     retry: float | None = None
+    ends = time.monotonic() + _slice()
     try:
         while retry is None and _lock_beat(integration_id, token):
             batch = _take(integration_id)
             if batch is None:
                 break
             retry = _run_batch(integration_id, batch)
+            if time.monotonic() >= ends:
+                break
     finally:
         _lock_release(integration_id, token)
     if retry is not None:
         targeted_enqueue(integration_id, delay=retry)
     elif InboundPendingTarget.objects.filter(integration_id=integration_id).exists():
-        # Targets that arrived while we released the lock (their task found us busy): go on in a fresh task.
+        # Targets that arrived while we released the lock (their task found us busy), or the slice is used up:
+        # go on in a fresh task, behind the tasks queued meanwhile.
         targeted_enqueue(integration_id)
     return "done"

@@ -88,7 +88,7 @@ def test_a_signed_delivery_is_acknowledged_with_202_and_queues_its_records_once(
     assert (first.status_code, first.content) == (202, b"")
     assert counts(endpoint) == {
         "accepted": 1, "rejected": 0, "duplicate": 0, "handshake": 0,
-        "pending": [("ats_applications", "cid:jid")], "tasks": 1,
+        "pending": [("ats_applications#detail", "cid:jid")], "tasks": 1,
     }  # fmt: skip
     delivery = InboundDelivery.objects.get(integration_id=endpoint.integration_id)
     assert (delivery.event_id, delivery.event_type) == ("evt-1", "application.status.updated")
@@ -98,7 +98,7 @@ def test_a_signed_delivery_is_acknowledged_with_202_and_queues_its_records_once(
     assert replay.status_code == 202
     assert counts(endpoint) == {
         "accepted": 1, "rejected": 0, "duplicate": 1, "handshake": 0,
-        "pending": [("ats_applications", "cid:jid")], "tasks": 1,
+        "pending": [("ats_applications#detail", "cid:jid")], "tasks": 1,
     }  # fmt: skip
 
 

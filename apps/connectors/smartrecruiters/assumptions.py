@@ -33,4 +33,7 @@ ASSUMPTIONS: tuple[str, ...] = (
     "emulator signs every attempt afresh with `smartrecruiters-timestamp` in epoch seconds.",
     "`GET /subscriptions` answers the usual list envelope (`content`).",
     "A failed activation handshake answers 400 with the usual error list; the subscription stays inactive.",
+    "An `application.status.updated` or `application.source.updated` event changes neither the screening answers "
+    "(they have their own events) nor the candidate property values (their `PUT` sends no event): its targeted read "
+    "keeps the stored ones, and the scheduled delta reads them.",
 )

@@ -21,6 +21,7 @@ from apps.connectors.kit import Reader, ReadQuery
 from apps.connectors.smartrecruiters import client as api
 from apps.connectors.smartrecruiters import job_mapping, mapping
 from apps.connectors.smartrecruiters.client import path
+from apps.connectors.smartrecruiters.webhooks import ASPECT_DETAIL
 from apps.core.timeutils import format_datetime
 
 JsonDict = dict[str, Any]
@@ -211,9 +212,25 @@ class SmartRecruitersReads:
                     items.append(found)
         return Page(items=items, next_cursor=page.next_page)
 
-    def _application(self, candidate_id: str, job_id: str) -> RemoteApplication | None:
+    def read_aspect(
+        self, model: ReadModel, *, remote_ids: Sequence[str], aspect: str, stored: Mapping[str, Mapping[str, Any]]
+    ) -> Page[RemoteRecord]:
+        """An application status or source event (`webhooks.DETAIL_EVENTS`): the application and its status history
+        (2 calls), the screening answers and property values kept from the stored record."""
+        if model != ReadModel.APPLICATIONS or aspect != ASPECT_DETAIL:
+            return self.read(model, remote_ids=remote_ids)
+        items = []
+        for remote_id in dict.fromkeys(remote_ids):
+            pair = mapping.split_application_id(remote_id)
+            if pair and (found := self._application(*pair, kept=_kept_parts(stored.get(remote_id)))):
+                items.append(found)
+        return Page(items=items)
+
+    def _application(
+        self, candidate_id: str, job_id: str, *, kept: tuple[list[JsonDict], list[JsonDict]] | None = None
+    ) -> RemoteApplication | None:
         """One application: its status and reasons, its status history, its screening answers and its candidate
-        property values (4 calls);
+        property values (4 calls; 2 with `kept`, the stored answers and property values);
         None when SmartRecruiters has no such application (any more)."""
         raw = self.client.get_or_none(path("candidates", candidate_id, "jobs", job_id))
         if not isinstance(raw, dict):
@@ -221,15 +238,20 @@ class SmartRecruitersReads:
         self._job_application_ids[(candidate_id, job_id)] = mapping.text(raw.get("id"))
         base = path("candidates", candidate_id, "jobs", job_id)
         history = self.client.get_or_none(f"{base}/status/history")
-        answers = self.client.get_or_none(f"{base}/screening-answers")
-        values = self.client.get_or_none(f"{base}/properties")
+        if kept is None:
+            answers = self.client.get_or_none(f"{base}/screening-answers")
+            values = self.client.get_or_none(f"{base}/properties")
+            kept = (
+                api._content(answers, "screening answers") if isinstance(answers, dict) else [],
+                api._content(values, "properties") if isinstance(values, dict) else [],
+            )
         return mapping.application(
             candidate_id,
             job_id,
             raw,
             history=api._content(history, "status history") if isinstance(history, dict) else [],
-            answers=api._content(answers, "screening answers") if isinstance(answers, dict) else [],
-            properties=api._content(values, "properties") if isinstance(values, dict) else [],
+            answers=kept[0],
+            properties=kept[1],
         )
 
     # models read per parent (application or candidate)
@@ -303,6 +325,18 @@ class SmartRecruitersReads:
             mapping.note(raw, candidate_id=candidate_id, job_ids=job_ids, candidate_name=name or None)
             for raw in messages
         ]
+
+
+def _kept_parts(stored: Mapping[str, Any] | None) -> tuple[list[JsonDict], list[JsonDict]] | None:
+    """The screening answers and property values of a stored application (`mapping.application`'s `remote_data`);
+    None when it is not one we can complete from (then the application is read whole). `properties` is left out
+    of `remote_data` when there are none."""
+    if not isinstance(stored, Mapping) or not isinstance(stored.get("application"), dict):
+        return None
+    answers, properties = stored.get("screeningAnswers"), stored.get("properties", [])
+    if not isinstance(answers, list) or not isinstance(properties, list):
+        return None
+    return [a for a in answers if isinstance(a, dict)], [p for p in properties if isinstance(p, dict)]
 
 
 def _has_id(raw: Any) -> bool:

@@ -50,6 +50,13 @@ EVENTS: tuple[str, ...] = (
     "candidate.updated",
     "candidate.deleted",
 )
+# assumed (the reference says what each event changes only by its name): events that change only the application
+# resource (`GET /candidates/{id}/jobs/{jobId}`: status, subStatus, reasons, source) and, for a status, its status
+# history (reference A6). Their targeted read takes those two calls and keeps the stored screening answers (they
+# have their own events, application.screening-answers.*, reference A7) and property values (their `PUT …/properties`
+# sends no event). Every other application event is read whole.
+ASPECT_DETAIL = "detail"
+DETAIL_EVENTS = frozenset({"application.status.updated", "application.source.updated"})
 # assumed: the event version to subscribe with; the reference shows both "v201910" (signature example) and "1.0.0"
 # (help-page answer) and names no list of versions.
 EVENT_VERSION = "v201910"
@@ -85,13 +92,14 @@ def _targets(event_name: str, body: Mapping[str, Any]) -> tuple[WebhookTarget, .
         job_id = body.get("id") if isinstance(body.get("id"), str) else body.get("job_id")
         return (WebhookTarget(ReadModel.JOBS, job_id),) if isinstance(job_id, str) else ()
     if event_name.startswith("application."):
-        # The application alone (4 calls); its candidate only when new to us (the targeted delta's rule). An
-        # application event changes none of the candidate's own fields, only its `updatedOn` and the assignment
-        # status in its raw payload, which the scheduled delta brings; reading it each time would cost a fifth of
-        # SmartRecruiters' 10 requests/s per change (the freshness benchmark's 2 moves/s then outrun the budget).
+        # The application alone (4 calls; 2 for DETAIL_EVENTS); its candidate only when new to us (the targeted
+        # delta's rule). An application event changes none of the candidate's own fields, only its `updatedOn` and
+        # the assignment status in its raw payload, which the scheduled delta brings; reading it each time would cost
+        # a fifth of SmartRecruiters' 10 requests/s per change (the benchmark's 2 moves/s then outrun the budget).
         candidate_id, job_id = body.get("candidate_id"), body.get("job_id")
         if isinstance(candidate_id, str) and isinstance(job_id, str):
-            return (WebhookTarget(ReadModel.APPLICATIONS, mapping.application_id(candidate_id, job_id)),)
+            aspect = ASPECT_DETAIL if event_name in DETAIL_EVENTS else None
+            return (WebhookTarget(ReadModel.APPLICATIONS, mapping.application_id(candidate_id, job_id), aspect),)
     return ()
 
 
