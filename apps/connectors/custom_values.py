@@ -8,10 +8,12 @@ instead of the ATS refusing it after the candidate or application exists.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from apps.connectors.catalog import ReadModel
 from apps.connectors.dtos import CustomFieldValue
 from apps.connectors.errors import ConnectorInputError
 
@@ -92,3 +94,47 @@ def check(
         ),
         status_code=400,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A value whose key names a custom field of its model, of a kind Tributary writes."""
+
+    value: CustomFieldValue
+    field: Mapping[str, Any]  # the ATS's definition
+    kind: str
+    name: str  # the request's key
+
+
+def mapped_values(
+    values: Sequence[CustomFieldValue],
+    defined: Mapping[str, Mapping[str, Any]],
+    *,
+    model_of: Callable[[Mapping[str, Any]], str | None],
+    kind_of: Callable[[Mapping[str, Any]], str | None],
+    warnings: list[str],
+    warning_not_custom: str,
+    warning_unsupported: str,
+) -> list[Mapped]:
+    """The values mapped to a candidate or application custom field (`defined`, by field id) of a kind we write;
+    the others are named in the two warnings (`{keys}`): mapped to a standard or job field or a field gone
+    meanwhile, or of a type we do not write."""
+    found: list[Mapped] = []
+    not_custom: list[str] = []
+    unsupported: list[str] = []
+    for value in values:
+        name = value.name or value.key
+        field = defined.get(value.key)
+        if field is None or model_of(field) != value.model or value.model == ReadModel.JOBS.value:
+            not_custom.append(name)
+            continue
+        kind = kind_of(field)
+        if kind is None:
+            unsupported.append(name)
+            continue
+        found.append(Mapped(value=value, field=field, kind=kind, name=name))
+    if not_custom:
+        warnings.append(warning_not_custom.format(keys=", ".join(sorted(not_custom))))
+    if unsupported:
+        warnings.append(warning_unsupported.format(keys=", ".join(sorted(unsupported))))
+    return found

@@ -86,30 +86,21 @@ def settings(client: Any, values: Sequence[CustomFieldValue], warnings: list[str
     if not values:
         return []
     defined = {row["id"]: row for row in definitions(client)}
+    mapped = custom_values.mapped_values(
+        values, defined, model_of=lambda row: MODELS.get(row.get("objectType")),
+        kind_of=lambda row: KINDS.get(row.get("fieldType")), warnings=warnings,
+        warning_not_custom=WARNING_NOT_CUSTOM, warning_unsupported=WARNING_UNSUPPORTED,
+    )  # fmt: skip
     found: list[Setting] = []
-    not_custom: list[str] = []
-    unsupported: list[str] = []
-    for value in values:
-        name = value.name or value.key
-        row = defined.get(value.key)
-        if row is None or MODELS.get(row.get("objectType")) != value.model or value.model == JOBS:
-            not_custom.append(name)
-            continue
-        kind = KINDS.get(row.get("fieldType"))
-        if kind is None:
-            unsupported.append(name)
-            continue
+    for item in mapped:
+        row = item.field
         choices = [str(v["value"]) for v in row.get("selectableValues") or () if not v.get("isArchived")]
         custom_values.check(
-            value, kind=kind, owner="Ashby's custom field", label=str(row.get("title") or value.key),
+            item.value, kind=item.kind, owner="Ashby's custom field", label=str(row.get("title") or item.value.key),
             vendor_kind=str(row["fieldType"]),
-            options=choices if kind in (custom_values.SELECT, custom_values.MULTI_SELECT) else None,
+            options=choices if item.kind in (custom_values.SELECT, custom_values.MULTI_SELECT) else None,
         )  # fmt: skip
-        found.append(Setting(object_type=row["objectType"], field_id=row["id"], value=value.value, name=name))
-    if not_custom:
-        warnings.append(WARNING_NOT_CUSTOM.format(keys=", ".join(sorted(not_custom))))
-    if unsupported:
-        warnings.append(WARNING_UNSUPPORTED.format(keys=", ".join(sorted(unsupported))))
+        found.append(Setting(object_type=row["objectType"], field_id=row["id"], value=item.value.value, name=item.name))
     return found
 
 

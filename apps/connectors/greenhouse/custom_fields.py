@@ -115,33 +115,24 @@ def elements(client: Any, values: Sequence[CustomFieldValue], warnings: list[str
     used = [defined[value.key] for value in values if value.key in defined]
     selects = [row["id"] for row in used if KINDS.get(row.get("value_type")) in _SELECTS]
     labels = options(client, selects) if selects else {}
-    not_custom: list[str] = []
-    unsupported: list[str] = []
-    for value in values:
-        name = value.name or value.key
-        row = defined.get(value.key)
-        if row is None or MODELS.get(row.get("field_type")) != value.model or value.model == JOBS:
-            not_custom.append(name)
-            continue
-        kind = KINDS.get(row.get("value_type"))
-        if kind is None:
-            unsupported.append(name)
-            continue
+    mapped = custom_values.mapped_values(
+        values, defined, model_of=lambda row: MODELS.get(row.get("field_type")),
+        kind_of=lambda row: KINDS.get(row.get("value_type")), warnings=warnings,
+        warning_not_custom=WARNING_NOT_CUSTOM, warning_unsupported=WARNING_UNSUPPORTED,
+    )  # fmt: skip
+    for item in mapped:
+        row, kind = item.field, item.kind
         choices = labels.get(row["id"], {}) if kind in _SELECTS else None
         custom_values.check(
-            value, kind=kind, owner="Greenhouse's custom field", label=str(row.get("name") or value.key),
+            item.value, kind=kind, owner="Greenhouse's custom field", label=str(row.get("name") or item.value.key),
             vendor_kind=str(row["value_type"]), options=list(choices) if choices is not None else None,
         )  # fmt: skip
-        element = {"id": row["id"], "value": _written(kind, value.value, choices)}
-        if value.model == CANDIDATES:
+        element = {"id": row["id"], "value": _written(kind, item.value.value, choices)}
+        if item.value.model == CANDIDATES:
             result.candidate.append(element)
-            result.candidate_reads.append((name, str(row["name_key"]), value.value))
+            result.candidate_reads.append((item.name, str(row["name_key"]), item.value.value))
         else:
             result.application.append(element)
-    if not_custom:
-        warnings.append(WARNING_NOT_CUSTOM.format(keys=", ".join(sorted(not_custom))))
-    if unsupported:
-        warnings.append(WARNING_UNSUPPORTED.format(keys=", ".join(sorted(unsupported))))
     return result
 
 
