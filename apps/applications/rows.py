@@ -34,6 +34,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, DateTimeField, F, Func, JSONField, Lookup, Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
+from apps.core.db import reused_cursor
+
 Row = dict[str, Any]
 
 _BIG_INTEGER = re.compile(r"\d{19}")
@@ -199,10 +201,9 @@ def compile_values(queryset: QuerySet[Any], aliases: dict[str, str]) -> Compiled
 
 
 def execute(compiled: Compiled, params: Iterable[Any] | None = None) -> list[Row]:
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, tuple(compiled.params if params is None else params))
-        fetched = cursor.fetchall()
-    return _rows(compiled, fetched)
+    cursor = reused_cursor()
+    cursor.execute(compiled.sql, tuple(compiled.params if params is None else params))
+    return _rows(compiled, cursor.fetchall())
 
 
 def execute_many(statements: list[tuple[Compiled, list[Any]]]) -> list[list[Row]]:

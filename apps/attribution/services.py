@@ -18,6 +18,7 @@ from apps.connectors.base import Connector
 from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import RemoteSource
 from apps.connectors.errors import ConnectorError
+from apps.core.db import reused_cursor
 from apps.core.ids import new_id
 from apps.core.timeutils import utcnow
 from apps.integrations import issues
@@ -288,9 +289,9 @@ def attribution_outcome_save(
     now = utcnow()
     values = {"application_id": application.pk if application is not None else None, **outcome.values}
     params = [new_id(), integration.id, outcome.application_remote_id, *(values[name] for name in _SAVED), now, now]
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, params)
-        pk, created_at = cursor.fetchone()
+    cursor = reused_cursor()
+    cursor.execute(_UPSERT, params)
+    pk, created_at = cursor.fetchone()
     attribution = ApplicationAttribution(
         id=pk, integration=integration, application_remote_id=outcome.application_remote_id, created_at=created_at,
         updated_at=now, **values,

@@ -16,6 +16,8 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
+from apps.core.db import reused_cursor
+
 Row = dict[str, Any]
 M = TypeVar("M", bound=Model)
 
@@ -56,9 +58,9 @@ class CompiledValues:
     def rows(self, *arguments: Any) -> list[Row]:
         compiler, sql, params, slots, names, converters = self._compiled or self._compile()
         bound = [param if slot is None else arguments[slot] for param, slot in zip(params, slots, strict=True)]
-        with connections[compiler.using].cursor() as cursor:
-            cursor.execute(sql, bound)
-            fetched: Any = cursor.fetchall()
+        cursor = reused_cursor(compiler.using)
+        cursor.execute(sql, bound)
+        fetched: Any = cursor.fetchall()
         if converters:
             fetched = self._converted(fetched, converters, connections[compiler.using])
         return [dict(zip(names, row, strict=True)) for row in fetched]
@@ -111,6 +113,5 @@ class CompiledInsert:
                 f"INSERT INTO {quote(self._model._meta.db_table)} ({columns}) VALUES ({placeholders})"
             )
         values = [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
+        reused_cursor(using).execute(sql, values)
         instance._state.adding, instance._state.db = False, using

@@ -38,6 +38,7 @@ from apps.applications.services import records_upsert
 from apps.attribution.services import source_mapping_create_remote
 from apps.connectors.catalog import ReadModel
 from apps.connectors.sandbox.store import forget_store
+from apps.core.db import reused_cursor_forget
 from apps.core.derived_ids import screening_option_id
 from apps.core.runtime import tune_gc_for_serving
 from apps.core.timeutils import utcnow
@@ -210,10 +211,12 @@ def _counting_copies() -> Iterator[list[int]]:
             return super().copy(*args, **kwargs)
 
     driver.cursor_factory = Counting
+    reused_cursor_forget()  # made by the original factory
     try:
         yield copies
     finally:
         driver.cursor_factory = original
+        reused_cursor_forget()
 
 
 def run(options: dict[str, Any], progress: Progress) -> dict[str, Any]:
