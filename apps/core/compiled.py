@@ -1,22 +1,26 @@
 """Fixed-shape `values()` querysets compiled to SQL once per process.
 
-Django compiles a queryset to SQL on every evaluation; for the lookups every create-application request makes
-(its job, the source mapping, the stored application for the response) that compiling cost more than the
-database spends on the statements. A
-`CompiledValues` builds its queryset once with placeholder arguments, keeps the SQL, and executes it with each
-call's arguments, converting the values exactly as `QuerySet.values()` does (Django's own converters).
+Django compiles a queryset to SQL on every evaluation; for the lookups every create-application request makes (its
+job, the source mapping, the stored application for the response) that compiling cost more than the database spends
+on the statements. A `CompiledValues` builds its queryset once with placeholder arguments, keeps the SQL, and
+executes it with each call's arguments, converting the values exactly as `QuerySet.values()` does: Django's own
+converters, except that a plain JSON column is decoded by `load_json` (the same objects as its `json.loads`, in a
+third of the time).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import JSONField, Model, QuerySet
+from django.db.models.expressions import Col
 from django.db.models.sql.compiler import SQLCompiler
 
 from apps.core.db import reused_cursor
+from apps.core.json_text import load_json
 
 Row = dict[str, Any]
 M = TypeVar("M", bound=Model)
@@ -24,6 +28,29 @@ M = TypeVar("M", bound=Model)
 
 class _Placeholder(str):
     """An argument while compiling; found again among the compiled parameters by identity."""
+
+
+def _json_from_db(value: Any, expression: Any, connection: Any) -> Any:
+    """`JSONField.from_db_value` for a plain column of a field without a decoder: None stays None, and text that is
+    not JSON is returned as it is."""
+    if value is None:
+        return None
+    try:
+        return load_json(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def _with_json_loader(functions: list[Any], expression: Any) -> list[Any]:
+    field = getattr(expression, "target", None)
+    if (
+        type(expression) is Col
+        and isinstance(field, JSONField)
+        and field.decoder is None
+        and [getattr(function, "__func__", None) for function in functions] == [JSONField.from_db_value]
+    ):
+        return [_json_from_db]
+    return functions
 
 
 class CompiledValues:
@@ -51,7 +78,12 @@ class CompiledValues:
             if query.selected
             else [*query.extra_select, *query.values_select, *query.annotation_select]
         )
-        converters = compiler.get_converters([column for column, _, _ in compiler.select[: compiler.col_count]])
+        converters = {
+            position: (_with_json_loader(functions, expression), expression)
+            for position, (functions, expression) in compiler.get_converters(
+                [column for column, _, _ in compiler.select[: compiler.col_count]]
+            ).items()
+        }
         self._compiled = (compiler, sql, list(params), slots, names, converters)
         return self._compiled
 
