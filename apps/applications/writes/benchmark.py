@@ -26,11 +26,12 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
 from django.test import RequestFactory
 
 from apps.applications.models import Job, ScreeningQuestion
@@ -129,29 +130,40 @@ class _Recording:
     """Records what one request sends on the connection: every statement as executed, in order (BEGIN, COMMIT and
     savepoints, which Django logs itself while queries are logged, included), and the ids of the rows it inserts.
 
-    Lighter than Django's debug cursor (no timing or logger call per statement), so that less of the recording
-    itself is counted in the request's own share."""
+    Lighter than Django's debug cursor (no timing or logger call per statement): while the request runs, each
+    statement only leaves its SQL, parameters and the driver's bound query in the log; the text and the inserted ids
+    are worked out after the clock stops, so that little of the recording is counted in the request's own share."""
 
     def __init__(self) -> None:
+        self.db = connections[DEFAULT_DB_ALIAS]  # the run keeps this connection (see _recorded)
         self.inserted: list[tuple[str, list[Any]]] = []
 
     def start(self) -> None:
-        self.inserted.clear()
-        connection.queries_log.clear()
+        self.db.queries_log.clear()
 
     def statements(self) -> list[str]:
-        return [query["sql"] for query in connection.queries_log]
+        """The request's statements as sent (call once the request is done); notes the rows it inserted."""
+        self.inserted.clear()
+        statements = []
+        for entry in self.db.queries_log:
+            if isinstance(entry, dict):  # transaction control, logged by Django
+                statements.append(entry["sql"])
+                continue
+            sql, params, bound = entry
+            statements.append(self.db.ops.last_executed_query(bound, sql, params))
+            match = INSERT.match(sql)
+            if match and params:
+                self.inserted.append((match.group(1), _inserted_ids(match.group(2), params, many=False)))
+        return statements
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if many:
             raise RuntimeError("executemany runs one statement per row; the floor would need each of them")
         result = execute(sql, params, many, context)
-        connection.queries_log.append(
-            {"sql": connection.ops.last_executed_query(context["cursor"].cursor, sql, params), "time": "0"}
+        # What last_executed_query reads of the cursor (psycopg's bound query), before the cursor runs the next one.
+        self.db.queries_log.append(
+            (sql, params, SimpleNamespace(_query=getattr(context["cursor"].cursor, "_query", None)))
         )
-        match = INSERT.match(sql)
-        if match and params:
-            self.inserted.append((match.group(1), _inserted_ids(match.group(2), params, many)))
         return result
 
 
