@@ -104,7 +104,7 @@ def _datetime_columns(model: type[Model], columns: tuple[str, ...]) -> frozenset
     return frozenset(found)
 
 
-def _wire_aliases(model: type[Model], columns: tuple[str, ...]) -> dict[str, str]:
+def wire_aliases(model: type[Model], columns: tuple[str, ...]) -> dict[str, str]:
     """`{alias: column}` for the datetime columns that PostgreSQL formats (none on other databases)."""
     if connection.vendor != "postgresql":
         return {}
@@ -114,7 +114,7 @@ def _wire_aliases(model: type[Model], columns: tuple[str, ...]) -> dict[str, str
 
 def values_queryset(queryset: QuerySet[Any], columns: tuple[str, ...]) -> tuple[QuerySet[Any], dict[str, str]]:
     """`queryset.values(*columns)` with datetimes as wire text under aliases (see `WireDatetime`)."""
-    aliases = _wire_aliases(queryset.model, columns)
+    aliases = wire_aliases(queryset.model, columns)
     if not aliases:
         return queryset.values(*columns), aliases
     queryset = queryset.annotate(**{alias: WireDatetime(column) for alias, column in aliases.items()})
