@@ -58,9 +58,6 @@ from apps.applications.rows import Related
 from apps.connectors.catalog import ReadModel
 from apps.integrations.models import Integration
 
-Row = dict[str, Any]
-
-
 # -- the nested lists ----------------------------------------------------------------------------------
 
 _BY_INDEX = (F("index").asc(nulls_last=True), "id")
@@ -365,36 +362,9 @@ def attachment_list(*, integration: Integration, query: ListQuery) -> Page:
 
 # -- the write path ------------------------------------------------------------------------------------
 
+# A created application with its whole candidate (joined), as the create response shows it
+# (apps.applications.writes.presenters).
 CREATED_APPLICATION_COLUMNS = (
     *p.APPLICATION_COLUMNS,
     *pv.prefixed("candidate", tuple(column for column in p.CANDIDATE_COLUMNS if column not in ("id", "remote_id"))),
 )
-
-
-def created_application_row(*, integration: Integration, application_id: str, tagged: bool = True) -> Row | None:
-    """One application with its whole candidate (joined) and the candidate's tags, for the create response.
-
-    Two queries (one when `tagged` is False: the candidate has no tags). The row has the keys `present_application`
-    reads (no interview or offer rows: the create response has none) plus every candidate column as `candidate__*`.
-    """
-    # One row: plain values() (datetimes formatted in Python) compiles faster than the lists' wire-text columns.
-    row = (
-        Application.objects.filter(integration=integration, id=application_id)
-        .annotate(current_stage_index=current_stage_index())
-        .values(*CREATED_APPLICATION_COLUMNS)
-        .first()
-    )
-    if row is None:
-        return None
-    row["tag_rows"] = (
-        list(
-            live(CandidateTag.objects)
-            .filter(candidate_id=row["candidate_id"], tag__remote_deleted_at__isnull=True)
-            .order_by("id")
-            .values(*pv.TAG_ROW_COLUMNS)
-        )
-        if tagged
-        else []
-    )
-    row["interview_rows"], row["offer_rows"] = [], []
-    return row

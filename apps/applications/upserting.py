@@ -37,6 +37,7 @@ from apps.connectors.dtos import (
     ScreeningAnswer,
 )
 from apps.core.bulk import JsonText, bulk_insert, bulk_update
+from apps.core.db import reused_cursor
 from apps.core.ids import new_id
 from apps.core.timeutils import format_datetime
 from apps.integrations.models import Integration
@@ -264,9 +265,9 @@ def _by_remote_id(
         f"(SELECT {selected} FROM {quote(model._meta.db_table)} WHERE integration_id = %s "
         "AND remote_id = w.remote_id LIMIT 1) AS t"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [wanted, integration.id])
-        return [tuple(row) for row in cursor.fetchall()]
+    cursor = reused_cursor()
+    cursor.execute(sql, [wanted, integration.id])
+    return [tuple(row) for row in cursor.fetchall()]
 
 
 def _ids_by_remote_id(

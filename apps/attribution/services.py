@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -18,6 +19,7 @@ from apps.connectors.base import Connector
 from apps.connectors.catalog import SourceLevel, SourceStrategy
 from apps.connectors.dtos import RemoteSource
 from apps.connectors.errors import ConnectorError
+from apps.core.db import reused_cursor
 from apps.core.ids import new_id
 from apps.core.timeutils import utcnow
 from apps.integrations import issues
@@ -281,22 +283,36 @@ _UPSERT = (
 )
 
 
+def _outcome_upsert(
+    integration: Integration, outcome: AttributionOutcome, application_id: str | None
+) -> tuple[str, datetime, datetime, dict[str, Any]]:
+    """The one INSERT … ON CONFLICT; returns the row's id, created_at, updated_at and saved values."""
+    now = utcnow()
+    values = {"application_id": application_id, **outcome.values}
+    params = [new_id(), integration.id, outcome.application_remote_id, *(values[name] for name in _SAVED), now, now]
+    cursor = reused_cursor()
+    cursor.execute(_UPSERT, params)
+    pk, created_at = cursor.fetchone()
+    return pk, created_at, now, values
+
+
 def attribution_outcome_save(
     *, integration: Integration, outcome: AttributionOutcome, application: Application | None = None
 ) -> ApplicationAttribution:
     """Save a judged outcome. Idempotent per application: saving again (a retried write) updates the one row."""
-    now = utcnow()
-    values = {"application_id": application.pk if application is not None else None, **outcome.values}
-    params = [new_id(), integration.id, outcome.application_remote_id, *(values[name] for name in _SAVED), now, now]
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, params)
-        pk, created_at = cursor.fetchone()
+    pk, created_at, now, values = _outcome_upsert(integration, outcome, application.pk if application else None)
     attribution = ApplicationAttribution(
         id=pk, integration=integration, application_remote_id=outcome.application_remote_id, created_at=created_at,
         updated_at=now, **values,
     )  # fmt: skip
     attribution._state.adding, attribution._state.db = False, connection.alias
     return attribution
+
+
+def attribution_outcome_store(*, integration: Integration, outcome: AttributionOutcome, application_id: str) -> None:
+    """`attribution_outcome_save` for a create, which answers without the saved row (building it cost as much as
+    saving it)."""
+    _outcome_upsert(integration, outcome, application_id)
 
 
 def attribution_record_outcome(

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db import connections, models, router, transaction
 
+from apps.core.db import reused_cursor
+
 # Up to this many rows, one INSERT ... VALUES / UPDATE ... FROM (VALUES ...) statement instead of COPY.
 FEW_ROWS = 10
 _VARCHAR_LENGTH = re.compile(r"varchar\(\d+\)")
@@ -90,14 +92,14 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
         model._default_manager.using(using).bulk_create([model(**_plain(row)) for row in rows], batch_size=500)
         return
     table, fields, columns = _insert_shape(model, using)
+    if len(rows) <= FEW_ROWS:
+        reused_cursor(using).execute(
+            f"INSERT INTO {table} ({columns}) VALUES {_rows(len(rows), len(fields))}",
+            [value for values in _values(fields, rows) for value in values],
+        )
+        return
     with connection.cursor() as cursor:
-        if len(rows) <= FEW_ROWS:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {_rows(len(rows), len(fields))}",
-                [value for values in _values(fields, rows) for value in values],
-            )
-        else:
-            _copy(cursor, table, fields, rows)
+        _copy(cursor, table, fields, rows)
 
 
 def bulk_update(model: type[models.Model], rows: Sequence[dict[str, Any]], attnames: Sequence[str]) -> None:
@@ -120,12 +122,12 @@ def bulk_update(model: type[models.Model], rows: Sequence[dict[str, Any]], attna
     selected = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
     assignments = ", ".join(f"{quote(field.column)} = s.{quote(field.column)}" for field in fields[1:])  # type: ignore[union-attr]
     if len(rows) <= FEW_ROWS:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {_typed_rows(cursor, fields, len(rows))}) "
-                f"AS s ({selected}) WHERE t.{quote(pk.column)} = s.{quote(pk.column)}",  # type: ignore[union-attr]
-                [value for values in _values(fields, rows) for value in values],  # type: ignore[arg-type]
-            )
+        cursor = reused_cursor(using)
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM (VALUES {_typed_rows(cursor, fields, len(rows))}) "
+            f"AS s ({selected}) WHERE t.{quote(pk.column)} = s.{quote(pk.column)}",  # type: ignore[union-attr]
+            [value for values in _values(fields, rows) for value in values],  # type: ignore[arg-type]
+        )
         return
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(

@@ -18,6 +18,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from apps.core.db import reused_cursor
 from apps.integrations.models import ApiKey, Environment, Integration
 from apps.integrations.selectors import api_key_for_token, api_key_hash
 from apps.integrations.services import api_key_touch
@@ -97,9 +98,9 @@ def _api_key_with_integration(token: str, integration_id: str) -> ApiKey | None:
     if connection.vendor != "postgresql":
         return api_key_for_token(token)
     sql, converters = _statement(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (integration_id, api_key_hash(token)))
-        row = cursor.fetchone()
+    cursor = reused_cursor()
+    cursor.execute(sql, (integration_id, api_key_hash(token)))
+    row = cursor.fetchone()
     if row is None:
         return None
     values = list(row)

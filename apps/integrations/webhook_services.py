@@ -193,6 +193,8 @@ def webhook_event_emit(
                 for endpoint in _ACTIVE_ENDPOINTS.instances(WebhookEndpoint, environment_id)
                 if endpoint.wants(type)
             ]
+        if not endpoints:  # nothing to deliver (and bulk_create of nothing still costs its checks)
+            return event
         deliveries = WebhookDelivery.objects.bulk_create(
             WebhookDelivery(
                 event=event,

@@ -39,12 +39,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files from the web process itself, DEBUG or not (gzip/brotli variants and far-future caching).
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Sessions, language, CSRF, login and messages serve the browser pages; the /v1 API passes them by.
+    "apps.core.browser_middleware.BrowserSessionMiddleware",
+    "apps.core.browser_middleware.BrowserLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.core.browser_middleware.BrowserCsrfViewMiddleware",
+    "apps.core.browser_middleware.BrowserAuthenticationMiddleware",
+    "apps.core.browser_middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Outbound ATS calls made while answering a request are stored together at its end (the request log).
     "apps.integrations.request_log.RequestLogScopeMiddleware",

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from apps.applications.rows import array_literal, load_json, load_json_many
+from apps.applications.rows import array_literal
+from apps.core.json_text import load_json, load_json_many
 
 TEXTS = [
     '{"a": 1, "b": [1.5, null, true], "c": {"ü": "東京"}}',

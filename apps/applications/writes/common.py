@@ -238,11 +238,6 @@ class Stored:
     candidate_id: str
     tracked_at: datetime | None
 
-    @property
-    def application(self) -> Application:
-        """A reference to the stored row (for foreign keys), without loading it."""
-        return Application(id=self.application_id)
-
 
 def store_found(
     integration: Integration,

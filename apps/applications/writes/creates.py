@@ -38,7 +38,7 @@ from apps.applications.writes.progress import (
 )
 from apps.applications.writes.screening import screening_answers_from
 from apps.attribution.selectors import attribution_source_for_write
-from apps.attribution.services import attribution_outcome, attribution_outcome_save
+from apps.attribution.services import attribution_outcome, attribution_outcome_store
 from apps.connectors import steps
 from apps.connectors.base import Connector
 from apps.connectors.catalog import CoverageStatus, WriteAction
@@ -331,8 +331,8 @@ def _create(
     stored = store_found(
         integration, application=result.application, candidate=result.candidate, via=TrackedVia.CREATED,
         tracked_at=utcnow(), job=job,
-        also=lambda stored: attribution_outcome_save(
-            integration=integration, outcome=attribution, application=stored.application
+        also=lambda stored: attribution_outcome_store(
+            integration=integration, outcome=attribution, application_id=stored.application_id
         ),
     )  # fmt: skip
     return stored, bool(result.candidate.tags), warnings

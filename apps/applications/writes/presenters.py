@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from apps.applications import selectors
 from apps.applications.models import Application, Attachment, CandidateTag
 from apps.applications.paging import current_stage_index, live
 from apps.applications.presenter_values import TAG_ROW_COLUMNS
 from apps.applications.presenters import CANDIDATE_COLUMNS, present_application, present_candidate
 from apps.applications.query import ListQuery
+from apps.applications.rows import values_queryset, wire_aliases
 from apps.applications.writes.downloads import attachment_download_path
 from apps.connectors.dtos import RemoteAttachment
 from apps.core.compiled import CompiledValues
@@ -44,15 +47,17 @@ def candidate_data(*, integration: Integration, candidate_id: str) -> Json:
     return present_candidate(_one(page.results, "candidate", candidate_id))
 
 
-# `selectors.created_application_row`'s two queries, compiled once (see apps.core.compiled).
-_CREATED_APPLICATION = CompiledValues(
-    lambda integration_id, application_id: (
-        Application.objects.filter(integration_id=integration_id, id=application_id)
-        .annotate(current_stage_index=current_stage_index())
-        .values(*selectors.CREATED_APPLICATION_COLUMNS)[:1]
-    ),
-    arity=2,
-)
+def _created_application(integration_id: Any, application_id: Any) -> QuerySet[Any]:
+    queryset = Application.objects.filter(integration_id=integration_id, id=application_id).annotate(
+        current_stage_index=current_stage_index()
+    )
+    values, _ = values_queryset(queryset, selectors.CREATED_APPLICATION_COLUMNS)  # datetimes as the lists send them
+    return values[:1]
+
+
+# The application with its whole candidate (one row: the keys `present_application` reads plus every candidate
+# column as `candidate__*`) and the candidate's tags; compiled once (see apps.core.compiled).
+_CREATED_APPLICATION = CompiledValues(_created_application, arity=2)
 _CANDIDATE_TAGS = CompiledValues(
     lambda candidate_id: (
         live(CandidateTag.objects)
@@ -69,6 +74,8 @@ def _created_application_row(*, integration: Integration, application_id: str, t
     if not rows:
         raise LookupError(f"application {application_id} is not stored")
     row = rows[0]
+    for alias, column in wire_aliases(Application, selectors.CREATED_APPLICATION_COLUMNS).items():
+        row[column] = row.pop(alias)
     row["tag_rows"] = _CANDIDATE_TAGS.rows(row["candidate_id"]) if tagged else []
     row["interview_rows"], row["offer_rows"] = [], []
     return row

@@ -18,7 +18,7 @@ logger = logging.getLogger("apps.api")
 API_PREFIX = "/v1/"
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api_request(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
 
 
@@ -47,7 +47,7 @@ class ApiErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not _is_api(request) or response.status_code < 400:
+        if not is_api_request(request) or response.status_code < 400:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
@@ -72,7 +72,7 @@ class ApiErrorMiddleware:
 
         PostgreSQL text cannot hold them, so an id or filter containing one would fail in the query (a 500); bodies
         are covered by the serializers' own check."""
-        if not _is_api(request):
+        if not is_api_request(request):
             return None
         given = [(name, str(value)) for name, value in view_kwargs.items()]
         try:
@@ -94,7 +94,7 @@ class ApiErrorMiddleware:
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not _is_api(request):
+        if not is_api_request(request):
             return None
         limited = _limit_error(exception)
         if limited is not None:
