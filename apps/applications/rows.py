@@ -29,11 +29,11 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import CharField, DateTimeField, F, Func, JSONField, Lookup, Model, QuerySet
+from django.db.models import CharField, DateTimeField, F, Func, Lookup, Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 from apps.core.db import reused_cursor
-from apps.core.json_text import load_json_many
+from apps.core.json_text import decode_json_columns, is_plain_json_column
 
 Row = dict[str, Any]
 
@@ -133,10 +133,6 @@ class Compiled:
     converted: tuple[tuple[int, tuple[Any, ...], Any], ...]
 
 
-def _is_json_converter(converter: Any) -> bool:
-    return getattr(converter, "__func__", None) is JSONField.from_db_value
-
-
 def compile_values(queryset: QuerySet[Any], aliases: dict[str, str]) -> Compiled | None:
     """Compile a values() queryset; None when its columns are not the plain list values() would give.
 
@@ -153,7 +149,7 @@ def compile_values(queryset: QuerySet[Any], aliases: dict[str, str]) -> Compiled
     converters = compiler.get_converters([expression for expression, _, _ in compiler.select])
     json_positions, converted = [], []
     for position, (functions, expression) in sorted(converters.items()):
-        if len(functions) == 1 and _is_json_converter(functions[0]):
+        if is_plain_json_column(functions, expression):
             json_positions.append(position)
         else:
             converted.append((position, tuple(functions), expression))
@@ -191,11 +187,8 @@ def _rows(compiled: Compiled, fetched: list[tuple[Any, ...]]) -> list[Row]:
     names, positions, converted = compiled.names, compiled.json_positions, compiled.converted
     if not fetched:
         return []
-    if positions:  # column by column: one orjson call per JSON column, the rest stays in C (zip, dict)
-        columns: list[Any] = list(zip(*fetched, strict=True))
-        for position in positions:
-            columns[position] = load_json_many(columns[position])
-        fetched = list(zip(*columns, strict=True))
+    if positions:
+        fetched = decode_json_columns(fetched, positions)
     rows = [dict(zip(names, values, strict=True)) for values in fetched]
     if converted:
         for row in rows:

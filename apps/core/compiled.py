@@ -10,18 +10,16 @@ third of the time), all of a result's JSON cells in one call.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import JSONField, Model, QuerySet
-from django.db.models.expressions import Col
+from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 from apps.core.db import reused_cursor
-from apps.core.json_text import load_json, load_json_many
+from apps.core.json_text import decode_json_columns, is_plain_json_column
 
 Row = dict[str, Any]
 M = TypeVar("M", bound=Model)
@@ -31,28 +29,6 @@ class _Placeholder(str):
     """An argument while compiling; found again among the compiled parameters by identity."""
 
 
-def _json_from_db(value: Any) -> Any:
-    """`JSONField.from_db_value` for a plain column of a field without a decoder: None stays None, and text that is
-    not JSON is returned as it is."""
-    if value is None:
-        return None
-    try:
-        return load_json(value)
-    except json.JSONDecodeError:
-        return value
-
-
-def _is_plain_json(functions: list[Any], expression: Any) -> bool:
-    """Whether Django would only run `JSONField.from_db_value` of a decoder-less field on this column."""
-    field = getattr(expression, "target", None)
-    return (
-        type(expression) is Col
-        and isinstance(field, JSONField)
-        and field.decoder is None
-        and [getattr(function, "__func__", None) for function in functions] == [JSONField.from_db_value]
-    )
-
-
 @dataclass(frozen=True)
 class _Statement:
     compiler: SQLCompiler
@@ -60,7 +36,7 @@ class _Statement:
     params: list[Any]
     slots: list[int | None]  # per parameter: the argument it takes, or None (a constant)
     names: list[str]
-    json_positions: list[int]  # plain JSON columns, decoded together by load_json_many
+    json_positions: list[int]  # plain JSON columns, decoded together (decode_json_columns)
     converters: dict[int, tuple[list[Any], Any]]  # the other columns' Django converters
 
 
@@ -90,7 +66,7 @@ class CompiledValues:
             else [*query.extra_select, *query.values_select, *query.annotation_select]
         )
         converters = compiler.get_converters([column for column, _, _ in compiler.select[: compiler.col_count]])
-        json_positions = [position for position, converter in converters.items() if _is_plain_json(*converter)]
+        json_positions = [position for position, converter in converters.items() if is_plain_json_column(*converter)]
         for position in json_positions:
             del converters[position]
         self._compiled = _Statement(compiler, sql, list(params), slots, names, json_positions, converters)
@@ -106,26 +82,10 @@ class CompiledValues:
         cursor.execute(statement.sql, bound)
         fetched: Any = cursor.fetchall()
         if fetched and statement.json_positions:
-            fetched = self._json_decoded(fetched, statement.json_positions)
+            fetched = decode_json_columns(fetched, statement.json_positions)
         if fetched and statement.converters:
             fetched = self._converted(fetched, statement.converters, connections[statement.compiler.using])
         return [dict(zip(statement.names, row, strict=True)) for row in fetched]
-
-    @staticmethod
-    def _json_decoded(rows: list[Any], positions: list[int]) -> list[list[Any]]:
-        """Every JSON cell of the rows decoded in one call (a call per cell costs more than the decoding)."""
-        texts = [row[position] for row in rows for position in positions]
-        try:
-            decoded = iter(load_json_many(texts))
-        except json.JSONDecodeError:  # some text is not JSON (from_db_value returns it as it is)
-            decoded = iter([_json_from_db(text) for text in texts])
-        result = []
-        for row in rows:
-            values = list(row)
-            for position in positions:
-                values[position] = next(decoded)
-            result.append(values)
-        return result
 
     @staticmethod
     def _converted(rows: list[Any], converters: dict[int, Any], connection: Any) -> list[list[Any]]:

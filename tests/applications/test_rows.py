@@ -7,7 +7,7 @@ import json
 import pytest
 
 from apps.applications.rows import array_literal
-from apps.core.json_text import load_json, load_json_many
+from apps.core.json_text import decode_json_columns, load_json, load_json_many
 
 TEXTS = [
     '{"a": 1, "b": [1.5, null, true], "c": {"ü": "東京"}}',
@@ -85,3 +85,11 @@ def test_pipelined_statements_give_what_each_alone_gives_and_errors_stay_django_
     assert together[1:] == [[{"doc": {"a": [1, 2.5]}}], []]
     with pytest.raises(DatabaseError):
         execute_many([(numbers, ["x"]), (compiled("SELECT * FROM no_such_table WHERE %s", ("x",)), [True])])
+
+
+def test_text_that_is_not_json_is_kept_as_django_keeps_it() -> None:
+    # A JSON column can hold text that is not JSON only where the database does not check it (SQLite); Django's
+    # from_db_value then returns the text as it is, and so do the row loaders.
+    rows = [("not json", '{"n": 12345678901234567890}'), (None, "[]")]
+
+    assert decode_json_columns(rows, [0, 1]) == [("not json", {"n": 12345678901234567890}), (None, [])]

@@ -62,11 +62,3 @@ def test_instances_carry_the_decoded_json(integration: Integration) -> None:
     [loaded] = QUESTIONS.instances(ScreeningQuestion, job.id)
 
     assert (loaded.pk, loaded.options, loaded.format_details) == (question.pk, [{"remote_id": "a"}], {})
-
-
-def test_text_that_is_not_json_is_kept_as_django_keeps_it() -> None:
-    # A JSON column can hold text that is not JSON only where the database does not check it (SQLite); Django's
-    # from_db_value then returns the text as it is, and so does the compiled lookup.
-    rows = [("not json", '{"n": 12345678901234567890}'), (None, "[]")]
-
-    assert CompiledValues._json_decoded(rows, [0, 1]) == [["not json", {"n": 12345678901234567890}], [None, []]]
