@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin
+from django.db import connection
 from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -98,10 +99,11 @@ def operation_figures() -> list[Figure]:
         .order_by("-finished_at", "-id")
         .values("finished_at")[:1]
     )
-    interval = ExpressionWrapper(
-        Coalesce(F("delta_sync_minutes"), Value(DEFAULT_DELTA_MINUTES)) * Value(timedelta(minutes=2)),
-        output_field=DurationField(),
-    )
+    minutes = Coalesce(F("delta_sync_minutes"), Value(DEFAULT_DELTA_MINUTES))
+    # Twice the delta interval. SQLite cannot multiply a duration (Django refuses `*` there) but keeps durations
+    # as integer microseconds, so the product is taken in those; PostgreSQL multiplies the interval.
+    twice = Value(timedelta(minutes=2)) if connection.vendor == "postgresql" else Value(2 * 60 * 1_000_000)
+    interval = ExpressionWrapper(minutes * twice, output_field=DurationField())
     syncs = (
         Integration.objects.filter(state=Integration.State.ACTIVE, enabled=True)
         .exclude(setup_status=Integration.SetupStatus.INCOMPLETE)
