@@ -1,4 +1,5 @@
-"""The README's run command, twice in a row on a fresh var/ (SQLite, the embedded default): Ctrl-C, then SIGTERM."""
+"""The README's run command, twice in a row on a fresh var/ (SQLite, the embedded default): Ctrl-C, then SIGTERM; each
+time the SDK, the home page and the admin home (signed in with the printed login) answer."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.integrations.processes import ROOT, wait_for
 # What bin/run prints once it serves; the values are read off these lines.
 LINE = re.compile(r"^\s+(API key|Admin|Integration)\s+: (.+)$", re.MULTILINE)
 PIDS = re.compile(r"web pid (\d+), worker pid (\d+)")
+ADMIN_PASSWORD = re.compile(r"password (\S+)\)")
 
 
 def _as_a_terminal_starts_it() -> None:
@@ -27,6 +29,19 @@ def _as_a_terminal_starts_it() -> None:
     cannot trap a signal it inherited as ignored: Ctrl-C would then be lost on bin/run, never on a terminal."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+def _sign_in_to_the_admin_home(base: str, *, password: str) -> None:
+    """The printed login opens the admin home, with its figures, on SQLite (its queries ran on PostgreSQL only)."""
+    browser = requests.Session()
+    browser.get(f"{base}/admin/login/", timeout=30)
+    home = browser.post(
+        f"{base}/admin/login/?next=/admin/",
+        data={"username": "admin", "password": password, "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        headers={"Referer": f"{base}/admin/login/"}, timeout=30,
+    )  # fmt: skip
+    assert (home.status_code, home.url) == (200, f"{base}/admin/"), home.text[:2000]
+    assert "Integrations with a sync overdue" in home.text
 
 
 def run_once(var: Path, port: int, log: Path, *, stop: signal.Signals) -> dict[str, str]:
@@ -53,6 +68,7 @@ def run_once(var: Path, port: int, log: Path, *, stop: signal.Signals) -> dict[s
         )  # a first request on a busy machine
         assert sdk.general.check_api_key().data.environment_id
         assert requests.get(f"{base}/", timeout=10).status_code == 200
+        _sign_in_to_the_admin_home(base, password=ADMIN_PASSWORD.search(printed["Admin"]).group(1))  # type: ignore[union-attr]
         children = [int(pid) for pid in PIDS.search(log.read_text()).groups()]  # type: ignore[union-attr]
     finally:
         if stop == signal.SIGINT:
