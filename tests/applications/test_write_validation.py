@@ -103,6 +103,8 @@ CASES: list[tuple[str, Change, str]] = [
      "attachments[0]: send exactly one of `data` (base64 content) and `data_url`."),
     ("attachment_content_type", _set(attachments=[{"name": "cv.pdf", "type": "CV", "data": b64(b"%PDF")}]),
      "attachments[0].content_type: required when `data` is sent."),
+    ("attachment_content_type_blank", _set(attachments=[{**PDF, "content_type": "  "}]),
+     "attachments[0].content_type: required when `data` is sent."),
     ("attachment_base64", _set(attachments=[{**PDF, "data": "not base64!"}]), "attachments[0].data: not valid base64."),
     ("attachment_padding_only", _set(attachments=[PDF, {**PDF, "data": "===="}]),
      "attachments[1].data: not valid base64."),

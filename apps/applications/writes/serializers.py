@@ -101,10 +101,23 @@ class StrictDateTimeField(serializers.Field):
         return str(value.isoformat())
 
 
-def _country(value: str) -> str:
-    if len(value) != 2 or not value.isupper() or pycountry.countries.get(alpha_2=value) is None:
-        raise serializers.ValidationError(MESSAGE_COUNTRY.format(value=value))
-    return value
+# Every code `CountryCodeField` accepts; the schema lists them, so a country the schema allows is one we take.
+COUNTRY_CODES: tuple[str, ...] = tuple(sorted(country.alpha_2 for country in pycountry.countries))
+_COUNTRY_CODE_SET = frozenset(COUNTRY_CODES)
+
+
+@extend_schema_field({"type": "string", "enum": list(COUNTRY_CODES), "description": "ISO 3166-1 alpha-2, uppercase."})
+class CountryCodeField(StrictCharField):
+    """An uppercase ISO 3166-1 alpha-2 country code (`DE`, `US`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(self._check)
+
+    @staticmethod
+    def _check(value: str) -> None:
+        if value not in _COUNTRY_CODE_SET:
+            raise serializers.ValidationError(MESSAGE_COUNTRY.format(value=value))
 
 
 class _Typed(serializers.Serializer):
@@ -123,7 +136,7 @@ class WritePhoneNumberSerializer(_Typed):
 
 
 class WriteLocationSerializer(serializers.Serializer):
-    country = StrictCharField(validators=[_country])
+    country = CountryCodeField()
     city = _optional_text(255)
     state = _optional_text(255)
     street_1 = _optional_text(500)

@@ -9,8 +9,8 @@ tests/core/test_schemathesis.py):
   that may not be blank has a non-space character (DRF trims whitespace before its blank check);
 - `cursor` has the shape of the signed cursors we hand out (`apps.core.api.cursors`: Django's `sign_object`,
   base64url payload, optionally `.`-prefixed when compressed, `:` and a base64url signature) or is blank;
-- a file to upload (`WriteAttachmentRequest`) has exactly one of a non-empty `data` with its `content_type`, and
-  a `data_url` (`_FileSerializer.validate`).
+- a file to upload (`WriteAttachmentRequest`) has exactly one of a non-empty `data` with its non-blank
+  `content_type`, and a `data_url` (`_FileSerializer.validate`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ FILE_SOURCES = [
         "required": ["data", "content_type"],
         "properties": {
             "data": {"type": "string", "minLength": 1},
-            "content_type": {"type": "string", "minLength": 1},
+            "content_type": {"type": "string", "minLength": 1, "pattern": NON_BLANK},  # DRF trims it first
             "data_url": {"type": "string", "maxLength": 0, "nullable": True},
         },
     },
