@@ -19,6 +19,7 @@ from rest_framework import serializers
 from apps.applications import schema
 from apps.applications.enums import AttachmentType, Outcome
 from apps.core.api.fields import StrictCharField
+from apps.core.api.schema_strict import SPACE
 from apps.core.timeutils import parse_datetime
 
 HTTP_URL = URLValidator(schemes=["http", "https"])
@@ -36,7 +37,7 @@ def _optional_text(max_length: int = 1000) -> serializers.CharField:
 # be (no IP addresses, IDNs or `localhost`), so a URL the schema allows is one we accept.
 HTTP_URL_PATTERN = (
     "^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}"
-    "(?::[0-9]{1,5})?(?:[/?#][^\\s]*)?$"
+    f"(?::[0-9]{{1,5}})?(?:[/?#][^{SPACE}]*)?$"  # SPACE: what URLValidator's `\s` refuses, in any dialect
 )
 
 
